@@ -31,6 +31,17 @@ public interface Notifier {
      */
     PendingRequest send(Link link, String objectId, String eventId, byte[] payload, Duration timeout);
 
+    /**
+     * Sends one request over a short-lived connection to the peer's virtual-switch port, opened for it and closed
+     * after it. Used when no link is open: role negotiation at start, and a primary telling a stale peer to
+     * discontinue. A peer that cannot be reached or fails authentication ends the request
+     * {@link ResponseOutcome#CONNECTION_LOST} with a detail saying which.
+     */
+    PendingRequest sendOnce(String objectId, String eventId, byte[] payload, Duration timeout);
+
+    /** @return the reconnect delay in force (the clamped {@code Switchover Notifier Reconnect Delay}). */
+    Duration reconnectDelay();
+
     /** @return the current status of one link. */
     LinkStatus status(Link link);
 
