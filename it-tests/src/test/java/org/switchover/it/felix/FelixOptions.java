@@ -1,0 +1,73 @@
+package org.switchover.it.felix;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.ops4j.pax.exam.Option;
+
+/**
+ * Provisioning for Pax Exam tests in a native Felix framework: the OSGi services our bundles need, the libraries,
+ * and our bundles straight from their reactor {@code target/} folders (they are not in the local repository during
+ * {@code mvn verify}).
+ */
+public final class FelixOptions {
+    private FelixOptions() {
+    }
+
+    /** @return the repository root, passed by failsafe as {@code switchover.root}. */
+    public static Path root() {
+        String r = System.getProperty("switchover.root");
+        if (r == null) {
+            throw new IllegalStateException("system property switchover.root is not set (run through Maven failsafe)");
+        }
+        return Path.of(r);
+    }
+
+    /** @return a reactor bundle by its folder under {@code bundles/} and its symbolic name. */
+    public static Option reactorBundle(String folder, String symbolicName) {
+        Path jar = root().resolve("bundles").resolve(folder).resolve("target")
+                .resolve(symbolicName + "-" + System.getProperty("switchover.version") + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("bundle not built: " + jar);
+        }
+        return bundle(jar.toUri().toString());
+    }
+
+    /** @return the OSGi services and libraries every test framework needs. */
+    public static Option platform() {
+        return composite(
+                systemProperty("org.slf4j.simpleLogger.showDateTime").value("true"),
+                mavenBundle("org.slf4j", "slf4j-api").versionAsInProject(),
+                mavenBundle("org.slf4j", "slf4j-simple").versionAsInProject().noStart(),
+                mavenBundle("org.osgi", "org.osgi.util.function").versionAsInProject(),
+                mavenBundle("org.osgi", "org.osgi.util.promise").versionAsInProject(),
+                mavenBundle("org.osgi", "org.osgi.service.component").versionAsInProject(),
+                mavenBundle("org.osgi", "org.osgi.service.log").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.scr").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.configadmin").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.eventadmin").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.metatype").versionAsInProject(),
+                junitBundles());
+    }
+
+    /** @return Netty and Jackson, the notifier's libraries. */
+    public static Option notifierLibraries() {
+        return composite(
+                mavenBundle("io.netty", "netty-common").versionAsInProject(),
+                mavenBundle("io.netty", "netty-buffer").versionAsInProject(),
+                mavenBundle("io.netty", "netty-resolver").versionAsInProject(),
+                mavenBundle("io.netty", "netty-transport").versionAsInProject(),
+                mavenBundle("io.netty", "netty-transport-native-unix-common").versionAsInProject(),
+                mavenBundle("io.netty", "netty-codec-base").versionAsInProject(),
+                mavenBundle("io.netty", "netty-handler").versionAsInProject(),
+                mavenBundle("com.fasterxml.jackson.core", "jackson-core").versionAsInProject(),
+                mavenBundle("com.fasterxml.jackson.core", "jackson-annotations").versionAsInProject(),
+                mavenBundle("com.fasterxml.jackson.core", "jackson-databind").versionAsInProject());
+    }
+}
