@@ -17,4 +17,9 @@ public final class EventIds {
     public static final String DISCONTINUE = "Switchover Discontinue";
     /** Asks the primary to prepare a controlled switch: stop taking work, flush, acknowledge. */
     public static final String PREPARE_SWITCH = "Switchover Prepare Switch";
+    /**
+     * Sent by a primary to its backup when an operator asks the primary for a manual switch: the backup runs the
+     * switch (controlled when it can reach the primary) and answers with the outcome (JSON).
+     */
+    public static final String REQUEST_SWITCH = "Switchover Request Switch";
 }
