@@ -1,0 +1,83 @@
+package org.switchover.host.reference.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.switchover.api.time.VirtualScheduler;
+
+class ReferenceHostStartupTest {
+
+    @Test
+    void zeroSecondsMeansStartedAtActivation() {
+        ReferenceHostStartup s = new ReferenceHostStartup(new VirtualScheduler(), new TestConfig("TsServer", 0));
+        assertFalse(s.isStarting());
+        assertTrue(s.started().toCompletableFuture().isDone());
+    }
+
+    @Test
+    void hostIsStartingForTheConfiguredTime() {
+        VirtualScheduler clock = new VirtualScheduler();
+        ReferenceHostStartup s = new ReferenceHostStartup(clock, new TestConfig("TsServer", 30));
+        List<Long> completedAt = new ArrayList<>();
+        s.started().thenRun(() -> completedAt.add(clock.nowMillis()));
+
+        clock.advance(29_999);
+        assertTrue(s.isStarting());
+        assertTrue(completedAt.isEmpty());
+        clock.advance(1);
+        assertFalse(s.isStarting());
+        assertEquals(List.of(30_000L), completedAt);
+    }
+
+    @Test
+    void changingTheTimeWhileStartingCountsFromActivation() {
+        VirtualScheduler clock = new VirtualScheduler();
+        ReferenceHostStartup s = new ReferenceHostStartup(clock, new TestConfig("TsServer", 60));
+        clock.advance(10_000);
+        s.configure(new TestConfig("TsServer", 20));
+        clock.advance(9_999);
+        assertTrue(s.isStarting());
+        clock.advance(1);
+        assertFalse(s.isStarting(), "start-up ends 20 s after activation");
+
+        s.configure(new TestConfig("TsServer", 600));
+        assertFalse(s.isStarting(), "a completed start-up stays completed");
+    }
+
+    @Test
+    void shorteningBelowTheElapsedTimeCompletesAtOnce() {
+        VirtualScheduler clock = new VirtualScheduler();
+        ReferenceHostStartup s = new ReferenceHostStartup(clock, new TestConfig("TsServer", 60));
+        clock.advance(30_000);
+        s.configure(new TestConfig("TsServer", 5));
+        assertFalse(s.isStarting());
+    }
+
+    @Test
+    void outOfRangeValuesAreClamped() {
+        VirtualScheduler clock = new VirtualScheduler();
+        ReferenceHostStartup negative = new ReferenceHostStartup(clock, new TestConfig("TsServer", -5));
+        assertFalse(negative.isStarting(), "a negative time is taken as 0");
+
+        ReferenceHostStartup huge = new ReferenceHostStartup(clock, new TestConfig("TsServer", 1_000_000));
+        clock.advance(ReferenceModule.MAX_STARTUP_SECONDS * 1000L);
+        assertFalse(huge.isStarting(), "the time is clamped to the maximum");
+    }
+
+    @Test
+    void callersCannotCompleteStartUpThemselves() {
+        ReferenceHostStartup s = new ReferenceHostStartup(new VirtualScheduler(), new TestConfig("TsServer", 10));
+        assertTrue(s.isStarting());
+        try {
+            s.started().toCompletableFuture().complete(null);
+        } catch (UnsupportedOperationException expected) {
+            // minimal stages may refuse outright; either way the host is still starting
+        }
+        assertTrue(s.isStarting());
+    }
+}
