@@ -1,0 +1,423 @@
+package org.switchover.notifier.internal;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchover.api.notifier.ConnectionStatus;
+import org.switchover.api.notifier.Link;
+import org.switchover.api.notifier.Response;
+import org.switchover.api.notifier.ResponseOutcome;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * One TLS connection with the peer, in either direction, from handshake to close: logon, requests both ways,
+ * stream traffic. Runs on its channel's event loop; the few methods other threads call say so.
+ */
+final class Connection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+    /** Who opened the connection and why. */
+    enum Role {
+        /** Our MAIN or AUX link to the peer. */
+        OUTGOING,
+        /** Opened by the peer. */
+        INBOUND,
+        /** Our short-lived connection for one request. */
+        ONCE
+    }
+
+    private enum State { HANDSHAKE, LOGON, ACTIVE, CLOSED }
+
+    /** Told about the life of an outgoing or one-shot connection. Called on the event loop. */
+    interface Owner {
+        /** TLS is up and the logon was sent. */
+        void tlsUp(Connection c);
+
+        /** The peer accepted the logon. */
+        void active(Connection c);
+
+        /**
+         * The connection ended (or never came up). Called exactly once.
+         *
+         * @param status how an attempt that never became active failed
+         * @param detail why
+         * @param wasActive true when the connection had been logged on
+         */
+        void ended(Connection c, ConnectionStatus status, String detail, boolean wasActive);
+    }
+
+    private final NotifierEngine engine;
+    private final Role role;
+    private final Owner owner;
+    private final Map<Long, PendingRequestImpl> pending = new ConcurrentHashMap<>();
+    private final Map<String, FollowerSession> followers = new HashMap<>();
+    private volatile State state = State.HANDSHAKE;
+    private volatile Link link;
+    private volatile String peer;
+    private volatile Channel channel;
+    private String peerLabel = "?";
+    private ConnectionStatus failStatus;
+    private String failDetail;
+    private boolean wasActive;
+    private boolean ended;
+    private ScheduledFuture<?> logonTimer;
+
+    Connection(NotifierEngine engine, Role role, Link link, Owner owner, String peer) {
+        this.engine = engine;
+        this.role = role;
+        this.link = link;
+        this.owner = owner;
+        this.peer = peer;
+        if (role != Role.INBOUND) {
+            NotifierConfig cfg = engine.config();
+            peerLabel = cfg.node().peer() + "/" + (link == null ? NotifierEngine.ONCE_LINK : link.name());
+        }
+    }
+
+    Role role() {
+        return role;
+    }
+
+    /** @return MAIN or AUX once known; null for one-shot connections. */
+    Link link() {
+        return link;
+    }
+
+    String peer() {
+        return peer;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    /** @return true while logged on. Any thread. */
+    boolean isActive() {
+        Channel ch = channel;
+        return state == State.ACTIVE && ch != null && ch.isActive();
+    }
+
+    /** Writes one message and flushes. Any thread. */
+    void send(Message m) {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.writeAndFlush(m, ch.voidPromise());
+        }
+    }
+
+    /** Sends a request whose answer ends {@code p}. Any thread. */
+    void sendRequest(PendingRequestImpl p, Message.Request r) {
+        pending.put(p.requestId(), p);
+        p.sentOn(this);
+        if (state != State.ACTIVE) {
+            p.finish(Response.of(ResponseOutcome.CONNECTION_LOST, "connection to " + peer + " closed before the "
+                    + "request was sent"));
+            return;
+        }
+        channel.writeAndFlush(r).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                p.finish(Response.of(ResponseOutcome.CONNECTION_LOST, "request could not be written to " + peer
+                        + ": " + describe(f.cause())));
+            }
+        });
+    }
+
+    /** Drops a finished request from the pending map. Any thread. */
+    void forget(long requestId) {
+        pending.remove(requestId);
+    }
+
+    /** Closes the connection, remembering why. Any thread. */
+    void close(String reason) {
+        Channel ch = channel;
+        if (ch == null) {
+            return;
+        }
+        ch.eventLoop().execute(() -> {
+            fail(ConnectionStatus.NOT_CONNECTED, reason);
+            ch.close();
+        });
+    }
+
+    /** The TCP connect itself failed; the channel never became active. */
+    void connectFailed(Throwable cause) {
+        failStatus = ConnectionStatus.NOT_CONNECTED;
+        failDetail = "peer " + peer + " unreachable: " + describe(cause);
+        end();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        channel = ctx.channel();
+        if (role == Role.INBOUND) {
+            peer = NotifierEngine.address(ctx.channel().remoteAddress());
+        }
+        long logonMillis = engine.logonTimeoutMillis();
+        logonTimer = ctx.executor().schedule(() -> {
+            if (state != State.ACTIVE && state != State.CLOSED) {
+                String why = state == State.HANDSHAKE ? "TLS handshake" : "logon";
+                if (role == Role.INBOUND) {
+                    LOG.warn("Closing notifier connection from {}: no {} within {} ms", peer, why, logonMillis);
+                }
+                fail(state == State.LOGON && role != Role.INBOUND ? ConnectionStatus.NOTIFIER_CONNECTION_FAILURE
+                        : ConnectionStatus.NOT_CONNECTED, "no " + why + " within " + logonMillis + " ms");
+                ctx.close();
+            }
+        }, logonMillis, TimeUnit.MILLISECONDS);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent e) {
+            if (e.isSuccess()) {
+                state = State.LOGON;
+                if (role != Role.INBOUND) {
+                    String linkName = role == Role.ONCE ? NotifierEngine.ONCE_LINK : link.name();
+                    NotifierConfig cfg = engine.config();
+                    send(new Message.Hello(cfg.node().name(), linkName, Message.PROTOCOL, cfg.version()));
+                    owner.tlsUp(this);
+                }
+            } else {
+                tlsFailed(e.cause());
+                ctx.close();
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ProtocolError err) {
+            protocolError(ctx, err.type(), err.reason());
+            return;
+        }
+        if (state == State.CLOSED) {
+            return;
+        }
+        Message m = (Message) msg;
+        if (state == State.LOGON) {
+            logon(ctx, m);
+            return;
+        }
+        if (state != State.ACTIVE) {
+            protocolError(ctx, ProtocolException.UNEXPECTED_MESSAGE, m.kind() + " before the TLS handshake ended");
+            return;
+        }
+        if (m instanceof Message.Request r) {
+            engine.onRequest(this, r);
+        } else if (m instanceof Message.Response r) {
+            PendingRequestImpl p = pending.remove(r.rid());
+            if (p != null) {
+                p.finish(r.outcome().equals(Message.Response.REPLY)
+                        ? new Response(ResponseOutcome.REPLY, r.payload(), "")
+                        : Response.of(ResponseOutcome.REJECTED, r.detail()));
+            }
+        } else if (m instanceof Message.Subscribe s) {
+            FollowerSession fs = followers.get(s.stream());
+            if (fs == null) {
+                fs = engine.attachFollower(this, s.stream());
+                followers.put(s.stream(), fs);
+            }
+            fs.subscribe(s.replicationId(), s.after());
+        } else if (m instanceof Message.Unsubscribe u) {
+            FollowerSession fs = followers.remove(u.stream());
+            if (fs != null) {
+                engine.detachFollower(fs);
+            }
+        } else if (m instanceof Message.Ack a) {
+            FollowerSession fs = followers.get(a.stream());
+            if (fs != null) {
+                fs.ack(a.seq());
+            }
+        } else if (m instanceof Message.Data d) {
+            engine.onStreamData(d);
+        } else if (m instanceof Message.Resync r) {
+            engine.onStreamResync(r);
+        } else {
+            protocolError(ctx, ProtocolException.UNEXPECTED_MESSAGE, m.kind() + " after the logon");
+        }
+    }
+
+    private void logon(ChannelHandlerContext ctx, Message m) {
+        if (role == Role.INBOUND) {
+            if (!(m instanceof Message.Hello h)) {
+                protocolError(ctx, ProtocolException.UNEXPECTED_MESSAGE, "expected HELLO, got " + m.kind());
+                return;
+            }
+            String refusal = engine.checkLogon(h);
+            if (refusal != null) {
+                engine.logonRefused(peer, refusal);
+                fail(ConnectionStatus.NOTIFIER_CONNECTION_FAILURE, refusal);
+                ctx.writeAndFlush(new Message.HelloRefused(refusal)).addListener(ChannelFutureListener.CLOSE);
+                state = State.CLOSED;
+                return;
+            }
+            link = NotifierEngine.ONCE_LINK.equals(h.link()) ? null : Link.valueOf(h.link());
+            peerLabel = h.node() + "/" + h.link();
+            activate();
+            ctx.writeAndFlush(new Message.HelloAck(), ctx.voidPromise());
+            engine.inboundActive(this, h);
+            return;
+        }
+        if (m instanceof Message.HelloAck) {
+            activate();
+            owner.active(this);
+            if (role == Role.OUTGOING) {
+                engine.outgoingActive(this);
+            }
+        } else if (m instanceof Message.HelloRefused r) {
+            fail(ConnectionStatus.NOTIFIER_CONNECTION_FAILURE, "peer refused the logon: " + r.reason());
+            ctx.close();
+        } else {
+            protocolError(ctx, ProtocolException.UNEXPECTED_MESSAGE, "expected HELLO_ACK, got " + m.kind());
+        }
+    }
+
+    private void activate() {
+        state = State.ACTIVE;
+        wasActive = true;
+        if (logonTimer != null) {
+            logonTimer.cancel(false);
+        }
+    }
+
+    /** @return "B/MAIN" style label of the peer's side, for {@code Request.senderId}. */
+    String peerLabel() {
+        return peerLabel;
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            for (FollowerSession fs : followers.values()) {
+                fs.pump();
+            }
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        SSLException ssl = find(cause, SSLException.class);
+        if (ssl != null && state != State.ACTIVE) {
+            // With TLS 1.3 the server checks the client's certificate after the client has finished its handshake,
+            // so a refused certificate shows up here, as an alert, while waiting for the logon answer.
+            tlsFailed(ssl);
+        } else if (find(cause, IOException.class) != null || ssl != null) {
+            fail(ConnectionStatus.NOT_CONNECTED, describe(cause));
+            LOG.debug("Notifier connection with {}: {}", peer, describe(cause));
+        } else {
+            fail(ConnectionStatus.NOT_CONNECTED, "internal error: " + describe(cause));
+            LOG.warn("Notifier connection with {} failed unexpectedly; closing it", peer, cause);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        end();
+        super.channelInactive(ctx);
+    }
+
+    private void end() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        state = State.CLOSED;
+        if (logonTimer != null) {
+            logonTimer.cancel(false);
+        }
+        String why = failDetail != null ? failDetail : "connection closed by the peer";
+        for (PendingRequestImpl p : List.copyOf(pending.values())) {
+            p.finish(Response.of(ResponseOutcome.CONNECTION_LOST, "connection to " + peer + " lost: " + why));
+        }
+        pending.clear();
+        for (FollowerSession fs : followers.values()) {
+            engine.detachFollower(fs);
+        }
+        followers.clear();
+        engine.connectionEnded(this, why, wasActive);
+        if (owner != null) {
+            ConnectionStatus st = failStatus != null ? failStatus : ConnectionStatus.NOT_CONNECTED;
+            owner.ended(this, st, why, wasActive);
+        }
+    }
+
+    private void tlsFailed(Throwable cause) {
+        if (failStatus != null && failStatus != ConnectionStatus.NOT_CONNECTED) {
+            return;
+        }
+        if (find(cause, NotSslRecordException.class) != null) {
+            if (role == Role.INBOUND) {
+                engine.protocolError(peer, ProtocolException.NOT_TLS, "the bytes received are not TLS");
+            }
+            fail(ConnectionStatus.NOTIFIER_CONNECTION_FAILURE, "peer " + peer + " does not speak TLS");
+            return;
+        }
+        if (find(cause, SslHandshakeTimeoutException.class) != null || find(cause, ClosedChannelException.class)
+                != null) {
+            fail(ConnectionStatus.NOT_CONNECTED, "TLS handshake did not complete: " + describe(cause));
+            return;
+        }
+        String reason = describe(cause);
+        if (role == Role.INBOUND) {
+            engine.authenticationFailure(peer, reason);
+        }
+        failStatus = null;
+        fail(ConnectionStatus.AUTHENTICATION_FAILURE, reason);
+    }
+
+    private void protocolError(ChannelHandlerContext ctx, String type, String reason) {
+        engine.protocolError(peer, type, reason);
+        fail(ConnectionStatus.NOTIFIER_CONNECTION_FAILURE, "protocol error (" + type + "): " + reason);
+        state = State.CLOSED;
+        ctx.close();
+    }
+
+    private void fail(ConnectionStatus status, String detail) {
+        if (failStatus == null) {
+            failStatus = status;
+            failDetail = detail;
+        }
+    }
+
+    static String describe(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root
+                && (root.getMessage() == null || root instanceof io.netty.handler.codec.DecoderException)) {
+            root = root.getCause();
+        }
+        String msg = root.getMessage();
+        return msg == null || msg.isBlank() ? root.getClass().getSimpleName() : msg;
+    }
+
+    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (int i = 0; t != null && i < 10; i++, t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+}
