@@ -98,6 +98,7 @@ public final class ReferenceModule implements ModuleControl {
         } catch (IllegalStateException alreadyGone) {
             LOG.debug("MonitoredModule already unregistered", alreadyGone);
         }
+        LOG.info("Reference host module withdrawn: {}", module.status().line());
     }
 
     @Override
