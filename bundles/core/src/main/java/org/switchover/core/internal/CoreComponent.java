@@ -1,0 +1,466 @@
+package org.switchover.core.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchover.api.NodeId;
+import org.switchover.api.ParameterRange;
+import org.switchover.api.ServerParameters;
+import org.switchover.api.SwitchResult;
+import org.switchover.api.SwitchoverControl;
+import org.switchover.api.SwitchoverState;
+import org.switchover.api.SwitchoverStatus;
+import org.switchover.api.host.HostStartup;
+import org.switchover.api.monitor.MonitorReport;
+import org.switchover.api.monitor.PrimaryMonitor;
+import org.switchover.api.monitor.SwitchoverEventSink;
+import org.switchover.api.notifier.EventIds;
+import org.switchover.api.notifier.LinkStatusListener;
+import org.switchover.api.notifier.Notifier;
+import org.switchover.api.notifier.RequestHandler;
+import org.switchover.api.time.SystemScheduler;
+
+/**
+ * The switchover core as a DS component: owns the state machine (on its own thread, {@code switchover-core-1}),
+ * publishes {@link SwitchoverStatus}, {@link SwitchoverEventSink} and {@link SwitchoverControl}, answers the core's
+ * notifier requests, listens to link changes, registers the role conditions, the Gogo commands and the loopback
+ * control endpoint.
+ */
+@Component(name = CoreComponent.PID, configurationPid = {CoreComponent.NODE_PID, CoreComponent.PID},
+        service = {SwitchoverStatus.class, SwitchoverEventSink.class, SwitchoverControl.class}, immediate = true)
+public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSink, SwitchoverControl {
+
+    /** The core's configuration PID. */
+    public static final String PID = "org.switchover.core";
+    /** The node-identity PID shared with the other bundles. */
+    public static final String NODE_PID = "org.switchover.node";
+
+    /** System/framework property forcing backup mode (the runtime's command line). */
+    public static final String PROP_FORCE_BACKUP = "switchover.forceBackup";
+    /** System/framework property for manual mode (the runtime's command line). */
+    public static final String PROP_MANUAL_SWITCH_ONLY = "switchover.manualSwitchOnly";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoreComponent.class);
+    private static final int DEFAULT_RECONNECT_TIMEOUT = 30;
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
+
+    /** The core's parameters (PID {@code org.switchover.core}). */
+    @ObjectClassDefinition(pid = PID, name = "Switchover Core",
+            description = "State machine, role negotiation, epochs and manual switch")
+    public @interface Config {
+
+        @AttributeDefinition(name = ServerParameters.SWITCHOVER_RECONNECT_TIMEOUT, min = "0",
+                description = "Reconnect timeout (s): how long a backup that lost the primary tries to reconnect"
+                        + " before it switches; 0 = switch at once. No maximum.")
+        int switchover_reconnect_timeout() default DEFAULT_RECONNECT_TIMEOUT;
+
+        @AttributeDefinition(name = ServerParameters.SWITCHOVER_RECONNECT_DELAY, required = false,
+                description = "Obsolete former name of Switchover Reconnect Timeout (s); used only while"
+                        + " switchover.reconnect.timeout is at its default")
+        String switchover_reconnect_delay() default "";
+
+        @AttributeDefinition(name = "Manual Switch Only",
+                description = "Manual mode (true/false): no primary or module monitoring and no automatic switch;"
+                        + " a manual switch still works. Also set by the system property"
+                        + " switchover.manualSwitchOnly=true.")
+        boolean manual_switch_only() default false;
+
+        @AttributeDefinition(name = "Force Backup",
+                description = "Start as backup (true/false) whatever the peer says; no automatic switch until a"
+                        + " primary has been seen. Also set by the system property switchover.forceBackup=true."
+                        + " Applies at the next negotiation.")
+        boolean force_backup() default false;
+
+        @AttributeDefinition(name = "Switchover Reconnect Max Attempts", min = "0", max = "1000",
+                description = "Reconnect attempts (count) per connection after which a reconnecting backup switches"
+                        + " without waiting for the timer; 0 = no limit (the reconnect timeout decides)")
+        int switchover_reconnect_max_attempts() default 0;
+
+        @AttributeDefinition(name = "NetTest Unreachable Halts",
+                description = "Legacy NetTest rule (true/false): a backup whose diagnosis says NetTestUnreachable"
+                        + " assumes a WAN failure, does not switch and halts")
+        boolean nettest_unreachable_halts() default true;
+
+        @AttributeDefinition(name = "Negotiation Timeout", min = "200", max = "60000",
+                description = "Negotiation timeout (ms): how long the start-up state query of the peer may take")
+        int negotiation_timeout_ms() default 3000;
+
+        @AttributeDefinition(name = "Negotiation Retry Delay", min = "100", max = "60000",
+                description = "Negotiation retry delay (ms) before asking a peer that is also starting again")
+        int negotiation_retry_delay_ms() default 1000;
+
+        @AttributeDefinition(name = "Negotiation Max Attempts", min = "1", max = "1000",
+                description = "Negotiation attempts (count) while the peer is also starting, then fail-safe")
+        int negotiation_max_attempts() default 10;
+
+        @AttributeDefinition(name = "Maximum Startup Time", min = "0", max = "86400",
+                description = "Maximum start-up time (s) for deciding the role; 0 = no limit")
+        int startup_max_time() default 600;
+
+        @AttributeDefinition(name = "Peer Query Interval", min = "1", max = "300",
+                description = "Peer query interval (s): how often a primary checks that its peer is not primary too")
+        int peer_query_interval() default 3;
+
+        @AttributeDefinition(name = "Discontinue Retry Interval", min = "100", max = "60000",
+                description = "Discontinue retry interval (ms): how often a new primary re-sends DISCONTINUE")
+        int discontinue_retry_interval_ms() default 1000;
+
+        @AttributeDefinition(name = "Discontinue Max Attempts", min = "1", max = "100000",
+                description = "Discontinue attempts (count) before the new primary relies on the peer query alone")
+        int discontinue_max_attempts() default 600;
+
+        @AttributeDefinition(name = "Watchdog Poll Interval", min = "1", max = "300",
+                description = "Watchdog poll interval (s) of the primary monitor while Backup")
+        int watchdog_poll_interval() default 5;
+
+        @AttributeDefinition(name = "Reconnect Probe Interval", min = "1", max = "60",
+                description = "Reconnect probe interval (s): how often a reconnecting backup checks the primary")
+        int reconnect_probe_interval() default 2;
+
+        @AttributeDefinition(name = "Prepare Switch Timeout", min = "1", max = "120",
+                description = "Prepare switch timeout (s): how long a manual switch waits for the primary's"
+                        + " controlled hand-off before switching uncontrolled")
+        int prepare_switch_timeout() default 5;
+
+        @AttributeDefinition(name = "Forward Switch Timeout", min = "1", max = "300",
+                description = "Forward switch timeout (s): how long a primary waits for its backup to carry out a"
+                        + " forwarded manual switch")
+        int forward_switch_timeout() default 30;
+
+        @AttributeDefinition(name = "Control Endpoint Enabled",
+                description = "Loopback control endpoint for bin/switchoverctl (true/false)")
+        boolean control_enabled() default true;
+    }
+
+    /** The node identity (PID {@code org.switchover.node}, shared; read here as a component property type). */
+    public @interface NodeConfig {
+        String node() default "";
+
+        String switchover_server_a() default "localhost";
+
+        String switchover_server_b() default "localhost";
+
+        String server_a_address() default "";
+
+        String server_b_address() default "";
+
+        int switchover_port_a() default Notifier.DEFAULT_PORT;
+
+        int switchover_port_b() default Notifier.DEFAULT_PORT;
+
+        String data_dir() default "${switchover.home}/data";
+
+        String switchover_version() default "1.0.0";
+    }
+
+    @Reference
+    private Notifier notifier;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile HostStartup hostStartup;
+
+    private volatile PrimaryMonitor primaryMonitor;
+
+    private BundleContext context;
+    private SystemScheduler scheduler;
+    private volatile StateMachine machine;
+    private OsgiRoleOutputs outputs;
+    private ServiceRegistration<RequestHandler> handlerReg;
+    private ServiceRegistration<LinkStatusListener> listenerReg;
+    private ServiceRegistration<ShellCommands> commandsReg;
+    private ControlServer control;
+    private Path controlDir;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindPrimaryMonitor")
+    void bindPrimaryMonitor(PrimaryMonitor pm) {
+        primaryMonitor = pm;
+        StateMachine m = machine;
+        if (m != null) {
+            m.monitorAvailable();
+        }
+    }
+
+    void unbindPrimaryMonitor(PrimaryMonitor pm) {
+        if (primaryMonitor == pm) {
+            primaryMonitor = null;
+        }
+    }
+
+    @Activate
+    void activate(BundleContext ctx, Config config, NodeConfig node, Map<String, Object> props) {
+        this.context = ctx;
+        CoreSettings settings = configure(config, node, props);
+        scheduler = new SystemScheduler("switchover-core-1");
+        outputs = new OsgiRoleOutputs(ctx, () -> eventAdmin, () -> settingsNode());
+        machine = new StateMachine(scheduler, notifier, () -> primaryMonitor, () -> hostStartup, outputs, settings);
+
+        Hashtable<String, Object> hp = new Hashtable<>();
+        hp.put(RequestHandler.EVENT_ID, new String[] {EventIds.STATE_QUERY, EventIds.DISCONTINUE,
+                EventIds.PREPARE_SWITCH, EventIds.REQUEST_SWITCH});
+        StateMachine m = machine;
+        handlerReg = ctx.registerService(RequestHandler.class, m::handle, hp);
+        listenerReg = ctx.registerService(LinkStatusListener.class, m::linkChanged, new Hashtable<>());
+        Hashtable<String, Object> cp = new Hashtable<>();
+        cp.put("osgi.command.scope", "switchover");
+        cp.put("osgi.command.function", new String[] {"status", "switch"});
+        commandsReg = ctx.registerService(ShellCommands.class, new ShellCommands(m, this::statusText), cp);
+        startControl(config.control_enabled(), settings.dataDir());
+        m.start();
+    }
+
+    @Modified
+    void modified(Config config, NodeConfig node, Map<String, Object> props) {
+        CoreSettings settings = configure(config, node, props);
+        machine.reconfigure(settings);
+        boolean want = config.control_enabled();
+        if (!want) {
+            stopControl();
+        } else if (control == null || !settings.dataDir().equals(controlDir)) {
+            stopControl();
+            startControl(true, settings.dataDir());
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        StateMachine m = machine;
+        try {
+            m.shutdown().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("The state machine did not stop within 5 s: {}", e.toString());
+        }
+        stopControl();
+        unregister(commandsReg);
+        unregister(listenerReg);
+        unregister(handlerReg);
+        outputs.close();
+        scheduler.shutdown();
+    }
+
+    private NodeId settingsNode() {
+        StateMachine m = machine;
+        return m == null ? null : m.snapshot().node();
+    }
+
+    private void startControl(boolean enabled, Path dataDir) {
+        if (!enabled) {
+            return;
+        }
+        StateMachine m = machine;
+        ControlServer server = new ControlServer(dataDir, token -> new ControlProtocol(() -> token,
+                this::statusMap, m::requestSwitch, 70_000L));
+        try {
+            server.start();
+            control = server;
+            controlDir = dataDir;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("The control endpoint could not start in {}: {}; bin/switchoverctl will not reach this node",
+                    dataDir, e.toString());
+        }
+    }
+
+    private void stopControl() {
+        if (control != null) {
+            control.close();
+            control = null;
+            controlDir = null;
+        }
+    }
+
+    private static void unregister(ServiceRegistration<?> reg) {
+        if (reg != null) {
+            try {
+                reg.unregister();
+            } catch (IllegalStateException e) {
+                // already unregistered with the bundle
+            }
+        }
+    }
+
+    private Map<String, Object> statusMap() {
+        return StatusView.toMap(machine.snapshot(), notifier::status, monitorLine());
+    }
+
+    private String statusText() {
+        List<Journal.Entry> audit = machine.journal().entries().stream().filter(Journal.Entry::audit).toList();
+        return StatusView.toText(machine.snapshot(), notifier::status, monitorLine(),
+                audit.subList(Math.max(0, audit.size() - 5), audit.size()));
+    }
+
+    private String monitorLine() {
+        PrimaryMonitor pm = primaryMonitor;
+        if (pm == null) {
+            return null;
+        }
+        try {
+            return (pm.isRunning() ? "running: " : "stopped: ") + pm.statusLine();
+        } catch (RuntimeException e) {
+            return "status unavailable: " + e;
+        }
+    }
+
+    // ---- configuration ----
+
+    private CoreSettings configure(Config c, NodeConfig n, Map<String, Object> props) {
+        Function<String, String> lookup = key -> {
+            String v = context == null ? null : context.getProperty(key);
+            return v != null ? v : System.getProperty(key);
+        };
+        return toSettings(c, n, props, lookup);
+    }
+
+    /** Maps and clamps the configuration; package-visible for tests. */
+    static CoreSettings toSettings(Config c, NodeConfig n, Map<String, Object> props,
+                                   Function<String, String> lookup) {
+        CoreSettings.Builder b = CoreSettings.builder(n.node(), resolveDir(n.data_dir(), lookup));
+        NodeId self = null;
+        try {
+            self = NodeId.parse(n.node());
+        } catch (IllegalArgumentException e) {
+            LOG.error("Configuration 'node' of PID {} must be A or B, got '{}': this node takes no role",
+                    NODE_PID, n.node());
+        }
+        b.version(n.switchover_version());
+        if (self != null) {
+            NodeId peer = self.peer();
+            String addr = peer == NodeId.A ? n.server_a_address() : n.server_b_address();
+            String name = peer == NodeId.A ? n.switchover_server_a() : n.switchover_server_b();
+            int port = peer == NodeId.A ? n.switchover_port_a() : n.switchover_port_b();
+            b.peerAddress((addr == null || addr.isBlank() ? name : addr.trim()) + ":" + port);
+        }
+        int timeout = c.switchover_reconnect_timeout();
+        String legacy = c.switchover_reconnect_delay();
+        // DS fills in every default, so "not set" can only be told by the default value.
+        if (timeout == DEFAULT_RECONNECT_TIMEOUT && legacy != null && !legacy.isBlank()) {
+            try {
+                timeout = Integer.parseInt(legacy.trim());
+                LOG.warn("'{}' is the obsolete name of '{}'; using its value {} s - please rename the property"
+                                + " to switchover.reconnect.timeout", ServerParameters.SWITCHOVER_RECONNECT_DELAY,
+                        ServerParameters.SWITCHOVER_RECONNECT_TIMEOUT, timeout);
+            } catch (NumberFormatException e) {
+                LOG.warn("Ignoring the obsolete '{}' = '{}': not a number of seconds",
+                        ServerParameters.SWITCHOVER_RECONNECT_DELAY, legacy);
+            }
+        }
+        timeout = ParameterRange.clamp(ServerParameters.SWITCHOVER_RECONNECT_TIMEOUT, timeout, 0,
+                Integer.MAX_VALUE / 1000, LOG::warn);
+        b.reconnectTimeoutMillis(timeout * 1000L);
+        b.reconnectMaxAttempts(ParameterRange.clamp("Switchover Reconnect Max Attempts",
+                c.switchover_reconnect_max_attempts(), 0, 1000, LOG::warn));
+        b.manualSwitchOnly(c.manual_switch_only() || flag(lookup.apply(PROP_MANUAL_SWITCH_ONLY)));
+        b.forceBackup(c.force_backup() || flag(lookup.apply(PROP_FORCE_BACKUP)));
+        b.netTestHalts(c.nettest_unreachable_halts());
+        b.negotiation(ParameterRange.clamp("Negotiation Timeout", c.negotiation_timeout_ms(), 200, 60_000, LOG::warn),
+                ParameterRange.clamp("Negotiation Retry Delay", c.negotiation_retry_delay_ms(), 100, 60_000,
+                        LOG::warn),
+                ParameterRange.clamp("Negotiation Max Attempts", c.negotiation_max_attempts(), 1, 1000, LOG::warn));
+        b.startupMaxMillis(ParameterRange.clamp("Maximum Startup Time", c.startup_max_time(), 0, 86_400,
+                LOG::warn) * 1000L);
+        b.peerQueryMillis(ParameterRange.clamp("Peer Query Interval", c.peer_query_interval(), 1, 300, LOG::warn)
+                * 1000L);
+        b.discontinue(ParameterRange.clamp("Discontinue Retry Interval", c.discontinue_retry_interval_ms(), 100,
+                        60_000, LOG::warn),
+                ParameterRange.clamp("Discontinue Max Attempts", c.discontinue_max_attempts(), 1, 100_000,
+                        LOG::warn));
+        b.watchdogMillis(ParameterRange.clamp("Watchdog Poll Interval", c.watchdog_poll_interval(), 1, 300,
+                LOG::warn) * 1000L);
+        b.reconnectProbeMillis(ParameterRange.clamp("Reconnect Probe Interval", c.reconnect_probe_interval(), 1, 60,
+                LOG::warn) * 1000L);
+        b.prepareTimeoutMillis(ParameterRange.clamp("Prepare Switch Timeout", c.prepare_switch_timeout(), 1, 120,
+                LOG::warn) * 1000L);
+        b.forwardTimeoutMillis(ParameterRange.clamp("Forward Switch Timeout", c.forward_switch_timeout(), 1, 300,
+                LOG::warn) * 1000L);
+        CoreSettings s = b.build();
+        LOG.info("Core configuration: node {}, release {}, peer {}, data {}, reconnect timeout {} s, manual switch"
+                        + " only {}, force backup {}", s.node(), s.version(), s.peerAddress(), s.dataDir(),
+                timeout, s.manualSwitchOnly(), s.forceBackup());
+        return s;
+    }
+
+    private static boolean flag(String v) {
+        if (v == null) {
+            return false;
+        }
+        String t = v.trim();
+        return t.equalsIgnoreCase("true") || t.equalsIgnoreCase("yes") || t.equals("1");
+    }
+
+    /** Replaces {@code ${name}} with the framework/system property; an unknown {@code switchover.home} is ".". */
+    static Path resolveDir(String text, Function<String, String> lookup) {
+        String t = text == null || text.isBlank() ? "${switchover.home}/data" : text.trim();
+        Matcher m = VARIABLE.matcher(t);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String v = lookup.apply(m.group(1));
+            if (v == null) {
+                LOG.warn("Property '{}' used in data.dir '{}' is not set; using the working directory", m.group(1), t);
+                v = ".";
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(out);
+        return Paths.get(out.toString()).toAbsolutePath().normalize();
+    }
+
+    // ---- services ----
+
+    @Override
+    public NodeId node() {
+        return machine.snapshot().node();
+    }
+
+    @Override
+    public SwitchoverState state() {
+        return machine.snapshot().state();
+    }
+
+    @Override
+    public long epoch() {
+        return machine.snapshot().epoch();
+    }
+
+    @Override
+    public String lastSwitchReason() {
+        return machine.snapshot().lastSwitchReason();
+    }
+
+    @Override
+    public void post(MonitorReport report) {
+        machine.report(report);
+    }
+
+    @Override
+    public CompletionStage<SwitchResult> requestSwitch(boolean immediate, String requestedBy) {
+        return machine.requestSwitch(immediate, requestedBy);
+    }
+}
