@@ -929,7 +929,8 @@ public final class PrimaryMonitorImpl implements PrimaryMonitor, ModuleMonitorLi
 
     private void checkPrimary(long token, List<String> statuses, Consumer<Network> then) {
         PrimarySettings s = settings;
-        pingSet(token, s.primaryHost(), result -> {
+        // One plain echo here; the longer ping sets are for a primary already found unreachable (section 5.5.5).
+        pingTimes(token, s.primaryHost(), 1, result -> {
             if (result.reached()) {
                 journal.info("Pinged the primary's address [{}]: network connection status '{}'",
                         result.address(), PRIMARY_REACHED);
@@ -948,14 +949,14 @@ public final class PrimaryMonitorImpl implements PrimaryMonitor, ModuleMonitorLi
         });
     }
 
-    /** Up to {@link #ECHOES_PER_SET} echoes to one host, stopping at the first reply. */
-    private void pingSet(long token, String host, Consumer<NetworkProbe.Result> then) {
+    /** Up to {@code times} echoes to one host, stopping at the first reply. */
+    private void pingTimes(long token, String host, int times, Consumer<NetworkProbe.Result> then) {
         if (host == null || host.isBlank()) {
             then.accept(new NetworkProbe.Result(false, "?", "no address known for the primary"));
             return;
         }
         List<String> hosts = new ArrayList<>();
-        for (int i = 0; i < ECHOES_PER_SET; i++) {
+        for (int i = 0; i < times; i++) {
             hosts.add(host);
         }
         pingEach(token, hosts, 0, settings.netTestTimeoutMillis(), then);
@@ -1087,7 +1088,7 @@ public final class PrimaryMonitorImpl implements PrimaryMonitor, ModuleMonitorLi
         PrimarySettings s = settings;
         int planned = s.unreachableSets();
         setsDone++;
-        pingSet(token, s.primaryHost(), r -> {
+        pingTimes(token, s.primaryHost(), ECHOES_PER_SET, r -> {
             if (mode != Mode.TROUBLE) {
                 return;
             }
