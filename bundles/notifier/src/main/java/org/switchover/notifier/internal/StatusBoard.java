@@ -15,7 +15,7 @@ import org.switchover.api.time.Scheduler;
 /**
  * The one place that holds connection statuses. Each link has an outgoing status (our connection to the peer) and
  * an inbound one (the peer's connection to us); the <em>effective</em> status is the outgoing one while the peer
- * links are open, otherwise the inbound one. Every change of the effective status (status or detail) is logged at
+ * links are open, otherwise the inbound one. Every change of the effective status (or of its detail) is logged at
  * INFO and handed to the listener through the delivery executor, which must run tasks one at a time in order: the
  * task is queued while the lock is held, so deliveries keep the order of the changes, and the listener itself runs
  * without any lock.
@@ -92,7 +92,8 @@ public final class StatusBoard {
         LinkStatus now = (peerLinksOpen ? outgoing : inbound).get(link);
         LinkStatus before = effective.get(link);
         effective.put(link, now);
-        if (before.status() == now.status() && before.detail().equals(now.detail())) {
+        // A new status is always news; within one status only a new, non-empty explanation is.
+        if (before.status() == now.status() && (now.detail().isEmpty() || before.detail().equals(now.detail()))) {
             return;
         }
         String side = peerLinksOpen ? "outgoing" : "inbound";
