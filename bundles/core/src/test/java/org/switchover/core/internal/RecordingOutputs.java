@@ -1,0 +1,34 @@
+package org.switchover.core.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+import org.switchover.api.SwitchoverState;
+
+/** Records the state changes the machine announces. */
+final class RecordingOutputs implements RoleOutputs {
+
+    record Change(long at, SwitchoverState from, SwitchoverState to, String reason, long epoch) {
+    }
+
+    private final LongSupplier clock;
+    final List<Change> changes = new ArrayList<>();
+
+    RecordingOutputs(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized void stateChanged(SwitchoverState from, SwitchoverState to, String reason, long epoch) {
+        changes.add(new Change(clock.getAsLong(), from, to, reason, epoch));
+    }
+
+    synchronized List<SwitchoverState> states() {
+        return changes.stream().map(Change::to).toList();
+    }
+
+    synchronized Change last() {
+        return changes.get(changes.size() - 1);
+    }
+}

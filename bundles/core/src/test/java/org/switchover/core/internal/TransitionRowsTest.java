@@ -1,0 +1,654 @@
+package org.switchover.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.switchover.api.SwitchoverState.BACKUP;
+import static org.switchover.api.SwitchoverState.ERROR;
+import static org.switchover.api.SwitchoverState.INACTIVE;
+import static org.switchover.api.SwitchoverState.INIT;
+import static org.switchover.api.SwitchoverState.PRIMARY;
+import static org.switchover.api.SwitchoverState.RECONNECTING;
+import static org.switchover.api.SwitchoverState.STOPPING;
+import static org.switchover.api.SwitchoverState.UPGRADE_HIGHER;
+import static org.switchover.api.SwitchoverState.UPGRADE_LOWER;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.switchover.api.NodeId;
+import org.switchover.api.SwitchResult;
+import org.switchover.api.SwitchoverState;
+import org.switchover.api.monitor.MonitorReport;
+import org.switchover.api.monitor.MonitorSignal;
+import org.switchover.api.notifier.ConnectionStatus;
+import org.switchover.api.notifier.EventIds;
+import org.switchover.api.notifier.Link;
+import org.switchover.api.notifier.Request;
+import org.switchover.api.notifier.Response;
+
+/** One test per row of spec table 2.2 (named by row number), driven on virtual time. */
+class TransitionRowsTest {
+
+    @TempDir
+    Path dir;
+
+    private static MonitorReport report(MonitorSignal s, String reason) {
+        return new MonitorReport(s, reason, "GatewayReached, NetTestUnavailable, PrimaryReached");
+    }
+
+    private static Request request(String eventId, byte[] body) {
+        return new Request("*", eventId, 1, "B/ONCE", body);
+    }
+
+    @Test
+    void everyNumberedRowOfTheSpecIsInTheTable() {
+        Set<String> labels = TransitionTable.rows().stream().map(Transition::row).collect(Collectors.toSet());
+        List<String> missing = IntStream.rangeClosed(1, 31).mapToObj(Integer::toString)
+                .filter(r -> !labels.contains(r)).toList();
+        assertEquals(List.of(), missing, "rows of table 2.2 without an entry in the transition table");
+        assertFalse(TransitionTable.describe().isBlank());
+    }
+
+    @Test
+    void row01_serviceStartReadsTheParametersAndAsksThePeer() {
+        Harness h = new Harness(dir, "B");
+        h.settings.reconnectTimeoutMillis(45_000);
+        h.handlers.put(EventIds.STATE_QUERY, s -> new CompletableFuture<>()); // the peer is slow to answer
+        h.create();
+        assertEquals(INIT, h.state());
+        h.machine.start();
+        h.run();
+        assertEquals(INIT, h.state());
+        assertNotNull(h.find("Node B starting"));
+        assertTrue(h.find("Node B starting").text().contains("reconnect timeout 45 s"));
+        assertEquals(1, h.notifier.sent(EventIds.STATE_QUERY).size());
+        assertEquals("ONCE", h.notifier.sent(EventIds.STATE_QUERY).get(0).channel());
+    }
+
+    @Test
+    void row02_unreachablePeerMakesThisNodePrimaryFailSafe() throws Exception {
+        Harness h = new Harness(dir, "B");
+        h.startAsPrimary();
+        assertEquals(1, h.epoch());
+        assertEquals("1", Files.readString(dir.resolve("core/epoch")).strip());
+        RecordingOutputs.Change c = h.outputs.last();
+        assertEquals(INIT, c.from());
+        assertEquals(PRIMARY, c.to());
+        assertTrue(c.reason().contains("fail-safe"), c.reason());
+        assertNull(h.find("Switch Initiated"), "taking the role at start is not a switch");
+        // A peer that answers but is stale also leaves the role to this node.
+        Harness h2 = new Harness(dir.resolve("two"), "A");
+        h2.peerAnswers(NodeId.B, INACTIVE, 9, "1.0.0");
+        h2.create();
+        h2.machine.start();
+        h2.run();
+        assertEquals(PRIMARY, h2.state());
+        assertEquals(10, h2.epoch(), "a new primary's epoch is above every epoch it has seen");
+    }
+
+    @Test
+    void row03_peerPrimaryOnTheSameReleaseMakesThisNodeBackup() {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        assertEquals(1, h.notifier.openCount, "main and aux links opened");
+        assertTrue(h.monitor.running, "primary monitor started");
+        assertTrue(h.machine.snapshot().primaryConfirmed());
+        assertEquals(0, h.epoch(), "a backup keeps its own epoch");
+        // force backup with no peer at all: backup, but no monitoring and no automatic switch
+        Harness f = new Harness(dir.resolve("forced"), "A");
+        f.settings.forceBackup(true);
+        f.create();
+        f.machine.start();
+        f.run();
+        assertEquals(BACKUP, f.state());
+        assertEquals(0, f.monitor.starts);
+        assertEquals(1, f.notifier.openCount);
+        f.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
+        f.run();
+        assertEquals(BACKUP, f.state(), "no automatic switch without a primary");
+        // ...until the primary turns up: then monitoring and automatic switching start
+        f.peerAnswers(NodeId.B, PRIMARY, 3, "1.0.0");
+        f.advance(3_000);
+        assertTrue(f.machine.snapshot().primaryConfirmed());
+        assertTrue(f.monitor.running);
+    }
+
+    @Test
+    void row04_peerPrimaryOnAnOlderReleaseGivesUpgradeHigher() {
+        Harness h = new Harness(dir, "B");
+        h.settings.version("1.10");
+        h.peerAnswers(NodeId.A, PRIMARY, 2, "1.9");
+        h.create();
+        h.machine.start();
+        h.run();
+        assertEquals(UPGRADE_HIGHER, h.state());
+        assertEquals(0, h.monitor.starts, "no monitoring in an upgrade state");
+        assertEquals(1, h.notifier.openCount);
+    }
+
+    @Test
+    void row05_peerPrimaryOnANewerReleaseGivesUpgradeLower() {
+        Harness h = new Harness(dir, "B");
+        h.settings.version("2.0.0");
+        h.peerAnswers(NodeId.A, PRIMARY, 2, "2.0.1");
+        h.create();
+        h.machine.start();
+        h.run();
+        assertEquals(UPGRADE_LOWER, h.state());
+        assertEquals(0, h.monitor.starts);
+    }
+
+    @Test
+    void row06_wrongNodeLetterMeansNoRole() {
+        Harness h = new Harness(dir, "C");
+        h.create();
+        h.machine.start();
+        h.run();
+        assertEquals(ERROR, h.state());
+        assertTrue(h.notifier.sent(EventIds.STATE_QUERY).isEmpty(), "no negotiation without an identity");
+        assertTrue(h.machine.snapshot().nodeError().contains("must be A or B, got 'C'"));
+        assertNotNull(h.find("The roles cannot be determined"));
+        // both nodes configured as the same letter
+        Harness twin = new Harness(dir.resolve("twin"), "A");
+        twin.peerAnswers(NodeId.A, INIT, 0, "1.0.0");
+        twin.create();
+        twin.machine.start();
+        twin.run();
+        assertEquals(ERROR, twin.state());
+        assertTrue(twin.outputs.last().reason().contains("also claims to be node A"));
+    }
+
+    @Test
+    void row07_roleNotDecidedWithinTheMaximumStartupTime() {
+        Harness h = new Harness(dir, "B");
+        h.settings.startupMaxMillis(5_000).negotiation(10_000, 1_000, 10);
+        h.handlers.put(EventIds.STATE_QUERY, s -> new CompletableFuture<>()); // never answers
+        h.create();
+        h.machine.start();
+        h.advance(4_999);
+        assertEquals(INIT, h.state());
+        h.advance(1);
+        assertEquals(ERROR, h.state());
+        h.advance(10_000); // the late timeout of the query changes nothing
+        assertEquals(ERROR, h.state());
+    }
+
+    @Test
+    void row08_networkDownStartsReconnecting() {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        h.machine.report(new MonitorReport(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier",
+                "GatewayUnreachable"));
+        h.run();
+        assertEquals(RECONNECTING, h.state());
+        assertNotNull(h.find("Scheduling reconnect timeout to execute in 30 second(s)"));
+        assertTrue(h.monitor.running, "row 8 does not stop the monitors");
+    }
+
+    @Test
+    void row09_notifierDownInAutomaticModeStopsTheMonitorsAndReconnects() {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        h.run();
+        assertEquals(RECONNECTING, h.state());
+        assertFalse(h.monitor.running);
+        assertTrue(h.machine.snapshot().reconnectDueMillis() > 0);
+    }
+
+    @Test
+    void row10_notifierDownInManualModeReconnectsWithoutAnyTimer() {
+        Harness h = new Harness(dir, "B");
+        h.settings.manualSwitchOnly(true);
+        h.startAsBackup();
+        assertEquals(0, h.monitor.starts, "manual mode: no monitors");
+        h.notifier.bothLinks(ConnectionStatus.ACTIVE);
+        h.run();
+        h.notifier.bothLinks(ConnectionStatus.NOT_CONNECTED); // the core notices the loss itself
+        h.run();
+        assertEquals(RECONNECTING, h.state());
+        assertNull(h.find("Scheduling reconnect timeout"));
+        h.advance(120_000);
+        assertEquals(RECONNECTING, h.state(), "no automatic switch in manual mode");
+    }
+
+    @Test
+    void row11_primaryUnreachableStopsBothMonitorsAndReconnects() {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        h.machine.report(new MonitorReport(MonitorSignal.PRIMARY_UNREACHABLE, "Loss of Connection to Notifier",
+                "GatewayReached, NetTestUnavailable, PrimaryUnreachable"));
+        h.run();
+        assertEquals(RECONNECTING, h.state());
+        assertFalse(h.monitor.running);
+    }
+
+    @Test
+    void row12_moduleDownInManualModeHalts() {
+        Harness h = new Harness(dir, "B");
+        h.settings.manualSwitchOnly(true);
+        h.startAsBackup();
+        h.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
+        h.run();
+        assertEquals(STOPPING, h.state());
+        assertEquals(0, h.epoch(), "no switch");
+    }
+
+    @Test
+    void row13_moduleDownInAutomaticModeSwitchesAtOnce() {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        long t0 = h.clock.nowMillis();
+        h.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
+        h.run();
+        assertEquals(PRIMARY, h.state());
+        assertEquals(6, h.epoch(), "one above the primary's epoch 5");
+        assertEquals("TS Ping Failure", h.machine.snapshot().lastSwitchReason());
+        int reason = h.indexOf("Switch reason: TS Ping Failure");
+        int initiated = h.indexOf("Switchover Service: Switch Initiated");
+        int state = h.indexOf("State BACKUP -> PRIMARY");
+        assertTrue(reason >= 0 && reason < initiated && initiated < state, h.journal().toString());
+        assertEquals(t0, h.find("Switch Initiated").millis());
+        assertFalse(h.monitor.running);
+        assertFalse(h.notifier.linksOpen, "the new primary closes its outgoing links");
+    }
+
+    @Test
+    void row14_moduleDownWhileTheHostStartsDefersTheSwitch() {
+        Harness h = new Harness(dir, "B");
+        Harness.Host host = new Harness.Host();
+        h.host = host;
+        h.startAsBackup();
+        h.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
+        h.run();
+        assertEquals(BACKUP, h.state());
+        assertEquals("TS Ping Failure", h.machine.snapshot().pendingSwitch());
+        h.advance(10_000);
+        assertEquals(BACKUP, h.state());
+        host.finish();
+        h.run();
+        assertEquals(PRIMARY, h.state());
+        assertEquals("TS Ping Failure", h.machine.snapshot().lastSwitchReason());
+    }
+
+    @Test
+    void row15_manualSwitchOnTheBackupWhenThePrimaryIsUnreachable() throws Exception {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        long t0 = h.clock.nowMillis();
+        CompletableFuture<SwitchResult> f = h.machine.requestSwitch(false, "operator");
+        h.run();
+        assertEquals(PRIMARY, h.state());
+        SwitchResult r = f.getNow(null);
+        assertNotNull(r);
+        assertTrue(r.switched());
+        assertEquals(SwitchResult.Mode.UNCONTROLLED, r.mode());
+        assertEquals("Manual Switchover", h.machine.snapshot().lastSwitchReason());
+        assertEquals(t0, h.find("Switch Initiated").millis(), "no delay between request and switch");
+        assertTrue(h.find("Switch reason: Manual Switchover").text().contains("uncontrolled"));
+    }
+
+    @Test
+    void row16_connectionsDownSwitches() {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        h.post(EventType.CONNECTIONS_DOWN, StateMachine.REASON_NOTIFIER, "reconnect period expired");
+        h.run();
+        assertEquals(PRIMARY, h.state());
+        assertEquals("Loss of Connection to Notifier", h.machine.snapshot().lastSwitchReason());
+        assertNotNull(h.find("lost the connections to the primary; switching now and going to PRIMARY"));
+    }
+
+    @Test
+    void row17_reconnectAttemptsUsedUpSwitchBeforeTheTimer() {
+        Harness h = new Harness(dir, "B");
+        h.settings.reconnectMaxAttempts(3);
+        h.startAsBackup();
+        h.notifier.bothLinks(ConnectionStatus.ACTIVE);
+        h.run();
+        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        h.run();
+        assertEquals(RECONNECTING, h.state());
+        h.advance(5_000);
+        h.notifier.setLink(Link.MAIN, ConnectionStatus.NOT_CONNECTED, 2);
+        h.notifier.setLink(Link.AUX, ConnectionStatus.NOT_CONNECTED, 2);
+        h.run();
+        assertEquals(RECONNECTING, h.state());
+        h.advance(5_000);
+        h.notifier.setLink(Link.MAIN, ConnectionStatus.NOT_CONNECTED, 3);
+        h.notifier.setLink(Link.AUX, ConnectionStatus.NOT_CONNECTED, 3);
+        h.run();
+        assertEquals(PRIMARY, h.state());
+        assertEquals(10_000, h.find("Switch Initiated").millis() - h.find("Scheduling reconnect").millis());
+    }
+
+    @Test
+    void row18_moduleDownWhileReconnectingSwitches() {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        h.advance(1_000);
+        h.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
+        h.run();
+        assertEquals(PRIMARY, h.state());
+        assertEquals("TS Ping Failure", h.machine.snapshot().lastSwitchReason());
+    }
+
+    @Test
+    void row19_primaryUnreachableWhileReconnectingSwitches() {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        h.machine.report(report(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier"));
+        h.advance(10_000);
+        assertEquals(RECONNECTING, h.state());
+        h.machine.report(new MonitorReport(MonitorSignal.PRIMARY_UNREACHABLE, "Loss of Connection to Notifier",
+                "PrimaryUnreachable after 3 ping sets"));
+        h.run();
+        assertEquals(PRIMARY, h.state());
+    }
+
+    @Test
+    void row20_reconnectTimerExpiryPostsConnectionsDown() {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        long t0 = h.clock.nowMillis();
+        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        h.advance(29_999);
+        assertEquals(RECONNECTING, h.state());
+        h.advance(1);
+        assertEquals(PRIMARY, h.state());
+        int expired = h.indexOf("Reconnect period expired after 30 s; posting CONNECTIONS_DOWN");
+        int lost = h.indexOf("lost the connections to the primary");
+        assertTrue(expired >= 0 && expired < lost);
+        assertEquals(t0 + 30_000, h.find("Switch Initiated").millis());
+    }
+
+    @Test
+    void row21_connectionsRestoredReturnsToBackupAndRestartsTheMonitors() {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        h.notifier.bothLinks(ConnectionStatus.ACTIVE);
+        h.run();
+        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        h.run();
+        h.notifier.bothLinks(ConnectionStatus.NOT_CONNECTED);
+        h.advance(5_000);
+        assertEquals(RECONNECTING, h.state());
+        assertFalse(h.monitor.running);
+        // the primary's notifier answers again
+        h.handlers.put(EventIds.NOTIFIER_PING, s -> FakeNotifier.reply(new byte[0]));
+        h.notifier.bothLinks(ConnectionStatus.ACTIVE);
+        h.run();
+        assertEquals(BACKUP, h.state());
+        assertTrue(h.monitor.running, "monitoring resumed");
+        assertEquals(-1, h.machine.snapshot().reconnectDueMillis(), "timer cancelled");
+        h.advance(60_000);
+        assertEquals(BACKUP, h.state());
+        // the module answering again also ends a reconnect
+        h.machine.report(report(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier"));
+        h.run();
+        assertEquals(RECONNECTING, h.state());
+        h.machine.report(new MonitorReport(MonitorSignal.MODULE_UP, "", "module answers"));
+        h.run();
+        assertEquals(BACKUP, h.state());
+    }
+
+    @Test
+    void row22_intermediateReconnectStepsToggleWithoutResettingTheTimer() {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        h.notifier.bothLinks(ConnectionStatus.ACTIVE);
+        h.run();
+        long t0 = h.clock.nowMillis();
+        h.notifier.bothLinks(ConnectionStatus.NOT_CONNECTED);
+        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        h.run();
+        assertEquals(RECONNECTING, h.state());
+        h.advance(5_000);
+        h.notifier.setLink(Link.MAIN, ConnectionStatus.ACTIVE, 0);
+        h.run();
+        assertEquals(BACKUP, h.state(), "a link came back: transient Backup");
+        h.advance(1_000);
+        h.notifier.setLink(Link.MAIN, ConnectionStatus.NOT_CONNECTED, 1);
+        h.run();
+        assertEquals(RECONNECTING, h.state());
+        h.advance(24_000);
+        assertEquals(PRIMARY, h.state(), "the timer started at the diagnosis still fires");
+        assertEquals(t0 + 30_000, h.find("Switch Initiated").millis());
+        assertEquals(List.of(BACKUP, RECONNECTING, BACKUP, RECONNECTING, PRIMARY), h.outputs.states().subList(
+                h.outputs.states().indexOf(BACKUP), h.outputs.states().size()));
+    }
+
+    @Test
+    void row23_aFailingCriticalSubsystemHaltsTheBackup() {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        h.monitor.pollFailure = new IllegalStateException("module monitor thread died");
+        h.advance(14_999);
+        assertEquals(BACKUP, h.state());
+        h.advance(1);
+        assertEquals(STOPPING, h.state());
+        assertFalse(h.monitor.running);
+    }
+
+    @Test
+    void row24_manualSwitchFromAnUpgradeStateDemotesTheOldPrimary() {
+        Harness h = new Harness(dir, "B");
+        h.settings.version("1.1");
+        h.peerAnswers(NodeId.A, PRIMARY, 4, "1.0");
+        h.create();
+        h.machine.start();
+        h.run();
+        assertEquals(UPGRADE_HIGHER, h.state());
+        CompletableFuture<SwitchResult> f = h.machine.requestSwitch(false, "release procedure");
+        h.run();
+        assertEquals(PRIMARY, h.state());
+        assertTrue(f.getNow(null).switched());
+        assertEquals(5, h.epoch());
+        assertFalse(h.notifier.sent(EventIds.DISCONTINUE).isEmpty(), "the old primary is told to discontinue");
+        assertTrue(h.notifier.sent(EventIds.DISCONTINUE).get(0).text().contains("\"epoch\":5"));
+    }
+
+    @Test
+    void row25_noAutomaticSwitchInAnUpgradeState() {
+        Harness h = new Harness(dir, "B");
+        h.settings.version("0.9");
+        h.peerAnswers(NodeId.A, PRIMARY, 4, "1.0");
+        h.create();
+        h.machine.start();
+        h.run();
+        assertEquals(UPGRADE_LOWER, h.state());
+        h.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
+        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        h.advance(60_000);
+        assertEquals(UPGRADE_LOWER, h.state());
+        assertNotNull(h.find("no automatic switch in an upgrade state"));
+    }
+
+    @Test
+    void row26_aPrimaryToldOfAHigherEpochBecomesStale() throws Exception {
+        Harness h = new Harness(dir, "A");
+        h.startAsPrimary();
+        assertEquals(1, h.epoch());
+        // a DISCONTINUE with a lower epoch is refused
+        CompletionStage<byte[]> low = h.machine.handle(request(EventIds.DISCONTINUE,
+                Wire.encode(new Wire.Discontinue(NodeId.B, 0, "test"))));
+        h.run();
+        assertEquals(PRIMARY, h.state());
+        assertFalse(Wire.decodeDiscontinueAck(low.toCompletableFuture().getNow(null)).ack());
+        // a higher one makes it stale at once
+        CompletionStage<byte[]> high = h.machine.handle(request(EventIds.DISCONTINUE,
+                Wire.encode(new Wire.Discontinue(NodeId.B, 2, "Loss of Connection to Notifier"))));
+        h.run();
+        assertEquals(INACTIVE, h.state());
+        Wire.DiscontinueAck ack = Wire.decodeDiscontinueAck(high.toCompletableFuture().getNow(null));
+        assertTrue(ack.ack());
+        assertEquals(INACTIVE, ack.state());
+        assertEquals(PRIMARY, h.outputs.last().from());
+        assertNotNull(h.find("becomes INACTIVE (stale)"));
+    }
+
+    @Test
+    void row27_splitBrainHealedWhenThePeerIsPrimaryWithAHigherEpoch() {
+        Harness h = new Harness(dir, "A");
+        h.startAsPrimary();
+        h.peerAnswers(NodeId.B, PRIMARY, 7, "1.0.0");
+        h.advance(3_000);
+        assertEquals(INACTIVE, h.state());
+        assertNotNull(h.find("split brain healed"));
+    }
+
+    @Test
+    void row28_aStaleNodeThatRestartsComesUpBackup() {
+        Harness h = new Harness(dir, "A");
+        h.startAsPrimary();
+        h.peerAnswers(NodeId.B, PRIMARY, 7, "1.0.0");
+        h.advance(3_000);
+        assertEquals(INACTIVE, h.state());
+        h.machine.restart("operator");
+        h.run();
+        assertEquals(BACKUP, h.state());
+        assertEquals(List.of(INIT, BACKUP), h.outputs.states().subList(h.outputs.states().size() - 2,
+                h.outputs.states().size()));
+    }
+
+    @Test
+    void row29_netTestUnreachableAssumesAWanFailureAndHalts() {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        h.machine.report(new MonitorReport(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier",
+                "GatewayReached, NetTestUnreachable, PrimaryUnreachable"));
+        h.advance(120_000);
+        assertEquals(STOPPING, h.state());
+        assertEquals(0, h.epoch(), "no switch");
+        // with the legacy rule off the diagnosis leads to the reconnect path
+        Harness m = new Harness(dir.resolve("modern"), "B");
+        m.settings.netTestHalts(false);
+        m.startAsBackup();
+        m.machine.report(new MonitorReport(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier",
+                "GatewayReached, NetTestUnreachable, PrimaryUnreachable"));
+        m.run();
+        assertEquals(RECONNECTING, m.state());
+    }
+
+    @Test
+    void row30_shutdownFromAnyState() throws Exception {
+        Harness h = new Harness(dir, "B");
+        h.startAsPrimary();
+        CompletableFuture<Void> done = h.machine.shutdown();
+        h.run();
+        assertTrue(done.isDone());
+        assertEquals(STOPPING, h.state());
+        assertEquals(PRIMARY, h.outputs.last().from());
+        // nothing happens any more
+        CompletableFuture<SwitchResult> f = h.machine.requestSwitch(true, "late");
+        h.advance(10_000);
+        assertEquals(STOPPING, h.state());
+        assertFalse(f.getNow(null).switched());
+    }
+
+    @Test
+    void row31_errorFromAnyState() throws Exception {
+        Files.createDirectories(dir.resolve("core"));
+        Files.writeString(dir.resolve("core/epoch"), "12x\n", StandardCharsets.US_ASCII);
+        Harness h = new Harness(dir, "B");
+        h.create();
+        h.machine.start();
+        h.run();
+        assertEquals(ERROR, h.state());
+        assertTrue(h.outputs.last().reason().contains("corrupt"), h.outputs.last().reason());
+        assertTrue(h.notifier.sent(EventIds.STATE_QUERY).isEmpty());
+        Harness b = new Harness(dir.resolve("b"), "B");
+        b.startAsBackup();
+        b.post(EventType.ERROR, "", "test error");
+        b.run();
+        assertEquals(ERROR, b.state());
+        assertFalse(b.monitor.running);
+    }
+
+    @Test
+    void malformedPeerRequestsAreRefusedAndChangeNothing() {
+        Harness h = new Harness(dir, "A");
+        h.startAsPrimary();
+        for (byte[] bad : List.of(new byte[0], "nope".getBytes(StandardCharsets.UTF_8),
+                "{\"node\":\"B\"}".getBytes(StandardCharsets.UTF_8),
+                "{\"node\":\"B\",\"epoch\":-4}".getBytes(StandardCharsets.UTF_8),
+                "{\"node\":\"A\",\"epoch\":99}".getBytes(StandardCharsets.UTF_8))) {
+            CompletionStage<byte[]> r = h.machine.handle(request(EventIds.DISCONTINUE, bad));
+            h.run();
+            assertTrue(r.toCompletableFuture().isCompletedExceptionally());
+        }
+        assertEquals(PRIMARY, h.state());
+        CompletionStage<byte[]> r = h.machine.handle(request("Unknown Event", new byte[0]));
+        assertTrue(r.toCompletableFuture().isCompletedExceptionally());
+    }
+
+    @Test
+    void stateQueryIsAnsweredWithNodeStateEpochAndVersion() {
+        Harness h = new Harness(dir, "A");
+        h.settings.version("3.2.1");
+        h.startAsPrimary();
+        byte[] body = h.machine.handle(request(EventIds.STATE_QUERY, new byte[0])).toCompletableFuture().getNow(null);
+        Wire.StateInfo s = Wire.decodeStateInfo(body);
+        assertEquals(NodeId.A, s.node());
+        assertEquals(SwitchoverState.PRIMARY, s.state());
+        assertEquals(1, s.epoch());
+        assertEquals("3.2.1", s.version());
+    }
+
+    @Test
+    void reconnectTimeoutChangesLiveForTheNextPeriod() {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        h.machine.reconfigure(h.settings.reconnectTimeoutMillis(10_000).build());
+        h.run();
+        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        h.advance(10_000);
+        assertEquals(PRIMARY, h.state());
+        assertNotNull(h.find("Scheduling reconnect timeout to execute in 10 second(s)"));
+    }
+
+    @Test
+    void manualModeSwitchedOnLiveStopsTheMonitorsAndTheTimer() {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        h.advance(1_000);
+        h.machine.reconfigure(h.settings.manualSwitchOnly(true).build());
+        h.advance(60_000);
+        assertEquals(RECONNECTING, h.state(), "no automatic switch once manual mode is on");
+        h.machine.reconfigure(h.settings.manualSwitchOnly(false).build());
+        h.advance(30_000);
+        assertEquals(PRIMARY, h.state(), "a fresh reconnect period runs when automatic mode returns");
+    }
+
+    @Test
+    void watchdogPollsTheMonitorOnlyInBackup() {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        h.advance(15_000);
+        assertEquals(3, h.monitor.polls);
+        h.machine.report(report(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier"));
+        h.advance(10_000);
+        assertEquals(3, h.monitor.polls, "suspended while reconnecting");
+    }
+
+    @Test
+    void responseHelpersAreUsable() {
+        // keeps the fake honest: a reply is a REPLY with its body
+        Response r = FakeNotifier.reply(new byte[] {1}).toCompletableFuture().getNow(null);
+        assertTrue(r.isReply());
+    }
+}
