@@ -463,7 +463,7 @@ public final class ModuleMonitorImpl implements ModuleMonitor {
                                 ServerParameters.SWITCHOVER_MAX_RESTARTS, s.maxRestarts());
                 restarts.resetSequential();
                 journal.warn("Module restarting too often: {}; signalling that the module is down", why);
-                fireModuleDown(why);
+                fireRestartingTooOften(why);
                 return;
             }
             journal.info("The {} module restarted (new incarnation {}): {} restart(s) within {} s, {} in a row",
@@ -542,6 +542,16 @@ public final class ModuleMonitorImpl implements ModuleMonitor {
                 l.moduleDown(why);
             } catch (RuntimeException e) {
                 LOG.error("A module monitor listener failed on MODULE_DOWN", e);
+            }
+        }
+    }
+
+    private void fireRestartingTooOften(String why) {
+        for (ModuleMonitorListener l : listeners) {
+            try {
+                l.moduleRestartingTooOften(why);
+            } catch (RuntimeException e) {
+                LOG.error("A module monitor listener failed on MODULE_DOWN (restarts)", e);
             }
         }
     }

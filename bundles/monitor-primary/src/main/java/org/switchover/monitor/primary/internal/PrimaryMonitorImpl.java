@@ -510,7 +510,13 @@ public final class PrimaryMonitorImpl implements PrimaryMonitor, ModuleMonitorLi
 
     @Override
     public void moduleDown(String why) {
-        scheduler.execute(() -> onModuleDown(why));
+        scheduler.execute(() -> onModuleDown(why, false));
+    }
+
+    /** The module answers but restarts too often: pinging it again proves nothing, so go to the checks directly. */
+    @Override
+    public void moduleRestartingTooOften(String why) {
+        scheduler.execute(() -> onModuleDown(why, true));
     }
 
     /** @return the monitor's recent decisions, oldest first. */
@@ -723,7 +729,7 @@ public final class PrimaryMonitorImpl implements PrimaryMonitor, ModuleMonitorLi
 
     // ---- module monitor events and watchdog (sections 5.4, 5.5.6)
 
-    private void onModuleDown(String why) {
+    private void onModuleDown(String why, boolean restarting) {
         lastModuleEventAt = scheduler.nowMillis();
         if (mode != Mode.WATCHING) {
             journal.info("Module monitor reports the module down ({}) while the primary monitor is {}; {}", why,
@@ -742,9 +748,15 @@ public final class PrimaryMonitorImpl implements PrimaryMonitor, ModuleMonitorLi
             inflight = null;
         }
         long token = ++work;
-        journal.info("Sending up to {} ping(s) to the {} module over the main connection",
-                MODULE_CONFIRMATION_PINGS, s.moduleName());
-        confirmModule(token, 1, why);
+        if (restarting) {
+            journal.info("The {} module restarts too often; its answers prove nothing: checking connections",
+                    s.moduleName());
+            moduleNotConfirmed(token, why);
+        } else {
+            journal.info("Sending up to {} ping(s) to the {} module over the main connection",
+                    MODULE_CONFIRMATION_PINGS, s.moduleName());
+            confirmModule(token, 1, why);
+        }
         refreshStatus();
     }
 
