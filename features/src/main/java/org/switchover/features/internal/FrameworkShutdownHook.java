@@ -43,6 +43,11 @@ public final class FrameworkShutdownHook {
         }
     }
 
+    /** @return the registered hook thread (tests run it directly instead of shutting the JVM down) */
+    Thread hook() {
+        return hook;
+    }
+
     private static void stop(Bundle system) {
         if ((system.getState() & (Bundle.ACTIVE | Bundle.STARTING)) == 0) {
             return;
