@@ -135,6 +135,15 @@ public final class StateMachine {
         this.settings = settings;
         this.journal = new Journal(scheduler::nowMillis);
         this.table = TransitionTable.rows();
+        // Read the epoch now, so that a peer asking before row 1 has run already sees the persisted value (both
+        // nodes starting at once compare epochs). Row 1 reads it again and reports a failure.
+        if (settings.node() != null) {
+            try {
+                epoch = new EpochStore(settings.dataDir().resolve("core")).load();
+            } catch (IOException | RuntimeException ex) {
+                epoch = 0;
+            }
+        }
         publish();
     }
 

@@ -1,0 +1,247 @@
+package org.switchover.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.switchover.api.SwitchoverState.BACKUP;
+import static org.switchover.api.SwitchoverState.ERROR;
+import static org.switchover.api.SwitchoverState.INACTIVE;
+import static org.switchover.api.SwitchoverState.PRIMARY;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.switchover.api.SwitchResult;
+import org.switchover.api.monitor.MonitorReport;
+import org.switchover.api.monitor.MonitorSignal;
+import org.switchover.api.notifier.EventIds;
+
+/**
+ * Two cores talking to each other on one virtual clock: negotiation at start, controlled and uncontrolled manual
+ * switches, stale on a higher epoch, split brain, a stopped (SIGSTOP) old primary.
+ */
+class PairTest {
+
+    @TempDir
+    Path dir;
+
+    private Pair pair() {
+        return new Pair(dir.resolve("A"), dir.resolve("B"));
+    }
+
+    /** A primary, B backup with the links up. */
+    private Pair running() {
+        Pair p = pair();
+        p.a.create();
+        p.a.machine.start();
+        p.run();
+        assertEquals(PRIMARY, p.a.state());
+        p.b.create();
+        p.b.machine.start();
+        p.run();
+        assertEquals(BACKUP, p.b.state());
+        p.linksUp();
+        p.run();
+        return p;
+    }
+
+    private static void neverBothPrimary(Pair p) {
+        assertFalse(p.a.state() == PRIMARY && p.b.state() == PRIMARY, "both nodes are PRIMARY");
+    }
+
+    @Test
+    void bothStartingAtOnceWithEqualEpochsMakeAPrimary() {
+        Pair p = pair();
+        p.a.create();
+        p.b.create();
+        p.b.machine.start();
+        p.a.machine.start();
+        p.advance(5_000);
+        assertEquals(PRIMARY, p.a.state());
+        assertEquals(BACKUP, p.b.state());
+    }
+
+    @Test
+    void bothStartingTheHigherPersistedEpochWins() throws Exception {
+        Pair p = pair();
+        new EpochStore(dir.resolve("A/core")).store(2);
+        new EpochStore(dir.resolve("B/core")).store(4);
+        p.a.create();
+        p.b.create();
+        p.a.machine.start();
+        p.b.machine.start();
+        p.advance(5_000);
+        assertEquals(BACKUP, p.a.state());
+        assertEquals(PRIMARY, p.b.state());
+        assertEquals(5, p.b.epoch());
+    }
+
+    @Test
+    void controlledManualSwitch() {
+        Pair p = running();
+        long t0 = p.clock.nowMillis();
+        CompletableFuture<SwitchResult> f = p.b.machine.requestSwitch(false, "operator");
+        p.run();
+        SwitchResult r = f.getNow(null);
+        assertNotNull(r);
+        assertTrue(r.switched());
+        assertEquals(SwitchResult.Mode.CONTROLLED, r.mode());
+        assertEquals(PRIMARY, p.b.state());
+        assertEquals(INACTIVE, p.a.state());
+        assertEquals(p.a.epoch() + 1, p.b.epoch());
+        assertEquals(t0, p.b.find("Switch Initiated").millis(), "no waiting when the primary answers at once");
+        assertTrue(p.b.find("Switch reason: Manual Switchover").text().contains("controlled: primary A stopped"));
+        assertNotNull(p.a.find("controlled hand-off"));
+        // the old primary announced the end of its role before the new one took over
+        assertTrue(p.a.find("State PRIMARY -> INACTIVE").millis() <= p.b.find("State BACKUP -> PRIMARY").millis());
+        assertEquals(1, p.b.notifier.sent(EventIds.PREPARE_SWITCH).size());
+        assertEquals("MAIN", p.b.notifier.sent(EventIds.PREPARE_SWITCH).get(0).channel());
+        p.advance(10_000);
+        neverBothPrimary(p);
+        assertTrue(p.b.notifier.sent(EventIds.DISCONTINUE).size() <= 1, "DISCONTINUE acknowledged at once");
+    }
+
+    @Test
+    void uncontrolledManualSwitchWhenThePrimaryIsUnreachableThenTheOldPrimaryGoesStale() {
+        Pair p = running();
+        p.partitioned = true;
+        p.linksDown();
+        p.run();
+        CompletableFuture<SwitchResult> f = p.b.machine.requestSwitch(false, "operator");
+        p.run();
+        assertEquals(SwitchResult.Mode.UNCONTROLLED, f.getNow(null).mode());
+        assertEquals(PRIMARY, p.b.state());
+        assertTrue(p.b.find("Switch reason: Manual Switchover").text().contains("uncontrolled"));
+        assertEquals(PRIMARY, p.a.state(), "A cannot be told while the partition lasts");
+        p.advance(20_000);
+        p.partitioned = false; // the WAN link is back
+        p.advance(1_000);
+        assertEquals(INACTIVE, p.a.state());
+        assertEquals(PRIMARY, p.b.state());
+        p.advance(30_000);
+        neverBothPrimary(p);
+    }
+
+    @Test
+    void immediateManualSwitchSkipsTheHandOff() {
+        Pair p = running();
+        CompletableFuture<SwitchResult> f = p.b.machine.requestSwitch(true, "operator");
+        p.run();
+        assertEquals(SwitchResult.Mode.UNCONTROLLED, f.getNow(null).mode());
+        assertTrue(p.b.notifier.sent(EventIds.PREPARE_SWITCH).isEmpty());
+        assertEquals(PRIMARY, p.b.state());
+        assertEquals(INACTIVE, p.a.state(), "the DISCONTINUE that follows the switch reaches A at once");
+    }
+
+    @Test
+    void aSwitchRequestedOnThePrimaryIsForwardedToTheBackup() {
+        Pair p = running();
+        CompletableFuture<SwitchResult> f = p.a.machine.requestSwitch(false, "operator on A");
+        p.run();
+        SwitchResult r = f.getNow(null);
+        assertNotNull(r, "the forwarded request completes");
+        assertTrue(r.switched(), r.toString());
+        assertEquals(SwitchResult.Mode.CONTROLLED, r.mode());
+        assertEquals(PRIMARY, p.b.state());
+        assertEquals(INACTIVE, p.a.state());
+        assertEquals(1, p.a.notifier.sent(EventIds.REQUEST_SWITCH).size());
+    }
+
+    @Test
+    void aStoppedOldPrimaryGoesStaleRightAfterItContinues() {
+        Pair p = running();
+        long epochA = p.a.epoch();
+        p.freezeA(); // SIGSTOP: A answers nothing, its timers do not run
+        // B's primary monitor gives up on A's notifier
+        p.b.machine.report(new MonitorReport(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier",
+                "no answer to 3 pings; both connections up; PrimaryReached"));
+        p.advance(30_000);
+        assertEquals(PRIMARY, p.b.state());
+        assertEquals(epochA + 1, p.b.epoch());
+        p.advance(30_000);
+        int resent = p.b.notifier.sent(EventIds.DISCONTINUE).size();
+        assertTrue(resent >= 30, "DISCONTINUE re-sent every second while A is stopped: " + resent);
+        p.thawA(); // SIGCONT
+        p.run();
+        assertEquals(INACTIVE, p.a.state(), "stale as soon as it runs again");
+        assertEquals(PRIMARY, p.b.state());
+        p.advance(5_000);
+        int after = p.b.notifier.sent(EventIds.DISCONTINUE).size();
+        p.advance(5_000);
+        assertEquals(after, p.b.notifier.sent(EventIds.DISCONTINUE).size(), "re-sending stopped once acknowledged");
+    }
+
+    @Test
+    void splitBrainWithEqualEpochsBYields() {
+        Pair p = pair();
+        p.partitioned = true;
+        p.a.create();
+        p.b.create();
+        p.a.machine.start();
+        p.b.machine.start();
+        p.run();
+        assertEquals(PRIMARY, p.a.state());
+        assertEquals(PRIMARY, p.b.state());
+        assertEquals(p.a.epoch(), p.b.epoch());
+        p.partitioned = false;
+        p.advance(3_000);
+        assertEquals(PRIMARY, p.a.state());
+        assertEquals(INACTIVE, p.b.state());
+        p.advance(30_000);
+        neverBothPrimary(p);
+    }
+
+    @Test
+    void aStaleNodeRestartsAsBackup() {
+        Pair p = running();
+        p.b.machine.requestSwitch(false, "operator");
+        p.run();
+        assertEquals(INACTIVE, p.a.state());
+        p.a.machine.restart("operator");
+        p.run();
+        assertEquals(BACKUP, p.a.state());
+        assertEquals(PRIMARY, p.b.state());
+        // and the pair can switch back
+        p.linksUp();
+        CompletableFuture<SwitchResult> back = p.a.machine.requestSwitch(false, "operator");
+        p.run();
+        assertEquals(SwitchResult.Mode.CONTROLLED, back.getNow(null).mode());
+        assertEquals(PRIMARY, p.a.state());
+        assertEquals(INACTIVE, p.b.state());
+        assertTrue(p.a.epoch() > p.b.epoch() - 1);
+    }
+
+    @Test
+    void aSwitchWhoseEpochCannotBeStoredDoesNotMakeAPrimary() throws Exception {
+        Pair p = running();
+        Path core = dir.resolve("B/core");
+        Files.createDirectories(core.resolve("epoch.tmp")); // blocks the temporary file
+        CompletableFuture<SwitchResult> f = p.b.machine.requestSwitch(true, "operator");
+        p.run();
+        assertFalse(f.getNow(null).switched());
+        assertEquals(ERROR, p.b.state());
+        assertEquals(PRIMARY, p.a.state());
+        neverBothPrimary(p);
+    }
+
+    @Test
+    void aStaleNodeRestartingDuringAPartitionIsResolvedWhenThePartitionHeals() {
+        Pair p = running();
+        p.b.machine.requestSwitch(false, "operator");
+        p.run();
+        // A restarts while B cannot be reached: it takes the role fail-safe...
+        p.partitioned = true;
+        p.a.machine.restart("operator");
+        p.run();
+        assertEquals(PRIMARY, p.a.state());
+        // ...and as soon as the two can talk again exactly one of them stays primary.
+        p.partitioned = false;
+        p.advance(3_000);
+        neverBothPrimary(p);
+        assertEquals(1, (p.a.state() == PRIMARY ? 1 : 0) + (p.b.state() == PRIMARY ? 1 : 0));
+    }
+}
