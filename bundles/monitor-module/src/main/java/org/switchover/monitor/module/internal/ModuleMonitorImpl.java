@@ -287,6 +287,7 @@ public final class ModuleMonitorImpl implements ModuleMonitor {
             journal.info("Module monitor started: pinging the {} module over {} every {} ms", s.moduleName(), link,
                     s.timeoutMillis());
             ping();
+            refreshStatus();
         });
     }
 

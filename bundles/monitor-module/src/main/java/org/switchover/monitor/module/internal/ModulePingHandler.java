@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.NOPLogger;
 import org.switchover.api.host.MonitoredModule;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Request;
@@ -74,7 +75,8 @@ public final class ModulePingHandler implements RequestHandler {
 
     @Modified
     public void modified(Map<String, Object> properties) {
-        settings = ModuleMonitorImpl.readSettings(properties, settings, LOG);
+        // The module monitor reads the same PID and reports malformed values; here they are kept quietly.
+        settings = ModuleMonitorImpl.readSettings(properties, settings, NOPLogger.NOP_LOGGER);
     }
 
     @Deactivate

@@ -366,7 +366,10 @@ public final class PrimaryMonitorImpl implements PrimaryMonitor, ModuleMonitorLi
             }
         }
         String primaryHost = previous.primaryHost();
-        if (node != null) {
+        if (node == null) {
+            LOG.warn("Property 'node' (A or B) is not set: the primary's address and this node's NetTest are "
+                    + "unknown");
+        } else {
             NodeId peer = node.peer();
             String lower = peer.name().toLowerCase();
             String address = shared.text("server_" + lower + "_address");

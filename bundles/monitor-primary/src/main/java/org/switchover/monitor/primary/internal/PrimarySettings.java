@@ -29,7 +29,7 @@ record PrimarySettings(NodeId node, String primaryHost, String moduleName, long 
                        int retryCount, int retryPingDelayS, boolean gatewayPing, List<String> netTestA,
                        List<String> netTestB, int netTestTimeoutS, int unreachableCount, int unreachableDelayS) {
 
-    static final PrimarySettings DEFAULTS = new PrimarySettings(null, "localhost", "TsServer", 10_000, 1_000, 2, 0, 0,
+    static final PrimarySettings DEFAULTS = new PrimarySettings(null, "", "TsServer", 10_000, 1_000, 2, 0, 0,
             2, 0, false, List.of(), List.of(), 1, 0, 10);
 
     /** @return pause after a reply before the next ping; 0 configured means half the module timeout. */
