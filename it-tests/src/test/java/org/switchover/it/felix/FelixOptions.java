@@ -53,7 +53,9 @@ public final class FelixOptions {
                 mavenBundle("org.apache.felix", "org.apache.felix.configadmin").versionAsInProject(),
                 mavenBundle("org.apache.felix", "org.apache.felix.eventadmin").versionAsInProject(),
                 mavenBundle("org.apache.felix", "org.apache.felix.metatype").versionAsInProject(),
-                junitBundles());
+                junitBundles(),
+                mavenBundle("org.hamcrest", "hamcrest").versionAsInProject(),
+                mavenBundle("org.awaitility", "awaitility").versionAsInProject());
     }
 
     /** @return Netty and Jackson, the notifier's libraries. */
