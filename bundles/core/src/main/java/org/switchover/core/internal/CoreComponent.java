@@ -232,7 +232,7 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
         listenerReg = ctx.registerService(LinkStatusListener.class, m::linkChanged, new Hashtable<>());
         Hashtable<String, Object> cp = new Hashtable<>();
         cp.put("osgi.command.scope", "switchover");
-        cp.put("osgi.command.function", new String[] {"status", "switch"});
+        cp.put("osgi.command.function", new String[] {"status", "switch", "restart"});
         commandsReg = ctx.registerService(ShellCommands.class, new ShellCommands(m, this::statusText), cp);
         startControl(config.control_enabled(), settings.dataDir());
         m.start();

@@ -13,8 +13,9 @@ import java.util.function.Supplier;
 import org.switchover.api.SwitchResult;
 
 /**
- * Gogo shell commands, scope {@code switchover}: {@code switchover:status} and
- * {@code switchover:switch [--yes] [--immediate]}. Registered as a plain service with the
+ * Gogo shell commands, scope {@code switchover}: {@code switchover:status},
+ * {@code switchover:switch [--yes] [--immediate]} and {@code switchover:restart} (row 28: a stale, halted or failed
+ * node negotiates its role again). Registered as a plain service with the
  * {@code osgi.command.scope}/{@code osgi.command.function} properties; "switch" is a Java keyword, so the method is
  * named {@code _switch}, which Gogo maps to the command name.
  */
@@ -33,6 +34,13 @@ public final class ShellCommands {
     /** switchover:status - node, role, state, epoch, peer, MAIN/AUX, monitors, last decision. */
     public String status() {
         return statusText.get();
+    }
+
+    /** switchover:restart - a stale, halted or failed node negotiates its role again (row 28). */
+    public String restart() {
+        machine.restart("shell");
+        return "Restart requested: a stale, halted or failed node negotiates its role again; other states ignore it."
+                + " See switchover:status.";
     }
 
     /** switchover:switch - asks for confirmation. */
