@@ -375,9 +375,16 @@ final class Connection extends ChannelInboundHandlerAdapter {
             fail(ConnectionStatus.NOTIFIER_CONNECTION_FAILURE, "peer " + peer + " does not speak TLS");
             return;
         }
-        if (find(cause, SslHandshakeTimeoutException.class) != null || find(cause, ClosedChannelException.class)
-                != null) {
+        if (find(cause, SslHandshakeTimeoutException.class) != null) {
+            if (role == Role.INBOUND) {
+                LOG.warn("Closing notifier connection from {}: TLS handshake did not complete within {} ms", peer,
+                        engine.logonTimeoutMillis());
+            }
             fail(ConnectionStatus.NOT_CONNECTED, "TLS handshake did not complete: " + describe(cause));
+            return;
+        }
+        if (find(cause, ClosedChannelException.class) != null) {
+            fail(ConnectionStatus.NOT_CONNECTED, "connection closed during the TLS handshake");
             return;
         }
         String reason = describe(cause);

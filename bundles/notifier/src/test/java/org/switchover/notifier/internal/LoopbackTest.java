@@ -51,7 +51,8 @@ class LoopbackTest {
     }
 
     static void awaitActive(TestNode n, Link... links) {
-        await().atMost(10, TimeUnit.SECONDS).until(() -> {
+        // generous: the first TLS connection of a cold JVM on a busy 2-core machine can take seconds
+        await().atMost(30, TimeUnit.SECONDS).until(() -> {
             for (Link l : links) {
                 if (n.engine.status(l).status() != ConnectionStatus.ACTIVE) {
                     return false;
