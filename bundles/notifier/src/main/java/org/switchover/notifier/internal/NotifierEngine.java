@@ -229,9 +229,13 @@ public final class NotifierEngine implements Notifier, NotifierCounters, AutoClo
 
     @Override
     public String listenAddress() {
+        synchronized (this) {
+            if (server != null && server.localAddress() instanceof InetSocketAddress a) {
+                return address(a);
+            }
+        }
         NotifierConfig c = config;
-        String host = c.listenHost() == null ? "0.0.0.0" : c.listenHost();
-        return host + ":" + boundPort();
+        return (c.listenHost() == null ? "0.0.0.0" : c.listenHost()) + ":" + c.listenPort();
     }
 
     /** @return the port actually bound (useful with port 0), or the configured one before {@link #start()}. */
@@ -530,6 +534,10 @@ public final class NotifierEngine implements Notifier, NotifierCounters, AutoClo
             if (closed || server == null) {
                 return;
             }
+            int boundBefore = boundPort();
+            NotifierConfig.Builder back = old.toBuilder();
+            NotifierConfig previous = (old.node() == NodeId.A ? back.portA(boundBefore) : back.portB(boundBefore))
+                    .build();
             server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
             try {
                 server = bind(next);
@@ -537,7 +545,7 @@ public final class NotifierEngine implements Notifier, NotifierCounters, AutoClo
             } catch (IllegalStateException e) {
                 LOG.error("{}; going back to the previous address", e.getMessage());
                 try {
-                    server = bind(old);
+                    server = bind(previous);
                 } catch (IllegalStateException again) {
                     server = null;
                     LOG.error("{}; the notifier is not listening now", again.getMessage());
