@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -188,7 +189,10 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile HostStartup hostStartup;
 
-    private volatile PrimaryMonitor primaryMonitor;
+    /** Bound by reference only: getting the object lazily breaks the DS cycle monitor-primary -> core -> monitor. */
+    private ServiceReference<PrimaryMonitor> monitorRef;
+    private PrimaryMonitor monitorObject;
+    private final Object monitorLock = new Object();
 
     private BundleContext context;
     private SystemScheduler scheduler;
@@ -200,20 +204,55 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
     private ControlServer control;
     private Path controlDir;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindPrimaryMonitor")
-    void bindPrimaryMonitor(PrimaryMonitor pm) {
-        primaryMonitor = pm;
+    @Reference(service = PrimaryMonitor.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindPrimaryMonitor")
+    void bindPrimaryMonitor(ServiceReference<PrimaryMonitor> ref) {
+        synchronized (monitorLock) {
+            releaseMonitor();
+            monitorRef = ref;
+        }
         StateMachine m = machine;
         if (m != null) {
             m.monitorAvailable();
         }
     }
 
-    void unbindPrimaryMonitor(PrimaryMonitor pm) {
-        if (primaryMonitor == pm) {
-            primaryMonitor = null;
+    void unbindPrimaryMonitor(ServiceReference<PrimaryMonitor> ref) {
+        synchronized (monitorLock) {
+            if (ref.equals(monitorRef)) {
+                releaseMonitor();
+                monitorRef = null;
+            }
         }
+    }
+
+    /**
+     * The primary monitor, fetched on first use. The monitor references this component's event sink, and this
+     * component needs the monitor only once the role is decided, so getting it late keeps SCR from seeing a cycle.
+     */
+    private PrimaryMonitor primaryMonitor() {
+        synchronized (monitorLock) {
+            if (monitorObject == null && monitorRef != null && context != null) {
+                try {
+                    monitorObject = context.getService(monitorRef);
+                } catch (RuntimeException e) {
+                    LOG.warn("Getting the primary monitor service failed: {}", e.toString());
+                }
+            }
+            return monitorObject;
+        }
+    }
+
+    private void releaseMonitor() {
+        if (monitorObject != null && monitorRef != null && context != null) {
+            try {
+                context.ungetService(monitorRef);
+            } catch (RuntimeException e) {
+                // the bundle is going away
+            }
+        }
+        monitorObject = null;
     }
 
     @Activate
@@ -222,7 +261,7 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
         CoreSettings settings = configure(config, node, props);
         scheduler = new SystemScheduler("switchover-core-1");
         outputs = new OsgiRoleOutputs(ctx, () -> eventAdmin, () -> settingsNode());
-        machine = new StateMachine(scheduler, notifier, () -> primaryMonitor, () -> hostStartup, outputs, settings);
+        machine = new StateMachine(scheduler, notifier, this::primaryMonitor, () -> hostStartup, outputs, settings);
 
         Hashtable<String, Object> hp = new Hashtable<>();
         hp.put(RequestHandler.EVENT_ID, new String[] {EventIds.STATE_QUERY, EventIds.DISCONTINUE,
@@ -265,6 +304,9 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
         unregister(handlerReg);
         outputs.close();
         scheduler.shutdown();
+        synchronized (monitorLock) {
+            releaseMonitor();
+        }
     }
 
     private NodeId settingsNode() {
@@ -318,7 +360,7 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
     }
 
     private String monitorLine() {
-        PrimaryMonitor pm = primaryMonitor;
+        PrimaryMonitor pm = primaryMonitor();
         if (pm == null) {
             return null;
         }

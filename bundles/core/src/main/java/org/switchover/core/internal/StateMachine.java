@@ -83,6 +83,8 @@ public final class StateMachine {
 
     private boolean primaryConfirmed;
     private boolean monitorsWanted;
+    private boolean monitorsPending;
+    private Cancellable monitorStartTimer;
     private Cancellable watchdogTimer;
     private int watchdogFailures;
 
@@ -669,7 +671,7 @@ public final class StateMachine {
             journal.info("Manual switch only: the primary and module monitors are not started, no automatic"
                     + " switch");
         } else if (primaryConfirmed) {
-            startMonitors();
+            startMonitorsOnceLinked();
         } else {
             journal.info("No primary seen yet: monitoring and automatic switching start once one is found");
         }
@@ -748,7 +750,7 @@ public final class StateMachine {
                     + " going to PRIMARY", state);
             default -> journal.info("{}: {}; switching now and going to PRIMARY", state, e.type());
         }
-        return switchNow(reason, e.describe(), null, null, 0L);
+        return switchNow(reason, detailBeyond(reason, e), null, null, 0L);
     }
 
     SwitchoverState actDeferSwitch(Event e) {
@@ -771,7 +773,8 @@ public final class StateMachine {
         pendingSwitch = null;
         startupSubscribed = false;
         journal.info("{}: local host started; carrying out the deferred switch ({})", state, p.type());
-        return switchNow(switchReason(p), p.describe() + "; deferred until the local host started", null, null, 0L);
+        return switchNow(switchReason(p), detailBeyond(switchReason(p), p) + "; deferred until the local host started",
+                null, null, 0L);
     }
 
     SwitchoverState actStartupNoted(Event e) {
@@ -1039,7 +1042,7 @@ public final class StateMachine {
         }
         openLinks();
         if (state == SwitchoverState.BACKUP && automatic()) {
-            startMonitors();
+            startMonitorsOnceLinked();
         }
         return null;
     }
@@ -1110,6 +1113,14 @@ public final class StateMachine {
         return null;
     }
 
+    /** The event's words without repeating the switch reason itself. */
+    private static String detailBeyond(String reason, Event e) {
+        if (reason.equals(e.reason()) && !e.detail().isEmpty()) {
+            return e.detail();
+        }
+        return e.describe().isEmpty() ? e.type().name() : e.describe();
+    }
+
     private static String switchReason(Event e) {
         return switch (e.type()) {
             case MODULE_DOWN -> REASON_TS;
@@ -1141,7 +1152,43 @@ public final class StateMachine {
     // Monitors, watchdog, reconnect probe
     // =====================================================================================================
 
+    /**
+     * Row 3 opens the links, then starts the monitors: a monitor started before the links are up would diagnose the
+     * connection set-up as a failure. Bounded: after twice the notifier's reconnect delay the monitors start anyway
+     * (a primary that died right after the negotiation must still be detected).
+     */
+    private void startMonitorsOnceLinked() {
+        if (linkActive(Link.MAIN) && linkActive(Link.AUX)) {
+            startMonitors();
+            return;
+        }
+        long wait;
+        try {
+            wait = notifier.reconnectDelay().toMillis() * 2;
+        } catch (RuntimeException ex) {
+            wait = 10_000L;
+        }
+        wait = Math.max(2_000L, Math.min(120_000L, wait));
+        monitorsPending = true;
+        cancel(monitorStartTimer);
+        journal.info("The monitors start once both links are up (at most {} s from now)", seconds(wait));
+        monitorStartTimer = scheduler.schedule(() -> {
+            monitorStartTimer = null;
+            if (monitorsPending && !stopped) {
+                monitorsPending = false;
+                if (state.role() == Role.BACKUP && automatic()) {
+                    journal.info("The links are not both up yet; starting the monitors anyway");
+                    startMonitors();
+                    publish();
+                }
+            }
+        }, wait);
+    }
+
     private void startMonitors() {
+        monitorsPending = false;
+        cancel(monitorStartTimer);
+        monitorStartTimer = null;
         monitorsWanted = true;
         watchdogFailures = 0;
         startMonitorService();
@@ -1168,6 +1215,9 @@ public final class StateMachine {
     private void stopMonitors() {
         boolean was = monitorsWanted;
         monitorsWanted = false;
+        monitorsPending = false;
+        cancel(monitorStartTimer);
+        monitorStartTimer = null;
         cancel(watchdogTimer);
         watchdogTimer = null;
         PrimaryMonitor pm = monitors.get();
@@ -1316,6 +1366,10 @@ public final class StateMachine {
         }
         if (state.role() != Role.BACKUP) {
             return;
+        }
+        if (monitorsPending && mainUp && auxUp && automatic()) {
+            journal.info("Both links are up");
+            startMonitors();
         }
         if (!primaryConfirmed && ls.isActive() && !previous.isActive()) {
             // A link came up: look for the primary now rather than at the next period.
@@ -1523,6 +1577,8 @@ public final class StateMachine {
         cancel(probeTimer);
         cancel(peerWatchTimer);
         cancel(discontinueTimer);
+        cancel(monitorStartTimer);
+        monitorStartTimer = null;
         negotiationTimer = startupTimer = watchdogTimer = reconnectTimer = probeTimer = peerWatchTimer = null;
         discontinueTimer = null;
         discontinueActive = false;

@@ -94,8 +94,8 @@ class ControlEndpointTest {
         assertEquals(0, s.get("epoch").asLong());
         assertEquals("A", s.get("peer").get("node").asText());
         assertEquals("PRIMARY", s.get("peer").get("state").asText());
-        assertEquals("NOT_CONNECTED", s.get("connections").get("main").asText());
-        assertEquals("NOT_CONNECTED", s.get("connections").get("aux").asText());
+        assertEquals("ACTIVE", s.get("connections").get("main").asText());
+        assertEquals("ACTIVE", s.get("connections").get("aux").asText());
         assertTrue(s.has("lastSwitchReason"));
         assertTrue(s.get("automaticSwitch").asBoolean());
     }

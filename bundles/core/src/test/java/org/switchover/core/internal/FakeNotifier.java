@@ -47,6 +47,8 @@ final class FakeNotifier implements Notifier {
     private LinkStatus main = LinkStatus.notConnected(Link.MAIN);
     private LinkStatus aux = LinkStatus.notConnected(Link.AUX);
     boolean linksOpen;
+    /** When true, opening the peer links makes both ACTIVE at once (a reachable peer). */
+    volatile boolean autoConnect = true;
     int openCount;
     int closeCount;
 
@@ -148,9 +150,14 @@ final class FakeNotifier implements Notifier {
     }
 
     @Override
-    public synchronized void openPeerLinks() {
-        linksOpen = true;
-        openCount++;
+    public void openPeerLinks() {
+        synchronized (this) {
+            linksOpen = true;
+            openCount++;
+        }
+        if (autoConnect) {
+            bothLinks(ConnectionStatus.ACTIVE);
+        }
     }
 
     @Override

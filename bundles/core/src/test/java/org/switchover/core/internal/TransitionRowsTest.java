@@ -646,6 +646,29 @@ class TransitionRowsTest {
     }
 
     @Test
+    void monitorsStartOnceBothLinksAreUpOrAfterABoundedWait() {
+        Harness h = new Harness(dir, "B");
+        h.notifier.autoConnect = false;
+        h.startAsBackup();
+        assertFalse(h.monitor.running, "links not up yet");
+        h.advance(2_000);
+        h.notifier.setLink(Link.MAIN, ConnectionStatus.ACTIVE, 0);
+        h.run();
+        assertFalse(h.monitor.running);
+        h.notifier.setLink(Link.AUX, ConnectionStatus.ACTIVE, 0);
+        h.run();
+        assertTrue(h.monitor.running, "both links up: monitoring starts");
+        // a primary that died right after the negotiation: the links never come up
+        Harness d = new Harness(dir.resolve("dead"), "B");
+        d.notifier.autoConnect = false;
+        d.startAsBackup();
+        d.advance(9_999);
+        assertFalse(d.monitor.running);
+        d.advance(1);
+        assertTrue(d.monitor.running, "started anyway after twice the reconnect delay");
+    }
+
+    @Test
     void responseHelpersAreUsable() {
         // keeps the fake honest: a reply is a REPLY with its body
         Response r = FakeNotifier.reply(new byte[] {1}).toCompletableFuture().getNow(null);
