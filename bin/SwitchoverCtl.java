@@ -144,8 +144,11 @@ public final class SwitchoverCtl {
         System.out.printf("Peer        : %s at %s, %s%s%n", peer.get("node"), peer.get("address"), peer.get("state"),
                 peer.containsKey("epoch") ? " (epoch " + peer.get("epoch") + ")" : "");
         System.out.printf("Connections : MAIN %s, AUX %s%n", conns.get("main"), conns.get("aux"));
-        System.out.printf("Automatic   : %s%s%n", s.get("automaticSwitch"),
-                Boolean.TRUE.equals(s.get("manualSwitchOnly")) ? " (manual switch only)" : "");
+        if ("BACKUP".equals(s.get("role"))) {
+            System.out.printf("Auto switch : %s%s%n", Boolean.TRUE.equals(s.get("automaticSwitch")) ? "yes" : "no",
+                    Boolean.TRUE.equals(s.get("manualSwitchOnly")) ? " (manual switch only)"
+                            : String.valueOf(s.get("state")).startsWith("UPGRADE") ? " (upgrade state)" : "");
+        }
         System.out.printf("Decision    : %s%n", s.get("lastDecision"));
         System.out.printf("Last reason : %s%n", s.get("lastSwitchReason"));
         if (s.get("error") != null) {

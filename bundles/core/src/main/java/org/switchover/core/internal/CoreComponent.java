@@ -108,7 +108,7 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
 
         @AttributeDefinition(name = "Negotiation Timeout", min = "200", max = "60000",
                 description = "Negotiation timeout (ms): how long the start-up state query of the peer may take")
-        int negotiation_timeout_ms() default 3000;
+        int negotiation_timeout_ms() default 10000;
 
         @AttributeDefinition(name = "Negotiation Retry Delay", min = "100", max = "60000",
                 description = "Negotiation retry delay (ms) before asking a peer that is also starting again")

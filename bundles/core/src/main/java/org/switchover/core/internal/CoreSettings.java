@@ -95,7 +95,7 @@ record CoreSettings(
         private boolean manualSwitchOnly;
         private boolean forceBackup;
         private boolean netTestHalts = true;
-        private long negotiationTimeoutMillis = 3_000L;
+        private long negotiationTimeoutMillis = 10_000L;
         private long negotiationRetryMillis = 1_000L;
         private int negotiationMaxAttempts = 10;
         private long startupMaxMillis = 600_000L;
