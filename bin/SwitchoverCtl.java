@@ -69,7 +69,7 @@ public final class SwitchoverCtl {
             "  switch         ask the node to switch (the backup takes over; on the primary the request is",
             "                 forwarded to the backup)",
             "  --yes          do not ask for confirmation",
-            "  --immediate    skip the controlled hand-off: the backup takes over at once",
+            "  --immediate    skip the confirmation and the controlled hand-off: the backup takes over at once",
             "exit codes: 0 ok, 1 refused/failed, 2 usage, 3 node not running, 4 no token");
 
     static int run(String[] args) {
@@ -159,7 +159,8 @@ public final class SwitchoverCtl {
 
     @SuppressWarnings("unchecked")
     static int doSwitch(Endpoint ep, boolean yes, boolean immediate) {
-        if (!yes) {
+        // Like the reference's /Immediate: switch at once, no question asked.
+        if (!yes && !immediate) {
             Console console = System.console();
             if (console == null) {
                 throw new Exit(REFUSED, "refused: a switch needs confirmation; add --yes when not at a terminal");

@@ -36,6 +36,7 @@ import org.switchover.api.SwitchoverControl;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.host.HostStartup;
+import org.switchover.api.monitor.ModuleMonitor;
 import org.switchover.api.monitor.MonitorReport;
 import org.switchover.api.monitor.PrimaryMonitor;
 import org.switchover.api.monitor.SwitchoverEventSink;
@@ -194,6 +195,9 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
     private PrimaryMonitor monitorObject;
     private final Object monitorLock = new Object();
 
+    /** Status display only; bound by reference and fetched lazily for the same reason as the primary monitor. */
+    private volatile ServiceReference<ModuleMonitor> moduleMonitorRef;
+
     private BundleContext context;
     private SystemScheduler scheduler;
     private volatile StateMachine machine;
@@ -224,6 +228,19 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
                 releaseMonitor();
                 monitorRef = null;
             }
+        }
+    }
+
+    @Reference(service = ModuleMonitor.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindModuleMonitor")
+    void bindModuleMonitor(ServiceReference<ModuleMonitor> ref) {
+        moduleMonitorRef = ref;
+    }
+
+    void unbindModuleMonitor(ServiceReference<ModuleMonitor> ref) {
+        if (ref.equals(moduleMonitorRef)) {
+            moduleMonitorRef = null;
         }
     }
 
@@ -361,13 +378,46 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
 
     private String monitorLine() {
         PrimaryMonitor pm = primaryMonitor();
+        String primary;
         if (pm == null) {
+            primary = null;
+        } else {
+            try {
+                primary = "primary monitor " + (pm.isRunning() ? "running: " : "stopped: ") + pm.statusLine();
+            } catch (RuntimeException e) {
+                primary = "primary monitor status unavailable: " + e;
+            }
+        }
+        String module = moduleLine();
+        if (module == null) {
+            return primary;
+        }
+        return primary == null ? module : primary + "; " + module;
+    }
+
+    private String moduleLine() {
+        ServiceReference<ModuleMonitor> ref = moduleMonitorRef;
+        BundleContext ctx = context;
+        if (ref == null || ctx == null) {
             return null;
         }
+        ModuleMonitor mm = null;
         try {
-            return (pm.isRunning() ? "running: " : "stopped: ") + pm.statusLine();
+            mm = ctx.getService(ref);
+            if (mm == null) {
+                return null;
+            }
+            return "module monitor " + (mm.isRunning() ? "running: " : "stopped: ") + mm.statusLine();
         } catch (RuntimeException e) {
-            return "status unavailable: " + e;
+            return "module monitor status unavailable: " + e;
+        } finally {
+            if (mm != null) {
+                try {
+                    ctx.ungetService(ref);
+                } catch (RuntimeException e) {
+                    // going away
+                }
+            }
         }
     }
 

@@ -70,7 +70,8 @@ public final class ShellCommands {
                 }
             }
         }
-        if (!yes && !confirm()) {
+        // --immediate skips the confirmation too (the reference's /Immediate switches and exits).
+        if (!yes && !immediate && !confirm()) {
             return "Switch cancelled.";
         }
         SwitchResult r;

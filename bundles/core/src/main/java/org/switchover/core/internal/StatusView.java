@@ -55,7 +55,7 @@ final class StatusView {
                 && !s.manualSwitchOnly() && s.primaryConfirmed());
         Map<String, Object> mon = new LinkedHashMap<>();
         mon.put("primaryMonitorWanted", s.monitorsRunning());
-        mon.put("primaryMonitor", monitorLine == null ? "" : monitorLine);
+        mon.put("status", monitorLine == null ? "" : monitorLine);
         m.put("monitors", mon);
         m.put("reconnectTimerSecondsLeft", s.reconnectDueMillis() < 0 ? null
                 : Math.max(0, s.reconnectDueMillis() - s.nowMillis()) / 1000.0);

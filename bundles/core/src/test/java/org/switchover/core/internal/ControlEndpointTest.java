@@ -240,7 +240,7 @@ class ControlEndpointTest {
         assertTrue(noConfirm.err().contains("--yes"), noConfirm.err());
         assertEquals(SwitchoverState.BACKUP, h.state());
 
-        Run sw = ctl("--node", nodeDir.toString(), "switch", "--yes", "--immediate");
+        Run sw = ctl("--node", nodeDir.toString(), "switch", "--immediate"); // --immediate: no question asked
         assertEquals(0, sw.exit(), sw.err());
         assertTrue(sw.out().startsWith("Switched (UNCONTROLLED"), sw.out());
         assertEquals(SwitchoverState.PRIMARY, h.state());
