@@ -383,7 +383,7 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
             primary = null;
         } else {
             try {
-                primary = "primary monitor " + (pm.isRunning() ? "running: " : "stopped: ") + pm.statusLine();
+                primary = pm.statusLine(); // the monitors' own lines say whether they run
             } catch (RuntimeException e) {
                 primary = "primary monitor status unavailable: " + e;
             }
@@ -407,7 +407,7 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
             if (mm == null) {
                 return null;
             }
-            return "module monitor " + (mm.isRunning() ? "running: " : "stopped: ") + mm.statusLine();
+            return mm.statusLine();
         } catch (RuntimeException e) {
             return "module monitor status unavailable: " + e;
         } finally {

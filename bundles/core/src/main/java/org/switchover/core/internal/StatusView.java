@@ -109,9 +109,12 @@ final class StatusView {
         }
         b.append(String.format("MAIN        : %s%n", linkLine((Map<String, Object>) det.get("main"))));
         b.append(String.format("AUX         : %s%n", linkLine((Map<String, Object>) det.get("aux"))));
-        b.append(String.format("Mode        : %s%s%n", Boolean.TRUE.equals(m.get("automaticSwitch"))
-                ? "automatic switch" : "no automatic switch", s.manualSwitchOnly() ? " (manual switch only)"
-                : s.state().isUpgrade() ? " (upgrade state: manual switch only)" : ""));
+        if (s.state().role() == org.switchover.api.Role.BACKUP) {
+            b.append(String.format("Mode        : %s%s%n", Boolean.TRUE.equals(m.get("automaticSwitch"))
+                    ? "automatic switch" : "no automatic switch", s.manualSwitchOnly() ? " (manual switch only)"
+                    : s.state().isUpgrade() ? " (upgrade state: manual switch only)"
+                    : !s.primaryConfirmed() ? " (no primary seen yet)" : ""));
+        }
         b.append(String.format("Monitors    : %s%n", monitorLine == null || monitorLine.isEmpty()
                 ? (s.monitorsRunning() ? "primary monitor wanted, not registered" : "not running") : monitorLine));
         if (m.get("reconnectTimerSecondsLeft") != null) {
