@@ -46,6 +46,9 @@ import org.switchover.api.time.SystemScheduler;
 @Component(name = "org.switchover.notifier",
         configurationPid = {"org.switchover.node", "org.switchover.notifier"},
         configurationPolicy = ConfigurationPolicy.REQUIRE,
+        // immediate: the port must be listening (and the peer links open when so configured) from activation on,
+        // not from the first use of the service
+        immediate = true,
         service = {Notifier.class, NotifierCounters.class})
 public final class NotifierComponent implements Notifier, NotifierCounters {
 
