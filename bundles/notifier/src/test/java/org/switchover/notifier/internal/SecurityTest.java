@@ -150,6 +150,27 @@ class SecurityTest {
     }
 
     @Test
+    void anIncompatibleProtocolIsRefusedAtLogonWithAReason() throws Exception {
+        TestNode a = track(TestNode.start(NodeId.A, 1));
+        try (SSLSocket s = tlsClient(a.port())) {
+            io.netty.buffer.ByteBuf hello = MessageCodec.encode(new Message.Hello("B", "MAIN", 2, "9.0.0"),
+                    io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
+            byte[] bytes = new byte[hello.readableBytes()];
+            hello.readBytes(bytes);
+            hello.release();
+            s.getOutputStream().write(bytes);
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            byte[] frame = new byte[in.readInt()];
+            in.readFully(frame);
+            Message m = MessageCodec.decode(io.netty.buffer.Unpooled.wrappedBuffer(frame));
+            Message.HelloRefused refused = (Message.HelloRefused) m;
+            assertTrue(refused.reason().contains("protocol 2 is not supported"), refused.reason());
+            assertClosed(s.getInputStream());
+        }
+        assertEquals(1L, a.engine.protocolErrors().get("logon-refused"));
+    }
+
+    @Test
     void aClientThatStallsInTheHandshakeIsClosedAfterTheTimeout() throws Exception {
         TestNode a = track(TestNode.start(NodeId.A, 1));
         long t0 = System.nanoTime();
