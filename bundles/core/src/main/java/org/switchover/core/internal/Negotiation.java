@@ -12,6 +12,15 @@ final class Negotiation {
     private Negotiation() {
     }
 
+    /**
+     * Queries node A sends to a silent peer before starting as fail-safe primary. Two nodes started together must
+     * not both find the other's port still closed and both become primary: each waits a little for the other's
+     * notifier, and B (the designated backup) waits twice as long as A, so that A is primary when B asks again.
+     */
+    static final int DISCOVERY_QUERIES_A = 3;
+    /** Queries node B sends to a silent peer before starting as fail-safe primary. */
+    static final int DISCOVERY_QUERIES_B = 6;
+
     /** The service mode decided. */
     enum Mode {
         PRIMARY, BACKUP, UPGRADE_HIGHER, UPGRADE_LOWER,
@@ -49,8 +58,14 @@ final class Negotiation {
                 return new Decision(Mode.BACKUP, "force backup: the peer could not be verified (" + failure
                         + "); waiting for a primary, no automatic switch until one is seen", false);
             }
+            int discovery = Math.min(maxAttempts, self == NodeId.A ? DISCOVERY_QUERIES_A : DISCOVERY_QUERIES_B);
+            if (attempt < discovery) {
+                return new Decision(Mode.WAIT, "the peer's switchover does not answer yet (" + failure
+                        + "); asking again before starting as fail-safe primary (query " + attempt + " of "
+                        + discovery + ")", false);
+            }
             return new Decision(Mode.PRIMARY, "fail-safe: the peer's switchover cannot be reached or verified ("
-                    + failure + ")", false);
+                    + failure + ") after " + attempt + " queries", false);
         }
         if (peer.node() == self) {
             return new Decision(Mode.ERROR, "the peer also claims to be node " + self

@@ -85,6 +85,10 @@ final class Harness {
         create();
         machine.start();
         run();
+        // a silent peer is asked a few more times (one retry delay apart) before the fail-safe start
+        for (int i = 0; i < 20 && state() == SwitchoverState.INIT; i++) {
+            advance(settings.build().negotiationRetryMillis());
+        }
         assertEquals(SwitchoverState.PRIMARY, state());
         return machine;
     }

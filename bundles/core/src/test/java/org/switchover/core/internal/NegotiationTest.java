@@ -46,8 +46,17 @@ class NegotiationTest {
     }
 
     @Test
-    void unreachableOrUnverifiablePeerGivesFailSafePrimary() {
-        Negotiation.Decision d = decide(NodeId.B, "1.0.0", 0, false, null);
+    void unreachableOrUnverifiablePeerGivesFailSafePrimaryAfterTheDiscoveryQueries() {
+        // a silent peer may just be starting: A asks 3 times, B 6 times, then the node starts fail-safe primary
+        for (int q = 1; q < Negotiation.DISCOVERY_QUERIES_A; q++) {
+            assertEquals(WAIT, Negotiation.decide(NodeId.A, "1.0.0", 0, false, null, "refused", q, 10).mode());
+        }
+        assertEquals(PRIMARY, Negotiation.decide(NodeId.A, "1.0.0", 0, false, null, "refused",
+                Negotiation.DISCOVERY_QUERIES_A, 10).mode());
+        assertEquals(WAIT, Negotiation.decide(NodeId.B, "1.0.0", 0, false, null, "refused",
+                Negotiation.DISCOVERY_QUERIES_A, 10).mode(), "B waits longer than A, so A is primary first");
+        Negotiation.Decision d = Negotiation.decide(NodeId.B, "1.0.0", 0, false, null, "refused",
+                Negotiation.DISCOVERY_QUERIES_B, 10);
         assertEquals(PRIMARY, d.mode());
         assertTrue(d.reason().contains("fail-safe"));
         Negotiation.Decision forced = decide(NodeId.B, "1.0.0", 0, true, null);

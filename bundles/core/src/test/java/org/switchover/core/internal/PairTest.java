@@ -39,6 +39,10 @@ class PairTest {
         p.a.create();
         p.a.machine.start();
         p.run();
+        // B is not running: A asks it a few times before the fail-safe start
+        for (int i = 0; i < 20 && p.a.state() != PRIMARY; i++) {
+            p.advance(1_000);
+        }
         assertEquals(PRIMARY, p.a.state());
         p.b.create();
         p.b.machine.start();
@@ -183,7 +187,7 @@ class PairTest {
         p.b.create();
         p.a.machine.start();
         p.b.machine.start();
-        p.run();
+        p.advance(6_000); // both ask their silent peer a few times before the fail-safe start
         assertEquals(PRIMARY, p.a.state());
         assertEquals(PRIMARY, p.b.state());
         assertEquals(p.a.epoch(), p.b.epoch());
@@ -236,7 +240,7 @@ class PairTest {
         // A restarts while B cannot be reached: it takes the role fail-safe...
         p.partitioned = true;
         p.a.machine.restart("operator");
-        p.run();
+        p.advance(3_000); // A asks its silent peer a few times before the fail-safe start
         assertEquals(PRIMARY, p.a.state());
         // ...and as soon as the two can talk again exactly one of them stays primary.
         p.partitioned = false;

@@ -1,0 +1,232 @@
+package org.switchover.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * One node of a pair run from the real runtime jar ({@code features/target/switchover.jar}) through
+ * {@code bin/switchover-node}, in its own OS process, with a node directory made from {@code config-admin/} plus
+ * per-test overrides. Status and control go through {@code bin/switchoverctl}, as an operator's scripts would.
+ */
+public final class SwitchoverNode implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String letter;
+    private final Path home;
+    private JavaProcess process;
+
+    private SwitchoverNode(String letter, Path home) {
+        this.letter = letter;
+        this.home = home;
+    }
+
+    /** Two free loopback ports for A and B. */
+    public static int[] freePorts() {
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+            return new int[] {a.getLocalPort(), b.getLocalPort()};
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Prepares a node directory under {@code pairDir/<letter>}: every {@code config-admin/*.cfg}, the pair's
+     * loopback addresses and ports, then {@code overrides} (PID → key → value; a null value removes the key).
+     */
+    public static SwitchoverNode create(Path pairDir, String letter, int[] ports,
+                                        Map<String, Map<String, String>> overrides) {
+        Path home = pairDir.resolve(letter);
+        try {
+            Files.createDirectories(home.resolve("etc/tls"));
+            try (var files = Files.list(Repo.root().resolve("config-admin"))) {
+                for (Path cfg : files.filter(p -> p.toString().endsWith(".cfg")).toList()) {
+                    Files.copy(cfg, home.resolve("etc").resolve(cfg.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Files.copy(Certs.node(letter), home.resolve("etc/tls/node.p12"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(Certs.groupTrust(), home.resolve("etc/tls/group-trust.p12"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        SwitchoverNode node = new SwitchoverNode(letter, home);
+        Map<String, String> identity = new LinkedHashMap<>();
+        identity.put("node", letter);
+        identity.put("server.a.address", "127.0.0.1");
+        identity.put("server.b.address", "127.0.0.1");
+        identity.put("switchover.port.a", Integer.toString(ports[0]));
+        identity.put("switchover.port.b", Integer.toString(ports[1]));
+        node.configure("org.switchover.node", identity);
+        overrides.forEach(node::configure);
+        return node;
+    }
+
+    public String letter() {
+        return letter;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public JavaProcess process() {
+        return process;
+    }
+
+    /**
+     * Sets keys of one PID's {@code .cfg} in place (a running node picks the change up through FileInstall). Values
+     * null remove the key. The file is rewritten atomically.
+     */
+    public void configure(String pid, Map<String, String> values) {
+        Path cfg = home.resolve("etc").resolve(pid + ".cfg");
+        try {
+            List<String> lines = Files.exists(cfg) ? new ArrayList<>(Files.readAllLines(cfg)) : new ArrayList<>();
+            Map<String, String> pending = new LinkedHashMap<>(values);
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                int eq = line.indexOf('=');
+                if (line.startsWith("#") || eq < 0) {
+                    continue;
+                }
+                String key = line.substring(0, eq).trim();
+                if (pending.containsKey(key)) {
+                    String v = pending.remove(key);
+                    lines.set(i, v == null ? "# removed by test: " + key : key + "=" + v);
+                }
+            }
+            pending.forEach((k, v) -> {
+                if (v != null) {
+                    lines.add(k + "=" + v);
+                }
+            });
+            Path tmp = cfg.resolveSibling(cfg.getFileName() + ".tmp");
+            Files.write(tmp, lines, StandardCharsets.UTF_8);
+            Files.move(tmp, cfg, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + cfg, e);
+        }
+    }
+
+    /** Starts the node process (bin/switchover-node, which execs the JVM: a kill is a kill of the JVM). */
+    public SwitchoverNode start(String... javaOptions) {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("node " + letter + " is already running");
+        }
+        List<String> cmd = new ArrayList<>(List.of("bash", Repo.root().resolve("bin/switchover-node").toString(),
+                home.toString()));
+        cmd.addAll(List.of(javaOptions));
+        process = JavaProcess.start(home.resolve("log/node.log"), cmd);
+        return this;
+    }
+
+    /** Runs {@code bin/switchoverctl --node <home> args...}; bounded to 60 s. */
+    public CtlResult ctl(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("bash", Repo.root().resolve("bin/switchoverctl").toString(),
+                "--node", home.toString()));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("switchoverctl did not finish within 60 s: " + cmd);
+            }
+            return new CtlResult(p.exitValue(),
+                    new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim(),
+                    new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return {@code switchoverctl status --json} parsed, or null when the node does not answer. */
+    public JsonNode status() {
+        CtlResult r = ctl("status", "--json");
+        if (r.exit() != 0) {
+            return null;
+        }
+        try {
+            return JSON.readTree(r.out());
+        } catch (IOException e) {
+            throw new AssertionError("status --json is not one JSON object: " + r.out(), e);
+        }
+    }
+
+    /** @return the state field of the status, or "DOWN" when the node does not answer. */
+    public String state() {
+        JsonNode s = quickStatus();
+        return s == null ? "DOWN" : s.path("state").asText();
+    }
+
+    /**
+     * The status straight from the node's control endpoint over one loopback socket (what switchoverctl does,
+     * without starting a JVM): fast enough to sample every 50 ms. Null when the node does not answer within 2 s.
+     */
+    public JsonNode quickStatus() {
+        Path data = home.resolve("data");
+        try {
+            int port = Integer.parseInt(Files.readString(data.resolve("control.port")).trim());
+            String token = Files.readString(data.resolve("control.token")).trim();
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+                s.setSoTimeout(2000);
+                s.getOutputStream().write(("{\"token\":\"" + token + "\",\"cmd\":\"status\"}\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                s.getOutputStream().flush();
+                String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine();
+                JsonNode reply = line == null ? null : JSON.readTree(line);
+                return reply != null && reply.path("ok").asBoolean() ? reply.path("status") : null;
+            }
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Waits for the log line matching {@code regex}. */
+    public String awaitLog(String regex, Duration timeout) {
+        return process.awaitLog(regex, timeout);
+    }
+
+    public void kill() {
+        process.kill();
+    }
+
+    public void stop() {
+        process.stop();
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.close();
+        }
+    }
+
+    /** What switchoverctl printed and returned. */
+    public record CtlResult(int exit, String out, String err) {
+    }
+}
