@@ -24,6 +24,7 @@ import java.util.Map;
  * <pre>
  * switchoverctl --node &lt;nodeDir&gt; status [--json]
  * switchoverctl --node &lt;nodeDir&gt; switch [--yes] [--immediate]
+ * switchoverctl --node &lt;nodeDir&gt; shell &lt;command line...&gt;
  * </pre>
  *
  * The node writes {@code control.port} and {@code control.token} into its data directory ({@code <nodeDir>/data}
@@ -63,6 +64,7 @@ public final class SwitchoverCtl {
     static final String USAGE_TEXT = String.join("\n",
             "usage: switchoverctl --node <nodeDir> status [--json]",
             "       switchoverctl --node <nodeDir> switch [--yes] [--immediate]",
+            "       switchoverctl --node <nodeDir> shell <command line...>",
             "  --node <dir>   the node directory (or its data directory) holding control.port and control.token",
             "  status         show node, role, state, epoch, peer, connections and the last switch reason",
             "  --json         print the status as one JSON object",
@@ -70,6 +72,8 @@ public final class SwitchoverCtl {
             "                 forwarded to the backup)",
             "  --yes          do not ask for confirmation",
             "  --immediate    skip the confirmation and the controlled hand-off: the backup takes over at once",
+            "  shell          run one Gogo shell command in the node (e.g. switchover:status, host:module-stop);",
+            "                 every argument after 'shell' is part of the command line; prints its output",
             "exit codes: 0 ok, 1 refused/failed, 2 usage, 3 node not running, 4 no token");
 
     static int run(String[] args) {
@@ -78,8 +82,15 @@ public final class SwitchoverCtl {
         boolean json = false;
         boolean yes = false;
         boolean immediate = false;
+        String shellLine = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            if (a.equals("shell") && command == null) {
+                // Everything after "shell" belongs to the command line, options included.
+                command = a;
+                shellLine = String.join(" ", java.util.Arrays.asList(args).subList(i + 1, args.length)).strip();
+                break;
+            }
             switch (a) {
                 case "--node" -> {
                     if (i + 1 >= args.length) {
@@ -94,7 +105,7 @@ public final class SwitchoverCtl {
                     System.out.println(USAGE_TEXT);
                     return OK;
                 }
-                case "status", "switch" -> {
+                case "status", "switch", "shell" -> {
                     if (command != null) {
                         throw new Exit(USAGE, "more than one command given\n" + USAGE_TEXT);
                     }
@@ -109,9 +120,15 @@ public final class SwitchoverCtl {
         if (nodeDir == null || nodeDir.isBlank()) {
             throw new Exit(USAGE, "--node <nodeDir> is required\n" + USAGE_TEXT);
         }
+        if (command.equals("shell") && (shellLine == null || shellLine.isEmpty())) {
+            throw new Exit(USAGE, "shell needs a command line, e.g. shell switchover:status\n" + USAGE_TEXT);
+        }
         Endpoint ep = Endpoint.find(Paths.get(nodeDir));
         if (command.equals("status")) {
             return status(ep, json);
+        }
+        if (command.equals("shell")) {
+            return shell(ep, shellLine);
         }
         return doSwitch(ep, yes, immediate);
     }
@@ -183,6 +200,25 @@ public final class SwitchoverCtl {
             throw new Exit(REFUSED, "refused: " + (reply.get("error") != null ? reply.get("error") : r.get("detail")));
         }
         System.out.printf("Switched (%s, epoch %s): %s%n", r.get("mode"), r.get("epoch"), r.get("detail"));
+        return OK;
+    }
+
+    static int shell(Endpoint ep, String line) {
+        Map<String, Object> req = new LinkedHashMap<>();
+        req.put("token", ep.token);
+        req.put("cmd", "shell");
+        req.put("line", line);
+        // The node gives a line 75 s (a switch inside it waits up to 60 s).
+        Map<String, Object> reply = ep.call(req, 90_000);
+        Object output = reply.get("output");
+        if (output != null && !String.valueOf(output).isEmpty()) {
+            String text = String.valueOf(output);
+            System.out.print(text.endsWith("\n") ? text : text + "\n");
+            System.out.flush();
+        }
+        if (!Boolean.TRUE.equals(reply.get("ok"))) {
+            throw new Exit(REFUSED, "refused: " + reply.get("error"));
+        }
         return OK;
     }
 

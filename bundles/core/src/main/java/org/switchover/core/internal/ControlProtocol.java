@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,8 @@ import org.switchover.api.SwitchResult;
  *   -&gt; {"ok":true,"status":{...}}
  * {"token":"&lt;hex&gt;","cmd":"switch","confirmed":true,"immediate":false,"requestedBy":"switchoverctl"}
  *   -&gt; {"ok":true,"result":{"switched":true,"mode":"CONTROLLED","epoch":7,"detail":"..."}}
+ * {"token":"&lt;hex&gt;","cmd":"shell","line":"host:module-stop"}
+ *   -&gt; {"ok":true,"output":"..."}   (what the Gogo command printed, then its result)
  * anything wrong
  *   -&gt; {"ok":false,"error":"&lt;what was wrong&gt;"}
  * </pre>
@@ -35,10 +38,44 @@ final class ControlProtocol {
         CompletionStage<SwitchResult> requestSwitch(boolean immediate, String requestedBy);
     }
 
+    /** Runs one Gogo command line (the {@code shell} command). */
+    @FunctionalInterface
+    interface Shell {
+        /**
+         * @param line the command line, as typed at the Gogo prompt
+         * @return completes with what the command printed and returned; fails with a {@link ShellFailure} (its
+         *         message is the error the client sees, its output what was printed before the failure)
+         */
+        CompletionStage<String> run(String line);
+    }
+
+    /** A shell line that failed, with what it printed before. */
+    static final class ShellFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String output;
+
+        ShellFailure(String message, String output) {
+            super(message);
+            this.output = output == null ? "" : output;
+        }
+
+        String output() {
+            return output;
+        }
+    }
+
+    /** Longest shell line accepted, in characters. */
+    static final int MAX_SHELL_LINE = 4096;
+
+    private static final Shell NO_SHELL = line -> CompletableFuture.failedFuture(
+            new ShellFailure("no command shell on this node", ""));
+
     private final Supplier<String> token;
     private final Supplier<Map<String, Object>> status;
     private final Switcher switcher;
     private final long switchWaitMillis;
+    private final Shell shell;
+    private final long shellWaitMillis;
 
     /**
      * @param token the expected token
@@ -48,10 +85,25 @@ final class ControlProtocol {
      */
     ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> status, Switcher switcher,
                     long switchWaitMillis) {
+        this(token, status, switcher, switchWaitMillis, NO_SHELL, 0L);
+    }
+
+    /**
+     * @param token the expected token
+     * @param status produces the status object
+     * @param switcher runs a switch
+     * @param switchWaitMillis how long a switch request waits for the outcome
+     * @param shell runs shell lines
+     * @param shellWaitMillis how long a shell line may run before the request gives up on it (and interrupts it)
+     */
+    ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> status, Switcher switcher,
+                    long switchWaitMillis, Shell shell, long shellWaitMillis) {
         this.token = token;
         this.status = status;
         this.switcher = switcher;
         this.switchWaitMillis = switchWaitMillis;
+        this.shell = shell;
+        this.shellWaitMillis = shellWaitMillis;
     }
 
     /** @return the reply line (without the newline) for one request line. */
@@ -72,14 +124,15 @@ final class ControlProtocol {
         }
         JsonNode c = req.get("cmd");
         if (c == null || !c.isTextual()) {
-            return error("malformed request: field 'cmd' must be a string (status or switch)");
+            return error("malformed request: field 'cmd' must be a string (status, switch or shell)");
         }
         String cmd = c.asText();
         try {
             return switch (cmd) {
                 case "status" -> reply(Map.of("ok", true, "status", status.get()));
                 case "switch" -> doSwitch(req);
-                default -> error("unknown command '" + cmd + "' (expected status or switch)");
+                case "shell" -> doShell(req);
+                default -> error("unknown command '" + cmd + "' (expected status, switch or shell)");
             };
         } catch (IllegalArgumentException e) {
             return error(e.getMessage());
@@ -115,6 +168,49 @@ final class ControlProtocol {
             out.put("error", r.detail());
         }
         return reply(out);
+    }
+
+    private String doShell(JsonNode req) {
+        if (!req.has("line")) {
+            return error("shell needs \"line\": the command line to run, e.g. \"switchover:status\"");
+        }
+        String line = Wire.text(req, "line", "shell request").strip();
+        if (line.isEmpty()) {
+            return error("malformed shell request: field 'line' is empty");
+        }
+        if (line.length() > MAX_SHELL_LINE) {
+            return error("malformed shell request: field 'line' is longer than " + MAX_SHELL_LINE + " characters");
+        }
+        CompletableFuture<String> run;
+        try {
+            run = shell.run(line).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return error("the shell failed: " + e);
+        }
+        try {
+            String out = run.get(shellWaitMillis, TimeUnit.MILLISECONDS);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("ok", true);
+            m.put("output", out == null ? "" : out);
+            return reply(m);
+        } catch (TimeoutException e) {
+            run.cancel(true);
+            return error("the command '" + line + "' did not complete within " + shellWaitMillis / 1000 + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return error("interrupted while waiting for the command");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("ok", false);
+            if (cause instanceof ShellFailure f) {
+                m.put("error", f.getMessage());
+                m.put("output", f.output());
+            } else {
+                m.put("error", "the command '" + line + "' failed: " + cause);
+            }
+            return reply(m);
+        }
     }
 
     static String error(String message) {

@@ -39,6 +39,8 @@ final class ControlServer implements AutoCloseable {
     static final String TOKEN_FILE = "control.token";
     private static final int MAX_LINE = 64 * 1024;
     private static final int READ_TIMEOUT_MILLIS = 5_000;
+    /** Requests served at once: a shell line or a switch may wait a minute while status requests keep coming. */
+    private static final int WORKERS = 4;
 
     private final Path dir;
     private final Function<String, ControlProtocol> protocolFactory;
@@ -74,7 +76,7 @@ final class ControlServer implements AutoCloseable {
             throw e;
         }
         AtomicInteger n = new AtomicInteger();
-        workers = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(8), r -> {
+        workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(8), r -> {
             Thread t = new Thread(r, "switchover-core-control-" + (n.incrementAndGet() + 1));
             t.setDaemon(true);
             return t;

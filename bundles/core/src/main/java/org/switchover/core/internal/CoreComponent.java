@@ -69,6 +69,10 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
     private static final Logger LOG = LoggerFactory.getLogger(CoreComponent.class);
     private static final int DEFAULT_RECONNECT_TIMEOUT = 30;
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
+    /** How long a manual switch through the control endpoint may take. */
+    private static final long SWITCH_WAIT_MILLIS = 70_000L;
+    /** How long a shell line through the control endpoint may run (switchover:switch itself waits 60 s). */
+    private static final long SHELL_WAIT_MILLIS = 75_000L;
 
     /** The core's parameters (PID {@code org.switchover.core}). */
     @ObjectClassDefinition(pid = PID, name = "Switchover Core",
@@ -207,6 +211,43 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
     private ServiceRegistration<ShellCommands> commandsReg;
     private ControlServer control;
     private Path controlDir;
+    private ShellRunner shell;
+
+    /** Gogo's command processor, for the control endpoint's shell command; bound by reference so that no Gogo type
+     * appears in this class (the import is optional: the core runs without Gogo). */
+    private volatile ServiceReference<?> shellRef;
+
+    @Reference(service = org.apache.felix.service.command.CommandProcessor.class,
+            cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindCommandProcessor")
+    void bindCommandProcessor(ServiceReference<?> ref) {
+        shellRef = ref;
+    }
+
+    void unbindCommandProcessor(ServiceReference<?> ref) {
+        if (ref.equals(shellRef)) {
+            shellRef = null;
+        }
+    }
+
+    private ShellRunner.Lease leaseCommandProcessor() {
+        ServiceReference<?> ref = shellRef;
+        BundleContext ctx = context;
+        if (ref == null || ctx == null) {
+            return null;
+        }
+        Object cp;
+        try {
+            cp = ctx.getService(ref);
+        } catch (RuntimeException e) {
+            LOG.warn("Getting the command processor failed: {}", e.toString());
+            return null;
+        }
+        if (cp == null) {
+            return null;
+        }
+        return new ShellRunner.Lease(cp, () -> ctx.ungetService(ref));
+    }
 
     @Reference(service = PrimaryMonitor.class, cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
@@ -290,6 +331,7 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
         cp.put("osgi.command.scope", "switchover");
         cp.put("osgi.command.function", new String[] {"status", "switch", "restart"});
         commandsReg = ctx.registerService(ShellCommands.class, new ShellCommands(m, this::statusText), cp);
+        shell = new ShellRunner(this::leaseCommandProcessor);
         startControl(config.control_enabled(), settings.dataDir());
         m.start();
     }
@@ -316,6 +358,7 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
             LOG.warn("The state machine did not stop within 5 s: {}", e.toString());
         }
         stopControl();
+        shell.close();
         unregister(commandsReg);
         unregister(listenerReg);
         unregister(handlerReg);
@@ -336,8 +379,9 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
             return;
         }
         StateMachine m = machine;
+        ShellRunner sh = shell;
         ControlServer server = new ControlServer(dataDir, token -> new ControlProtocol(() -> token,
-                this::statusMap, m::requestSwitch, 70_000L));
+                this::statusMap, m::requestSwitch, SWITCH_WAIT_MILLIS, sh, SHELL_WAIT_MILLIS));
         try {
             server.start();
             control = server;

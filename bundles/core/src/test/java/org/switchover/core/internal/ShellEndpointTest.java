@@ -1,0 +1,296 @@
+package org.switchover.core.internal;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.apache.felix.gogo.runtime.CommandProcessorImpl;
+import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.switchover.api.SwitchoverState;
+
+/**
+ * The control endpoint's {@code shell} command over a real socket, with a real Gogo command processor running the
+ * core's own {@code switchover:*} commands and a few test commands, and {@code bin/switchoverctl shell} against it.
+ */
+class ShellEndpointTest {
+
+    /** Commands of scope "test"; public so that Gogo can call them. */
+    public static final class TestCommands {
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile boolean interrupted;
+
+        public String echo(String word) {
+            System.out.println("printed " + word);
+            return "returned " + word;
+        }
+
+        public void boom() {
+            System.out.println("about to fail");
+            throw new IllegalStateException("boom failed on purpose");
+        }
+
+        public String block() {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+                return "released";
+            } catch (InterruptedException e) {
+                interrupted = true;
+                Thread.currentThread().interrupt();
+                return "interrupted";
+            }
+        }
+    }
+
+    @TempDir
+    Path nodeDir;
+
+    @TempDir
+    Path classes;
+
+    private Harness h;
+    private ThreadIOImpl threadIo;
+    private CommandProcessorImpl processor;
+    private ShellRunner runner;
+    private ControlServer server;
+    private final TestCommands test = new TestCommands();
+
+    private void start(boolean withProcessor, long shellWaitMillis) throws IOException {
+        h = new Harness(nodeDir.resolve("data"), "B");
+        h.startAsBackup();
+        StateMachine m = h.machine;
+        threadIo = new ThreadIOImpl();
+        threadIo.start();
+        processor = new CommandProcessorImpl(threadIo);
+        // registered function by function, as Gogo does for the service's osgi.command.function property
+        ShellCommands commands = new ShellCommands(m, () -> "state " + m.snapshot().state());
+        for (String f : new String[] {"status", "switch", "restart"}) {
+            processor.addCommand("switchover", commands, f);
+        }
+        processor.addCommand("test", test);
+        runner = new ShellRunner(() -> withProcessor ? new ShellRunner.Lease(processor, () -> { }) : null);
+        server = new ControlServer(nodeDir.resolve("data"), token -> new ControlProtocol(() -> token,
+                () -> StatusView.toMap(m.snapshot(), h.notifier::status, ""),
+                (immediate, by) -> m.requestSwitch(immediate, by), 10_000, runner, shellWaitMillis));
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        test.release.countDown();
+        if (server != null) {
+            server.close();
+        }
+        if (runner != null) {
+            runner.close();
+        }
+        if (threadIo != null) {
+            threadIo.stop();
+        }
+    }
+
+    private JsonNode shell(String line) throws IOException {
+        return call("{\"token\":\"" + server.token() + "\",\"cmd\":\"shell\",\"line\":" + quote(line) + "}\n");
+    }
+
+    private JsonNode call(String request) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            s.shutdownOutput();
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            s.getInputStream().transferTo(buf);
+            String reply = buf.toString(StandardCharsets.UTF_8);
+            assertTrue(reply.endsWith("\n") && reply.indexOf('\n') == reply.length() - 1, "one line: " + reply);
+            return Wire.JSON.readTree(reply);
+        }
+    }
+
+    private static String quote(String s) {
+        return Wire.JSON.valueToTree(s).toString();
+    }
+
+    @Test
+    void aLineRunsInGogoAndItsOutputComesBack() throws Exception {
+        start(true, 10_000);
+        JsonNode r = shell("test:echo hello");
+        assertTrue(r.get("ok").asBoolean(), r.toString());
+        assertEquals("printed hello\nreturned hello\n", r.get("output").asText());
+
+        JsonNode status = shell("switchover:status");
+        assertTrue(status.get("ok").asBoolean(), status.toString());
+        assertEquals("state BACKUP\n", status.get("output").asText());
+    }
+
+    @Test
+    void switchoverSwitchFromTheShellSwitches() throws Exception {
+        start(true, 10_000);
+        // Without --yes the command asks; the session's input is empty, which answers "no".
+        JsonNode asked = shell("switchover:switch");
+        assertTrue(asked.get("ok").asBoolean(), asked.toString());
+        assertTrue(asked.get("output").asText().contains("Switch cancelled."), asked.toString());
+        assertEquals(SwitchoverState.BACKUP, h.state());
+
+        CompletableFuture<JsonNode> sw = CompletableFuture.supplyAsync(() -> {
+            try {
+                return shell("switchover:switch --yes --immediate");
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // The machine runs on virtual time: drive it while the command waits for the outcome.
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            synchronized (h.clock) {
+                h.clock.runDue();
+            }
+            return sw.isDone();
+        });
+        JsonNode r = sw.get();
+        assertTrue(r.get("ok").asBoolean(), r.toString());
+        assertTrue(r.get("output").asText().startsWith("Switched (UNCONTROLLED"), r.toString());
+        assertEquals(SwitchoverState.PRIMARY, h.state());
+    }
+
+    @Test
+    void failuresAreReportedWithWhatWasPrintedAndChangeNothing() throws Exception {
+        start(true, 10_000);
+        JsonNode boom = shell("test:boom");
+        assertFalse(boom.get("ok").asBoolean());
+        assertTrue(boom.get("error").asText().contains("boom failed on purpose"), boom.toString());
+        assertEquals("about to fail\n", boom.get("output").asText());
+
+        JsonNode unknown = shell("host:no-such-command");
+        assertFalse(unknown.get("ok").asBoolean());
+        assertTrue(unknown.get("error").asText().contains("host:no-such-command"), unknown.toString());
+
+        String t = server.token();
+        List<String[]> cases = new ArrayList<>();
+        cases.add(new String[] {"{\"token\":\"" + t + "\",\"cmd\":\"shell\"}\n", "needs \"line\""});
+        cases.add(new String[] {"{\"token\":\"" + t + "\",\"cmd\":\"shell\",\"line\":\"  \"}\n", "'line' is empty"});
+        cases.add(new String[] {"{\"token\":\"" + t + "\",\"cmd\":\"shell\",\"line\":5}\n", "'line'"});
+        cases.add(new String[] {"{\"token\":\"" + t + "\",\"cmd\":\"shell\",\"line\":\"" + "x".repeat(5000)
+                + "\"}\n", "longer than 4096"});
+        cases.add(new String[] {"{\"token\":\"bad\",\"cmd\":\"shell\",\"line\":\"switchover:switch --yes\"}\n",
+            "bad token"});
+        cases.add(new String[] {"{\"cmd\":\"shell\",\"line\":\"switchover:switch --yes\"}\n", "missing token"});
+        for (String[] c : cases) {
+            JsonNode r = call(c[0]);
+            assertFalse(r.get("ok").asBoolean(), c[0]);
+            assertTrue(r.get("error").asText().contains(c[1]), c[1] + " not in " + r);
+        }
+        assertEquals(SwitchoverState.BACKUP, h.state());
+        assertTrue(shell("test:echo again").get("ok").asBoolean(), "the endpoint still works");
+    }
+
+    @Test
+    void aLineThatRunsTooLongIsInterruptedAndTheEndpointStaysUsable() throws Exception {
+        start(true, 500);
+        long t0 = System.nanoTime();
+        JsonNode r = shell("test:block");
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertFalse(r.get("ok").asBoolean());
+        assertTrue(r.get("error").asText().contains("did not complete within"), r.toString());
+        assertTrue(tookMs < 5_000, "bounded: " + tookMs + " ms");
+        await().atMost(Duration.ofSeconds(5)).until(() -> test.interrupted);
+        assertTrue(shell("test:echo after").get("ok").asBoolean());
+    }
+
+    @Test
+    void withoutGogoTheShellCommandSaysSo() throws Exception {
+        start(false, 10_000);
+        JsonNode r = shell("switchover:status");
+        assertFalse(r.get("ok").asBoolean());
+        assertTrue(r.get("error").asText().contains("no Gogo command processor"), r.toString());
+        JsonNode s = call("{\"token\":\"" + server.token() + "\",\"cmd\":\"status\"}\n");
+        assertTrue(s.get("ok").asBoolean(), "status works without Gogo");
+    }
+
+    // ---- bin/switchoverctl shell ----
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private Run ctl(String... args) throws Exception {
+        if (!Files.exists(classes.resolve("SwitchoverCtl.class"))) {
+            int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d",
+                    classes.toString(), repoRoot().resolve("bin/SwitchoverCtl.java").toString());
+            assertEquals(0, rc, "bin/SwitchoverCtl.java compiles");
+        }
+        List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classes.toString(),
+                "SwitchoverCtl"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("switchoverctl did not finish within 60 s");
+        }
+        return new Run(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
+    }
+
+    private static String read(InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static Path repoRoot() {
+        Path p = Paths.get("").toAbsolutePath();
+        for (int i = 0; i < 6 && p != null; i++, p = p.getParent()) {
+            if (Files.exists(p.resolve("bin/SwitchoverCtl.java"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("bin/SwitchoverCtl.java not found above " + Paths.get("").toAbsolutePath());
+    }
+
+    @Test
+    void switchoverctlShell() throws Exception {
+        start(true, 10_000);
+        Run ok = ctl("--node", nodeDir.toString(), "shell", "test:echo", "hi");
+        assertEquals(0, ok.exit(), ok.err());
+        assertEquals("printed hi\nreturned hi\n", ok.out());
+
+        // options after "shell" belong to the command line, not to switchoverctl
+        Run asked = ctl("--node", nodeDir.toString(), "shell", "switchover:switch", "--yes", "--bogus");
+        assertEquals(0, asked.exit(), asked.err());
+        assertTrue(asked.out().contains("Unknown option '--bogus'"), asked.out());
+        assertEquals(SwitchoverState.BACKUP, h.state());
+
+        Run failed = ctl("--node", nodeDir.toString(), "shell", "test:boom");
+        assertEquals(1, failed.exit());
+        assertEquals("about to fail\n", failed.out());
+        assertTrue(failed.err().contains("boom failed on purpose"), failed.err());
+
+        Run empty = ctl("--node", nodeDir.toString(), "shell");
+        assertEquals(2, empty.exit());
+        assertTrue(empty.err().contains("shell needs a command line"), empty.err());
+    }
+}
