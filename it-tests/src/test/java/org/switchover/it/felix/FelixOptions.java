@@ -58,6 +58,22 @@ public final class FelixOptions {
                 mavenBundle("org.awaitility", "awaitility").versionAsInProject());
     }
 
+    /**
+     * @return every org.switchover bundle of the reactor with the libraries they need (Netty and Jackson) - the
+     *     application part of the runtime's run set ({@code features/switchover.bndrun}) without the shell and
+     *     FileInstall. The core's {@code org.osgi.service.condition} comes from the Felix system bundle (OSGi R8).
+     */
+    public static Option switchoverBundles() {
+        return composite(
+                notifierLibraries(),
+                reactorBundle("api", "org.switchover.api"),
+                reactorBundle("notifier", "org.switchover.notifier"),
+                reactorBundle("host-reference", "org.switchover.host.reference"),
+                reactorBundle("monitor-module", "org.switchover.monitor.module"),
+                reactorBundle("monitor-primary", "org.switchover.monitor.primary"),
+                reactorBundle("core", "org.switchover.core"));
+    }
+
     /** @return Netty and Jackson, the notifier's libraries. */
     public static Option notifierLibraries() {
         return composite(
