@@ -21,6 +21,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchover.api.config.ConfigReader;
 import org.switchover.api.ServerParameters;
 import org.switchover.api.monitor.ModuleMonitor;
 import org.switchover.api.monitor.ModuleMonitorListener;
@@ -115,7 +116,7 @@ public final class ModuleMonitorImpl implements ModuleMonitor {
 
     /** Reads the module-monitor parameters, keeping {@code previous} values where the new ones are malformed. */
     static Settings readSettings(Map<String, ?> props, Settings previous, Logger log) {
-        Params p = new Params(Config.class, props, log);
+        ConfigReader p = new ConfigReader(Config.class, props, log::warn);
         String name = Settings.moduleName(p.text("switchover_monitoring"));
         if (name == null) {
             log.warn("Parameter '{}' ({}): '{}' is neither TsServer nor IP; keeping {}",

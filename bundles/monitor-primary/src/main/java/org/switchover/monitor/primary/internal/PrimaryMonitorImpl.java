@@ -24,7 +24,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.helpers.NOPLogger;
+import org.switchover.api.config.ConfigReader;
 import org.switchover.api.NodeId;
 import org.switchover.api.ServerParameters;
 import org.switchover.api.host.MonitoredModule;
@@ -353,9 +353,9 @@ public final class PrimaryMonitorImpl implements PrimaryMonitor, ModuleMonitorLi
     }
 
     private static PrimarySettings readSettings(Map<String, ?> props, PrimarySettings previous) {
-        Params p = new Params(Config.class, props, LOG);
+        ConfigReader p = new ConfigReader(Config.class, props, LOG::warn);
         // The owners of the node and module-monitor PIDs report malformed values there; here they are quiet.
-        Params shared = new Params(Shared.class, props, NOPLogger.NOP_LOGGER);
+        ConfigReader shared = new ConfigReader(Shared.class, props, w -> { });
         NodeId node = previous.node();
         String nodeText = shared.text("node");
         if (!nodeText.isEmpty()) {

@@ -1,0 +1,150 @@
+package org.switchover.api.config;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.switchover.api.ParameterRange;
+
+/**
+ * Reads one configuration snapshot (the raw properties a component gets from ConfigAdmin) leniently. Values arrive
+ * typed or as strings (a FileInstall {@code .cfg} carries only strings), and documented booleans are spelled
+ * Yes/No/1/0. DS's own coercion of a bad value throws without naming the parameter, so components read the raw map
+ * here instead: an absent key takes the default declared on the component's {@code @ObjectClassDefinition}
+ * annotation, a malformed value is reported through the warning sink (naming the parameter, its key and the bad
+ * value) and the previous value is kept, an out-of-range number is clamped with {@link ParameterRange#clamp}.
+ * Not thread-safe; create one per snapshot.
+ */
+public final class ConfigReader {
+
+    private final Class<? extends Annotation> ocd;
+    private final Map<String, ?> props;
+    private final Consumer<String> warn;
+
+    /**
+     * @param ocd the configuration annotation whose methods name the keys (DS naming rules) and carry the defaults
+     * @param props the raw properties, may be null (all defaults)
+     * @param warn receives one line per bad or clamped value
+     */
+    public ConfigReader(Class<? extends Annotation> ocd, Map<String, ?> props, Consumer<String> warn) {
+        this.ocd = ocd;
+        this.props = props == null ? Map.of() : props;
+        this.warn = warn;
+    }
+
+    /**
+     * The property key DS derives from an annotation method name: {@code $_$} → '-', {@code $$} → '$',
+     * {@code _} → '.', a single {@code $} is dropped.
+     */
+    public static String key(String method) {
+        return method.replace("$_$", "-").replace("$$", "\u0000").replace("_", ".").replace("$", "")
+                .replace("\u0000", "$");
+    }
+
+    /** @return the default declared on the annotation for {@code method}. */
+    public Object declaredDefault(String method) {
+        try {
+            Method m = ocd.getDeclaredMethod(method);
+            return m.getDefaultValue();
+        } catch (NoSuchMethodException e) {
+            throw new IllegalArgumentException("no attribute " + method + " on " + ocd.getName(), e);
+        }
+    }
+
+    /** @return whether the snapshot sets the key of {@code method} at all. */
+    public boolean isSet(String method) {
+        return raw(key(method)) != null;
+    }
+
+    private Object raw(String key) {
+        Object v = props.get(key);
+        if (v instanceof String[] arr) {
+            return arr.length == 0 ? null : arr[0];
+        }
+        return v;
+    }
+
+    /**
+     * A whole number of the documented parameter {@code name}.
+     *
+     * @param method the annotation method (gives key and default)
+     * @param name documented parameter name, for warnings
+     * @param previous value kept when the configured one is malformed
+     * @param min smallest allowed value
+     * @param max largest allowed value
+     * @return the value to use
+     */
+    public long number(String method, String name, long previous, long min, long max) {
+        String key = key(method);
+        Object v = raw(key);
+        long value;
+        if (v == null) {
+            value = ((Number) declaredDefault(method)).longValue();
+        } else if (v instanceof Number n) {
+            value = n.longValue();
+        } else {
+            String s = v.toString().trim();
+            try {
+                value = Long.parseLong(s);
+            } catch (NumberFormatException e) {
+                warn.accept(String.format("Parameter '%s' (%s): '%s' is not a whole number; keeping %d",
+                        name, key, v, previous));
+                return previous;
+            }
+        }
+        return ParameterRange.clamp(name, value, min, max, warn);
+    }
+
+    /** {@link #number} for {@code int}. */
+    public int integer(String method, String name, int previous, int min, int max) {
+        return (int) number(method, name, previous, min, max);
+    }
+
+    /** A documented boolean: Yes/No, 1/0, true/false, on/off, case-insensitive. */
+    public boolean bool(String method, String name, boolean previous) {
+        String key = key(method);
+        Object v = raw(key);
+        if (v == null) {
+            v = declaredDefault(method);
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof Number n) {
+            long l = n.longValue();
+            if (l == 0 || l == 1) {
+                return l == 1;
+            }
+        }
+        Boolean parsed = parseBool(v.toString());
+        if (parsed == null) {
+            warn.accept(String.format("Parameter '%s' (%s): '%s' is not Yes/No/1/0; keeping %s", name, key, v,
+                    previous ? "Yes" : "No"));
+            return previous;
+        }
+        return parsed;
+    }
+
+    /** @return TRUE, FALSE, or null when {@code text} is not a documented boolean spelling. */
+    public static Boolean parseBool(String text) {
+        switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "yes": case "1": case "true": case "on":
+                return Boolean.TRUE;
+            case "no": case "0": case "false": case "off":
+                return Boolean.FALSE;
+            default:
+                return null;
+        }
+    }
+
+    /** A text value, trimmed; the declared default when absent. */
+    public String text(String method) {
+        Object v = raw(key(method));
+        if (v == null) {
+            v = declaredDefault(method);
+        }
+        return v.toString().trim();
+    }
+}
