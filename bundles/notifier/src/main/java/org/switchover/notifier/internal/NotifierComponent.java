@@ -22,7 +22,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.NodeId;
-import org.switchover.api.ParameterRange;
+import org.switchover.api.config.ConfigReader;
 import org.switchover.api.ServerParameters;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.LinkStatus;
@@ -58,10 +58,9 @@ public final class NotifierComponent implements Notifier, NotifierCounters {
      * Node identity, PID {@code org.switchover.node}, shared with the other components of the node (its metatype is
      * designated by the bundle that owns node identity; this component only reads it).
      */
-    @ObjectClassDefinition(name = "Switchover Node", description = "Identity of this node and of its peer")
     public @interface Node {
         @AttributeDefinition(name = "Node", description = "This node's letter: A or B")
-        String node() default "A";
+        String node() default "";
 
         @AttributeDefinition(name = ServerParameters.SWITCHOVERSERVER_A, description = "Host name of node A")
         String switchover_server_a() default "localhost";
@@ -140,8 +139,8 @@ public final class NotifierComponent implements Notifier, NotifierCounters {
     private Cancellable listenRetry;
 
     @Activate
-    void activate(Node node, Config config) {
-        NotifierConfig c = map(node, config);
+    void activate(Map<String, Object> props) {
+        NotifierConfig c = map(props, null);
         scheduler = new SystemScheduler("switchover-notifier-1");
         engine = new NotifierEngine(c, scheduler, handlers::lookup, this::statusChanged);
         try {
@@ -153,10 +152,10 @@ public final class NotifierComponent implements Notifier, NotifierCounters {
     }
 
     @Modified
-    void modified(Node node, Config config) {
+    void modified(Map<String, Object> props) {
         NotifierConfig c;
         try {
-            c = map(node, config);
+            c = map(props, engine.config());
         } catch (IllegalArgumentException e) {
             LOG.error("Notifier configuration refused, previous settings stay in force: {}", e.getMessage());
             return;
@@ -226,36 +225,60 @@ public final class NotifierComponent implements Notifier, NotifierCounters {
         }, engine.reconnectDelay().toMillis());
     }
 
-    /** Maps the DS configuration, clamping documented ranges with a WARN naming the parameter. */
-    static NotifierConfig map(Node n, Config c) {
-        NodeId node = NodeId.parse(n.node());
-        int delay = ParameterRange.clamp(ServerParameters.SWITCHOVER_NOTIFIER_RECONNECT_DELAY,
-                c.switchover_notifier_reconnect_delay(), 5, 60, LOG::warn);
+    /**
+     * Maps the raw configuration (both PIDs merged) to the engine's. Numbers out of the documented range are clamped
+     * with a WARN naming the parameter; a malformed value is named in a WARN and the previous value (the default at
+     * activation) is kept.
+     *
+     * @param props the component properties
+     * @param previous the configuration in force, or null at activation
+     * @throws IllegalArgumentException naming the problem when the node letter is not A or B
+     */
+    static NotifierConfig map(Map<String, ?> props, NotifierConfig previous) {
+        ConfigReader n = new ConfigReader(Node.class, props, LOG::warn);
+        ConfigReader c = new ConfigReader(Config.class, props, LOG::warn);
+        NotifierConfig was = previous != null ? previous : NotifierConfig.builder().build();
+        NodeId node = NodeId.parse(n.text("node"));
+        int delay = c.integer("switchover_notifier_reconnect_delay",
+                ServerParameters.SWITCHOVER_NOTIFIER_RECONNECT_DELAY, (int) was.reconnectDelay().toSeconds(), 5, 60);
         return NotifierConfig.builder()
                 .node(node)
-                .serverA(n.switchover_server_a())
-                .serverB(n.switchover_server_b())
-                .addressA(n.server_a_address())
-                .addressB(n.server_b_address())
-                .portA(ParameterRange.clamp("switchover.port.a", n.switchover_port_a(), 1, 65535, LOG::warn))
-                .portB(ParameterRange.clamp("switchover.port.b", n.switchover_port_b(), 1, 65535, LOG::warn))
-                .version(n.switchover_version())
+                .serverA(n.text("switchover_server_a"))
+                .serverB(n.text("switchover_server_b"))
+                .addressA(n.text("server_a_address"))
+                .addressB(n.text("server_b_address"))
+                .portA(port(n, "switchover_port_a", was.portA()))
+                .portB(port(n, "switchover_port_b", was.portB()))
+                .version(n.text("switchover_version"))
                 .reconnectDelay(Duration.ofSeconds(delay))
-                .maxFrameBytes(ParameterRange.clamp("max.frame.bytes", c.max_frame_bytes(), 4096, 1 << 30,
-                        LOG::warn))
-                .streamBacklogSize(ParameterRange.clamp("stream.backlog.size", c.stream_backlog_size(), 1,
-                        10_000_000, LOG::warn))
-                .collectRequestCounters(c.collect$_$request$_$counters())
-                .collectErrorCounters(c.collect$_$error$_$counters())
-                .keystore(Path.of(expand(c.tls_keystore())))
-                .keystorePassword(c.tls_keystore_password())
-                .truststore(Path.of(expand(c.tls_truststore())))
-                .truststorePassword(c.tls_truststore_password())
-                .connectTimeout(Duration.ofMillis(ParameterRange.clamp("connect.timeout.ms",
-                        c.connect_timeout_ms(), 100, 600_000, LOG::warn)))
-                .handlerThreads(ParameterRange.clamp("handler.threads", c.handler_threads(), 1, 256, LOG::warn))
-                .peerLinksOpenOnStart(c.peer_links_open_on_start())
+                .maxFrameBytes(c.integer("max_frame_bytes", "max.frame.bytes", was.maxFrameBytes(), 4096, 1 << 30))
+                .streamBacklogSize(c.integer("stream_backlog_size", "stream.backlog.size", was.streamBacklogSize(),
+                        1, 10_000_000))
+                .collectRequestCounters(c.bool("collect$_$request$_$counters", "collect-request-counters",
+                        was.collectRequestCounters()))
+                .collectErrorCounters(c.bool("collect$_$error$_$counters", "collect-error-counters",
+                        was.collectErrorCounters()))
+                .keystore(Path.of(expand(c.text("tls_keystore"))))
+                .keystorePassword(c.text("tls_keystore_password"))
+                .truststore(Path.of(expand(c.text("tls_truststore"))))
+                .truststorePassword(c.text("tls_truststore_password"))
+                .connectTimeout(Duration.ofMillis(c.integer("connect_timeout_ms", "connect.timeout.ms",
+                        (int) was.connectTimeout().toMillis(), 100, 600_000)))
+                .handlerThreads(c.integer("handler_threads", "handler.threads", was.handlerThreads(), 1, 256))
+                .peerLinksOpenOnStart(c.bool("peer_links_open_on_start", "peer.links.open.on.start",
+                        was.peerLinksOpenOnStart()))
                 .build();
+    }
+
+    /** A TCP port 1..65535; anything else is named in a WARN and the previous port is kept (never bind port 1). */
+    private static int port(ConfigReader r, String method, int previous) {
+        String key = ConfigReader.key(method);
+        long p = r.number(method, key, previous, Long.MIN_VALUE, Long.MAX_VALUE);
+        if (p < 1 || p > 65535) {
+            LOG.warn("Parameter '{}': {} is not a TCP port (1..65535); keeping {}", key, p, previous);
+            return previous;
+        }
+        return (int) p;
     }
 
     /**
