@@ -71,6 +71,8 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
     /** How long a manual switch through the control endpoint may take. */
     private static final long SWITCH_WAIT_MILLIS = 70_000L;
+    /** How long a status request waits for the state machine to catch up (after a suspension: to ask its peer). */
+    private static final long STATUS_WAIT_MILLIS = StateMachine.VERIFY_TIMEOUT_MILLIS + 500L;
     /** How long a shell line through the control endpoint may run (switchover:switch itself waits 60 s). */
     private static final long SHELL_WAIT_MILLIS = 75_000L;
 
@@ -411,13 +413,31 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
     }
 
     private Map<String, Object> statusMap() {
-        return StatusView.toMap(machine.snapshot(), notifier::status, monitorLine());
+        return StatusView.toMap(currentSnapshot(), notifier::status, monitorLine());
     }
 
     private String statusText() {
+        Snapshot s = currentSnapshot();
         List<Journal.Entry> audit = machine.journal().entries().stream().filter(Journal.Entry::audit).toList();
-        return StatusView.toText(machine.snapshot(), notifier::status, monitorLine(),
+        return StatusView.toText(s, notifier::status, monitorLine(),
                 audit.subList(Math.max(0, audit.size() - 5), audit.size()));
+    }
+
+    /**
+     * The state as the machine sees it once it has caught up (a primary that has just continued after a suspension
+     * first asks its peer); bounded, falling back to the last published picture.
+     */
+    private Snapshot currentSnapshot() {
+        StateMachine m = machine;
+        try {
+            return m.verifiedSnapshot().get(STATUS_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return m.snapshot();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("status from the last published snapshot: {}", e.toString());
+            return m.snapshot();
+        }
     }
 
     private String monitorLine() {

@@ -43,6 +43,17 @@ public final class StateMachine {
     private static final int WATCHDOG_FAILURE_LIMIT = 3;
     private static final long PROBE_TIMEOUT_MAX_MILLIS = 2_000L;
 
+    /**
+     * A primary's liveness tick. A tick that runs more than {@link #SUSPENSION_THRESHOLD_MILLIS} late means this process
+     * was stopped (SIGSTOP, a VM freeze) or starved: the peer may have taken over meanwhile, so the primary asks it
+     * before anything else, and status requests wait for the answer ({@link #verifiedSnapshot()}).
+     */
+    static final long LIVENESS_TICK_MILLIS = 250L;
+    /** Lateness that counts as a suspension; below the quickest possible takeover (2 pings of 1 s, timer 0). */
+    static final long SUSPENSION_THRESHOLD_MILLIS = 1_000L;
+    /** How long the check after a suspension waits for the peer's answer. */
+    static final long VERIFY_TIMEOUT_MILLIS = 1_000L;
+
     /** A peer's answer to a state query, or why there is none. */
     record PeerAnswer(Wire.StateInfo info, String failure) {
     }
@@ -101,6 +112,12 @@ public final class StateMachine {
 
     private Cancellable peerWatchTimer;
     private boolean peerQueryInFlight;
+
+    private Cancellable livenessTimer;
+    private long livenessDueMillis;
+    private boolean verifying;
+    private Cancellable verifyGuard;
+    private final List<CompletableFuture<Snapshot>> verifyWaiters = new ArrayList<>();
     private boolean discontinueActive;
     private int discontinueAttempts;
     private String discontinueReason = "";
@@ -327,6 +344,26 @@ public final class StateMachine {
         return snapshot;
     }
 
+    /**
+     * The picture once the machine has caught up: taken on the machine's thread after every task already due - so a
+     * primary that has just continued after a suspension first notices it - and, while it then checks whether the
+     * peer took over meanwhile, only after that check. This is what the status displays show: a primary that was
+     * stopped never reports PRIMARY on the strength of what it knew before it stopped.
+     *
+     * @return completes with the snapshot (the caller bounds its wait and may fall back to {@link #snapshot()})
+     */
+    public CompletableFuture<Snapshot> verifiedSnapshot() {
+        CompletableFuture<Snapshot> f = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            if (verifying && !stopped) {
+                verifyWaiters.add(f);
+            } else {
+                f.complete(snapshot);
+            }
+        });
+        return f;
+    }
+
     /** @return the journal (audit and operational lines with scheduler time). */
     Journal journal() {
         return journal;
@@ -430,6 +467,11 @@ public final class StateMachine {
         stopPeerWatch();
         if (target == SwitchoverState.PRIMARY || (target.role() == Role.BACKUP && !primaryConfirmed)) {
             startPeerWatch();
+        }
+        if (target == SwitchoverState.PRIMARY) {
+            startLiveness();
+        } else {
+            stopLiveness();
         }
         if (target == SwitchoverState.BACKUP && monitorsWanted) {
             startWatchdog();
@@ -1431,6 +1473,64 @@ public final class StateMachine {
         startPeerWatch();
     }
 
+    // ---- a primary that was suspended checks its peer first ----
+
+    private void startLiveness() {
+        if (livenessTimer == null) {
+            livenessDueMillis = scheduler.nowMillis() + LIVENESS_TICK_MILLIS;
+            livenessTimer = scheduler.schedule(this::livenessTick, LIVENESS_TICK_MILLIS);
+        }
+    }
+
+    private void stopLiveness() {
+        cancel(livenessTimer);
+        livenessTimer = null;
+        endVerification();
+    }
+
+    private void livenessTick() {
+        livenessTimer = null;
+        if (stopped || state != SwitchoverState.PRIMARY) {
+            return;
+        }
+        long late = scheduler.nowMillis() - livenessDueMillis;
+        if (late > SUSPENSION_THRESHOLD_MILLIS && !verifying) {
+            journal.warn("This primary ran {} ms late (the process was stopped or starved): asking peer {} whether"
+                    + " it took over before anything else", late, settings.peerAddress());
+            verifying = true;
+            verifyGuard = scheduler.schedule(() -> {
+                verifyGuard = null;
+                if (verifying) {
+                    journal.warn("No answer from the peer within {} ms after the suspension: staying primary",
+                            VERIFY_TIMEOUT_MILLIS);
+                    endVerification();
+                    publish();
+                }
+            }, VERIFY_TIMEOUT_MILLIS + 500L);
+            queryPeer(Duration.ofMillis(VERIFY_TIMEOUT_MILLIS), a -> scheduler.execute(() -> {
+                if (!stopped) {
+                    process(Event.of(EventType.PEER_STATE, "", a));
+                }
+                endVerification();
+            }));
+        }
+        startLiveness();
+    }
+
+    /** Ends the check after a suspension and answers the status requests that waited for it. */
+    private void endVerification() {
+        verifying = false;
+        cancel(verifyGuard);
+        verifyGuard = null;
+        if (!verifyWaiters.isEmpty()) {
+            publish();
+            Snapshot s = snapshot;
+            List<CompletableFuture<Snapshot>> w = new ArrayList<>(verifyWaiters);
+            verifyWaiters.clear();
+            w.forEach(f -> f.complete(s));
+        }
+    }
+
     private void startDiscontinue(String reason) {
         discontinueReason = reason;
         if (discontinueActive) {
@@ -1578,6 +1678,9 @@ public final class StateMachine {
         cancel(peerWatchTimer);
         cancel(discontinueTimer);
         cancel(monitorStartTimer);
+        cancel(livenessTimer);
+        livenessTimer = null;
+        endVerification();
         monitorStartTimer = null;
         negotiationTimer = startupTimer = watchdogTimer = reconnectTimer = probeTimer = peerWatchTimer = null;
         discontinueTimer = null;

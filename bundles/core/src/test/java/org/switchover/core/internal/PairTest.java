@@ -180,6 +180,55 @@ class PairTest {
     }
 
     @Test
+    void aPrimaryThatContinuesAfterASuspensionAsksItsPeerBeforeItReportsItsState() {
+        Pair p = running();
+        p.freezeA(); // SIGSTOP
+        p.partitioned = true; // and B's DISCONTINUE does not reach A (its delivery is not guaranteed)
+        p.b.machine.report(new MonitorReport(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier",
+                "no answer to 2 pings; both connections up; PrimaryReached"));
+        p.advance(31_000); // the reconnect timeout (30 s)
+        assertEquals(PRIMARY, p.b.state());
+        p.partitioned = false;
+        p.thawA(); // SIGCONT
+        // A status request that arrives the moment A continues: the last published picture is stale ...
+        assertEquals(PRIMARY, p.a.machine.snapshot().state());
+        CompletableFuture<Snapshot> status = p.a.machine.verifiedSnapshot();
+        p.run();
+        // ... the one the status displays show comes after A asked its peer
+        assertEquals(INACTIVE, status.getNow(null).state());
+        assertEquals(INACTIVE, p.a.state());
+        assertTrue(p.a.machine.journal().entries().stream().anyMatch(e -> e.text().startsWith("This primary ran")),
+                "the suspension is logged");
+    }
+
+    @Test
+    void aPrimaryThatContinuesAfterASuspensionStaysPrimaryWhenThePeerIsGone() {
+        Pair p = running();
+        p.freezeA();
+        p.partitioned = true;
+        p.advance(5_000);
+        p.thawA();
+        CompletableFuture<Snapshot> status = p.a.machine.verifiedSnapshot();
+        p.run();
+        assertEquals(PRIMARY, status.getNow(null).state(), "no answer: the primary keeps its role");
+        p.advance(5_000);
+        assertEquals(PRIMARY, p.a.state());
+    }
+
+    @Test
+    void aPrimaryOnTimeDoesNotAskExtra() {
+        Pair p = running();
+        int before = p.a.notifier.sent(EventIds.STATE_QUERY).size();
+        p.advance(9_500);
+        // the periodic peer query (every 3 s) only
+        assertEquals(3, p.a.notifier.sent(EventIds.STATE_QUERY).size() - before);
+        CompletableFuture<Snapshot> status = p.a.machine.verifiedSnapshot();
+        p.run();
+        assertEquals(PRIMARY, status.getNow(null).state());
+        assertFalse(p.a.machine.journal().entries().stream().anyMatch(e -> e.text().startsWith("This primary ran")));
+    }
+
+    @Test
     void splitBrainWithEqualEpochsBYields() {
         Pair p = pair();
         p.partitioned = true;
