@@ -206,6 +206,32 @@ public final class SwitchoverNode implements AutoCloseable {
         }
     }
 
+    /** Runs one Gogo command line in the node: {@code switchoverctl --node <home> shell <line>}. */
+    public CtlResult shell(String line) {
+        return ctl("shell", line);
+    }
+
+    /** @return a mark for {@link #logSince(int)}: the length of the node's log so far (all its runs). */
+    public int logMark() {
+        return process == null ? 0 : process.output().length();
+    }
+
+    /** @return the node's log from {@code mark} on */
+    public String logSince(int mark) {
+        String out = process == null ? "" : process.output();
+        return out.substring(Math.min(mark, out.length()));
+    }
+
+    /**
+     * Waits until the node reports {@code state} through {@link #quickStatus()}.
+     *
+     * @throws org.awaitility.core.ConditionTimeoutException naming the node, the state and the last answer
+     */
+    public void awaitState(String state, Duration timeout) {
+        org.awaitility.Awaitility.await("node " + letter + " " + state).atMost(timeout)
+                .pollInterval(Duration.ofMillis(100)).until(this::state, state::equals);
+    }
+
     /** Waits for the log line matching {@code regex}. */
     public String awaitLog(String regex, Duration timeout) {
         return process.awaitLog(regex, timeout);
