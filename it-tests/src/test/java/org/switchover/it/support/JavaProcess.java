@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,9 +18,31 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * A second JVM started by a test, its output going to a log file. {@link #kill()} is a real kill -9.
+ * A second JVM started by a test, its output going to a log file. {@link #kill()} is a real kill -9. Whatever is
+ * still running when the test JVM exits (a test that never reached its clean-up, a fork killed by a time-out) is
+ * continued and killed by a shutdown hook.
  */
 public final class JavaProcess implements AutoCloseable {
+
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Process p : LIVE) {
+                if (p.isAlive()) {
+                    try {
+                        new ProcessBuilder("kill", "-CONT", Long.toString(p.pid())).start()
+                                .waitFor(5, TimeUnit.SECONDS);
+                    } catch (IOException e) {
+                        // kill -9 below works on a stopped process too
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    p.destroyForcibly();
+                }
+            }
+        }, "java-process-reaper"));
+    }
 
     private final Process process;
     private final Path log;
@@ -57,6 +81,8 @@ public final class JavaProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
+            LIVE.add(p);
+            p.onExit().thenRun(() -> LIVE.remove(p));
             return new JavaProcess(p, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);

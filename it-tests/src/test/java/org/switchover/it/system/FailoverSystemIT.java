@@ -140,9 +140,9 @@ class FailoverSystemIT {
         long inactiveAt = LogTime.firstLine(logA, "org\\.switchover\\.audit - State PRIMARY -> INACTIVE");
         System.out.printf("FAILOVER SIGCONT of the old primary: A INACTIVE %d ms after it continued%n",
                 inactiveAt - continuedAt);
-        // keep sampling a little after the dust settles
-        await("both answer after SIGCONT").pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
-                .until(() -> sampler.first(continuedAt + 2_000, s -> s.a() != null && s.b() != null) != null);
+        // keep sampling for a while after the dust settles
+        await("both answer after SIGCONT").pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> sampler.first(continuedAt + 3_000, s -> s.a() != null && s.b() != null) != null);
         sampler.close();
 
         List<PairSampler.Sample> all = sampler.samples();
@@ -152,6 +152,10 @@ class FailoverSystemIT {
         assertTrue(both.isEmpty(), "two PRIMARY in one sample: " + both);
         assertTrue(sampler.bothAnswered() >= 20, "enough samples with both answering: " + sampler.bothAnswered());
         assertEquals("PRIMARY", p.b().state());
+        JsonNode a = p.a().quickStatus();
+        long epochB = p.b().quickStatus().path("epoch").asLong();
+        assertEquals(epochB, a.path("peer").path("epoch").asLong(), "A learnt B's higher epoch: " + a);
+        assertTrue(epochB > a.path("epoch").asLong(), a.toString());
         // "within one ping period": the fast profile's primary query period is 1 s
         assertTrue(inactiveAt - continuedAt <= 1_000, "A went INACTIVE " + (inactiveAt - continuedAt)
                 + " ms after SIGCONT; expected within one ping period (1 s)");
