@@ -30,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.NodeId;
 import org.switchover.api.ParameterRange;
+import org.switchover.api.config.ConfigReader;
 import org.switchover.api.ServerParameters;
 import org.switchover.api.SwitchResult;
 import org.switchover.api.SwitchoverControl;
@@ -315,10 +316,13 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
         monitorObject = null;
     }
 
+    /** Whether the loopback control endpoint is wanted (property {@code control.enabled}). */
+    private boolean controlEnabled;
+
     @Activate
-    void activate(BundleContext ctx, Config config, NodeConfig node, Map<String, Object> props) {
+    void activate(BundleContext ctx, Map<String, Object> props) {
         this.context = ctx;
-        CoreSettings settings = configure(config, node, props);
+        CoreSettings settings = configure(props, null);
         scheduler = new SystemScheduler("switchover-core-1");
         outputs = new OsgiRoleOutputs(ctx, () -> eventAdmin, () -> settingsNode());
         machine = new StateMachine(scheduler, notifier, this::primaryMonitor, () -> hostStartup, outputs, settings);
@@ -334,15 +338,17 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
         cp.put("osgi.command.function", new String[] {"status", "switch", "restart"});
         commandsReg = ctx.registerService(ShellCommands.class, new ShellCommands(m, this::statusText), cp);
         shell = new ShellRunner(this::leaseCommandProcessor);
-        startControl(config.control_enabled(), settings.dataDir());
+        controlEnabled = controlEnabled(props, true);
+        startControl(controlEnabled, settings.dataDir());
         m.start();
     }
 
     @Modified
-    void modified(Config config, NodeConfig node, Map<String, Object> props) {
-        CoreSettings settings = configure(config, node, props);
+    void modified(Map<String, Object> props) {
+        CoreSettings settings = configure(props, machine.settings());
         machine.reconfigure(settings);
-        boolean want = config.control_enabled();
+        boolean want = controlEnabled(props, controlEnabled);
+        controlEnabled = want;
         if (!want) {
             stopControl();
         } else if (control == null || !settings.dataDir().equals(controlDir)) {
@@ -487,39 +493,57 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
 
     // ---- configuration ----
 
-    private CoreSettings configure(Config c, NodeConfig n, Map<String, Object> props) {
+    private CoreSettings configure(Map<String, Object> props, CoreSettings previous) {
         Function<String, String> lookup = key -> {
             String v = context == null ? null : context.getProperty(key);
             return v != null ? v : System.getProperty(key);
         };
-        return toSettings(c, n, props, lookup);
+        return toSettings(props, previous, lookup);
     }
 
-    /** Maps and clamps the configuration; package-visible for tests. */
-    static CoreSettings toSettings(Config c, NodeConfig n, Map<String, Object> props,
-                                   Function<String, String> lookup) {
-        CoreSettings.Builder b = CoreSettings.builder(n.node(), resolveDir(n.data_dir(), lookup));
+    private static boolean controlEnabled(Map<String, Object> props, boolean previous) {
+        return new ConfigReader(Config.class, props, LOG::warn).bool("control_enabled", "control.enabled", previous);
+    }
+
+    /**
+     * Maps the raw configuration (both PIDs merged, values typed or strings as a .cfg gives them): numbers out of
+     * range are clamped with a WARN naming the parameter; a malformed value is named in a WARN and the previous
+     * value (the default at activation) is kept. Package-visible for tests.
+     *
+     * @param props the component properties
+     * @param previous the settings in force, or null at activation
+     * @param lookup framework/system properties (for {@code ${switchover.home}} and the start options)
+     */
+    static CoreSettings toSettings(Map<String, ?> props, CoreSettings previous, Function<String, String> lookup) {
+        ConfigReader n = new ConfigReader(NodeConfig.class, props, LOG::warn);
+        ConfigReader c = new ConfigReader(Config.class, props, LOG::warn);
+        String letter = n.text("node");
+        CoreSettings.Builder b = CoreSettings.builder(letter, resolveDir(n.text("data_dir"), lookup));
+        CoreSettings was = previous != null ? previous : CoreSettings.builder(letter, Paths.get(".")).build();
         NodeId self = null;
         try {
-            self = NodeId.parse(n.node());
+            self = NodeId.parse(letter);
         } catch (IllegalArgumentException e) {
             LOG.error("Configuration 'node' of PID {} must be A or B, got '{}': this node takes no role",
-                    NODE_PID, n.node());
+                    NODE_PID, letter);
         }
-        b.version(n.switchover_version());
+        b.version(n.text("switchover_version"));
         if (self != null) {
             NodeId peer = self.peer();
-            String addr = peer == NodeId.A ? n.server_a_address() : n.server_b_address();
-            String name = peer == NodeId.A ? n.switchover_server_a() : n.switchover_server_b();
-            int port = peer == NodeId.A ? n.switchover_port_a() : n.switchover_port_b();
-            b.peerAddress((addr == null || addr.isBlank() ? name : addr.trim()) + ":" + port);
+            String addr = n.text(peer == NodeId.A ? "server_a_address" : "server_b_address");
+            String name = n.text(peer == NodeId.A ? "switchover_server_a" : "switchover_server_b");
+            String portMethod = peer == NodeId.A ? "switchover_port_a" : "switchover_port_b";
+            long port = n.number(portMethod, ConfigReader.key(portMethod), Notifier.DEFAULT_PORT, 1, 65535);
+            b.peerAddress((addr.isEmpty() ? name : addr) + ":" + port);
         }
-        int timeout = c.switchover_reconnect_timeout();
-        String legacy = c.switchover_reconnect_delay();
-        // DS fills in every default, so "not set" can only be told by the default value.
-        if (timeout == DEFAULT_RECONNECT_TIMEOUT && legacy != null && !legacy.isBlank()) {
+        long wasTimeout = was.reconnectTimeoutMillis() / 1000;
+        long timeout = c.number("switchover_reconnect_timeout", ServerParameters.SWITCHOVER_RECONNECT_TIMEOUT,
+                wasTimeout, 0, Integer.MAX_VALUE / 1000);
+        String legacy = c.text("switchover_reconnect_delay");
+        if (!c.isSet("switchover_reconnect_timeout") && !legacy.isEmpty()) {
             try {
-                timeout = Integer.parseInt(legacy.trim());
+                timeout = ParameterRange.clamp(ServerParameters.SWITCHOVER_RECONNECT_DELAY,
+                        Long.parseLong(legacy), 0, Integer.MAX_VALUE / 1000, LOG::warn);
                 LOG.warn("'{}' is the obsolete name of '{}'; using its value {} s - please rename the property"
                                 + " to switchover.reconnect.timeout", ServerParameters.SWITCHOVER_RECONNECT_DELAY,
                         ServerParameters.SWITCHOVER_RECONNECT_TIMEOUT, timeout);
@@ -528,34 +552,36 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
                         ServerParameters.SWITCHOVER_RECONNECT_DELAY, legacy);
             }
         }
-        timeout = ParameterRange.clamp(ServerParameters.SWITCHOVER_RECONNECT_TIMEOUT, timeout, 0,
-                Integer.MAX_VALUE / 1000, LOG::warn);
         b.reconnectTimeoutMillis(timeout * 1000L);
-        b.reconnectMaxAttempts(ParameterRange.clamp("Switchover Reconnect Max Attempts",
-                c.switchover_reconnect_max_attempts(), 0, 1000, LOG::warn));
-        b.manualSwitchOnly(c.manual_switch_only() || flag(lookup.apply(PROP_MANUAL_SWITCH_ONLY)));
-        b.forceBackup(c.force_backup() || flag(lookup.apply(PROP_FORCE_BACKUP)));
-        b.netTestHalts(c.nettest_unreachable_halts());
-        b.negotiation(ParameterRange.clamp("Negotiation Timeout", c.negotiation_timeout_ms(), 200, 60_000, LOG::warn),
-                ParameterRange.clamp("Negotiation Retry Delay", c.negotiation_retry_delay_ms(), 100, 60_000,
-                        LOG::warn),
-                ParameterRange.clamp("Negotiation Max Attempts", c.negotiation_max_attempts(), 1, 1000, LOG::warn));
-        b.startupMaxMillis(ParameterRange.clamp("Maximum Startup Time", c.startup_max_time(), 0, 86_400,
-                LOG::warn) * 1000L);
-        b.peerQueryMillis(ParameterRange.clamp("Peer Query Interval", c.peer_query_interval(), 1, 300, LOG::warn)
-                * 1000L);
-        b.discontinue(ParameterRange.clamp("Discontinue Retry Interval", c.discontinue_retry_interval_ms(), 100,
-                        60_000, LOG::warn),
-                ParameterRange.clamp("Discontinue Max Attempts", c.discontinue_max_attempts(), 1, 100_000,
-                        LOG::warn));
-        b.watchdogMillis(ParameterRange.clamp("Watchdog Poll Interval", c.watchdog_poll_interval(), 1, 300,
-                LOG::warn) * 1000L);
-        b.reconnectProbeMillis(ParameterRange.clamp("Reconnect Probe Interval", c.reconnect_probe_interval(), 1, 60,
-                LOG::warn) * 1000L);
-        b.prepareTimeoutMillis(ParameterRange.clamp("Prepare Switch Timeout", c.prepare_switch_timeout(), 1, 120,
-                LOG::warn) * 1000L);
-        b.forwardTimeoutMillis(ParameterRange.clamp("Forward Switch Timeout", c.forward_switch_timeout(), 1, 300,
-                LOG::warn) * 1000L);
+        b.reconnectMaxAttempts(c.integer("switchover_reconnect_max_attempts", "Switchover Reconnect Max Attempts",
+                was.reconnectMaxAttempts(), 0, 1000));
+        boolean manual = c.bool("manual_switch_only", "manual.switch.only", was.manualSwitchOnly());
+        boolean force = c.bool("force_backup", "force.backup", was.forceBackup());
+        b.manualSwitchOnly(manual || flag(lookup.apply(PROP_MANUAL_SWITCH_ONLY)));
+        b.forceBackup(force || flag(lookup.apply(PROP_FORCE_BACKUP)));
+        b.netTestHalts(c.bool("nettest_unreachable_halts", "nettest.unreachable.halts", was.netTestHalts()));
+        b.negotiation(c.number("negotiation_timeout_ms", "Negotiation Timeout", was.negotiationTimeoutMillis(), 200,
+                        60_000),
+                c.number("negotiation_retry_delay_ms", "Negotiation Retry Delay", was.negotiationRetryMillis(), 100,
+                        60_000),
+                c.integer("negotiation_max_attempts", "Negotiation Max Attempts", was.negotiationMaxAttempts(), 1,
+                        1000));
+        b.startupMaxMillis(c.number("startup_max_time", "Maximum Startup Time", was.startupMaxMillis() / 1000, 0,
+                86_400) * 1000L);
+        b.peerQueryMillis(c.number("peer_query_interval", "Peer Query Interval", was.peerQueryMillis() / 1000, 1,
+                300) * 1000L);
+        b.discontinue(c.number("discontinue_retry_interval_ms", "Discontinue Retry Interval",
+                        was.discontinueIntervalMillis(), 100, 60_000),
+                c.integer("discontinue_max_attempts", "Discontinue Max Attempts", was.discontinueMaxAttempts(), 1,
+                        100_000));
+        b.watchdogMillis(c.number("watchdog_poll_interval", "Watchdog Poll Interval", was.watchdogMillis() / 1000, 1,
+                300) * 1000L);
+        b.reconnectProbeMillis(c.number("reconnect_probe_interval", "Reconnect Probe Interval",
+                was.reconnectProbeMillis() / 1000, 1, 60) * 1000L);
+        b.prepareTimeoutMillis(c.number("prepare_switch_timeout", "Prepare Switch Timeout",
+                was.prepareTimeoutMillis() / 1000, 1, 120) * 1000L);
+        b.forwardTimeoutMillis(c.number("forward_switch_timeout", "Forward Switch Timeout",
+                was.forwardTimeoutMillis() / 1000, 1, 300) * 1000L);
         CoreSettings s = b.build();
         LOG.info("Core configuration: node {}, release {}, peer {}, data {}, reconnect timeout {} s, manual switch"
                         + " only {}, force backup {}", s.node(), s.version(), s.peerAddress(), s.dataDir(),

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
-import java.lang.reflect.Proxy;
 import java.nio.file.Paths;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,29 +12,35 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 import org.switchover.api.NodeId;
+import org.switchover.api.config.ConfigReader;
 
 /** Mapping of the two configurations to the machine's settings: clamping, the obsolete name, flags, paths. */
 class CoreComponentConfigTest {
 
-    /** An annotation instance whose methods return {@code values} or the declared default. */
-    @SuppressWarnings("unchecked")
-    static <A extends Annotation> A config(Class<A> type, Map<String, Object> values) {
-        return (A) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
-            if (values.containsKey(method.getName())) {
-                return values.get(method.getName());
-            }
-            if (method.getName().equals("annotationType")) {
-                return type;
-            }
-            return method.getDefaultValue();
-        });
-    }
-
+    /**
+     * The mapping of both PIDs' properties; keys are given as the annotation method names (translated to property
+     * keys by the DS rules, as SCR does).
+     */
     private static CoreSettings settings(Map<String, Object> core, Map<String, Object> node,
                                          Map<String, String> props) {
+        Map<String, Object> merged = new HashMap<>();
+        core.forEach((k, v) -> merged.put(ConfigReader.key(k), v));
+        node.forEach((k, v) -> merged.put(ConfigReader.key(k), v));
         Function<String, String> lookup = props::get;
-        return CoreComponent.toSettings(config(CoreComponent.Config.class, core),
-                config(CoreComponent.NodeConfig.class, node), Map.of(), lookup);
+        return CoreComponent.toSettings(merged, null, lookup);
+    }
+
+    @Test
+    void malformedValuesAreNamedAndThePreviousSettingsKept() {
+        CoreSettings before = settings(Map.of("switchover_reconnect_timeout", "12", "manual_switch_only", "yes"),
+                Map.of("node", "A"), Map.of());
+        Map<String, Object> bad = new HashMap<>();
+        bad.put("node", "A");
+        bad.put("switchover.reconnect.timeout", "abc");
+        bad.put("manual.switch.only", "perhaps");
+        CoreSettings after = CoreComponent.toSettings(bad, before, k -> null);
+        assertEquals(12_000, after.reconnectTimeoutMillis());
+        assertTrue(after.manualSwitchOnly());
     }
 
     @Test
