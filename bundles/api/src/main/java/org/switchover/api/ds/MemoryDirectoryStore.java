@@ -1,0 +1,251 @@
+package org.switchover.api.ds;
+
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link DirectoryStore} held in memory, with cached Merkle hashes (a write invalidates only the hashes of the
+ * written path and its ancestors). A durable store wraps it: it loads its file into the constructor and passes a
+ * {@link Persistence} that commits each write before the memory copy changes, so a failed commit changes nothing.
+ *
+ * <p>Writes are serialised by one write lock, which is also held while listeners run (that is what keeps them in
+ * change-number order); reads take only a short data lock, so a listener may read the store.
+ */
+public class MemoryDirectoryStore implements DirectoryStore {
+
+    /** Commits one write durably; called under the write lock before the memory copy changes. */
+    @FunctionalInterface
+    public interface Persistence {
+        /**
+         * @param changeNumber the write's change number
+         * @param path the written path
+         * @param entry the new entry, null for a delete
+         * @throws Exception when the write could not be committed; the store then stays unchanged
+         */
+        void commit(long changeNumber, String path, DirectoryEntry entry) throws Exception;
+    }
+
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Object data = new Object();
+    private final TreeMap<String, DirectoryEntry> entries = new TreeMap<>();
+    /** Child names of every existing node (a node exists while it holds an entry or has children). */
+    private final Map<String, TreeSet<String>> children = new HashMap<>();
+    private final Map<String, byte[]> hashCache = new HashMap<>();
+    private final List<DirectoryListener> listeners = new CopyOnWriteArrayList<>();
+    private final Persistence persistence;
+    private long changeNumber;
+
+    /** An empty, non-durable store. */
+    public MemoryDirectoryStore() {
+        this(List.of(), 0L, (n, p, e) -> { });
+    }
+
+    /**
+     * @param initial entries loaded from durable storage
+     * @param changeNumber the newest change number already used
+     * @param persistence commits each write
+     */
+    public MemoryDirectoryStore(Collection<DirectoryEntry> initial, long changeNumber, Persistence persistence) {
+        this.persistence = persistence;
+        this.changeNumber = changeNumber;
+        for (DirectoryEntry e : initial) {
+            apply(e.path(), e);
+        }
+    }
+
+    @Override
+    public Optional<DirectoryEntry> get(String path) {
+        synchronized (data) {
+            return Optional.ofNullable(entries.get(path));
+        }
+    }
+
+    @Override
+    public long put(DirectoryEntry entry) {
+        return write(entry.path(), entry);
+    }
+
+    @Override
+    public long delete(String path) {
+        DirectoryPaths.requireValid(path);
+        return write(path, null);
+    }
+
+    private long write(String path, DirectoryEntry entry) {
+        writeLock.lock();
+        try {
+            long number;
+            synchronized (data) {
+                DirectoryEntry old = entries.get(path);
+                if (old == null ? entry == null : old.equals(entry)) {
+                    return changeNumber;
+                }
+                number = changeNumber + 1;
+            }
+            try {
+                persistence.commit(number, path, entry);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not commit the write of " + path + ": " + e.getMessage(), e);
+            }
+            synchronized (data) {
+                apply(path, entry);
+                changeNumber = number;
+            }
+            DirectoryChange change = new DirectoryChange(number, path, entry);
+            for (DirectoryListener l : listeners) {
+                try {
+                    l.changed(change);
+                } catch (RuntimeException e) {
+                    // a faulty listener must not undo a committed write nor keep the others from hearing of it
+                    System.getLogger(MemoryDirectoryStore.class.getName()).log(System.Logger.Level.ERROR,
+                            "Directory listener failed on change " + number + " (" + path + ")", e);
+                }
+            }
+            return number;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Changes the memory copy; caller holds the data lock (or is the constructor). */
+    private void apply(String path, DirectoryEntry entry) {
+        if (entry != null) {
+            entries.put(path, entry);
+            String p = path;
+            while (!p.isEmpty()) {
+                String parent = DirectoryPaths.parent(p);
+                boolean added = children.computeIfAbsent(parent, k -> new TreeSet<>()).add(DirectoryPaths.name(p));
+                if (!added) {
+                    break;
+                }
+                p = parent;
+            }
+        } else {
+            entries.remove(path);
+            String p = path;
+            while (!p.isEmpty() && !entries.containsKey(p) && isEmpty(children.get(p))) {
+                children.remove(p);
+                String parent = DirectoryPaths.parent(p);
+                TreeSet<String> siblings = children.get(parent);
+                if (siblings != null) {
+                    siblings.remove(DirectoryPaths.name(p));
+                }
+                p = parent;
+            }
+        }
+        hashCache.remove(path);
+        for (String a : DirectoryPaths.ancestors(path)) {
+            hashCache.remove(a);
+        }
+    }
+
+    private static boolean isEmpty(TreeSet<String> s) {
+        return s == null || s.isEmpty();
+    }
+
+    @Override
+    public long changeNumber() {
+        synchronized (data) {
+            return changeNumber;
+        }
+    }
+
+    @Override
+    public int size() {
+        synchronized (data) {
+            return entries.size();
+        }
+    }
+
+    @Override
+    public List<ChildNode> children(String path) {
+        synchronized (data) {
+            TreeSet<String> names = children.get(path);
+            List<ChildNode> out = new ArrayList<>();
+            if (names != null) {
+                for (String n : names) {
+                    String c = DirectoryPaths.child(path, n);
+                    out.add(new ChildNode(n, hash(c), entries.containsKey(c), !isEmpty(children.get(c))));
+                }
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public byte[] subtreeHash(String path) {
+        synchronized (data) {
+            return hash(path).clone();
+        }
+    }
+
+    private byte[] hash(String path) {
+        byte[] cached = hashCache.get(path);
+        if (cached != null) {
+            return cached;
+        }
+        DirectoryEntry own = entries.get(path);
+        TreeSet<String> names = children.get(path);
+        byte[] h;
+        if (own == null && isEmpty(names)) {
+            h = EMPTY_HASH;
+        } else {
+            MessageDigest md = DirectoryEntry.DirectoryHashes.sha256();
+            md.update(own == null ? new byte[32] : own.contentHash());
+            if (names != null) {
+                for (String n : names) {
+                    DirectoryEntry.DirectoryHashes.update(md, n);
+                    md.update(hash(DirectoryPaths.child(path, n)));
+                }
+            }
+            h = md.digest();
+        }
+        hashCache.put(path, h);
+        return h;
+    }
+
+    @Override
+    public int count(String path) {
+        synchronized (data) {
+            return below(path).size();
+        }
+    }
+
+    @Override
+    public List<DirectoryEntry> entries(String path) {
+        synchronized (data) {
+            return new ArrayList<>(below(path).values());
+        }
+    }
+
+    private Map<String, DirectoryEntry> below(String path) {
+        if (path.isEmpty()) {
+            return entries;
+        }
+        // '0' follows '/' in UTF-16 order: the range holds exactly the paths below path
+        NavigableMap<String, DirectoryEntry> sub = entries.subMap(path + "/", true, path + "0", false);
+        DirectoryEntry own = entries.get(path);
+        if (own == null) {
+            return sub;
+        }
+        TreeMap<String, DirectoryEntry> all = new TreeMap<>(sub);
+        all.put(path, own);
+        return all;
+    }
+
+    @Override
+    public AutoCloseable addListener(DirectoryListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+}

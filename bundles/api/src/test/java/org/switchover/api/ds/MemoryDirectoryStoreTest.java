@@ -1,0 +1,92 @@
+package org.switchover.api.ds;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class MemoryDirectoryStoreTest {
+
+    private static DirectoryEntry e(String path, String v) {
+        return new DirectoryEntry(path, "User", Map.of("Extension", List.of(v)));
+    }
+
+    @Test
+    void sameContentGivesSameHashWhateverTheWriteOrder() {
+        MemoryDirectoryStore a = new MemoryDirectoryStore();
+        MemoryDirectoryStore b = new MemoryDirectoryStore();
+        a.put(e("${CONFIG}/Users/alice", "1"));
+        a.put(e("${CONFIG}/Users/bob", "2"));
+        a.put(e("${CONFIG}/Workgroups/sales", "3"));
+        b.put(e("${CONFIG}/Workgroups/sales", "3"));
+        b.put(e("${CONFIG}/Users/bob", "9"));
+        b.put(e("${CONFIG}/Users/bob", "2"));
+        b.put(e("${CONFIG}/Users/alice", "1"));
+        assertArrayEquals(a.subtreeHash(""), b.subtreeHash(""));
+        b.put(e("${CONFIG}/Users/bob", "3"));
+        assertFalse(java.util.Arrays.equals(a.subtreeHash(""), b.subtreeHash("")));
+        assertArrayEquals(a.subtreeHash("${CONFIG}/Workgroups"), b.subtreeHash("${CONFIG}/Workgroups"));
+    }
+
+    @Test
+    void deletePrunesEmptyNodesAndRestoresTheEmptyHash() {
+        MemoryDirectoryStore s = new MemoryDirectoryStore();
+        s.put(e("a/b/c", "1"));
+        assertEquals(List.of("a"), s.children("").stream().map(DirectoryStore.ChildNode::name).toList());
+        assertEquals(1, s.count("a"));
+        s.delete("a/b/c");
+        assertTrue(s.children("").isEmpty());
+        assertArrayEquals(DirectoryStore.EMPTY_HASH, s.subtreeHash(""));
+        assertEquals(2, s.changeNumber());
+    }
+
+    @Test
+    void changesAreNumberedAndAnnouncedInOrderAndNoOpsAreNot() throws Exception {
+        MemoryDirectoryStore s = new MemoryDirectoryStore();
+        List<DirectoryChange> seen = new ArrayList<>();
+        s.addListener(seen::add);
+        s.put(e("x", "1"));
+        s.put(e("x", "1"));
+        s.delete("y");
+        s.delete("x");
+        assertEquals(2, seen.size());
+        assertEquals(1, seen.get(0).changeNumber());
+        assertTrue(seen.get(1).isDelete());
+    }
+
+    @Test
+    void failedCommitChangesNothing() {
+        MemoryDirectoryStore s = new MemoryDirectoryStore(List.of(), 5, (n, p, en) -> {
+            throw new java.io.IOException("disk full");
+        });
+        assertThrows(IllegalStateException.class, () -> s.put(e("x", "1")));
+        assertEquals(0, s.size());
+        assertEquals(5, s.changeNumber());
+    }
+
+    @Test
+    void countAndEntriesCoverExactlyTheSubtree() {
+        MemoryDirectoryStore s = new MemoryDirectoryStore();
+        s.put(e("a", "1"));
+        s.put(e("a/b", "1"));
+        s.put(e("a-c", "1"));
+        s.put(e("ab", "1"));
+        assertEquals(2, s.count("a"));
+        assertEquals(4, s.count(""));
+        assertEquals("a/b", s.entries("a").get(1).path());
+    }
+
+    @Test
+    void badPathsAreRefusedWithTheReason() {
+        IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> e("a//b", "1"));
+        assertTrue(x.getMessage().contains("empty segment"));
+        assertEquals("${CONFIG}/Users", DirectoryPaths.fromReference(" ${CONFIG}\\Users\\ "));
+    }
+}
