@@ -26,7 +26,8 @@ import org.switchover.notifier.internal.NotifierEngine;
 
 /**
  * Two processes on loopback: {@link PeerMain} as node A in its own JVM, and a notifier engine as node B in the test
- * JVM whose links run through a {@link ChaosProxy}, so a test can break them.
+ * JVM whose links run through a {@link ChaosProxy}, so a test can break them (or straight to the peer, for
+ * benchmarks: the proxy's copying threads would add their own latency).
  */
 final class PeerHarness implements AutoCloseable {
 
@@ -38,6 +39,10 @@ final class PeerHarness implements AutoCloseable {
     final NotifierEngine node;
 
     PeerHarness(String name, int backlog) throws IOException {
+        this(name, backlog, true);
+    }
+
+    PeerHarness(String name, int backlog, boolean viaProxy) throws IOException {
         Path dir = Repo.freshDir(name);
         Path portFile = dir.resolve("peer.port");
         peer = JavaProcess.start(dir.resolve("peer.log"),
@@ -46,7 +51,7 @@ final class PeerHarness implements AutoCloseable {
         await("peer port file " + portFile).atMost(60, TimeUnit.SECONDS).until(() -> Files.exists(portFile));
         peerPort = Integer.parseInt(Files.readString(portFile, StandardCharsets.UTF_8).trim());
         proxy = new ChaosProxy(peerPort);
-        node = engine(proxy.port(), Certs.node("B"));
+        node = engine(viaProxy ? proxy.port() : peerPort, Certs.node("B"));
         node.start();
         node.openPeerLinks();
         awaitActive(Link.MAIN);

@@ -13,9 +13,9 @@ public final class PeerHarnessAccess implements AutoCloseable {
         this.harness = harness;
     }
 
-    /** Starts the peer process and the local engine with both links active. */
+    /** Starts the peer process and the local engine, linked straight to it, with both links active. */
     public static PeerHarnessAccess start(String name, int backlog) throws IOException {
-        return new PeerHarnessAccess(new PeerHarness(name, backlog));
+        return new PeerHarnessAccess(new PeerHarness(name, backlog, false));
     }
 
     /** @return the local node-B engine. */
