@@ -68,6 +68,7 @@ public final class FelixOptions {
                 notifierLibraries(),
                 reactorBundle("api", "org.switchover.api"),
                 reactorBundle("notifier", "org.switchover.notifier"),
+                mavenBundle("com.h2database", "h2").versionAsInProject(),
                 reactorBundle("host-reference", "org.switchover.host.reference"),
                 reactorBundle("monitor-module", "org.switchover.monitor.module"),
                 reactorBundle("monitor-primary", "org.switchover.monitor.primary"),

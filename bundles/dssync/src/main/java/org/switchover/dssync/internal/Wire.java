@@ -1,0 +1,191 @@
+package org.switchover.dssync.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.switchover.api.ds.DirectoryChange;
+import org.switchover.api.ds.DirectoryCodec;
+import org.switchover.api.ds.DirectoryEntry;
+import org.switchover.api.ds.DirectoryStore;
+
+/**
+ * Message formats of dssync (all big-endian, strings as {@code writeUTF}):
+ * <ul>
+ * <li>stream message: version byte 1, change number (long), kind byte ('P' put, 'D' delete), path, and for a put
+ * the entry ({@link DirectoryCodec})</li>
+ * <li>{@link #NODE} request: path; reply: own-hash flag + 32 bytes, child count, per child name, 32-byte subtree hash,
+ * has-entry flag, has-children flag</li>
+ * <li>{@link #ENTRIES} request: count, paths; reply: count, per path a present flag and the entry</li>
+ * </ul>
+ * Anything else is refused with an {@link IOException} naming what was wrong.
+ */
+final class Wire {
+
+    /** The stream every change of the primary's store is published on. */
+    static final String STREAM = "dssync";
+    /** Event id of the node request (subtree hashes of a node's children). */
+    static final String NODE = "dssync.node";
+    /** Event id of the entries request. */
+    static final String ENTRIES = "dssync.entries";
+    /** Most paths in one entries request, and most children accepted in one node reply. */
+    static final int MAX_BATCH = 1_000_000;
+    private static final int VERSION = 1;
+
+    private Wire() {
+    }
+
+    /** A decoded stream message. */
+    record Change(long changeNumber, String path, DirectoryEntry entry) {
+    }
+
+    static byte[] change(DirectoryChange c) {
+        return bytes(out -> {
+            out.writeByte(VERSION);
+            out.writeLong(c.changeNumber());
+            out.writeByte(c.isDelete() ? 'D' : 'P');
+            out.writeUTF(c.path());
+            if (!c.isDelete()) {
+                DirectoryCodec.write(out, c.entry());
+            }
+        });
+    }
+
+    static Change change(byte[] payload) throws IOException {
+        DataInputStream in = in(payload);
+        int v = in.readUnsignedByte();
+        if (v != VERSION) {
+            throw new IOException("dssync message version " + v + " not understood");
+        }
+        long n = in.readLong();
+        int kind = in.readUnsignedByte();
+        String path = in.readUTF();
+        switch (kind) {
+            case 'D':
+                return new Change(n, path, null);
+            case 'P': {
+                DirectoryEntry e = DirectoryCodec.read(in);
+                if (!e.path().equals(path)) {
+                    throw new IOException("dssync message for " + path + " carries an entry of " + e.path());
+                }
+                return new Change(n, path, e);
+            }
+            default:
+                throw new IOException("dssync message kind " + kind + " not understood");
+        }
+    }
+
+    static byte[] path(String path) {
+        return bytes(out -> out.writeUTF(path));
+    }
+
+    static String path(byte[] payload) throws IOException {
+        return in(payload).readUTF();
+    }
+
+    static byte[] node(NodeView v) {
+        return bytes(out -> {
+            out.writeBoolean(v.ownHash() != null);
+            if (v.ownHash() != null) {
+                out.write(v.ownHash());
+            }
+            out.writeInt(v.children().size());
+            for (DirectoryStore.ChildNode c : v.children()) {
+                out.writeUTF(c.name());
+                out.write(c.subtreeHash());
+                out.writeBoolean(c.hasEntry());
+                out.writeBoolean(c.hasChildren());
+            }
+        });
+    }
+
+    static NodeView node(byte[] payload) throws IOException {
+        DataInputStream in = in(payload);
+        byte[] own = null;
+        if (in.readBoolean()) {
+            own = new byte[32];
+            in.readFully(own);
+        }
+        int n = count(in.readInt());
+        List<DirectoryStore.ChildNode> children = new ArrayList<>(Math.min(n, 4096));
+        for (int i = 0; i < n; i++) {
+            String name = in.readUTF();
+            byte[] h = new byte[32];
+            in.readFully(h);
+            children.add(new DirectoryStore.ChildNode(name, h, in.readBoolean(), in.readBoolean()));
+        }
+        return new NodeView(own, children);
+    }
+
+    static byte[] paths(List<String> paths) {
+        return bytes(out -> {
+            out.writeInt(paths.size());
+            for (String p : paths) {
+                out.writeUTF(p);
+            }
+        });
+    }
+
+    static List<String> paths(byte[] payload) throws IOException {
+        DataInputStream in = in(payload);
+        int n = count(in.readInt());
+        List<String> out = new ArrayList<>(Math.min(n, 4096));
+        for (int i = 0; i < n; i++) {
+            out.add(in.readUTF());
+        }
+        return out;
+    }
+
+    static byte[] entries(List<Optional<DirectoryEntry>> entries) {
+        return bytes(out -> {
+            out.writeInt(entries.size());
+            for (Optional<DirectoryEntry> e : entries) {
+                out.writeBoolean(e.isPresent());
+                if (e.isPresent()) {
+                    DirectoryCodec.write(out, e.get());
+                }
+            }
+        });
+    }
+
+    static List<Optional<DirectoryEntry>> entries(byte[] payload) throws IOException {
+        DataInputStream in = in(payload);
+        int n = count(in.readInt());
+        List<Optional<DirectoryEntry>> out = new ArrayList<>(Math.min(n, 4096));
+        for (int i = 0; i < n; i++) {
+            out.add(in.readBoolean() ? Optional.of(DirectoryCodec.read(in)) : Optional.empty());
+        }
+        return out;
+    }
+
+    private static int count(int n) throws IOException {
+        if (n < 0 || n > MAX_BATCH) {
+            throw new IOException("dssync count " + n + " out of range 0.." + MAX_BATCH);
+        }
+        return n;
+    }
+
+    private static DataInputStream in(byte[] payload) {
+        return new DataInputStream(new ByteArrayInputStream(payload));
+    }
+
+    private interface Writer {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private static byte[] bytes(Writer w) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(256);
+        try (DataOutputStream out = new DataOutputStream(b)) {
+            w.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+}
