@@ -21,6 +21,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchover.api.log.Journal;
 import org.switchover.api.config.ConfigReader;
 import org.switchover.api.ServerParameters;
 import org.switchover.api.monitor.ModuleMonitor;

@@ -24,6 +24,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchover.api.log.Journal;
 import org.switchover.api.config.ConfigReader;
 import org.switchover.api.NodeId;
 import org.switchover.api.ServerParameters;

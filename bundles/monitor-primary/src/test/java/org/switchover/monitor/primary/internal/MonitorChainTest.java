@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;

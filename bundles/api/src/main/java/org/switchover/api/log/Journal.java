@@ -1,4 +1,4 @@
-package org.switchover.monitor.primary.internal;
+package org.switchover.api.log;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,8 +9,8 @@ import org.slf4j.helpers.MessageFormatter;
 import org.switchover.api.time.Scheduler;
 
 /**
- * The monitor's recent decisions, each logged and kept (bounded) with its scheduler time so that status displays
- * and tests can show what happened in which order.
+ * A component's recent decisions, each logged through slf4j and kept (bounded) with its scheduler time so that status
+ * displays and tests can show what happened in which order. Thread-safe.
  */
 public final class Journal {
 
@@ -28,25 +28,25 @@ public final class Journal {
     private final Scheduler clock;
     private final Logger log;
 
-    Journal(Scheduler clock, Logger log) {
+    public Journal(Scheduler clock, Logger log) {
         this.clock = clock;
         this.log = log;
     }
 
     /** Logs at INFO (slf4j {@code {}} placeholders) and keeps the formatted line. */
-    void info(String pattern, Object... args) {
+    public void info(String pattern, Object... args) {
         log.info(pattern, args);
         add(MessageFormatter.arrayFormat(pattern, args).getMessage());
     }
 
     /** Logs at DEBUG (routine events) and keeps the formatted line. */
-    void debug(String pattern, Object... args) {
+    public void debug(String pattern, Object... args) {
         log.debug(pattern, args);
         add(MessageFormatter.arrayFormat(pattern, args).getMessage());
     }
 
     /** Logs at WARN (slf4j {@code {}} placeholders) and keeps the formatted line. */
-    void warn(String pattern, Object... args) {
+    public void warn(String pattern, Object... args) {
         log.warn(pattern, args);
         add(MessageFormatter.arrayFormat(pattern, args).getMessage());
     }
