@@ -14,8 +14,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.switchover.api.NodeId;
 import org.switchover.api.notifier.ConnectionStatus;
@@ -27,24 +25,7 @@ import org.switchover.api.notifier.Response;
 import org.switchover.api.notifier.ResponseOutcome;
 
 /** Two engines on loopback with real TLS: requests, replies and every way a request can end. */
-class LoopbackTest {
-
-    private final List<TestNode> nodes = new ArrayList<>();
-
-    @BeforeAll
-    static void certificates() {
-        TestCerts.dir();
-    }
-
-    @AfterEach
-    void stop() {
-        nodes.forEach(TestNode::close);
-    }
-
-    private TestNode track(TestNode n) {
-        nodes.add(n);
-        return n;
-    }
+class LoopbackTest extends EngineTestBase {
 
     static Response answer(PendingRequest p) {
         return p.response().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();

@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.switchover.api.NodeId;
 import org.switchover.api.notifier.ConnectionStatus;
@@ -20,19 +17,7 @@ import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.ResponseOutcome;
 
 /** Configuration changes take effect without a restart. */
-class ReconfigureTest {
-
-    private final List<TestNode> nodes = new ArrayList<>();
-
-    @BeforeAll
-    static void certificates() {
-        TestCerts.dir();
-    }
-
-    @AfterEach
-    void stop() {
-        nodes.forEach(TestNode::close);
-    }
+class ReconfigureTest extends EngineTestBase {
 
     @Test
     void countersDelaysPortsAndPeerChangeLive() {

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +23,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.switchover.api.NodeId;
 import org.switchover.api.notifier.ConnectionStatus;
@@ -34,24 +31,7 @@ import org.switchover.api.notifier.Response;
 import org.switchover.api.notifier.ResponseOutcome;
 
 /** Only peers of the server group get in; bad bytes on the port close that connection and nothing else. */
-class SecurityTest {
-
-    private final List<TestNode> nodes = new ArrayList<>();
-
-    @BeforeAll
-    static void certificates() {
-        TestCerts.dir();
-    }
-
-    @AfterEach
-    void stop() {
-        nodes.forEach(TestNode::close);
-    }
-
-    private TestNode track(TestNode n) {
-        nodes.add(n);
-        return n;
-    }
+class SecurityTest extends EngineTestBase {
 
     @Test
     void aPeerWithACertificateOfAnotherAuthorityIsRefusedAndReachesNoHandler() {

@@ -12,8 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,21 +23,9 @@ import org.switchover.api.notifier.StreamPublisher;
 import org.switchover.api.notifier.StreamSubscription;
 
 /** Streams between two engines over real TLS: resume, resync, overrun, listener failure. */
-class StreamLoopbackTest {
+class StreamLoopbackTest extends EngineTestBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamLoopbackTest.class);
-
-    private final List<TestNode> nodes = new ArrayList<>();
-
-    @BeforeAll
-    static void certificates() {
-        TestCerts.dir();
-    }
-
-    @AfterEach
-    void stop() {
-        nodes.forEach(TestNode::close);
-    }
 
     /** Records what the follower was given, as "seq" or "resync:id:head", checking each payload. */
     static final class Recorder implements StreamListener {
