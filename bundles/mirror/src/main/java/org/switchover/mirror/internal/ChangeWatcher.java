@@ -1,0 +1,254 @@
+package org.switchover.mirror.internal;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import org.apache.commons.vfs2.FileChangeEvent;
+import org.apache.commons.vfs2.FileListener;
+import org.apache.commons.vfs2.FileObject;
+import org.apache.commons.vfs2.impl.DefaultFileMonitor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The primary's file monitor: watches the continuously mirrored roots and reports each changed path (relative to
+ * its root) as a {@link Wire.Change}. Uses the JDK's WatchService (inotify on Linux); where that is not available it
+ * falls back to polling with Commons VFS's {@link DefaultFileMonitor}. Changes are gathered for a short moment and
+ * reported once per path, so a file written in many pieces is sent once it is quiet. Owns one thread
+ * ({@code switchover-mirror-watch-<n>}); {@link #close()} stops it.
+ */
+final class ChangeWatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeWatcher.class);
+    /** Changes are reported after this quiet period (ms). */
+    static final long SETTLE_MILLIS = 150;
+
+    /** A root being watched: its configured form and this node's directory. */
+    record Watched(MirrorRoot root, Path dir) {
+    }
+
+    private final List<Watched> roots;
+    private final Consumer<Wire.Change> sink;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile WatchService watch;
+    private volatile DefaultFileMonitor poller;
+    private final Map<WatchKey, Watched> keyRoots = new HashMap<>();
+    private final Map<WatchKey, Path> keyDirs = new HashMap<>();
+    private final Set<Wire.Change> pending = new LinkedHashSet<>();
+    private volatile long lastEventMillis;
+
+    ChangeWatcher(List<Watched> roots, Consumer<Wire.Change> sink, VfsFiles files, int n) {
+        this.roots = roots;
+        this.sink = sink;
+        WatchService ws = null;
+        try {
+            ws = FileSystems.getDefault().newWatchService();
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.info("No native file watching here ({}); polling the mirrored roots", e.toString());
+        }
+        watch = ws;
+        if (ws == null) {
+            poller = startPolling(files);
+        }
+        thread = new Thread(this::run, "switchover-mirror-watch-" + n);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** @return true while the monitor thread runs (what the File Monitor health check reports). */
+    boolean isAlive() {
+        return running && thread.isAlive();
+    }
+
+    /** @return wall-clock time of the last change seen, 0 when none. */
+    long lastEventMillis() {
+        return lastEventMillis;
+    }
+
+    private DefaultFileMonitor startPolling(VfsFiles files) {
+        DefaultFileMonitor m = new DefaultFileMonitor(new FileListener() {
+            @Override
+            public void fileCreated(FileChangeEvent event) {
+                polled(event.getFileObject());
+            }
+
+            @Override
+            public void fileDeleted(FileChangeEvent event) {
+                polled(event.getFileObject());
+            }
+
+            @Override
+            public void fileChanged(FileChangeEvent event) {
+                polled(event.getFileObject());
+            }
+        });
+        m.setDelay(1000);
+        for (Watched w : roots) {
+            try {
+                m.addFile(files.resolve(w.dir(), ""));
+            } catch (IOException e) {
+                LOG.warn("Mirror root {} cannot be polled: {}", w.root(), e.toString());
+            }
+        }
+        m.setRecursive(roots.stream().anyMatch(w -> w.root().recursive()));
+        m.start();
+        return m;
+    }
+
+    private void polled(FileObject f) {
+        Path p = Path.of(f.getName().getPath());
+        for (Watched w : roots) {
+            if (p.startsWith(w.dir()) && !p.equals(w.dir())) {
+                report(w, w.dir().relativize(p));
+                return;
+            }
+        }
+    }
+
+    private void run() {
+        try {
+            if (watch != null) {
+                for (Watched w : roots) {
+                    register(w, w.dir());
+                }
+            }
+            while (running) {
+                WatchKey key = watch == null ? null : watch.poll(SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+                if (watch == null) {
+                    Thread.sleep(SETTLE_MILLIS); // polling mode: only the flush below runs on this thread
+                }
+                if (key != null) {
+                    handle(key);
+                    continue;
+                }
+                flush();
+            }
+        } catch (InterruptedException | ClosedWatchServiceException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("The mirror's file monitor stopped: {}", e.toString(), e);
+        } finally {
+            running = false;
+        }
+    }
+
+    private void register(Watched w, Path dir) {
+        if (!Files.isDirectory(dir)) {
+            LOG.info("Mirror root {} is not a directory on this node ({}); it is not watched", w.root(), dir);
+            return;
+        }
+        try {
+            WatchKey key = dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
+            synchronized (keyRoots) {
+                keyRoots.put(key, w);
+                keyDirs.put(key, dir);
+            }
+            if (w.root().recursive()) {
+                try (Stream<Path> children = Files.list(dir)) {
+                    children.filter(Files::isDirectory).forEach(c -> register(w, c));
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot watch {} of mirror root {}: {}", dir, w.root(), e.toString());
+        }
+    }
+
+    private void handle(WatchKey key) {
+        Watched w;
+        Path dir;
+        synchronized (keyRoots) {
+            w = keyRoots.get(key);
+            dir = keyDirs.get(key);
+        }
+        for (WatchEvent<?> ev : key.pollEvents()) {
+            if (w == null) {
+                continue;
+            }
+            if (ev.kind() == StandardWatchEventKinds.OVERFLOW) {
+                report(w, w.dir().relativize(dir)); // events lost: the whole directory is compared
+                continue;
+            }
+            Path child = dir.resolve((Path) ev.context());
+            if (ev.kind() == StandardWatchEventKinds.ENTRY_CREATE && w.root().recursive()
+                    && Files.isDirectory(child)) {
+                register(w, child);
+            }
+            report(w, w.dir().relativize(child));
+        }
+        if (!key.reset()) {
+            synchronized (keyRoots) {
+                keyRoots.remove(key);
+                keyDirs.remove(key);
+            }
+        }
+    }
+
+    private void report(Watched w, Path relative) {
+        String rel = relative.toString().replace('\\', '/');
+        String name = relative.getFileName() == null ? "" : relative.getFileName().toString();
+        if (VfsFiles.isPart(name)) {
+            return;
+        }
+        lastEventMillis = System.currentTimeMillis();
+        synchronized (pending) {
+            pending.add(new Wire.Change(w.root().path(), w.root().recursive(), rel, 0L));
+        }
+    }
+
+    private void flush() {
+        List<Wire.Change> batch;
+        synchronized (pending) {
+            if (pending.isEmpty() || System.currentTimeMillis() - lastEventMillis < SETTLE_MILLIS) {
+                return;
+            }
+            batch = List.copyOf(pending);
+            pending.clear();
+        }
+        long now = System.currentTimeMillis();
+        for (Wire.Change c : batch) {
+            try {
+                sink.accept(new Wire.Change(c.root(), c.recursive(), c.scope(), now));
+            } catch (RuntimeException e) {
+                LOG.warn("Publishing the change of {} under {} failed: {}", c.scope(), c.root(), e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            if (watch != null) {
+                watch.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("Closing the watch service: {}", e.toString());
+        }
+        if (poller != null) {
+            poller.stop();
+        }
+        thread.interrupt();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

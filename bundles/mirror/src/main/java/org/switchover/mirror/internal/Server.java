@@ -1,0 +1,55 @@
+package org.switchover.mirror.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The primary's answers to the backup's manifest and chunk requests. Only configured roots are served, only paths
+ * inside them, and never a file with an excepted extension. Stateless; thread-safe.
+ */
+final class Server {
+
+    private final VfsFiles files;
+
+    Server(VfsFiles files) {
+        this.files = files;
+    }
+
+    /**
+     * @return the reply body
+     * @throws IOException when the request is refused; the message says why (it goes back to the backup)
+     */
+    byte[] answer(String eventId, byte[] payload, Settings s) throws IOException {
+        switch (eventId) {
+            case Wire.MANIFEST: {
+                Wire.ManifestRequest m = Wire.manifestRequest(payload);
+                Path dir = servedDir(s, m.root());
+                MirrorRoot root = s.find(m.root());
+                return Wire.manifest(files.manifest(dir, root.recursive(), m.scope(), s.exceptions()));
+            }
+            case Wire.CHUNK: {
+                Wire.ChunkRequest c = Wire.chunkRequest(payload);
+                Path dir = servedDir(s, c.root());
+                String name = c.path().substring(c.path().lastIndexOf('/') + 1);
+                if (s.exceptions().excludes(name)) {
+                    throw new IOException("'" + c.path() + "' has an excepted extension");
+                }
+                return Wire.chunk(files.read(dir, c.path(), c.offset(), c.length()));
+            }
+            default:
+                throw new IOException("unknown request " + eventId);
+        }
+    }
+
+    private static Path servedDir(Settings s, String root) throws IOException {
+        if (s.find(root) == null) {
+            throw new IOException("'" + root + "' is not a mirrored root on the primary");
+        }
+        Path dir = s.mapper().local(root);
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IOException("mirrored root '" + root + "' does not exist on the primary");
+        }
+        return dir;
+    }
+}

@@ -1,0 +1,163 @@
+package org.switchover.mirror.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The mirror's messages between the nodes: request and reply bodies of the notifier requests, and the change
+ * messages of stream {@value #STREAM}. Binary, {@link DataOutputStream} encoding; a malformed body gives an
+ * {@link IOException} naming what was wrong.
+ */
+final class Wire {
+    private Wire() {
+    }
+
+    /** Stream name of the primary's change messages. */
+    static final String STREAM = "mirror";
+    /** Event id: a manifest of a root or part of it. Body: root, recursive, scope. Reply: entries. */
+    static final String MANIFEST = "Mirror Manifest";
+    /** Event id: a chunk of a file. Body: root, path, offset, length. Reply: size, mtime, bytes. */
+    static final String CHUNK = "Mirror Chunk";
+    /** Event id: the backup's File Monitor health check. Body empty. Reply: a status line. */
+    static final String HEALTH = "File Monitor Health Check";
+
+    /**
+     * A change on the primary: something under {@code scope} of {@code root} changed.
+     *
+     * @param seenMillis the primary's wall-clock time when it noticed the change (for the backup's lag figure)
+     */
+    record Change(String root, boolean recursive, String scope, long seenMillis) {
+    }
+
+    record ManifestRequest(String root, boolean recursive, String scope) {
+    }
+
+    record ChunkRequest(String root, String path, long offset, int length) {
+    }
+
+    interface Body {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    static byte[] encode(Body body) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            body.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static byte[] change(Change c) {
+        return encode(out -> {
+            out.writeUTF(c.root());
+            out.writeBoolean(c.recursive());
+            out.writeUTF(c.scope());
+            out.writeLong(c.seenMillis());
+        });
+    }
+
+    static Change change(byte[] body) throws IOException {
+        DataInputStream in = in(body);
+        return new Change(in.readUTF(), in.readBoolean(), relative(in.readUTF()), in.readLong());
+    }
+
+    static byte[] manifestRequest(ManifestRequest r) {
+        return encode(out -> {
+            out.writeUTF(r.root());
+            out.writeBoolean(r.recursive());
+            out.writeUTF(r.scope());
+        });
+    }
+
+    static ManifestRequest manifestRequest(byte[] body) throws IOException {
+        DataInputStream in = in(body);
+        return new ManifestRequest(in.readUTF(), in.readBoolean(), relative(in.readUTF()));
+    }
+
+    static byte[] manifest(SortedMap<String, Entry> entries) {
+        return encode(out -> {
+            out.writeInt(entries.size());
+            for (Entry e : entries.values()) {
+                out.writeUTF(e.path());
+                out.writeBoolean(e.directory());
+                out.writeLong(e.size());
+                out.writeLong(e.mtime());
+                out.writeUTF(e.sha256());
+            }
+        });
+    }
+
+    static SortedMap<String, Entry> manifest(byte[] body) throws IOException {
+        DataInputStream in = in(body);
+        int n = in.readInt();
+        if (n < 0 || n > body.length) {
+            throw new IOException("manifest claims " + n + " entries in " + body.length + " bytes");
+        }
+        SortedMap<String, Entry> out = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            Entry e = new Entry(relative(in.readUTF()), in.readBoolean(), in.readLong(), in.readLong(),
+                    in.readUTF());
+            out.put(e.path(), e);
+        }
+        return out;
+    }
+
+    static byte[] chunkRequest(ChunkRequest r) {
+        return encode(out -> {
+            out.writeUTF(r.root());
+            out.writeUTF(r.path());
+            out.writeLong(r.offset());
+            out.writeInt(r.length());
+        });
+    }
+
+    static ChunkRequest chunkRequest(byte[] body) throws IOException {
+        DataInputStream in = in(body);
+        ChunkRequest r = new ChunkRequest(in.readUTF(), relative(in.readUTF()), in.readLong(),
+                in.readInt());
+        if (r.offset() < 0 || r.length() < 0 || r.length() > VfsFiles.CHUNK_BYTES) {
+            throw new IOException("chunk request out of range: offset " + r.offset() + ", length " + r.length());
+        }
+        return r;
+    }
+
+    static byte[] chunk(VfsFiles.Chunk c) {
+        return encode(out -> {
+            out.writeLong(c.size());
+            out.writeLong(c.mtime());
+            out.writeInt(c.bytes().length);
+            out.write(c.bytes());
+        });
+    }
+
+    static VfsFiles.Chunk chunk(byte[] body) throws IOException {
+        DataInputStream in = in(body);
+        long size = in.readLong();
+        long mtime = in.readLong();
+        int n = in.readInt();
+        if (n < 0 || n > body.length) {
+            throw new IOException("chunk claims " + n + " bytes in a body of " + body.length);
+        }
+        return new VfsFiles.Chunk(size, mtime, in.readNBytes(n));
+    }
+
+    private static String relative(String path) throws IOException {
+        try {
+            return Entry.checkRelative(path);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private static DataInputStream in(byte[] body) {
+        return new DataInputStream(new ByteArrayInputStream(body));
+    }
+}

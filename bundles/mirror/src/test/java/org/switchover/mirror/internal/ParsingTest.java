@@ -1,0 +1,114 @@
+package org.switchover.mirror.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** Root lists, exceptions, path mapping and reading the parameters (spec section 8, formatting rules). */
+class ParsingTest {
+
+    @Test
+    void rootListSplitsOnSemicolonsAndReadsThePlus() {
+        List<MirrorRoot> roots = MirrorRoot.parseList("CustomMirrorDir",
+                " +D:\\I3\\IC\\Server\\Data1;D:\\I3\\IC\\Server\\Data2 ;; /srv/x/ ; +/srv/x", w -> { });
+        assertEquals(List.of(new MirrorRoot("D:\\I3\\IC\\Server\\Data1", true),
+                new MirrorRoot("D:\\I3\\IC\\Server\\Data2", false), new MirrorRoot("/srv/x", true)), roots);
+        assertEquals("+/srv/x", roots.get(2).toString());
+        assertTrue(MirrorRoot.parseList("x", "  ", w -> { }).isEmpty());
+    }
+
+    @Test
+    void aListPastThepracticalLimitIsUsedWithAWarning() {
+        List<String> warnings = new ArrayList<>();
+        String longList = String.join(";", java.util.Collections.nCopies(300, "+/srv/abcdef"))
+                + ";/srv/last";
+        List<MirrorRoot> roots = MirrorRoot.parseList("InitialMirrorDir", longList, warnings::add);
+        assertEquals(2, roots.size());
+        assertEquals(1, warnings.size());
+        assertTrue(warnings.get(0).contains("InitialMirrorDir"), warnings.get(0));
+    }
+
+    @Test
+    void exceptionsMatchExtensionsWhateverTheSpelling() {
+        Extensions e = Extensions.parse("txt; .GIF ;*.myext;");
+        assertTrue(e.excludes("a.txt"));
+        assertTrue(e.excludes("A.TXT"));
+        assertTrue(e.excludes("x.gif"));
+        assertTrue(e.excludes("y.myext"));
+        assertFalse(e.excludes("txt"));
+        assertFalse(e.excludes("a.txt.bak"));
+        assertFalse(Extensions.NONE.excludes("a.txt"));
+    }
+
+    @Test
+    void pathsMapThroughTheRootMapThenTheBaseDirectory() {
+        PathMapper m = PathMapper.of("/srv/ic=/tmp/b/ic; D:\\I3\\IC=/tmp/b/d; broken", "/tmp/base", w -> { });
+        assertEquals(Path.of("/tmp/b/ic"), m.local("/srv/ic"));
+        assertEquals(Path.of("/tmp/b/ic/Resources"), m.local("/srv/ic/Resources"));
+        assertEquals(Path.of("/tmp/b/d/Flows"), m.local("D:\\I3\\IC\\Flows"));
+        assertEquals(Path.of("/tmp/base/srv/other"), m.local("/srv/other"));
+        assertEquals(Path.of("/tmp/base/C/I3/IC"), m.local("C:\\I3\\IC"));
+        assertEquals(Path.of("/srv/other"), PathMapper.IDENTITY.local("/srv/other"));
+        if (!System.getProperty("os.name").startsWith("Windows")) {
+            assertNull(PathMapper.IDENTITY.local("D:\\I3\\IC\\Resources"), "a drive path does not exist here");
+        }
+    }
+
+    @Test
+    void malformedRootMapPairsAreNamed() {
+        List<String> warnings = new ArrayList<>();
+        PathMapper.of("=/x;/a=;ok=/tmp/ok", "", warnings::add);
+        assertEquals(2, warnings.size());
+        assertTrue(warnings.get(0).contains("'=/x'"), warnings.get(0));
+    }
+
+    @Test
+    void parametersGiveContinuousAndStartUpRoots() {
+        Settings s = MirrorComponent.readSettings(Map.of(
+                "custom.mirror.dir", "+/srv/res;/srv/flat",
+                "resource.path", "/srv/res",
+                "i3tables.path", "/srv/tables",
+                "handler.path", "/srv/handlers",
+                "initial.mirror.dir", "+/srv/recordings",
+                "mirror.exceptions", "tmp",
+                "switchover.file.monitor.health.check.interval", "-5",
+                "mirror.base.dir", "/tmp/nodeB"), Settings.NONE, LoggerFactory.getLogger(ParsingTest.class));
+        assertEquals(List.of(new MirrorRoot("/srv/res", false), new MirrorRoot("/srv/tables", false),
+                new MirrorRoot("/srv/flat", false)), s.continuous(), "Resource Path first; a duplicate is kept once");
+        assertEquals(List.of(new MirrorRoot("/srv/handlers", false), new MirrorRoot("/srv/recordings", true)),
+                s.atStart());
+        assertTrue(s.exceptions().excludes("x.tmp"));
+        assertEquals(0, s.healthIntervalS(), "clamped to the range");
+        assertEquals(10, s.healthTimeoutS());
+        assertEquals(Path.of("/tmp/nodeB/srv/res"), s.mapper().local("/srv/res"));
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        Settings s = MirrorComponent.readSettings(Map.of(), Settings.NONE,
+                LoggerFactory.getLogger(ParsingTest.class));
+        assertEquals(11, s.continuous().size());
+        assertTrue(s.continuous().stream().allMatch(MirrorRoot::recursive));
+        assertEquals(60, s.healthIntervalS());
+        assertTrue(s.atStart().isEmpty());
+    }
+
+    @Test
+    void pathsFromThePeerThatCouldLeaveTheRootAreRefused() {
+        assertEquals("a/b.txt", Entry.checkRelative("a/b.txt"));
+        assertEquals("", Entry.checkRelative(""));
+        for (String bad : new String[] {"../x", "a/../../x", "/etc/passwd", "a//b", "a\\..\\b", "C:x", "./a"}) {
+            assertThrows(IllegalArgumentException.class, () -> Entry.checkRelative(bad), bad);
+        }
+    }
+}
