@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.switchover.api.ParameterRange;
 
@@ -137,6 +138,44 @@ public final class ConfigReader {
             default:
                 return null;
         }
+    }
+
+    /**
+     * Replaces every {@code ${name}} in {@code text} by {@code lookup.apply(name)}; a name the lookup does not know
+     * stays as written, so an error about the resulting path names the variable.
+     *
+     * @param text a value such as {@code ${switchover.home}/data}
+     * @param lookup framework or system properties
+     * @return the expanded text
+     */
+    public static String expand(String text, Function<String, String> lookup) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < text.length()) {
+            int start = text.indexOf("${", i);
+            int end = start < 0 ? -1 : text.indexOf('}', start + 2);
+            if (start < 0 || end < 0) {
+                out.append(text, i, text.length());
+                break;
+            }
+            out.append(text, i, start);
+            String value = lookup.apply(text.substring(start + 2, end));
+            out.append(value != null ? value : text.substring(start, end + 1));
+            i = end + 1;
+        }
+        return out.toString();
+    }
+
+    /**
+     * The lookup most components use: a system property, else the environment variable of the same name in upper
+     * case with '_' for '.' ({@code switchover.home} → {@code SWITCHOVER_HOME}).
+     *
+     * @param name the variable
+     * @return its value, or null when neither is set
+     */
+    public static String systemValue(String name) {
+        String value = System.getProperty(name);
+        return value != null ? value : System.getenv(name.toUpperCase(Locale.ROOT).replace('.', '_'));
     }
 
     /** A text value, trimmed; the declared default when absent. */

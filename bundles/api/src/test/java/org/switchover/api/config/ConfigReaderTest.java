@@ -74,4 +74,11 @@ class ConfigReaderTest {
                 warnings.get(0));
         assertTrue(warnings.get(1).contains("perhaps") && warnings.get(1).contains("keeping Yes"), warnings.get(1));
     }
+
+    @Test
+    void variablesAreExpandedAndUnknownOnesStayAsWritten() {
+        assertEquals("/srv/a/data", ConfigReader.expand("${switchover.home}/data",
+                k -> k.equals("switchover.home") ? "/srv/a" : null));
+        assertEquals("${nope}/x/${y", ConfigReader.expand("${nope}/x/${y", k -> null));
+    }
 }

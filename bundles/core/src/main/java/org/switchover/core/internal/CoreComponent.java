@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -69,7 +67,6 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
 
     private static final Logger LOG = LoggerFactory.getLogger(CoreComponent.class);
     private static final int DEFAULT_RECONNECT_TIMEOUT = 30;
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
     /** How long a manual switch through the control endpoint may take. */
     private static final long SWITCH_WAIT_MILLIS = 70_000L;
     /** How long a status request waits for the state machine to catch up (after a suspension: to ask its peer). */
@@ -600,18 +597,15 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
     /** Replaces {@code ${name}} with the framework/system property; an unknown {@code switchover.home} is ".". */
     static Path resolveDir(String text, Function<String, String> lookup) {
         String t = text == null || text.isBlank() ? "${switchover.home}/data" : text.trim();
-        Matcher m = VARIABLE.matcher(t);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String v = lookup.apply(m.group(1));
+        String expanded = ConfigReader.expand(t, name -> {
+            String v = lookup.apply(name);
             if (v == null) {
-                LOG.warn("Property '{}' used in data.dir '{}' is not set; using the working directory", m.group(1), t);
-                v = ".";
+                LOG.warn("Property '{}' used in data.dir '{}' is not set; using the working directory", name, t);
+                return ".";
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(v));
-        }
-        m.appendTail(out);
-        return Paths.get(out.toString()).toAbsolutePath().normalize();
+            return v;
+        });
+        return Paths.get(expanded).toAbsolutePath().normalize();
     }
 
     // ---- services ----

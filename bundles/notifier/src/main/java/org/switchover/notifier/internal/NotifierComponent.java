@@ -286,25 +286,7 @@ public final class NotifierComponent implements Notifier, NotifierCounters {
      * {@code SWITCHOVER_HOME}); an unknown name stays as written, so the error about the file names it.
      */
     static String expand(String text) {
-        StringBuilder out = new StringBuilder();
-        int i = 0;
-        while (i < text.length()) {
-            int start = text.indexOf("${", i);
-            int end = start < 0 ? -1 : text.indexOf('}', start + 2);
-            if (start < 0 || end < 0) {
-                out.append(text, i, text.length());
-                break;
-            }
-            out.append(text, i, start);
-            String name = text.substring(start + 2, end);
-            String value = System.getProperty(name);
-            if (value == null) {
-                value = System.getenv(name.toUpperCase(java.util.Locale.ROOT).replace('.', '_'));
-            }
-            out.append(value != null ? value : text.substring(start, end + 1));
-            i = end + 1;
-        }
-        return out.toString();
+        return ConfigReader.expand(text, ConfigReader::systemValue);
     }
 
     private static long serviceId(Map<String, Object> props) {
