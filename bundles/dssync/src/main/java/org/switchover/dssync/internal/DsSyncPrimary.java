@@ -1,0 +1,133 @@
+package org.switchover.dssync.internal;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchover.api.SwitchoverStatus;
+import org.switchover.api.ds.DirectoryChange;
+import org.switchover.api.ds.DirectoryEntry;
+import org.switchover.api.ds.DirectoryPaths;
+import org.switchover.api.ds.DirectoryStore;
+import org.switchover.api.notifier.Notifier;
+import org.switchover.api.notifier.Request;
+import org.switchover.api.notifier.RequestHandler;
+import org.switchover.api.notifier.StreamPublisher;
+
+/**
+ * The primary's side of DS sync, started by {@link DsSyncRoles} while the primary role condition is registered (and
+ * then registered by it as the {@link RequestHandler} of {@value Wire#NODE} and {@value Wire#ENTRIES}): publishes every
+ * change of the host's {@link DirectoryStore} on stream {@value Wire#STREAM} (replication id = this node's epoch) and
+ * answers the backup's compare requests ({@value Wire#NODE}, {@value Wire#ENTRIES}) from the live store.
+ */
+public final class DsSyncPrimary implements RequestHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DsSyncPrimary.class);
+
+    private final DirectoryStore store;
+    private final Notifier notifier;
+    private final SwitchoverStatus status;
+    private final DsSyncSettings settings;
+    private final Object lock = new Object();
+    private StreamPublisher publisher;
+    private AutoCloseable listener;
+    private final java.util.function.Supplier<String> describer = this::describe;
+
+    DsSyncPrimary(DirectoryStore store, Notifier notifier, SwitchoverStatus status, DsSyncSettings settings) {
+        this.store = store;
+        this.notifier = notifier;
+        this.status = status;
+        this.settings = settings;
+        synchronized (lock) {
+            publisher = notifier.publish(Wire.STREAM, Long.toString(status.epoch()));
+        }
+        listener = store.addListener(this::changed);
+        settings.activity(describer);
+        LOG.info("DS sync primary: publishing changes of {} entries on stream '{}' under replication id {}",
+                store.size(), Wire.STREAM, Long.toString(status.epoch()));
+    }
+
+    private void changed(DirectoryChange c) {
+        byte[] payload = Wire.change(c);
+        synchronized (lock) {
+            if (publisher == null) {
+                return;
+            }
+            String epoch = Long.toString(status.epoch());
+            if (!epoch.equals(publisher.replicationId())) {
+                // the epoch moved while this node stayed primary: followers must resynchronise under the new id
+                LOG.info("DS sync primary: epoch is now {}; publishing under the new replication id", epoch);
+                publisher.close();
+                publisher = notifier.publish(Wire.STREAM, epoch);
+            }
+            publisher.publish(payload);
+        }
+    }
+
+    private String describe() {
+        synchronized (lock) {
+            if (publisher == null) {
+                return "primary, stopped";
+            }
+            return "primary, publishing stream '" + Wire.STREAM + "' under replication id "
+                    + publisher.replicationId() + ": head " + publisher.headSequence() + ", acknowledged "
+                    + publisher.acknowledgedSequence() + "; " + store.size() + " entries, change "
+                    + store.changeNumber();
+        }
+    }
+
+    @Override
+    public CompletionStage<byte[]> handle(Request request) {
+        try {
+            switch (request.eventId()) {
+                case Wire.NODE: {
+                    String path = Wire.path(request.payload());
+                    checkPath(path);
+                    return CompletableFuture.completedFuture(Wire.node(NodeView.of(store, path)));
+                }
+                case Wire.ENTRIES: {
+                    List<String> paths = Wire.paths(request.payload());
+                    List<Optional<DirectoryEntry>> out = new ArrayList<>(paths.size());
+                    for (String p : paths) {
+                        checkPath(p);
+                        out.add(store.get(p));
+                    }
+                    return CompletableFuture.completedFuture(Wire.entries(out));
+                }
+                default:
+                    throw new IOException("dssync has no request '" + request.eventId() + "'");
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("DS sync primary: refused request {} from {}: {}", request.eventId(), request.senderId(),
+                    e.getMessage());
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static void checkPath(String path) throws IOException {
+        String problem = path.isEmpty() ? null : DirectoryPaths.problem(path);
+        if (problem != null) {
+            throw new IOException("bad DS path in request: " + problem);
+        }
+    }
+
+    /** Stops publishing; the backup keeps its position. */
+    void close() {
+        try {
+            listener.close();
+        } catch (Exception e) {
+            LOG.warn("DS sync primary: could not remove the store listener", e);
+        }
+        synchronized (lock) {
+            publisher.close();
+            publisher = null;
+        }
+        settings.clearActivity(describer);
+        LOG.info("DS sync primary stopped");
+    }
+}

@@ -1,0 +1,122 @@
+package org.switchover.dssync.internal;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchover.api.ServerParameters;
+import org.switchover.api.config.ConfigReader;
+
+/**
+ * Configuration and status of DS sync, PID {@value #PID} (with the node PID for {@code data.dir}). Every value is
+ * read live: the primary and backup parts ask this component on each use. Also the place where the active part
+ * (primary or backup) reports what it is doing, for {@code switchover:ds-status}.
+ */
+@Component(name = DsSyncSettings.PID, service = DsSyncSettings.class, immediate = true,
+        configurationPid = {"org.switchover.node", DsSyncSettings.PID})
+public final class DsSyncSettings {
+
+    static final String PID = "org.switchover.dssync";
+    private static final Logger LOG = LoggerFactory.getLogger(DsSyncSettings.class);
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
+    static final int MIN_TIMEOUT_S = 1;
+    static final int MAX_TIMEOUT_S = 3600;
+
+    /** DS sync parameters, PID {@code org.switchover.dssync}. */
+    @ObjectClassDefinition(name = "Switchover DS sync",
+            description = "Replication of the configuration tree from the primary to the backup")
+    public @interface Config {
+        @AttributeDefinition(name = ServerParameters.SWITCHOVER_DS_REQUEST_TIMEOUT,
+                description = "Timeout of each DS request the backup sends to the primary during a full compare"
+                        + " (s), 1-3600")
+        int switchover_ds_request_timeout() default 120;
+    }
+
+    /** The node keys read here (node PID; its metatype is designated by the notifier). */
+    @ObjectClassDefinition(name = "node keys read by DS sync")
+    @interface Node {
+        String data_dir() default "${switchover.home}/data";
+    }
+
+    private final Function<String, String> lookup;
+    private volatile Duration requestTimeout = Duration.ofSeconds(120);
+    private volatile Path dataDir;
+    private volatile Supplier<String> activity = () -> "idle (neither primary nor backup)";
+
+    @Activate
+    public DsSyncSettings(BundleContext context, Map<String, Object> props) {
+        this.lookup = context::getProperty;
+        configure(props);
+    }
+
+    DsSyncSettings(Function<String, String> lookup, Map<String, Object> props) {
+        this.lookup = lookup;
+        configure(props);
+    }
+
+    @Modified
+    void configure(Map<String, Object> props) {
+        ConfigReader r = new ConfigReader(Config.class, props, LOG::warn);
+        int t = r.integer("switchover_ds_request_timeout", ServerParameters.SWITCHOVER_DS_REQUEST_TIMEOUT,
+                (int) requestTimeout.toSeconds(), MIN_TIMEOUT_S, MAX_TIMEOUT_S);
+        requestTimeout = Duration.ofSeconds(t);
+        dataDir = resolve(new ConfigReader(Node.class, props, LOG::warn).text("data_dir"), lookup);
+        LOG.info("DS sync: request timeout {} s, data directory {}", t, dataDir);
+    }
+
+    static Path resolve(String text, Function<String, String> lookup) {
+        String t = text == null || text.isBlank() ? "${switchover.home}/data" : text.trim();
+        Matcher m = VARIABLE.matcher(t);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String v = lookup.apply(m.group(1));
+            if (v == null) {
+                LOG.warn("Property '{}' used in data.dir '{}' is not set; using the working directory", m.group(1), t);
+                v = ".";
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(out);
+        return Paths.get(out.toString()).toAbsolutePath().normalize();
+    }
+
+    /** @return the clamped {@code Switchover DS Request Timeout} */
+    Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /** @return {@code ${data.dir}/dssync} */
+    Path stateDir() {
+        return dataDir.resolve("dssync");
+    }
+
+    /** The active part reports itself here. */
+    synchronized void activity(Supplier<String> a) {
+        activity = a;
+    }
+
+    /** The part that reported {@code a} stops; the status goes back to idle unless another part took over. */
+    synchronized void clearActivity(Supplier<String> a) {
+        if (activity == a) {
+            activity = () -> "idle (neither primary nor backup)";
+        }
+    }
+
+    /** @return the status lines for the shell */
+    String status() {
+        return "DS sync: " + activity.get() + "\nDS request timeout: " + requestTimeout.toSeconds() + " s";
+    }
+}

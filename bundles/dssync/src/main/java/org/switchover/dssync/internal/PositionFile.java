@@ -1,0 +1,65 @@
+package org.switchover.dssync.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchover.api.notifier.StreamPosition;
+
+/**
+ * The backup's persisted stream position, {@code ${data.dir}/dssync/position}: two lines, the replication id and the
+ * last applied sequence number. Written to a temporary name and renamed, so a crash leaves the old or the new
+ * position, never half of one. An unreadable or malformed file counts as no position (the backup then runs a full
+ * compare, which is always safe) and is reported naming the file and the problem.
+ */
+final class PositionFile {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PositionFile.class);
+    private final Path file;
+
+    PositionFile(Path dir) {
+        this.file = dir.resolve("position");
+    }
+
+    Path path() {
+        return file;
+    }
+
+    StreamPosition load() {
+        if (!Files.exists(file)) {
+            return StreamPosition.NONE;
+        }
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (lines.size() < 2) {
+                throw new IOException("expected 2 lines (replication id, sequence), found " + lines.size());
+            }
+            long seq = Long.parseLong(lines.get(1).trim());
+            if (seq < 0) {
+                throw new IOException("negative sequence " + seq);
+            }
+            return new StreamPosition(lines.get(0).trim(), seq);
+        } catch (IOException | NumberFormatException e) {
+            LOG.error("DS sync position file {} is unreadable ({}); starting with a full compare", file,
+                    e.getMessage());
+            return StreamPosition.NONE;
+        }
+    }
+
+    void save(StreamPosition p) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling("position.tmp");
+        Files.writeString(tmp, p.replicationId() + "\n" + p.sequence() + "\n", StandardCharsets.UTF_8);
+        try {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package org.switchover.dssync.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.switchover.api.NodeId;
+import org.switchover.api.SwitchoverState;
+import org.switchover.api.SwitchoverStatus;
+import org.switchover.api.ds.DirectoryEntry;
+import org.switchover.api.ds.MemoryDirectoryStore;
+import org.switchover.api.notifier.StreamPosition;
+
+/** Primary and backup parts wired through an in-memory notifier: stream apply, resync, position persistence. */
+class DsSyncRolesTest {
+
+    @TempDir
+    Path dataDir;
+
+    private final MemoryDirectoryStore primaryStore = new MemoryDirectoryStore();
+    private final MemoryDirectoryStore backupStore = new MemoryDirectoryStore();
+    private final LoopNotifier loop = new LoopNotifier();
+    private volatile long epoch = 3;
+
+    private final SwitchoverStatus status = new SwitchoverStatus() {
+        @Override
+        public NodeId node() {
+            return NodeId.A;
+        }
+
+        @Override
+        public SwitchoverState state() {
+            return SwitchoverState.PRIMARY;
+        }
+
+        @Override
+        public long epoch() {
+            return epoch;
+        }
+
+        @Override
+        public String lastSwitchReason() {
+            return "";
+        }
+    };
+
+    private DsSyncSettings settings() {
+        return new DsSyncSettings(k -> null, Map.of("data.dir", dataDir.toString()));
+    }
+
+    private DsSyncPrimary primary(DsSyncSettings s) {
+        DsSyncPrimary p = new DsSyncPrimary(primaryStore, loop, status, s);
+        loop.handler = p;
+        return p;
+    }
+
+    private DsSyncBackup backup(DsSyncSettings s) {
+        return new DsSyncBackup(backupStore, loop, s);
+    }
+
+    private static DirectoryEntry user(String name, String ext) {
+        return new DirectoryEntry("${CONFIG}/Users/" + name, "User", Map.of("Extension", List.of(ext)));
+    }
+
+    private void assertIdentical() {
+        assertEquals(primaryStore.entries(""), backupStore.entries(""));
+        assertArrayEquals(primaryStore.subtreeHash(""), backupStore.subtreeHash(""));
+    }
+
+    @Test
+    void firstStartCopiesTheTreeThenStreamsEveryChange() throws Exception {
+        for (int i = 0; i < 300; i++) {
+            primaryStore.put(user("u" + i, "" + i));
+        }
+        backupStore.put(user("stale", "1"));
+        DsSyncSettings s = settings();
+        primary(s);
+        DsSyncBackup b = backup(s);
+        assertIdentical();
+        primaryStore.put(user("u1", "999"));
+        primaryStore.delete("${CONFIG}/Users/u2");
+        primaryStore.put(new DirectoryEntry("${CONFIG}/Workgroups/sales", "Workgroup", Map.of()));
+        assertIdentical();
+        assertTrue(s.status().contains("messages applied"), s.status());
+        b.close();
+        assertEquals(List.of("3", "3"), Files.readAllLines(dataDir.resolve("dssync/position")));
+    }
+
+    @Test
+    void restartedBackupResumesFromItsPersistedPositionWithoutAFullCompare() throws Exception {
+        DsSyncSettings s = settings();
+        primary(s);
+        DsSyncBackup b = backup(s);
+        primaryStore.put(user("a", "1"));
+        b.close();
+        // changes while the backup is down
+        Random r = new Random(5);
+        for (int i = 0; i < 50; i++) {
+            primaryStore.put(user("x" + r.nextInt(20), "" + i));
+        }
+        primaryStore.delete("${CONFIG}/Users/a");
+        List<String> writes = new java.util.ArrayList<>();
+        backupStore.addListener(c -> writes.add(c.path()));
+        DsSyncBackup again = backup(s);
+        assertIdentical();
+        assertTrue(s.status().contains("last full compare: none"), s.status());
+        assertEquals(51, writes.size(), "every missed message replayed once, nothing else");
+        again.close();
+    }
+
+    @Test
+    void aNewEpochOrABrokenPositionFileMeansAFullCompare() throws Exception {
+        DsSyncSettings s = settings();
+        primary(s);
+        DsSyncBackup b = backup(s);
+        primaryStore.put(user("a", "1"));
+        b.close();
+        epoch = 4;
+        primaryStore.put(user("b", "1"));
+        DsSyncBackup b2 = backup(s);
+        assertIdentical();
+        assertTrue(s.status().contains("last full compare: done"), s.status());
+        b2.close();
+        assertEquals("4", Files.readAllLines(dataDir.resolve("dssync/position")).get(0));
+
+        Files.writeString(dataDir.resolve("dssync/position"), "garbage\n");
+        assertEquals(StreamPosition.NONE, new PositionFile(dataDir.resolve("dssync")).load());
+        backupStore.delete("${CONFIG}/Users/a");
+        DsSyncBackup b3 = backup(s);
+        assertIdentical();
+        b3.close();
+    }
+
+    @Test
+    void badRequestsAreRefusedNamingTheProblem() {
+        DsSyncPrimary p = primary(settings());
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> p.handle(
+                new org.switchover.api.notifier.Request("*", Wire.NODE, 1, "B/MAIN", Wire.path("a//b")))
+                .toCompletableFuture().join());
+        assertTrue(e.getMessage().contains("empty segment"), e.getMessage());
+    }
+}
