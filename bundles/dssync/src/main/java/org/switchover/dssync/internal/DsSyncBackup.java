@@ -104,8 +104,8 @@ public final class DsSyncBackup implements StreamListener {
         progress.finish();
         applied = new StreamPosition(replicationId, headSequence);
         save();
-        LOG.info("DS sync backup: full compare done in {} ms: {}; {} entries, root hash equal to the primary's at"
-                + " that moment", progress.elapsedMillis(), progress.line(), store.size());
+        LOG.info("DS sync backup: full compare done in {} ms: {}; {} entries; continuing with the stream after {}",
+                progress.elapsedMillis(), progress.line(), store.size(), headSequence);
     }
 
     private void step(SyncProgress progress) {
