@@ -65,10 +65,10 @@ import org.switchover.api.time.SystemScheduler;
  * (the file monitor, primary only); changes are applied on the notifier's subscription thread. Every write to the
  * local tree happens under one lock.
  */
+// The request handler is registered from the constructor, not as this component's DS service: the notifier's
+// whiteboard reference to handlers and this component's reference to the notifier would otherwise form a cycle.
 @Component(name = MirrorComponent.PID, configurationPid = {MirrorComponent.NODE_PID, MirrorComponent.PID},
-        service = RequestHandler.class, immediate = true,
-        property = {RequestHandler.EVENT_ID + "=" + Wire.MANIFEST, RequestHandler.EVENT_ID + "=" + Wire.CHUNK,
-                RequestHandler.EVENT_ID + "=" + Wire.HEALTH})
+        service = {}, immediate = true)
 public final class MirrorComponent implements RequestHandler {
 
     /** Configuration PID (and component name). */
@@ -79,6 +79,8 @@ public final class MirrorComponent implements RequestHandler {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorComponent.class);
     /** How long one manifest or chunk request may take. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    /** When the primary's epoch is read again after it started serving. */
+    static final long EPOCH_RECHECK_MILLIS = 1000;
     /** Pause before the start-up copy is tried again when the primary could not be asked. */
     static final long START_RETRY_MILLIS = 5000;
 
@@ -168,7 +170,6 @@ public final class MirrorComponent implements RequestHandler {
     private enum Mode { IDLE, SERVING, FOLLOWING }
 
     private final Notifier notifier;
-    private final BundleContext context;
     private final VfsFiles files;
     private final SystemScheduler control = new SystemScheduler("switchover-mirror-1");
     private final ExecutorService serve;
@@ -177,6 +178,7 @@ public final class MirrorComponent implements RequestHandler {
     private final Server server;
     private final AtomicInteger watcherCount = new AtomicInteger();
     private ServiceRegistration<Object> commands;
+    private ServiceRegistration<RequestHandler> handler;
 
     private volatile Settings settings = Settings.NONE;
     private volatile SwitchoverStatus status;
@@ -197,7 +199,6 @@ public final class MirrorComponent implements RequestHandler {
     public MirrorComponent(@Reference Notifier notifier, BundleContext context, Map<String, Object> properties)
             throws IOException {
         this.notifier = notifier;
-        this.context = context;
         this.files = new VfsFiles();
         AtomicInteger n = new AtomicInteger();
         this.serve = Executors.newFixedThreadPool(2, r -> {
@@ -212,6 +213,9 @@ public final class MirrorComponent implements RequestHandler {
         cp.put("osgi.command.scope", "switchover");
         cp.put("osgi.command.function", new String[] {"mirror-status"});
         commands = context.registerService(Object.class, new MirrorCommands(this), cp);
+        Dictionary<String, Object> hp = new Hashtable<>();
+        hp.put(RequestHandler.EVENT_ID, new String[] {Wire.MANIFEST, Wire.CHUNK, Wire.HEALTH});
+        handler = context.registerService(RequestHandler.class, this, hp);
     }
 
     @Modified
@@ -228,9 +232,8 @@ public final class MirrorComponent implements RequestHandler {
 
     @Deactivate
     void deactivate() {
-        if (commands != null) {
-            commands.unregister();
-        }
+        handler.unregister();
+        commands.unregister();
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         control.execute(() -> {
             stopRole();
@@ -277,6 +280,7 @@ public final class MirrorComponent implements RequestHandler {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void bindStatus(SwitchoverStatus s) {
         status = s;
+        control.execute(this::checkReplicationId);
     }
 
     void unbindStatus(SwitchoverStatus s) {
@@ -317,12 +321,25 @@ public final class MirrorComponent implements RequestHandler {
         mode = Mode.IDLE;
     }
 
+    /**
+     * The core's status service can arrive after its primary condition, and its epoch snapshot was seen to lag the
+     * condition by a moment: number the stream under the real epoch (checked on bind and once shortly after start).
+     */
+    private void checkReplicationId() {
+        SwitchoverStatus s = status;
+        if (mode == Mode.SERVING && s != null && !publisher.replicationId().equals(String.valueOf(s.epoch()))) {
+            stopRole();
+            startServing();
+        }
+    }
+
     private void startServing() {
         SwitchoverStatus s = status;
         String replicationId = String.valueOf(s == null ? 0L : s.epoch());
         publisher = notifier.publish(Wire.STREAM, replicationId);
         mode = Mode.SERVING;
         startWatcher();
+        startTask = control.schedule(this::checkReplicationId, EPOCH_RECHECK_MILLIS);
         LOG.info("Mirror: serving {} continuously mirrored root(s) under replication id {}",
                 settings.continuous().size(), replicationId);
     }
