@@ -40,6 +40,7 @@ public final class DsSyncBackup implements StreamListener {
     private final PositionFile positionFile;
     private final StreamSubscription subscription;
     private final Supplier<String> describer = this::describe;
+    private final Supplier<ReplicationFilter> filter;
     private volatile boolean closed;
     private volatile SyncProgress lastResync;
     private volatile StreamPosition applied;
@@ -48,7 +49,9 @@ public final class DsSyncBackup implements StreamListener {
     private long savedAtMillis;
     private long loggedAtMillis;
 
-    DsSyncBackup(DirectoryStore store, Notifier notifier, DsSyncSettings settings) {
+    DsSyncBackup(DirectoryStore store, Notifier notifier, DsSyncSettings settings,
+            Supplier<ReplicationFilter> filter) {
+        this.filter = filter;
         this.store = store;
         this.notifier = notifier;
         this.settings = settings;
@@ -71,10 +74,13 @@ public final class DsSyncBackup implements StreamListener {
                     replicationId, e.getMessage());
             throw e;
         }
+        ReplicationFilter f = filter.get();
         if (c.entry() == null) {
-            store.delete(c.path());
-        } else {
-            store.put(c.entry());
+            if (f.replicates(c.path())) {
+                store.delete(c.path());
+            }
+        } else if (f.admits(c.entry())) {
+            store.put(f.adapt(c.entry(), store.get(c.path())));
         }
         messages++;
         applied = new StreamPosition(replicationId, sequence);
@@ -88,10 +94,10 @@ public final class DsSyncBackup implements StreamListener {
     public void onResync(String replicationId, long headSequence) throws Exception {
         SyncProgress progress = new SyncProgress(System::currentTimeMillis);
         lastResync = progress;
-        LOG.info("DS sync backup: full compare with the primary (replication id {}, head {}; was at {})",
-                replicationId, headSequence, applied);
+        LOG.info("DS sync backup: full compare with the primary (replication id {}, head {}; was at {}; taking {})",
+                replicationId, headSequence, applied, filter.get());
         try {
-            new TreeSync(remote(), store, progress, () -> step(progress)).run();
+            new TreeSync(remote(), store, progress, () -> step(progress), filter.get()).run();
         } catch (CancellationException e) {
             progress.finish();
             LOG.info("DS sync backup: full compare stopped with the backup part after {}", progress.line());
@@ -160,7 +166,7 @@ public final class DsSyncBackup implements StreamListener {
     private String describe() {
         SyncProgress p = lastResync;
         String resync = p == null ? "none" : (p.finished() ? "done" : "running") + " (" + p.line() + ")";
-        return "backup, following stream '" + Wire.STREAM + "' at " + applied.replicationId() + "/"
+        return "backup (" + filter.get() + "), following stream '" + Wire.STREAM + "' at " + applied.replicationId() + "/"
                 + applied.sequence() + (subscription != null && subscription.isLive() ? " (live)" : " (not live)")
                 + "; " + messages + " messages applied; last full compare: " + resync + "; " + store.size()
                 + " entries";

@@ -117,7 +117,7 @@ public final class DsSyncRoles {
                 primaryHandler = context.registerService(RequestHandler.class, primary, props);
             }
             if (wantBackup && backup == null) {
-                backup = new DsSyncBackup(store, notifier, settings);
+                backup = new DsSyncBackup(store, notifier, settings, () -> settings.filterFor(status.state()));
             }
         } catch (RuntimeException e) {
             LOG.error("DS sync: could not change part (primary wanted {}, backup wanted {})", wantPrimary,

@@ -3,7 +3,9 @@ package org.switchover.dssync.internal;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -18,6 +20,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.ServerParameters;
+import org.switchover.api.SwitchoverState;
 import org.switchover.api.config.ConfigReader;
 
 /**
@@ -43,6 +46,22 @@ public final class DsSyncSettings {
                 description = "Timeout of each DS request the backup sends to the primary during a full compare"
                         + " (s), 1-3600")
         int switchover_ds_request_timeout() default 120;
+
+        @AttributeDefinition(name = ServerParameters.SWITCHOVER_UPGRADE_HIGHER_DS_EXCLUSIONS, required = false,
+                description = "Upgrade Higher only: DS paths (';'-separated, recursive) not replicated, in addition"
+                        + " to the built-in handler, phone and install-script entries")
+        String switchover_upgrade_higher_ds_exclusions() default "";
+
+        @AttributeDefinition(name = ServerParameters.CUSTOM_UPGRADE_SYNCHRONIZATION_DIRECTORIES, required = false,
+                description = "Upgrade Lower only: DS paths (';'-separated, recursive) replicated in addition to the"
+                        + " built-in ${CONFIG}/Users, /Passwords, /Workgroups, /Roles, /Default User,"
+                        + " ${SERVER}/Workstations and ${CONFIG}/ProcessAutomation")
+        String custom_upgrade_synchronization_directories() default "";
+
+        @AttributeDefinition(name = ServerParameters.CUSTOM_UPGRADE_ATTRIBUTE_EXCEPTIONS, required = false,
+                description = "Upgrade Lower only: attributes left as the backup has them,"
+                        + " Class(attr, attr);Class(attr)")
+        String custom_upgrade_attribute_exceptions() default "";
     }
 
     /** The node keys read here (node PID; its metatype is designated by the notifier). */
@@ -54,6 +73,9 @@ public final class DsSyncSettings {
     private final Function<String, String> lookup;
     private volatile Duration requestTimeout = Duration.ofSeconds(120);
     private volatile Path dataDir;
+    private volatile List<String> higherExclusions = List.of();
+    private volatile List<String> lowerPaths = List.of();
+    private volatile Map<String, Set<String>> attributeExceptions = Map.of();
     private volatile Supplier<String> activity = () -> "idle (neither primary nor backup)";
 
     @Activate
@@ -73,8 +95,37 @@ public final class DsSyncSettings {
         int t = r.integer("switchover_ds_request_timeout", ServerParameters.SWITCHOVER_DS_REQUEST_TIMEOUT,
                 (int) requestTimeout.toSeconds(), MIN_TIMEOUT_S, MAX_TIMEOUT_S);
         requestTimeout = Duration.ofSeconds(t);
+        higherExclusions = parsed(() -> ReplicationFilter.parsePaths(
+                ServerParameters.SWITCHOVER_UPGRADE_HIGHER_DS_EXCLUSIONS,
+                r.text("switchover_upgrade_higher_ds_exclusions")), higherExclusions);
+        lowerPaths = parsed(() -> ReplicationFilter.parsePaths(
+                ServerParameters.CUSTOM_UPGRADE_SYNCHRONIZATION_DIRECTORIES,
+                r.text("custom_upgrade_synchronization_directories")), lowerPaths);
+        attributeExceptions = parsed(() -> ReplicationFilter.parseAttributeExceptions(
+                ServerParameters.CUSTOM_UPGRADE_ATTRIBUTE_EXCEPTIONS,
+                r.text("custom_upgrade_attribute_exceptions")), attributeExceptions);
         dataDir = resolve(new ConfigReader(Node.class, props, LOG::warn).text("data_dir"), lookup);
         LOG.info("DS sync: request timeout {} s, data directory {}", t, dataDir);
+    }
+
+    private static <T> T parsed(Supplier<T> parse, T previous) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}; keeping the previous value {}", e.getMessage(), previous);
+            return previous;
+        }
+    }
+
+    /** @return what a backup in {@code state} takes from the primary */
+    ReplicationFilter filterFor(SwitchoverState state) {
+        if (state == SwitchoverState.UPGRADE_HIGHER) {
+            return ReplicationFilter.upgradeHigher(higherExclusions);
+        }
+        if (state == SwitchoverState.UPGRADE_LOWER) {
+            return ReplicationFilter.upgradeLower(lowerPaths, attributeExceptions);
+        }
+        return ReplicationFilter.FULL;
     }
 
     static Path resolve(String text, Function<String, String> lookup) {

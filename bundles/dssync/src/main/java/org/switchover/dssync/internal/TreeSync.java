@@ -34,6 +34,7 @@ final class TreeSync {
     private final DirectoryStore local;
     private final SyncProgress progress;
     private final Runnable onStep;
+    private final ReplicationFilter filter;
 
     /**
      * @param remote the primary's tree
@@ -42,6 +43,16 @@ final class TreeSync {
      * @param onStep called after every node (progress logging); may be a no-op
      */
     TreeSync(RemoteTree remote, DirectoryStore local, SyncProgress progress, Runnable onStep) {
+        this(remote, local, progress, onStep, ReplicationFilter.FULL);
+    }
+
+    /**
+     * As above, taking only what {@code filter} lets through (upgrade states). With a filter that leaves something
+     * out the two trees never become hash-equal where it does, so the walk descends there every time.
+     */
+    TreeSync(RemoteTree remote, DirectoryStore local, SyncProgress progress, Runnable onStep,
+            ReplicationFilter filter) {
+        this.filter = filter;
         this.remote = remote;
         this.local = local;
         this.progress = progress;
@@ -72,7 +83,7 @@ final class TreeSync {
             }
             NodeView view = remote.node(t.path());
             List<String> fetch = new ArrayList<>();
-            if (!t.path().isEmpty()) {
+            if (!t.path().isEmpty() && filter.replicates(t.path())) {
                 byte[] localOwn = local.get(t.path()).map(DirectoryEntry::contentHash).orElse(null);
                 if (view.ownHash() == null) {
                     if (localOwn != null) {
@@ -90,6 +101,9 @@ final class TreeSync {
             for (DirectoryStore.ChildNode rc : view.children()) {
                 DirectoryStore.ChildNode lc = localChildren.remove(rc.name());
                 String childPath = DirectoryPaths.child(t.path(), rc.name());
+                if (!filter.mayContain(childPath)) {
+                    continue;
+                }
                 if (lc != null && Arrays.equals(lc.subtreeHash(), rc.subtreeHash())) {
                     progress.compared.incrementAndGet();
                     continue;
@@ -97,13 +111,18 @@ final class TreeSync {
                 if (!rc.hasChildren() && (lc == null || !lc.hasChildren())) {
                     // a leaf on both sides: its own entry is all that differs
                     progress.compared.incrementAndGet();
-                    fetch.add(childPath);
+                    if (filter.replicates(childPath)) {
+                        fetch.add(childPath);
+                    }
                 } else {
                     queue.add(new Task(childPath, rc.subtreeHash()));
                 }
             }
             for (String gone : localChildren.keySet()) {
-                deleteSubtree(DirectoryPaths.child(t.path(), gone));
+                String gonePath = DirectoryPaths.child(t.path(), gone);
+                if (filter.mayContain(gonePath)) {
+                    deleteSubtree(gonePath);
+                }
             }
             for (int i = 0; i < fetch.size(); i += BATCH) {
                 List<String> batch = fetch.subList(i, Math.min(fetch.size(), i + BATCH));
@@ -114,17 +133,25 @@ final class TreeSync {
                 }
                 for (int j = 0; j < batch.size(); j++) {
                     Optional<DirectoryEntry> e = got.get(j);
+                    Optional<DirectoryEntry> mine = local.get(batch.get(j));
                     if (e.isPresent()) {
                         if (!e.get().path().equals(batch.get(j))) {
                             throw new java.io.IOException("entries reply gives " + e.get().path() + " for "
                                     + batch.get(j));
                         }
-                        local.put(e.get());
-                    } else {
+                        if (!filter.admits(e.get())) {
+                            continue;
+                        }
+                        DirectoryEntry wanted = filter.adapt(e.get(), mine);
+                        if (!mine.equals(Optional.of(wanted))) {
+                            local.put(wanted);
+                            progress.transferred.incrementAndGet();
+                        }
+                    } else if (mine.isPresent()) {
                         // deleted on the primary since its node answer; the stream carries the delete too
                         local.delete(batch.get(j));
+                        progress.transferred.incrementAndGet();
                     }
-                    progress.transferred.incrementAndGet();
                 }
             }
             progress.remaining.set(queue.size());
@@ -135,6 +162,9 @@ final class TreeSync {
     private void deleteSubtree(String path) {
         List<DirectoryEntry> doomed = local.entries(path);
         for (int i = doomed.size() - 1; i >= 0; i--) {
+            if (!filter.replicates(doomed.get(i).path())) {
+                continue;
+            }
             local.delete(doomed.get(i).path());
             progress.transferred.incrementAndGet();
         }

@@ -63,7 +63,7 @@ class DsSyncRolesTest {
     }
 
     private DsSyncBackup backup(DsSyncSettings s) {
-        return new DsSyncBackup(backupStore, loop, s);
+        return new DsSyncBackup(backupStore, loop, s, () -> ReplicationFilter.FULL);
     }
 
     private static DirectoryEntry user(String name, String ext) {
