@@ -58,9 +58,10 @@ final class Follower {
     /**
      * Brings {@code scope} of {@code root} in line with the primary.
      *
+     * @param exceptions extensions left out on both sides
      * @return what was done, for the log; empty when the root does not exist on this node
      */
-    String sync(MirrorRoot root, String scope) throws IOException {
+    String sync(MirrorRoot root, String scope, Extensions exceptions) throws IOException {
         Settings s = settings.get();
         Path dir = s.mapper().local(root.path());
         if (dir == null) {
@@ -73,11 +74,11 @@ final class Follower {
             }
         }
         SortedMap<String, Entry> theirs = Wire.manifest(remote.ask(Wire.MANIFEST,
-                Wire.manifestRequest(new Wire.ManifestRequest(root.path(), root.recursive(), scope))));
+                Wire.manifestRequest(new Wire.ManifestRequest(root.path(), root.recursive(), scope, exceptions.toString()))));
         if (scope.isEmpty() && !java.nio.file.Files.isDirectory(dir)) {
             files.mkdirs(dir, "");
         }
-        SortedMap<String, Entry> mine = files.manifest(dir, root.recursive(), scope, s.exceptions());
+        SortedMap<String, Entry> mine = files.manifest(dir, root.recursive(), scope, exceptions);
         ManifestDiff diff = ManifestDiff.between(theirs, mine);
         if (diff.isEmpty()) {
             return "in step";

@@ -38,6 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.RoleConditions;
 import org.switchover.api.ServerParameters;
+import org.switchover.api.SwitchoverState;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.config.ConfigReader;
 import org.switchover.api.notifier.Link;
@@ -118,6 +119,19 @@ public final class MirrorComponent implements RequestHandler {
                 + "continuously; empty = none.")
         String i3tables_path() default "";
 
+        @AttributeDefinition(name = ServerParameters.CUSTOM_UPGRADE_FILE_SYNCHRONIZATION_DIRECTORIES,
+                description = "The only directories mirrored while the backup is in Upgrade Lower (path list).")
+        String custom_upgrade_file_synchronization_directories() default "+C:\\I3\\IC\\Flows";
+
+        @AttributeDefinition(name = ServerParameters.CUSTOM_UPGRADE_FILE_SYNCHRONIZATION_EXCEPTIONS,
+                description = "Extensions left out in Upgrade Lower; empty = the MirrorExceptions value.")
+        String custom_upgrade_file_synchronization_exceptions() default "";
+
+        @AttributeDefinition(name = ServerParameters.SWITCHOVER_UPGRADE_HIGHER_FILE_EXCLUSIONS,
+                description = "Directories not mirrored while the backup is in Upgrade Higher (path list); "
+                        + "empty = none.")
+        String switchover_upgrade_higher_file_exclusions() default "";
+
         @AttributeDefinition(name = ServerParameters.SWITCHOVER_FILE_MONITOR_HEALTH_CHECK_INTERVAL,
                 description = "File Monitor health check interval (s), 0-86400: how often the backup asks the "
                         + "primary's file monitor whether it runs; 0 = off.")
@@ -151,13 +165,20 @@ public final class MirrorComponent implements RequestHandler {
                 continuous.add(r);
             }
         }
-        List<MirrorRoot> atStart = new ArrayList<>();
-        atStart.addAll(MirrorRoot.parseSingle(p.text("handler_path")));
-        atStart.addAll(MirrorRoot.parseList(ServerParameters.INITIALMIRRORDIR, p.text("initial_mirror_dir"),
-                log::warn));
-        atStart.removeIf(a -> continuous.stream().anyMatch(c -> c.path().equals(a.path())));
-        return new Settings(List.copyOf(continuous), List.copyOf(atStart),
-                Extensions.parse(p.text("mirror_exceptions")),
+        List<MirrorRoot> handler = new ArrayList<>(MirrorRoot.parseSingle(p.text("handler_path")));
+        List<MirrorRoot> initial = new ArrayList<>(MirrorRoot.parseList(ServerParameters.INITIALMIRRORDIR,
+                p.text("initial_mirror_dir"), log::warn));
+        handler.removeIf(a -> continuous.stream().anyMatch(c -> c.path().equals(a.path())));
+        initial.removeIf(a -> continuous.stream().anyMatch(c -> c.path().equals(a.path()))
+                || handler.stream().anyMatch(h -> h.path().equals(a.path())));
+        Extensions exceptions = Extensions.parse(p.text("mirror_exceptions"));
+        String lowerExceptions = p.text("custom_upgrade_file_synchronization_exceptions");
+        return new Settings(List.copyOf(continuous), List.copyOf(handler), List.copyOf(initial), exceptions,
+                MirrorRoot.parseList(ServerParameters.CUSTOM_UPGRADE_FILE_SYNCHRONIZATION_DIRECTORIES,
+                        p.text("custom_upgrade_file_synchronization_directories"), log::warn),
+                lowerExceptions.isEmpty() ? exceptions : Extensions.parse(lowerExceptions),
+                MirrorRoot.parseList(ServerParameters.SWITCHOVER_UPGRADE_HIGHER_FILE_EXCLUSIONS,
+                        p.text("switchover_upgrade_higher_file_exclusions"), log::warn),
                 PathMapper.of(nodeLocal(props, ROOT_MAP), nodeLocal(props, BASE_DIR), log::warn),
                 p.integer("switchover_file_monitor_health_check_interval",
                         ServerParameters.SWITCHOVER_FILE_MONITOR_HEALTH_CHECK_INTERVAL, previous.healthIntervalS(),
@@ -374,8 +395,9 @@ public final class MirrorComponent implements RequestHandler {
             return;
         }
         try {
-            for (MirrorRoot r : settings.atStart()) {
-                syncLogged(r, "");
+            Settings.Plan plan = plan();
+            for (MirrorRoot r : plan.atStart()) {
+                syncLogged(r, "", plan.exceptions());
             }
             startCopyDone = true;
         } catch (IOException e) {
@@ -399,10 +421,14 @@ public final class MirrorComponent implements RequestHandler {
                 }
             }
         } else if (mode == Mode.FOLLOWING) {
-            for (MirrorRoot r : now.continuous()) {
-                if (!before.continuous().contains(r)) {
+            SwitchoverStatus st = status;
+            SwitchoverState state = st == null ? SwitchoverState.BACKUP : st.state();
+            Settings.Plan was = before.plan(state);
+            Settings.Plan plan = now.plan(state);
+            for (MirrorRoot r : plan.continuous()) {
+                if (!was.continuous().contains(r)) {
                     try {
-                        syncLogged(r, "");
+                        syncLogged(r, "", plan.exceptions());
                     } catch (IOException e) {
                         LOG.warn("Mirror: new root {} not copied yet: {}", r, e.getMessage());
                     }
@@ -416,10 +442,16 @@ public final class MirrorComponent implements RequestHandler {
 
     // ---------------------------------------------------------------- backup
 
-    private void syncLogged(MirrorRoot root, String scope) throws IOException {
+    /** @return what this backup mirrors in its current state (all of it when the state is not known yet). */
+    private Settings.Plan plan() {
+        SwitchoverStatus s = status;
+        return settings.plan(s == null ? SwitchoverState.BACKUP : s.state());
+    }
+
+    private void syncLogged(MirrorRoot root, String scope, Extensions exceptions) throws IOException {
         applyLock.lock();
         try {
-            String what = follower.sync(root, scope);
+            String what = follower.sync(root, scope, exceptions);
             if (!what.isEmpty() && !"in step".equals(what)) {
                 LOG.info("Mirror: {}{}: {}", root, scope.isEmpty() ? "" : "/" + scope, what);
             }
@@ -447,13 +479,15 @@ public final class MirrorComponent implements RequestHandler {
                 LOG.warn("Mirror: change message {} is malformed and ignored: {}", sequence, e.getMessage());
                 return;
             }
-            MirrorRoot root = settings.find(c.root());
-            if (root == null || !settings.isContinuous(c.root())) {
-                LOG.debug("Mirror: change under {} ignored: not a continuously mirrored root here", c.root());
+            Settings.Plan plan = plan();
+            MirrorRoot root = plan.find(c.root());
+            if (root == null) {
+                LOG.debug("Mirror: change under {} ignored: not mirrored continuously here in this state",
+                        c.root());
                 return;
             }
             try {
-                syncLogged(root, c.scope());
+                syncLogged(root, c.scope(), plan.exceptions());
             } catch (Follower.TransferBroken e) {
                 throw e;
             } catch (IOException e) {
@@ -468,8 +502,9 @@ public final class MirrorComponent implements RequestHandler {
         public void onResync(String replicationId, long headSequence) throws Exception {
             LOG.info("Mirror: comparing every continuously mirrored root with the primary (replication id {})",
                     replicationId);
-            for (MirrorRoot r : settings.continuous()) {
-                syncLogged(r, "");
+            Settings.Plan plan = plan();
+            for (MirrorRoot r : plan.continuous()) {
+                syncLogged(r, "", plan.exceptions());
             }
         }
     }
@@ -563,9 +598,17 @@ public final class MirrorComponent implements RequestHandler {
         String role = primaryCondition ? "primary (serving)" : backupCondition ? "backup (following)" : "idle";
         b.append("Mirror: ").append(role).append('\n');
         appendRoots(b, "Continuous roots", s.continuous(), s);
-        appendRoots(b, "Copied at backup start", s.atStart(), s);
+        List<MirrorRoot> atStart = new ArrayList<>(s.handler());
+        atStart.addAll(s.initial());
+        appendRoots(b, "Copied at backup start", atStart, s);
         b.append("Exceptions: ").append(s.exceptions().toString().isEmpty() ? "none" : s.exceptions()).append('\n');
         if (backupCondition) {
+            SwitchoverStatus st = status;
+            if (st != null && st.state() != SwitchoverState.BACKUP && st.state() != SwitchoverState.RECONNECTING) {
+                Settings.Plan plan = plan();
+                b.append("State ").append(st.state()).append(": following ").append(plan.continuous())
+                        .append(", exceptions ").append(plan.exceptions()).append('\n');
+            }
             StreamSubscription sub = subscription;
             b.append("Stream: ").append(sub != null && sub.isLive() ? "live" : "not live");
             if (sub != null) {

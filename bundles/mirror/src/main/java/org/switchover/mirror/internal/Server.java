@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 /**
  * The primary's answers to the backup's manifest and chunk requests. Only configured roots are served, only paths
- * inside them, and never a file with an excepted extension. Stateless; thread-safe.
+ * inside them; the manifest leaves out the extensions the backup names (they depend on its state). Stateless; thread-safe.
  */
 final class Server {
 
@@ -26,15 +26,12 @@ final class Server {
                 Wire.ManifestRequest m = Wire.manifestRequest(payload);
                 Path dir = servedDir(s, m.root());
                 MirrorRoot root = s.find(m.root());
-                return Wire.manifest(files.manifest(dir, root.recursive(), m.scope(), s.exceptions()));
+                return Wire.manifest(files.manifest(dir, root.recursive(), m.scope(),
+                        Extensions.parse(m.exceptions())));
             }
             case Wire.CHUNK: {
                 Wire.ChunkRequest c = Wire.chunkRequest(payload);
                 Path dir = servedDir(s, c.root());
-                String name = c.path().substring(c.path().lastIndexOf('/') + 1);
-                if (s.exceptions().excludes(name)) {
-                    throw new IOException("'" + c.path() + "' has an excepted extension");
-                }
                 return Wire.chunk(files.read(dir, c.path(), c.offset(), c.length()));
             }
             default:

@@ -20,7 +20,7 @@ final class Wire {
 
     /** Stream name of the primary's change messages. */
     static final String STREAM = "mirror";
-    /** Event id: a manifest of a root or part of it. Body: root, recursive, scope. Reply: entries. */
+    /** Event id: a manifest of a root or part of it. Body: root, recursive, scope, exceptions. Reply: entries. */
     static final String MANIFEST = "Mirror Manifest";
     /** Event id: a chunk of a file. Body: root, path, offset, length. Reply: size, mtime, bytes. */
     static final String CHUNK = "Mirror Chunk";
@@ -35,7 +35,8 @@ final class Wire {
     record Change(String root, boolean recursive, String scope, long seenMillis) {
     }
 
-    record ManifestRequest(String root, boolean recursive, String scope) {
+    /** @param exceptions the extensions the backup leaves out (they depend on its state), as {@link Extensions} text */
+    record ManifestRequest(String root, boolean recursive, String scope, String exceptions) {
     }
 
     record ChunkRequest(String root, String path, long offset, int length) {
@@ -74,12 +75,13 @@ final class Wire {
             out.writeUTF(r.root());
             out.writeBoolean(r.recursive());
             out.writeUTF(r.scope());
+            out.writeUTF(r.exceptions());
         });
     }
 
     static ManifestRequest manifestRequest(byte[] body) throws IOException {
         DataInputStream in = in(body);
-        return new ManifestRequest(in.readUTF(), in.readBoolean(), relative(in.readUTF()));
+        return new ManifestRequest(in.readUTF(), in.readBoolean(), relative(in.readUTF()), in.readUTF());
     }
 
     static byte[] manifest(SortedMap<String, Entry> entries) {

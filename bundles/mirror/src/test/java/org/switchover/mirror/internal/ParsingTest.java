@@ -85,8 +85,8 @@ class ParsingTest {
                 "mirror.base.dir", "/tmp/nodeB"), Settings.NONE, LoggerFactory.getLogger(ParsingTest.class));
         assertEquals(List.of(new MirrorRoot("/srv/res", false), new MirrorRoot("/srv/tables", false),
                 new MirrorRoot("/srv/flat", false)), s.continuous(), "Resource Path first; a duplicate is kept once");
-        assertEquals(List.of(new MirrorRoot("/srv/handlers", false), new MirrorRoot("/srv/recordings", true)),
-                s.atStart());
+        assertEquals(List.of(new MirrorRoot("/srv/handlers", false)), s.handler());
+        assertEquals(List.of(new MirrorRoot("/srv/recordings", true)), s.initial());
         assertTrue(s.exceptions().excludes("x.tmp"));
         assertEquals(0, s.healthIntervalS(), "clamped to the range");
         assertEquals(10, s.healthTimeoutS());
@@ -100,7 +100,40 @@ class ParsingTest {
         assertEquals(11, s.continuous().size());
         assertTrue(s.continuous().stream().allMatch(MirrorRoot::recursive));
         assertEquals(60, s.healthIntervalS());
-        assertTrue(s.atStart().isEmpty());
+        assertTrue(s.handler().isEmpty());
+        assertTrue(s.initial().isEmpty());
+        assertEquals(List.of(new MirrorRoot("C:\\I3\\IC\\Flows", true)), s.upgradeLower());
+        assertTrue(s.upgradeHigherExclusions().isEmpty());
+    }
+
+    @Test
+    void upgradeStatesNarrowWhatIsMirrored() {
+        Settings s = MirrorComponent.readSettings(Map.of(
+                "custom.mirror.dir", "+/srv/ic/Flows;+/srv/ic/Reports;+/srv/ic/Provision/sub",
+                "handler.path", "/srv/ic/Handlers",
+                "initial.mirror.dir", "+/srv/rec",
+                "mirror.exceptions", "tmp",
+                "custom.upgrade.file.synchronization.directories", "+/srv/ic/Flows",
+                "switchover.upgrade.higher.file.exclusions", "/srv/ic/Reports;/srv/ic/Provision"),
+                Settings.NONE, LoggerFactory.getLogger(ParsingTest.class));
+
+        Settings.Plan backup = s.plan(org.switchover.api.SwitchoverState.BACKUP);
+        assertEquals(3, backup.continuous().size());
+        assertEquals(List.of("/srv/ic/Handlers", "/srv/rec"), backup.atStart().stream().map(MirrorRoot::path).toList());
+
+        Settings.Plan higher = s.plan(org.switchover.api.SwitchoverState.UPGRADE_HIGHER);
+        assertEquals(List.of(new MirrorRoot("/srv/ic/Flows", true)), higher.continuous(),
+                "opt-out: excluded directories and what lies below them are left out");
+        assertEquals(List.of("/srv/rec"), higher.atStart().stream().map(MirrorRoot::path).toList(),
+                "handler files are not copied in an upgrade state");
+
+        Settings.Plan lower = s.plan(org.switchover.api.SwitchoverState.UPGRADE_LOWER);
+        assertEquals(List.of(new MirrorRoot("/srv/ic/Flows", true)), lower.continuous(), "opt-in only");
+        assertTrue(lower.atStart().isEmpty());
+        assertTrue(lower.exceptions().excludes("a.tmp"), "defaults to MirrorExceptions");
+        assertTrue(MirrorComponent.readSettings(Map.of("custom.upgrade.file.synchronization.exceptions", "wav"),
+                Settings.NONE, LoggerFactory.getLogger(ParsingTest.class))
+                .plan(org.switchover.api.SwitchoverState.UPGRADE_LOWER).exceptions().excludes("x.wav"));
     }
 
     @Test
