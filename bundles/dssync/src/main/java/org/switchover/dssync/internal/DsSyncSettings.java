@@ -62,6 +62,11 @@ public final class DsSyncSettings {
                 description = "Upgrade Lower only: attributes left as the backup has them,"
                         + " Class(attr, attr);Class(attr)")
         String custom_upgrade_attribute_exceptions() default "";
+
+        @AttributeDefinition(name = "Replicate ConfigAdmin",
+                description = "Replicate the switchover configurations (except node-local keys) from the primary to"
+                        + " the backup through the directory tree")
+        boolean configadmin_replication() default false;
     }
 
     /** The node keys read here (node PID; its metatype is designated by the notifier). */
@@ -76,6 +81,7 @@ public final class DsSyncSettings {
     private volatile List<String> higherExclusions = List.of();
     private volatile List<String> lowerPaths = List.of();
     private volatile Map<String, Set<String>> attributeExceptions = Map.of();
+    private volatile boolean configAdminReplication;
     private volatile Supplier<String> activity = () -> "idle (neither primary nor backup)";
 
     @Activate
@@ -95,6 +101,7 @@ public final class DsSyncSettings {
         int t = r.integer("switchover_ds_request_timeout", ServerParameters.SWITCHOVER_DS_REQUEST_TIMEOUT,
                 (int) requestTimeout.toSeconds(), MIN_TIMEOUT_S, MAX_TIMEOUT_S);
         requestTimeout = Duration.ofSeconds(t);
+        configAdminReplication = r.bool("configadmin_replication", "Replicate ConfigAdmin", configAdminReplication);
         higherExclusions = parsed(() -> ReplicationFilter.parsePaths(
                 ServerParameters.SWITCHOVER_UPGRADE_HIGHER_DS_EXCLUSIONS,
                 r.text("switchover_upgrade_higher_ds_exclusions")), higherExclusions);
@@ -147,6 +154,11 @@ public final class DsSyncSettings {
     /** @return the clamped {@code Switchover DS Request Timeout} */
     Duration requestTimeout() {
         return requestTimeout;
+    }
+
+    /** @return whether the ConfigAdmin adapter works */
+    boolean configAdminReplication() {
+        return configAdminReplication;
     }
 
     /** @return {@code ${data.dir}/dssync} */

@@ -1,0 +1,198 @@
+package org.switchover.dssync.internal;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.condition.Condition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchover.api.RoleConditions;
+import org.switchover.api.ds.DirectoryChange;
+import org.switchover.api.ds.DirectoryEntry;
+import org.switchover.api.ds.DirectoryPaths;
+import org.switchover.api.ds.DirectoryStore;
+
+/**
+ * ConfigAdmin as a subtree of the replicated directory ({@link ConfigAdminTree} has the layout and the rule for
+ * node-local keys). On the primary, every switchover configuration is written into the host's store (at start and on
+ * every change), so it travels with the rest of the tree; on the backup, every change of that subtree is written back
+ * into ConfigAdmin, keeping the backup's node-local keys. Works only while {@code configadmin.replication} of PID
+ * {@code org.switchover.dssync} is true (default false, see the report: switching it on makes the primary's settings
+ * win on the backup). All work runs on this component's thread {@code switchover-dssync-cm-<n>}.
+ */
+@Component(name = "org.switchover.dssync.configadmin", service = ConfigurationListener.class, immediate = true)
+public final class ConfigAdminAdapter implements ConfigurationListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigAdminAdapter.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final ConfigurationAdmin configAdmin;
+    private final DirectoryStore store;
+    private final DsSyncSettings settings;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "switchover-dssync-cm-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+    private final AutoCloseable storeListener;
+    private volatile boolean primary;
+    private volatile boolean backup;
+
+    @Activate
+    public ConfigAdminAdapter(@Reference ConfigurationAdmin configAdmin, @Reference DirectoryStore store,
+            @Reference DsSyncSettings settings) {
+        this.configAdmin = configAdmin;
+        this.store = store;
+        this.settings = settings;
+        this.storeListener = store.addListener(this::storeChanged);
+        post(this::roleChanged);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            target = RoleConditions.PRIMARY_FILTER)
+    void bindPrimary(Condition c) {
+        primary = true;
+        post(this::roleChanged);
+    }
+
+    void unbindPrimary(Condition c) {
+        primary = false;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            target = RoleConditions.BACKUP_FILTER)
+    void bindBackup(Condition c) {
+        backup = true;
+        post(this::roleChanged);
+    }
+
+    void unbindBackup(Condition c) {
+        backup = false;
+    }
+
+    private void post(Runnable r) {
+        if (worker != null && !worker.isShutdown()) {
+            worker.execute(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.error("DS sync ConfigAdmin adapter: failed", e);
+                }
+            });
+        }
+    }
+
+    private boolean enabled() {
+        return settings != null && settings.configAdminReplication();
+    }
+
+    private void roleChanged() {
+        if (!enabled()) {
+            return;
+        }
+        if (primary) {
+            exportAll();
+        } else if (backup) {
+            for (DirectoryEntry e : store.entries(ConfigAdminTree.ROOT)) {
+                importPid(DirectoryPaths.name(e.path()), e);
+            }
+        }
+    }
+
+    @Override
+    public void configurationEvent(ConfigurationEvent event) {
+        if (primary && ConfigAdminTree.replicatedPid(event.getPid())) {
+            post(() -> {
+                if (enabled() && primary) {
+                    exportPid(event.getPid());
+                }
+            });
+        }
+    }
+
+    private void storeChanged(DirectoryChange c) {
+        if (!backup || primary || !DirectoryPaths.isWithin(c.path(), ConfigAdminTree.ROOT)
+                || c.path().equals(ConfigAdminTree.ROOT)) {
+            return;
+        }
+        String pid = DirectoryPaths.name(c.path());
+        post(() -> {
+            if (enabled() && backup && !primary && ConfigAdminTree.replicatedPid(pid)) {
+                importPid(pid, c.entry());
+            }
+        });
+    }
+
+    private void exportAll() {
+        Set<String> seen = new HashSet<>();
+        try {
+            Configuration[] all = configAdmin.listConfigurations("(service.pid=" + ConfigAdminTree.PID_PREFIX + "*)");
+            if (all != null) {
+                for (Configuration c : all) {
+                    if (ConfigAdminTree.replicatedPid(c.getPid())) {
+                        seen.add(c.getPid());
+                        store.put(ConfigAdminTree.toEntry(c.getPid(), c.getProperties()));
+                    }
+                }
+            }
+        } catch (Exception e) {
+            LOG.error("DS sync ConfigAdmin adapter: could not list the configurations: {}", e.toString());
+            return;
+        }
+        for (DirectoryEntry e : store.entries(ConfigAdminTree.ROOT)) {
+            if (!seen.contains(DirectoryPaths.name(e.path()))) {
+                store.delete(e.path());
+            }
+        }
+        LOG.info("DS sync ConfigAdmin adapter: {} switchover configurations in the replicated tree", seen.size());
+    }
+
+    private void exportPid(String pid) {
+        try {
+            Configuration[] found = configAdmin.listConfigurations("(service.pid=" + pid + ")");
+            if (found == null || found.length == 0) {
+                store.delete(ConfigAdminTree.path(pid));
+            } else {
+                store.put(ConfigAdminTree.toEntry(pid, found[0].getProperties()));
+            }
+        } catch (Exception e) {
+            LOG.error("DS sync ConfigAdmin adapter: could not export {}: {}", pid, e.toString());
+        }
+    }
+
+    private void importPid(String pid, DirectoryEntry entry) {
+        try {
+            Configuration c = configAdmin.getConfiguration(pid, "?");
+            java.util.Hashtable<String, Object> merged = ConfigAdminTree.merge(c.getProperties(), entry);
+            if (ConfigAdminTree.differs(c.getProperties(), merged)) {
+                c.update(merged);
+                LOG.info("DS sync ConfigAdmin adapter: {} updated from the primary ({} keys)", pid, merged.size());
+            }
+        } catch (Exception e) {
+            LOG.error("DS sync ConfigAdmin adapter: could not update {}: {}", pid, e.toString());
+        }
+    }
+
+    @Deactivate
+    void deactivate() throws Exception {
+        storeListener.close();
+        worker.shutdown();
+        if (!worker.awaitTermination(10, TimeUnit.SECONDS)) {
+            worker.shutdownNow();
+        }
+    }
+}
