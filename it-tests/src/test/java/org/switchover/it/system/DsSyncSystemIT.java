@@ -93,9 +93,34 @@ class DsSyncSystemIT {
         assertTrue(ok(b, "host:ds-get Config/Users/f0/e3").contains("4711"));
     }
 
+    @Test
+    void aSwitchoverParameterSetOnThePrimaryTakesEffectOnTheBackup() {
+        int[] ports = SwitchoverNode.freePorts();
+        Path dir = Repo.freshDir("dssync-config");
+        Map<String, String> dssync = Map.of("configadmin.replication", "true");
+        SwitchoverNode a = node(dir, "A", ports, dssync);
+        SwitchoverNode b = node(dir, "B", ports, dssync);
+        a.start();
+        a.awaitState("PRIMARY", Duration.ofSeconds(90));
+        b.start();
+        b.awaitState("BACKUP", Duration.ofSeconds(90));
+        assertTrue(ok(b, "switchover:ds-status").contains("DS request timeout: 120 s"));
+
+        a.configure("org.switchover.dssync", Map.of("switchover.ds.request.timeout", "77"));
+        await("the primary's DS Request Timeout in force on the backup").atMost(SYNC_BOUND)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> ok(b, "switchover:ds-status").contains("DS request timeout: 77 s"));
+        assertTrue(b.logSince(0).contains("org.switchover.dssync updated from the primary"));
+    }
+
     private SwitchoverNode node(Path dir, String letter, int[] ports) {
+        return node(dir, letter, ports, Map.of());
+    }
+
+    private SwitchoverNode node(Path dir, String letter, int[] ports, Map<String, String> dssync) {
         SwitchoverNode n = SwitchoverNode.create(dir, letter, ports, Map.of(
-                "org.switchover.core", Map.of("manual.switch.only", "true")));
+                "org.switchover.core", Map.of("manual.switch.only", "true"),
+                "org.switchover.dssync", dssync));
         nodes.add(n);
         return n;
     }
