@@ -68,7 +68,8 @@ public final class FelixOptions {
                 notifierLibraries(),
                 reactorBundle("api", "org.switchover.api"),
                 reactorBundle("notifier", "org.switchover.notifier"),
-                mavenBundle("com.h2database", "h2").versionAsInProject(),
+                // the reference host uses H2 only as a library (MVStore); its JDBC driver activator is not needed
+                mavenBundle("com.h2database", "h2").versionAsInProject().noStart(),
                 reactorBundle("host-reference", "org.switchover.host.reference"),
                 reactorBundle("monitor-module", "org.switchover.monitor.module"),
                 reactorBundle("monitor-primary", "org.switchover.monitor.primary"),
