@@ -32,7 +32,8 @@ import org.switchover.it.support.SwitchoverNode;
  * its trees under its own {@code mirror.base.dir}, both configure the same roots. Files and nested directories
  * created, modified, appended, renamed and deleted on the primary under a {@code +} root are byte-identical (with
  * their mtimes) on the backup within a bounded time; an excepted extension is never copied; a root without
- * {@code +} does not descend into subdirectories.
+ * {@code +} does not descend into subdirectories. A backup killed (-9) during a large transfer leaves nothing under
+ * the real name, and after its restart only the files that changed meanwhile move.
  */
 class MirrorSystemIT {
 
@@ -107,6 +108,36 @@ class MirrorSystemIT {
         assertTrue(status.out().contains("backup (following)"), status.out());
         await("health check answered").atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
                 .until(() -> b.shell("switchover:mirror-status").out().contains("Health: ok"));
+
+        // kill -9 of the backup in the middle of a large transfer, files changing while it is away
+        Path part = resB.resolve(".huge.bin.mirror-part");
+        writeLarge(resA.resolve("huge.bin"), 48);
+        await("huge.bin being received").atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(5))
+                .until(() -> Files.exists(part));
+        b.kill();
+        assertFalse(Files.exists(resB.resolve("huge.bin")), "nothing under the real name before the copy is whole");
+        Files.writeString(resA.resolve("while-away.txt"), "written while the backup was down");
+        Files.writeString(resA.resolve("log.csv"), "g,h\n", StandardOpenOption.APPEND);
+        int mark = b.logMark();
+        b.start();
+        b.awaitState("BACKUP", Duration.ofSeconds(90));
+        awaitSame("catch-up after the restart", resA, resB);
+        assertFalse(Files.exists(part), "the broken transfer's part file is gone");
+        String log = b.logSince(mark);
+        assertTrue(log.contains("+/mirror/res: 0 dirs to create, 3 files to fetch, 0 mtimes to set, 0 to delete"),
+                "only the three changed files move at the restart:\n" + log);
+    }
+
+    /** Writes {@code mib} MiB of varied bytes without holding them in memory. */
+    private static void writeLarge(Path file, int mib) throws IOException {
+        byte[] block = new byte[1024 * 1024];
+        new Random(9).nextBytes(block);
+        try (var out = Files.newOutputStream(file)) {
+            for (int i = 0; i < mib; i++) {
+                block[0] = (byte) i;
+                out.write(block);
+            }
+        }
     }
 
     private SwitchoverNode node(Path dir, String letter, int[] ports, Path tree) {
