@@ -476,6 +476,9 @@ public final class StateMachine {
         if (target == SwitchoverState.BACKUP && monitorsWanted) {
             startWatchdog();
         }
+        // The snapshot first: a component woken by the role condition or the COMMENCE event reads the new state and
+        // epoch through SwitchoverStatus, never the previous ones.
+        publish();
         try {
             outputs.stateChanged(before, target, reason, epoch);
         } catch (RuntimeException ex) {

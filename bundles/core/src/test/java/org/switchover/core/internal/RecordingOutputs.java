@@ -14,6 +14,9 @@ final class RecordingOutputs implements RoleOutputs {
 
     private final LongSupplier clock;
     final List<Change> changes = new ArrayList<>();
+    /** Optional: what the status service shows at the moment of each announcement. */
+    java.util.function.Supplier<Snapshot> status;
+    final List<Snapshot> seenAtAnnouncement = new ArrayList<>();
 
     RecordingOutputs(LongSupplier clock) {
         this.clock = clock;
@@ -22,6 +25,9 @@ final class RecordingOutputs implements RoleOutputs {
     @Override
     public synchronized void stateChanged(SwitchoverState from, SwitchoverState to, String reason, long epoch) {
         changes.add(new Change(clock.getAsLong(), from, to, reason, epoch));
+        if (status != null) {
+            seenAtAnnouncement.add(status.get());
+        }
     }
 
     synchronized List<SwitchoverState> states() {

@@ -674,4 +674,14 @@ class TransitionRowsTest {
         Response r = FakeNotifier.reply(new byte[] {1}).toCompletableFuture().getNow(null);
         assertTrue(r.isReply());
     }
+
+    @Test
+    void theStatusServiceShowsTheNewStateAndEpochWhenTheRoleIsAnnounced() {
+        Harness h = new Harness(dir, "B");
+        h.outputs.status = () -> h.machine.snapshot();
+        h.startAsPrimary();
+        Snapshot seen = h.outputs.seenAtAnnouncement.get(h.outputs.seenAtAnnouncement.size() - 1);
+        assertEquals(PRIMARY, seen.state());
+        assertEquals(h.epoch(), seen.epoch(), "conditions and COMMENCE must not race ahead of the epoch");
+    }
 }
