@@ -2,6 +2,8 @@ package org.switchover.api.config;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -164,6 +166,29 @@ public final class ConfigReader {
             i = end + 1;
         }
         return out.toString();
+    }
+
+    /**
+     * The node's data directory from the {@code data.dir} value of the node PID: blank means
+     * {@code ${switchover.home}/data}; a variable the lookup does not know is replaced by the working directory with
+     * a warning (a node started without {@code -Dswitchover.home}).
+     *
+     * @param text the configured value
+     * @param lookup framework or system properties
+     * @param warn receives the warning about an unknown variable
+     * @return the absolute, normalised directory
+     */
+    public static Path dataDir(String text, Function<String, String> lookup, Consumer<String> warn) {
+        String t = text == null || text.isBlank() ? "${switchover.home}/data" : text.trim();
+        return Paths.get(expand(t, name -> {
+            String v = lookup.apply(name);
+            if (v == null) {
+                warn.accept("Property '" + name + "' used in data.dir '" + t + "' is not set; using the working"
+                        + " directory");
+                return ".";
+            }
+            return v;
+        })).toAbsolutePath().normalize();
     }
 
     /**

@@ -596,16 +596,7 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
 
     /** Replaces {@code ${name}} with the framework/system property; an unknown {@code switchover.home} is ".". */
     static Path resolveDir(String text, Function<String, String> lookup) {
-        String t = text == null || text.isBlank() ? "${switchover.home}/data" : text.trim();
-        String expanded = ConfigReader.expand(t, name -> {
-            String v = lookup.apply(name);
-            if (v == null) {
-                LOG.warn("Property '{}' used in data.dir '{}' is not set; using the working directory", name, t);
-                return ".";
-            }
-            return v;
-        });
-        return Paths.get(expanded).toAbsolutePath().normalize();
+        return ConfigReader.dataDir(text, lookup, LOG::warn);
     }
 
     // ---- services ----

@@ -1,15 +1,12 @@
 package org.switchover.dssync.internal;
 
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -34,7 +31,6 @@ public final class DsSyncSettings {
 
     static final String PID = "org.switchover.dssync";
     private static final Logger LOG = LoggerFactory.getLogger(DsSyncSettings.class);
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
     static final int MIN_TIMEOUT_S = 1;
     static final int MAX_TIMEOUT_S = 3600;
 
@@ -136,19 +132,7 @@ public final class DsSyncSettings {
     }
 
     static Path resolve(String text, Function<String, String> lookup) {
-        String t = text == null || text.isBlank() ? "${switchover.home}/data" : text.trim();
-        Matcher m = VARIABLE.matcher(t);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String v = lookup.apply(m.group(1));
-            if (v == null) {
-                LOG.warn("Property '{}' used in data.dir '{}' is not set; using the working directory", m.group(1), t);
-                v = ".";
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(v));
-        }
-        m.appendTail(out);
-        return Paths.get(out.toString()).toAbsolutePath().normalize();
+        return ConfigReader.dataDir(text, lookup, LOG::warn);
     }
 
     /** @return the clamped {@code Switchover DS Request Timeout} */

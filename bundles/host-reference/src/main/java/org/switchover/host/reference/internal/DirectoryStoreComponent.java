@@ -2,16 +2,14 @@ package org.switchover.host.reference.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -26,13 +24,14 @@ import org.switchover.api.ds.DirectoryStore;
  * The reference host's configuration tree: a durable {@link DirectoryStore} in {@code ${data.dir}/ds/}. It reads
  * {@code data.dir} from the shared node PID; a change of it reactivates the component (the store moves to the new
  * directory; this component has no {@code @Modified} on purpose, a store cannot change its file under its users).
+ * It waits for the node configuration: opening a store before the node knows its data directory would create one in
+ * the working directory.
  */
 @Component(name = "org.switchover.host.reference.ds", service = DirectoryStore.class, immediate = true,
-        configurationPid = {"org.switchover.node", "org.switchover.host.reference.ds"})
+        configurationPid = "org.switchover.node", configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class DirectoryStoreComponent implements DirectoryStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryStoreComponent.class);
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
 
     /** The keys read from the node PID. */
     @ObjectClassDefinition(name = "Switchover reference host directory store")
@@ -46,25 +45,10 @@ public final class DirectoryStoreComponent implements DirectoryStore {
     @Activate
     public DirectoryStoreComponent(BundleContext context, Map<String, Object> props) throws IOException {
         ConfigReader r = new ConfigReader(Config.class, props, LOG::warn);
-        Path dir = resolve(r.text("data_dir"), context::getProperty).resolve("ds");
+        Path dir = ConfigReader.dataDir(r.text("data_dir"), context::getProperty, LOG::warn).resolve("ds");
         this.store = new MvDirectoryStore(dir);
     }
 
-    static Path resolve(String text, java.util.function.Function<String, String> lookup) {
-        String t = text == null || text.isBlank() ? "${switchover.home}/data" : text.trim();
-        Matcher m = VARIABLE.matcher(t);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String v = lookup.apply(m.group(1));
-            if (v == null) {
-                LOG.warn("Property '{}' used in data.dir '{}' is not set; using the working directory", m.group(1), t);
-                v = ".";
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(v));
-        }
-        m.appendTail(out);
-        return Paths.get(out.toString()).toAbsolutePath().normalize();
-    }
 
     @Deactivate
     void deactivate() {
