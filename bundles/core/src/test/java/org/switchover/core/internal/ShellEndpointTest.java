@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +24,7 @@ import org.apache.felix.gogo.runtime.CommandProcessorImpl;
 import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.switchover.core.internal.CtlRunner.Run;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchover.api.SwitchoverState;
 
@@ -229,46 +227,8 @@ class ShellEndpointTest {
 
     // ---- bin/switchoverctl shell ----
 
-    private record Run(int exit, String out, String err) {
-    }
-
     private Run ctl(String... args) throws Exception {
-        if (!Files.exists(classes.resolve("SwitchoverCtl.class"))) {
-            int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d",
-                    classes.toString(), repoRoot().resolve("bin/SwitchoverCtl.java").toString());
-            assertEquals(0, rc, "bin/SwitchoverCtl.java compiles");
-        }
-        List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classes.toString(),
-                "SwitchoverCtl"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("switchoverctl did not finish within 60 s");
-        }
-        return new Run(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
-    }
-
-    private static String read(InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return e.toString();
-        }
-    }
-
-    private static Path repoRoot() {
-        Path p = Paths.get("").toAbsolutePath();
-        for (int i = 0; i < 6 && p != null; i++, p = p.getParent()) {
-            if (Files.exists(p.resolve("bin/SwitchoverCtl.java"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("bin/SwitchoverCtl.java not found above " + Paths.get("").toAbsolutePath());
+        return CtlRunner.compiled(classes, args);
     }
 
     @Test
