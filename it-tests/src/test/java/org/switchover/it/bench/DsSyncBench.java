@@ -1,0 +1,384 @@
+package org.switchover.it.bench;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.switchover.it.support.Repo;
+import org.switchover.it.support.SwitchoverNode;
+
+/**
+ * DS sync (configuration tree replication) between two real nodes, compared with a Redis primary → replica pair on
+ * the same machine. Prints {@code BENCH} lines and never fails on a number; it fails only when a phase cannot run
+ * (a node does not start, the trees never become identical, a full compare that should run does not).
+ *
+ * <ol>
+ * <li>Steady load: {@value #STEADY_RATE} changes/s for {@value #STEADY_SECONDS} s on the primary
+ * ({@code host:ds-load}); achieved write rate, replicated changes/s (changes / time from the first write until the
+ * backup's subtree hash equals the primary's) and the backup's lag p50/p99 ({@code switchover:ds-status}).</li>
+ * <li>Maximum: {@value #MAX_COUNT} small writes as fast as the primary takes them → replicated changes/s.</li>
+ * <li>Redis: the same number of SETs (a key shaped like our entry paths, a small value) pipelined into a Redis
+ * primary until its replica holds them all → writes/s replicated and the ratio ours / Redis; and the same steady
+ * rate for the same time, to compare catching up at the end.</li>
+ * <li>Resync: a second pair, the primary holding {@value #BIG} entries, its {@code stream.backlog.size} at
+ * {@value #SMALL_BACKLOG}; the backup in sync is killed with -9, {@value #TOUCHED} entries change, the backup
+ * restarts and must run a full compare: its time (from the backup's log) and the bytes moved, next to the tree's
+ * total bytes ({@code host:ds-bytes}).</li>
+ * </ol>
+ * Run (about 6 to 10 minutes on two cores; the numbers go to the test's output file):
+ * <pre>
+ * mvn -B verify -Pbench -pl it-tests -am -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=DsSyncBench
+ * grep BENCH it-tests/target/failsafe-reports/org.switchover.it.bench.DsSyncBench-output.txt
+ * </pre>
+ * System properties {@code dsbench.steady.seconds}, {@code dsbench.max.count} and {@code dsbench.big} shrink a run
+ * (e.g. to try the harness); the defaults are the issue's figures.
+ */
+class DsSyncBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int STEADY_RATE = 10_000;
+    private static final int STEADY_SECONDS = Integer.getInteger("dsbench.steady.seconds", 20);
+    private static final int MAX_COUNT = Integer.getInteger("dsbench.max.count", 200_000);
+    private static final int BIG = Integer.getInteger("dsbench.big", 1_000_000);
+    /** ds-fill chunk: one shell call must end within the control endpoint's 75 s. */
+    private static final int FILL_CHUNK = 100_000;
+    private static final int TOUCHED = 100;
+    private static final int SMALL_BACKLOG = 50;
+    private static final Duration SYNC_BOUND = Duration.ofSeconds(180);
+    private static final String BIG_HEAP = "-Xmx3g";
+
+    private static final Pattern LOADED = Pattern.compile("loaded (\\d+) in (\\d+) ms");
+    private static final Pattern LAG = Pattern.compile("lag: (.*?p50 (\\d+) ms, p99 (\\d+) ms over (\\d+) messages)");
+    private static final Pattern APPLIED = Pattern.compile("messages applied: (\\d+)");
+    private static final Pattern COMPARE_DONE = Pattern.compile("full compare done in (\\d+) ms: ([^;\\n]*)");
+    private static final Pattern BYTES = Pattern.compile("(\\d+) bytes");
+
+    private final List<SwitchoverNode> nodes = new ArrayList<>();
+    private final List<String> failures = new ArrayList<>();
+
+    @AfterEach
+    void stopNodes() {
+        nodes.forEach(SwitchoverNode::close);
+    }
+
+    @Test
+    void dsSyncAgainstRedis() throws Exception {
+        bench("load average at start: " + loadAverage());
+        long maxRate = -1;
+        int[] ports = SwitchoverNode.freePorts();
+        Path dir = Repo.freshDir("dsbench-stream");
+        SwitchoverNode a = node(dir, "A", ports, Map.of());
+        SwitchoverNode b = node(dir, "B", ports, Map.of());
+        try {
+            startPair(a, b, BIG_HEAP);
+            phase("steady", () -> steady(a, b));
+            long[] holder = new long[1];
+            phase("max", () -> holder[0] = max(a, b));
+            maxRate = holder[0];
+        } finally {
+            a.close();
+            b.close();
+        }
+        long ours = maxRate;
+        phase("redis", () -> redis(ours));
+        phase("resync", this::resync);
+        bench("load average at end: " + loadAverage());
+        assertTrue(failures.isEmpty(), "phases that could not run: " + failures);
+    }
+
+    // ---- 1. steady 10,000 changes/s ----
+
+    private void steady(SwitchoverNode a, SwitchoverNode b) {
+        int count = STEADY_RATE * STEADY_SECONDS;
+        String appliedBefore = firstGroup(APPLIED, shell(b, "switchover:ds-status"));
+        long t0 = System.nanoTime();
+        String out = shell(a, "host:ds-load Bench/Steady " + count + " " + STEADY_RATE);
+        long written = System.nanoTime();
+        long[] loaded = loaded(out);
+        awaitIdentical("steady load", a, b, "Bench/Steady");
+        long done = System.nanoTime();
+        String status = shell(b, "switchover:ds-status");
+        bench(String.format("DS steady: %d changes asked at %d/s; written in %d ms = %.0f/s (primary: %s); "
+                        + "replicated %.0f changes/s (first write to identical subtree hash %d ms, backup done "
+                        + "%d ms after the last write)",
+                count, STEADY_RATE, loaded[1], loaded[0] * 1000.0 / Math.max(1, loaded[1]), out.strip(),
+                count / secs(done - t0), ms(done - t0), ms(done - written)));
+        Matcher lag = LAG.matcher(status);
+        if (lag.find()) {
+            bench("DS steady lag (backup's ds-status): p50 " + lag.group(2) + " ms, p99 " + lag.group(3)
+                    + " ms over " + lag.group(4) + " messages (" + lag.group(1) + ")");
+        } else {
+            bench("DS steady lag: no 'lag:' line in the backup's ds-status: " + oneLine(status));
+        }
+        String appliedAfter = firstGroup(APPLIED, status);
+        if (appliedBefore != null && appliedAfter != null) {
+            bench("DS steady: backup applied " + (Long.parseLong(appliedAfter) - Long.parseLong(appliedBefore))
+                    + " stream messages");
+        }
+    }
+
+    // ---- 2. as fast as the primary takes them ----
+
+    private long max(SwitchoverNode a, SwitchoverNode b) {
+        long t0 = System.nanoTime();
+        String out = shell(a, "host:ds-load Bench/Max " + MAX_COUNT + " 100000000 1000");
+        long written = System.nanoTime();
+        long[] loaded = loaded(out);
+        awaitIdentical("max load", a, b, "Bench/Max");
+        long done = System.nanoTime();
+        long rate = Math.round(MAX_COUNT / secs(done - t0));
+        bench(String.format("DS max: %d changes written in %d ms = %.0f/s (batch 1000); replicated %d changes/s "
+                        + "(first write to identical subtree hash %d ms, backup done %d ms after the last write)",
+                MAX_COUNT, loaded[1], loaded[0] * 1000.0 / Math.max(1, loaded[1]), rate, ms(done - t0),
+                ms(done - written)));
+        String status = shell(b, "switchover:ds-status");
+        Matcher lag = LAG.matcher(status);
+        bench("DS after max: backup's " + (lag.find() ? "lag: " + lag.group(1) : "status: " + oneLine(status)));
+        return rate;
+    }
+
+    // ---- 3. Redis on the same machine ----
+
+    private void redis(long oursPerSecond) {
+        Path dir = Repo.freshDir("dsbench-redis");
+        try (RedisPair redis = RedisPair.start(dir)) {
+            // same shape as host:ds-load's entries: a path-like key and a small value
+            long t0 = System.nanoTime();
+            AtomicLong acked = new AtomicLong();
+            long bad = redis.pipelineSets(MAX_COUNT, i -> "Bench/Max/f" + i / 1000 + "/e" + i,
+                    i -> "Item n=" + i, 0, acked);
+            long written = System.nanoTime();
+            awaitReplica(redis, MAX_COUNT);
+            long done = System.nanoTime();
+            long rate = Math.round(MAX_COUNT / secs(done - t0));
+            bench(String.format("REDIS max: %d pipelined SETs acknowledged in %d ms = %.0f/s (%d not OK); "
+                            + "replicated %d writes/s (first write to replica DBSIZE %d: %d ms, replica done %d ms "
+                            + "after the last reply)", MAX_COUNT, ms(written - t0), MAX_COUNT / secs(written - t0),
+                    bad, rate, MAX_COUNT, ms(done - t0), ms(done - written)));
+            if (oursPerSecond > 0) {
+                bench(String.format("RATIO ours/Redis replicated throughput: %d / %d = %.3f", oursPerSecond, rate,
+                        (double) oursPerSecond / rate));
+            } else {
+                bench("RATIO ours/Redis: not available (the DS max phase did not run)");
+            }
+
+            // the steady rate, for the time from the last write until the replica has everything
+            redis.command(redis.primaryPort, "FLUSHALL");
+            awaitReplica(redis, 0);
+            int count = STEADY_RATE * STEADY_SECONDS;
+            long s0 = System.nanoTime();
+            redis.pipelineSets(count, i -> "Bench/Steady/f" + i / 1000 + "/e" + i, i -> "Item n=" + i,
+                    STEADY_RATE, new AtomicLong());
+            long sWritten = System.nanoTime();
+            awaitReplica(redis, count);
+            long sDone = System.nanoTime();
+            bench(String.format("REDIS steady: %d SETs at %d/s written in %d ms = %.0f/s; replica done %d ms after "
+                            + "the last reply (polling DBSIZE every 5 ms)", count, STEADY_RATE, ms(sWritten - s0),
+                    count / secs(sWritten - s0), ms(sDone - sWritten)));
+        }
+    }
+
+    private static void awaitReplica(RedisPair redis, long count) {
+        Awaitility.await("redis replica holds " + count + " keys").atMost(Duration.ofSeconds(120))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(() -> redis.replicaDbSize() == count);
+    }
+
+    // ---- 4. resync of a 1,000,000-entry tree with 100 differences ----
+
+    private void resync() {
+        int[] ports = SwitchoverNode.freePorts();
+        Path dir = Repo.freshDir("dsbench-resync");
+        Map<String, Map<String, String>> smallBacklog = Map.of("org.switchover.notifier",
+                Map.of("stream.backlog.size", Integer.toString(SMALL_BACKLOG)));
+        SwitchoverNode a = node(dir, "A", ports, smallBacklog);
+        SwitchoverNode b = node(dir, "B", ports, Map.of());
+        try {
+            a.start(BIG_HEAP);
+            a.awaitState("PRIMARY", Duration.ofSeconds(90));
+            long f0 = System.nanoTime();
+            for (int done = 0; done < BIG; done += FILL_CHUNK) {
+                shell(a, "host:ds-fill Bench/Big/p" + done / FILL_CHUNK + " " + Math.min(FILL_CHUNK, BIG - done)
+                        + " User");
+            }
+            long filled = System.nanoTime();
+            String total = shell(a, "host:ds-bytes").strip();
+            bench(String.format("DS resync setup: %d entries filled on the primary in %d ms; tree bytes %s",
+                    BIG, ms(filled - f0), total));
+
+            int mark = b.logMark();
+            long s0 = System.nanoTime();
+            b.start(BIG_HEAP);
+            b.awaitState("BACKUP", Duration.ofSeconds(90));
+            awaitIdentical("initial full compare of " + BIG, a, b, null);
+            long s1 = System.nanoTime();
+            Matcher first = COMPARE_DONE.matcher(b.logSince(mark));
+            bench("DS initial full compare (empty backup, " + BIG + " entries): " + ms(s1 - s0)
+                    + " ms from the backup's start to identical; backup's log: "
+                    + (first.find() ? "done in " + first.group(1) + " ms: " + first.group(2) : "no 'done' line"));
+
+            b.kill();
+            String touched = shell(a, "host:ds-touch Bench/Big " + TOUCHED);
+            mark = b.logMark();
+            long r0 = System.nanoTime();
+            b.start(BIG_HEAP);
+            b.awaitState("BACKUP", Duration.ofSeconds(90));
+            awaitIdentical("resync after " + TOUCHED + " changes", a, b, null);
+            long r1 = System.nanoTime();
+            String log = b.logSince(mark);
+            if (!log.contains("full compare with the primary")) {
+                throw new IllegalStateException("the restarted backup resumed the stream instead of a full "
+                        + "compare (stream.backlog.size " + SMALL_BACKLOG + " on the primary not in force?)");
+            }
+            Matcher done = COMPARE_DONE.matcher(log);
+            String status = shell(b, "switchover:ds-status");
+            String compareLine = status.lines().filter(l -> l.contains("full compare")).findFirst()
+                    .orElse(oneLine(status));
+            Matcher bytes = BYTES.matcher(compareLine);
+            bench(String.format("DS resync: %d entries, %s; backup restart to identical %d ms; full compare "
+                            + "(backup's log) %s; bytes moved %s of the tree's %s; status: %s",
+                    BIG, touched.strip(), ms(r1 - r0),
+                    done.find() ? done.group(1) + " ms: " + done.group(2) : "no 'done' line",
+                    bytes.find() ? bytes.group(1) : "?", total, compareLine.strip()));
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    // ---- helpers ----
+
+    private SwitchoverNode node(Path dir, String letter, int[] ports, Map<String, Map<String, String>> extra) {
+        Map<String, Map<String, String>> overrides = new LinkedHashMap<>();
+        overrides.put("org.switchover.core", Map.of("manual.switch.only", "true"));
+        overrides.putAll(extra);
+        SwitchoverNode n = SwitchoverNode.create(dir, letter, ports, overrides);
+        nodes.add(n);
+        return n;
+    }
+
+    private static void startPair(SwitchoverNode a, SwitchoverNode b, String... jvm) {
+        a.start(jvm);
+        a.awaitState("PRIMARY", Duration.ofSeconds(90));
+        b.start(jvm);
+        b.awaitState("BACKUP", Duration.ofSeconds(90));
+    }
+
+    private void phase(String name, ThrowingRunnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            failures.add(name + ": " + t);
+            bench(name + " FAILED: " + t);
+            t.printStackTrace(System.out);
+        }
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** Waits until the backup's subtree hash equals the primary's (polled every 50 ms over the control socket). */
+    private static void awaitIdentical(String what, SwitchoverNode a, SwitchoverNode b, String path) {
+        String cmd = path == null ? "host:ds-hash" : "host:ds-hash " + path;
+        Awaitility.await(what + ": backup identical").atMost(SYNC_BOUND).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    String hb = shell(b, cmd);
+                    return hb.equals(shell(a, cmd));
+                });
+    }
+
+    /**
+     * One Gogo command line through the node's control endpoint, over one loopback socket (what switchoverctl does,
+     * without starting a JVM per call; the bench polls hashes every 50 ms).
+     */
+    static String shell(SwitchoverNode n, String line) {
+        Path data = n.home().resolve("data");
+        try {
+            int port = Integer.parseInt(Files.readString(data.resolve("control.port")).trim());
+            String token = Files.readString(data.resolve("control.token")).trim();
+            ObjectNode req = JSON.createObjectNode().put("token", token).put("cmd", "shell").put("line", line);
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 3000);
+                s.setSoTimeout(90_000);
+                s.getOutputStream().write((JSON.writeValueAsString(req) + "\n").getBytes(StandardCharsets.UTF_8));
+                s.getOutputStream().flush();
+                String reply = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine();
+                JsonNode r = reply == null ? null : JSON.readTree(reply);
+                if (r == null || !r.path("ok").asBoolean()) {
+                    throw new IllegalStateException("node " + n.letter() + " refused '" + line + "': " + reply);
+                }
+                String out = r.path("output").asText();
+                if (out.startsWith("error:") || out.startsWith("unknown command")) {
+                    throw new IllegalStateException("node " + n.letter() + ": '" + line + "' → " + out.strip());
+                }
+                return out.strip();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("node " + n.letter() + ": '" + line + "'", e);
+        }
+    }
+
+    /** @return {count, millis} from {@code loaded <count> in <ms> ms (...)} */
+    private static long[] loaded(String out) {
+        Matcher m = LOADED.matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("host:ds-load answered '" + out + "'");
+        }
+        return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
+    }
+
+    private static String firstGroup(Pattern p, String text) {
+        Matcher m = p.matcher(text);
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static String oneLine(String s) {
+        return s.strip().replace('\n', '|');
+    }
+
+    private static double secs(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    private static void bench(String line) {
+        System.out.println("BENCH " + line);
+    }
+}
