@@ -71,6 +71,11 @@ public final class DirectoryStoreComponent implements DirectoryStore {
     }
 
     @Override
+    public long write(List<org.switchover.api.ds.DirectoryWrite> writes) {
+        return store.write(writes);
+    }
+
+    @Override
     public long changeNumber() {
         return store.changeNumber();
     }

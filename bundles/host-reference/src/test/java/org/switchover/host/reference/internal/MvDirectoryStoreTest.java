@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchover.api.ds.DirectoryEntry;
+import org.switchover.api.ds.DirectoryWrite;
 
 class MvDirectoryStoreTest {
 
@@ -47,6 +48,29 @@ class MvDirectoryStoreTest {
             assertEquals("2501", c._main("ds-count"));
             assertTrue(c._main("ds-put", "a//b", "User").startsWith("error: "));
             assertEquals(64, c._main("ds-hash", "big").length());
+        }
+    }
+
+    @Test
+    void aBatchIsOneMvStoreCommitAndSurvivesReopen() throws Exception {
+        byte[] hash;
+        try (MvDirectoryStore s = new MvDirectoryStore(dir)) {
+            s.put(new DirectoryEntry("a/keep", "User", Map.of()));
+            List<DirectoryWrite> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                batch.add(DirectoryWrite.put(new DirectoryEntry("b/e" + i, "Item", Map.of("n", List.of("" + i)))));
+            }
+            batch.add(DirectoryWrite.delete("a/keep"));
+            long before = s.version();
+            assertEquals(1002, s.write(batch));
+            assertEquals(before + 1, s.version(), "one commit for the whole batch");
+            hash = s.subtreeHash("");
+        }
+        try (MvDirectoryStore s = new MvDirectoryStore(dir)) {
+            assertEquals(1000, s.size());
+            assertEquals(1002, s.changeNumber());
+            assertFalse(s.get("a/keep").isPresent());
+            assertArrayEquals(hash, s.subtreeHash(""));
         }
     }
 }
