@@ -53,7 +53,8 @@ public final class DsSyncPrimary implements RequestHandler {
     }
 
     private void changed(DirectoryChange c) {
-        byte[] payload = Wire.change(c);
+        // the listener runs right after the commit: its time is the commit time the backup measures its lag against
+        byte[] payload = Wire.change(c, Wire.nowMicros());
         synchronized (lock) {
             if (publisher == null) {
                 return;

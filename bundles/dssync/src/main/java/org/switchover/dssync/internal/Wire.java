@@ -18,8 +18,9 @@ import org.switchover.api.ds.DirectoryStore;
 /**
  * Message formats of dssync (all big-endian, strings as {@code writeUTF}):
  * <ul>
- * <li>stream message: version byte 1, change number (long), kind byte ('P' put, 'D' delete), path, and for a put
- * the entry ({@link DirectoryCodec})</li>
+ * <li>stream message, version 2 (written): version byte 2, change number (long), the primary's commit time (long,
+ * microseconds since the epoch, wall clock), kind byte ('P' put, 'D' delete), path, and for a put the entry
+ * ({@link DirectoryCodec}). Version 1 (still read, from an older primary) is the same without the commit time.</li>
  * <li>{@link #NODE} request: path; reply: own-hash flag + 32 bytes, child count, per child name, 32-byte subtree hash,
  * has-entry flag, has-children flag</li>
  * <li>{@link #ENTRIES} request: count, paths; reply: count, per path a present flag and the entry</li>
@@ -36,19 +37,31 @@ final class Wire {
     static final String ENTRIES = "dssync.entries";
     /** Most paths in one entries request, and most children accepted in one node reply. */
     static final int MAX_BATCH = 1_000_000;
-    private static final int VERSION = 1;
+    /** The stream message version written. */
+    static final int VERSION = 2;
+    /** The older stream message version still read (no commit time). */
+    static final int VERSION_1 = 1;
+    /** {@link Change#commitMicros()} of a message that carries no commit time (version 1). */
+    static final long NO_TIME = -1;
 
     private Wire() {
     }
 
-    /** A decoded stream message. */
-    record Change(long changeNumber, String path, DirectoryEntry entry) {
+    /**
+     * A decoded stream message.
+     *
+     * @param commitMicros the primary's commit wall-clock time in microseconds since the epoch, {@link #NO_TIME}
+     *     when the message does not carry one
+     */
+    record Change(long changeNumber, long commitMicros, String path, DirectoryEntry entry) {
     }
 
-    static byte[] change(DirectoryChange c) {
+    /** @return a version-2 stream message for {@code c}, committed at {@code commitMicros} */
+    static byte[] change(DirectoryChange c, long commitMicros) {
         return bytes(out -> {
             out.writeByte(VERSION);
             out.writeLong(c.changeNumber());
+            out.writeLong(commitMicros);
             out.writeByte(c.isDelete() ? 'D' : 'P');
             out.writeUTF(c.path());
             if (!c.isDelete()) {
@@ -60,25 +73,32 @@ final class Wire {
     static Change change(byte[] payload) throws IOException {
         DataInputStream in = in(payload);
         int v = in.readUnsignedByte();
-        if (v != VERSION) {
+        if (v != VERSION && v != VERSION_1) {
             throw new IOException("dssync message version " + v + " not understood");
         }
         long n = in.readLong();
+        long micros = v == VERSION ? in.readLong() : NO_TIME;
         int kind = in.readUnsignedByte();
         String path = in.readUTF();
         switch (kind) {
             case 'D':
-                return new Change(n, path, null);
+                return new Change(n, micros, path, null);
             case 'P': {
                 DirectoryEntry e = DirectoryCodec.read(in);
                 if (!e.path().equals(path)) {
                     throw new IOException("dssync message for " + path + " carries an entry of " + e.path());
                 }
-                return new Change(n, path, e);
+                return new Change(n, micros, path, e);
             }
             default:
                 throw new IOException("dssync message kind " + kind + " not understood");
         }
+    }
+
+    /** @return the wall clock in microseconds since the epoch */
+    static long nowMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
     static byte[] path(String path) {
