@@ -156,7 +156,7 @@ public final class DsSyncBackup implements StreamListener {
         LOG.info("DS sync backup: full compare with the primary (replication id {}, head {}; was at {}; taking {})",
                 replicationId, headSequence, applied, filter.get());
         try {
-            new TreeSync(remote(), store, progress, () -> step(progress), filter.get()).run();
+            new TreeSync(remote(progress), store, progress, () -> step(progress), filter.get()).run();
         } catch (CancellationException e) {
             progress.finish();
             LOG.info("DS sync backup: full compare stopped with the backup part after {}", progress.line());
@@ -189,21 +189,22 @@ public final class DsSyncBackup implements StreamListener {
         savedAtMillis = System.currentTimeMillis();
     }
 
-    private RemoteTree remote() {
+    private RemoteTree remote(SyncProgress progress) {
         return new RemoteTree() {
             @Override
-            public NodeView node(String path) throws Exception {
-                return Wire.node(call(Wire.NODE, Wire.path(path), path));
+            public List<NodeView> nodes(List<NodeRequest> requests) throws Exception {
+                return Wire.nodes(call(Wire.NODES, Wire.nodeRequests(requests),
+                        requests.size() + " nodes from " + requests.get(0).path(), progress));
             }
 
             @Override
             public List<Optional<DirectoryEntry>> entries(List<String> paths) throws Exception {
-                return Wire.entries(call(Wire.ENTRIES, Wire.paths(paths), paths.size() + " entries"));
+                return Wire.entries(call(Wire.ENTRIES, Wire.paths(paths), paths.size() + " entries", progress));
             }
         };
     }
 
-    private byte[] call(String eventId, byte[] payload, String what) throws Exception {
+    private byte[] call(String eventId, byte[] payload, String what, SyncProgress progress) throws Exception {
         java.time.Duration timeout = settings.requestTimeout();
         Response r;
         try {
@@ -217,6 +218,8 @@ public final class DsSyncBackup implements StreamListener {
             throw new IOException("DS request " + eventId + " (" + what + ") ended " + r.outcome() + ": "
                     + r.detail());
         }
+        progress.bytes.addAndGet(payload.length + r.payload().length);
+        progress.requests.incrementAndGet();
         return r.payload();
     }
 
