@@ -53,7 +53,8 @@ public final class DsSyncPrimary implements RequestHandler {
     }
 
     private void changed(DirectoryChange c) {
-        byte[] payload = Wire.change(c);
+        // the listener runs right after the commit: its time is the commit time the backup measures its lag against
+        byte[] payload = Wire.change(c, Wire.nowMicros());
         synchronized (lock) {
             if (publisher == null) {
                 return;
@@ -86,9 +87,20 @@ public final class DsSyncPrimary implements RequestHandler {
         try {
             switch (request.eventId()) {
                 case Wire.NODE: {
+                    // the one-node request of earlier backups: a full listing with whole hashes
                     String path = Wire.path(request.payload());
                     checkPath(path);
-                    return CompletableFuture.completedFuture(Wire.node(NodeView.of(store, path)));
+                    byte[] own = store.get(path).map(DirectoryEntry::contentHash).orElse(null);
+                    return CompletableFuture.completedFuture(Wire.node(new NodeView(own, store.children(path))));
+                }
+                case Wire.NODES: {
+                    List<RemoteTree.NodeRequest> asked = Wire.nodeRequests(request.payload());
+                    List<NodeView> out = new ArrayList<>(asked.size());
+                    for (RemoteTree.NodeRequest r : asked) {
+                        checkPath(r.path());
+                        out.add(NodeView.of(store, r.path(), r.buckets(), r.indexes()));
+                    }
+                    return CompletableFuture.completedFuture(Wire.nodes(out));
                 }
                 case Wire.ENTRIES: {
                     List<String> paths = Wire.paths(request.payload());

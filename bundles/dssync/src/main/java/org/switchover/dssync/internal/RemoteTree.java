@@ -9,11 +9,25 @@ import org.switchover.api.ds.DirectoryEntry;
 interface RemoteTree {
 
     /**
+     * One node asked for.
+     *
      * @param path a path, "" for the root
-     * @return the node at {@code path}: its own content hash and its children with their subtree hashes
+     * @param buckets 0 for the whole node; otherwise the bucket count of an earlier bucketed answer for this node
+     * @param indexes with {@code buckets > 0}, the buckets whose children are wanted; otherwise empty
+     */
+    record NodeRequest(String path, int buckets, int[] indexes) {
+        /** @return a request for the whole node at {@code path} */
+        static NodeRequest whole(String path) {
+            return new NodeRequest(path, 0, new int[0]);
+        }
+    }
+
+    /**
+     * @param requests the nodes wanted, answered in one round trip
+     * @return the answers in the same order (see {@link NodeView})
      * @throws Exception when the request failed or timed out
      */
-    NodeView node(String path) throws Exception;
+    List<NodeView> nodes(List<NodeRequest> requests) throws Exception;
 
     /**
      * @param paths entry paths
