@@ -128,8 +128,15 @@ class DsSyncBench {
     private void steady(SwitchoverNode a, SwitchoverNode b) {
         int count = STEADY_RATE * STEADY_SECONDS;
         String appliedBefore = firstGroup(APPLIED, shell(b, "switchover:ds-status"));
+        LagSampler sampler = new LagSampler(b);
+        sampler.start();
         long t0 = System.nanoTime();
-        String out = shell(a, "host:ds-load Bench/Steady " + count + " " + STEADY_RATE);
+        String out;
+        try {
+            out = shell(a, "host:ds-load Bench/Steady " + count + " " + STEADY_RATE);
+        } finally {
+            sampler.finish();
+        }
         long written = System.nanoTime();
         long[] loaded = loaded(out);
         awaitIdentical("steady load", a, b, "Bench/Steady");
@@ -142,11 +149,12 @@ class DsSyncBench {
                 count / secs(done - t0), ms(done - t0), ms(done - written)));
         Matcher lag = LAG.matcher(status);
         if (lag.find()) {
-            bench("DS steady lag (backup's ds-status): p50 " + lag.group(2) + " ms, p99 " + lag.group(3)
-                    + " ms over " + lag.group(4) + " messages (" + lag.group(1) + ")");
+            bench("DS steady lag at the end (backup's ds-status, its window of the last messages): p50 "
+                    + lag.group(2) + " ms, p99 " + lag.group(3) + " ms over " + lag.group(4) + " messages");
         } else {
             bench("DS steady lag: no 'lag:' line in the backup's ds-status: " + oneLine(status));
         }
+        bench(sampler.summary());
         String appliedAfter = firstGroup(APPLIED, status);
         if (appliedBefore != null && appliedAfter != null) {
             bench("DS steady: backup applied " + (Long.parseLong(appliedAfter) - Long.parseLong(appliedBefore))
@@ -154,11 +162,76 @@ class DsSyncBench {
         }
     }
 
+    /**
+     * Reads the backup's lag line every second while the load runs. The backup keeps the lag of its last 10,000
+     * messages (about one second at the steady rate), so the samples together cover the run: the summary gives the
+     * median of the windows' p50 and the highest window p99 (an upper bound of the whole run's p99).
+     */
+    private static final class LagSampler extends Thread {
+        private final SwitchoverNode backup;
+        private final List<long[]> windows = new ArrayList<>();
+        private volatile boolean done;
+
+        LagSampler(SwitchoverNode backup) {
+            super("dsbench-lag-sampler");
+            this.backup = backup;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            // bounded by the load it samples; the hard stop guards a load that never answers
+            long stopAt = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (!done && System.nanoTime() < stopAt) {
+                try {
+                    Thread.sleep(1000);
+                    Matcher m = LAG.matcher(shell(backup, "switchover:ds-status"));
+                    if (m.find()) {
+                        synchronized (windows) {
+                            windows.add(new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3))});
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    // a missed sample is reported by the count in the summary
+                }
+            }
+        }
+
+        void finish() {
+            done = true;
+            interrupt();
+            try {
+                join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        String summary() {
+            synchronized (windows) {
+                if (windows.isEmpty()) {
+                    return "DS steady lag during the load: no samples";
+                }
+                long[] p50 = windows.stream().mapToLong(w -> w[0]).sorted().toArray();
+                long maxP99 = windows.stream().mapToLong(w -> w[1]).max().orElse(-1);
+                StringBuilder each = new StringBuilder();
+                for (long[] w : windows) {
+                    each.append(each.length() == 0 ? "" : " ").append(w[0]).append('/').append(w[1]);
+                }
+                return "DS steady lag during the load (" + windows.size() + " one-second samples of the backup's "
+                        + "last-10,000-message window): median p50 " + p50[p50.length / 2] + " ms, highest p99 "
+                        + maxP99 + " ms; each p50/p99 ms: " + each;
+            }
+        }
+    }
+
     // ---- 2. as fast as the primary takes them ----
 
     private long max(SwitchoverNode a, SwitchoverNode b) {
         long t0 = System.nanoTime();
-        String out = shell(a, "host:ds-load Bench/Max " + MAX_COUNT + " 100000000 1000");
+        String out = shell(a, "host:ds-load Bench/Max " + MAX_COUNT + " 10000000 1000");
         long written = System.nanoTime();
         long[] loaded = loaded(out);
         awaitIdentical("max load", a, b, "Bench/Max");
@@ -183,7 +256,7 @@ class DsSyncBench {
             long t0 = System.nanoTime();
             AtomicLong acked = new AtomicLong();
             long bad = redis.pipelineSets(MAX_COUNT, i -> "Bench/Max/f" + i / 1000 + "/e" + i,
-                    i -> "Item n=" + i, 0, acked);
+                    i -> "Item n=" + i + " t=" + micros(), 0, acked);
             long written = System.nanoTime();
             awaitReplica(redis, MAX_COUNT);
             long done = System.nanoTime();
@@ -204,7 +277,7 @@ class DsSyncBench {
             awaitReplica(redis, 0);
             int count = STEADY_RATE * STEADY_SECONDS;
             long s0 = System.nanoTime();
-            redis.pipelineSets(count, i -> "Bench/Steady/f" + i / 1000 + "/e" + i, i -> "Item n=" + i,
+            redis.pipelineSets(count, i -> "Bench/Steady/f" + i / 1000 + "/e" + i, i -> "Item n=" + i + " t=" + micros(),
                     STEADY_RATE, new AtomicLong());
             long sWritten = System.nanoTime();
             awaitReplica(redis, count);
@@ -385,6 +458,11 @@ class DsSyncBench {
 
     private static String oneLine(String s) {
         return s.strip().replace('\n', '|');
+    }
+
+    /** Wall-clock microseconds, like the {@code t} attribute host:ds-load writes. */
+    private static String micros() {
+        return Long.toString(System.currentTimeMillis() * 1000);
     }
 
     private static double secs(long nanos) {
