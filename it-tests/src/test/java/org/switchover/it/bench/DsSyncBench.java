@@ -54,7 +54,8 @@ import org.switchover.it.support.SwitchoverNode;
  * mvn -B verify -Pbench -pl it-tests -am -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=DsSyncBench
  * grep BENCH it-tests/target/failsafe-reports/org.switchover.it.bench.DsSyncBench-output.txt
  * </pre>
- * System properties {@code dsbench.steady.seconds}, {@code dsbench.max.count} and {@code dsbench.big} shrink a run
+ * System properties {@code dsbench.steady.seconds}, {@code dsbench.steady.batch}, {@code dsbench.max.count} and
+ * {@code dsbench.big} change the sizes
  * (e.g. to try the harness), {@code dsbench.phases} picks phases ({@code steady,max,redis,resync}); the defaults
  * are the issue's figures and every phase.
  */
@@ -63,6 +64,8 @@ class DsSyncBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int STEADY_RATE = 10_000;
     private static final int STEADY_SECONDS = Integer.getInteger("dsbench.steady.seconds", 20);
+    /** Entries per batch write of the steady load (ds-load's default): 100 commits per second at 10,000/s. */
+    private static final int STEADY_BATCH = Integer.getInteger("dsbench.steady.batch", 100);
     private static final int MAX_COUNT = Integer.getInteger("dsbench.max.count", 200_000);
     private static final int BIG = Integer.getInteger("dsbench.big", 1_000_000);
     /** ds-fill chunk: one shell call must end within the control endpoint's 75 s. */
@@ -133,7 +136,7 @@ class DsSyncBench {
         long t0 = System.nanoTime();
         String out;
         try {
-            out = shell(a, "host:ds-load Bench/Steady " + count + " " + STEADY_RATE);
+            out = shell(a, "host:ds-load Bench/Steady " + count + " " + STEADY_RATE + " " + STEADY_BATCH);
         } finally {
             sampler.finish();
         }
@@ -142,7 +145,7 @@ class DsSyncBench {
         awaitIdentical("steady load", a, b, "Bench/Steady");
         long done = System.nanoTime();
         String status = shell(b, "switchover:ds-status");
-        bench(String.format("DS steady: %d changes asked at %d/s; written in %d ms = %.0f/s (primary: %s); "
+        bench(String.format("DS steady: %d changes asked at %d/s in batches of " + STEADY_BATCH + "; written in %d ms = %.0f/s (primary: %s); "
                         + "replicated %.0f changes/s (first write to identical subtree hash %d ms, backup done "
                         + "%d ms after the last write)",
                 count, STEADY_RATE, loaded[1], loaded[0] * 1000.0 / Math.max(1, loaded[1]), out.strip(),
@@ -377,8 +380,10 @@ class DsSyncBench {
         if (!PHASES.contains(name)) {
             return;
         }
+        long t0 = System.nanoTime();
         try {
             r.run();
+            bench("phase " + name + " took " + ms(System.nanoTime() - t0) + " ms; load average " + loadAverage());
         } catch (Throwable t) {
             failures.add(name + ": " + t);
             bench(name + " FAILED: " + t);
