@@ -14,9 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -115,6 +119,8 @@ class DsSyncBench {
         SwitchoverNode b = node(dir, "B", ports, Map.of());
         try {
             startPair(a, b, BIG_HEAP);
+            // the backup's first full compare (a near-empty tree) is over before any load starts
+            awaitIdentical("pair start", a, b, null);
             phase("steady", () -> steady(a, b));
             long[] holder = new long[1];
             phase("max", () -> holder[0] = max(a, b));
@@ -144,7 +150,7 @@ class DsSyncBench {
         long[] loaded = loaded(out);
         awaitIdentical("steady load", a, b, "Bench/Steady");
         long done = System.nanoTime();
-        String status = shell(b, "switchover:ds-status");
+        String status = settledStatus(b, appliedBefore, count);
         bench(String.format("DS steady: %d changes asked at %d/s in batches of " + STEADY_BATCH + "; written in %d ms = %.0f/s (primary: %s); "
                         + "replicated %.0f changes/s (first write to identical subtree hash %d ms, backup done "
                         + "%d ms after the last write)",
@@ -163,6 +169,32 @@ class DsSyncBench {
             bench("DS steady: backup applied " + (Long.parseLong(appliedAfter) - Long.parseLong(appliedBefore))
                     + " stream messages");
         }
+    }
+
+    /**
+     * The backup's ds-status once its "messages applied" counter has moved by {@code count} since {@code before}
+     * (the counter and the lag figures follow the store write by a moment); after 5 s whatever it shows.
+     */
+    private static String settledStatus(SwitchoverNode b, String before, int count) {
+        if (before == null) {
+            return shell(b, "switchover:ds-status");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        String status = shell(b, "switchover:ds-status");
+        while (System.nanoTime() < deadline) {
+            String now = firstGroup(APPLIED, status);
+            if (now != null && Long.parseLong(now) - Long.parseLong(before) >= count) {
+                break;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            status = shell(b, "switchover:ds-status");
+        }
+        return status;
     }
 
     /**
@@ -252,7 +284,7 @@ class DsSyncBench {
 
     // ---- 3. Redis on the same machine ----
 
-    private void redis(long oursPerSecond) {
+    private void redis(long oursPerSecond) throws Exception {
         Path dir = Repo.freshDir("dsbench-redis");
         try (RedisPair redis = RedisPair.start(dir)) {
             // same shape as host:ds-load's entries: a path-like key and a small value
@@ -279,15 +311,29 @@ class DsSyncBench {
             redis.command(redis.primaryPort, "FLUSHALL");
             awaitReplica(redis, 0);
             int count = STEADY_RATE * STEADY_SECONDS;
+            AtomicBoolean loading = new AtomicBoolean(true);
+            CompletableFuture<long[]> probes = CompletableFuture
+                    .supplyAsync(() -> redis.probeLag(20, 10 * STEADY_SECONDS * 50, loading::get));
             long s0 = System.nanoTime();
-            redis.pipelineSets(count, i -> "Bench/Steady/f" + i / 1000 + "/e" + i, i -> "Item n=" + i + " t=" + micros(),
-                    STEADY_RATE, new AtomicLong());
+            try {
+                redis.pipelineSets(count, i -> "Bench/Steady/f" + i / 1000 + "/e" + i,
+                        i -> "Item n=" + i + " t=" + micros(), STEADY_RATE, new AtomicLong());
+            } finally {
+                loading.set(false);
+            }
             long sWritten = System.nanoTime();
-            awaitReplica(redis, count);
+            long[] lag = probes.get(60, TimeUnit.SECONDS);
+            awaitReplica(redis, count + lag.length);
             long sDone = System.nanoTime();
             bench(String.format("REDIS steady: %d SETs at %d/s written in %d ms = %.0f/s; replica done %d ms after "
                             + "the last reply (polling DBSIZE every 5 ms)", count, STEADY_RATE, ms(sWritten - s0),
                     count / secs(sWritten - s0), ms(sDone - sWritten)));
+            Arrays.sort(lag);
+            bench(lag.length == 0 ? "REDIS steady lag: no probes"
+                    : String.format("REDIS steady lag (a probe SET every 20 ms until the replica has it): p50 %.2f ms, "
+                            + "p99 %.2f ms, max %.2f ms over %d probes", lag[lag.length / 2] / 1e3,
+                            lag[Math.min(lag.length - 1, lag.length * 99 / 100)] / 1e3, lag[lag.length - 1] / 1e3,
+                            lag.length));
         }
     }
 

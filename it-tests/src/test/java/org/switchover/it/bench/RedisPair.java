@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 
 import org.awaitility.Awaitility;
@@ -150,6 +151,49 @@ final class RedisPair implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Measures replication lag while {@code running} holds: every {@code everyMillis} one probe key is SET on the
+     * primary (over its own connection) and the replica is asked for it until it has it; the lag of a probe is the
+     * time from just before its SET to the replica's first positive answer (each replica round trip on loopback is
+     * far below a millisecond). Bounded: at most {@code maxProbes} probes, each given up after 30 s.
+     *
+     * @return the lags in microseconds, in probe order
+     */
+    long[] probeLag(int everyMillis, int maxProbes, BooleanSupplier running) {
+        List<Long> lags = new ArrayList<>();
+        try (Socket p = connect(primaryPort); Socket r = connect(replicaPort)) {
+            OutputStream po = new BufferedOutputStream(p.getOutputStream());
+            InputStream pi = new BufferedInputStream(p.getInputStream());
+            OutputStream ro = new BufferedOutputStream(r.getOutputStream());
+            InputStream ri = new BufferedInputStream(r.getInputStream());
+            for (int k = 0; k < maxProbes && running.getAsBoolean(); k++) {
+                String key = "lagprobe:" + k;
+                long t0 = System.nanoTime();
+                writeCommand(po, "SET", key, "1");
+                po.flush();
+                readReply(pi);
+                long giveUp = t0 + 30_000_000_000L;
+                while (true) {
+                    writeCommand(ro, "EXISTS", key);
+                    ro.flush();
+                    if ("1".equals(readReply(ri))) {
+                        lags.add((System.nanoTime() - t0) / 1000);
+                        break;
+                    }
+                    if (System.nanoTime() > giveUp) {
+                        throw new IllegalStateException("probe " + key + " not on the replica within 30 s");
+                    }
+                }
+                Thread.sleep(everyMillis);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return lags.stream().mapToLong(Long::longValue).toArray();
     }
 
     private static Socket connect(int port) throws IOException {
