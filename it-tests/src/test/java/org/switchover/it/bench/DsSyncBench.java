@@ -46,21 +46,23 @@ import org.switchover.it.support.SwitchoverNode;
  * backup's subtree hash equals the primary's) and the backup's lag p50/p99 ({@code switchover:ds-status}).</li>
  * <li>Maximum: {@value #MAX_COUNT} small writes as fast as the primary takes them → replicated changes/s.</li>
  * <li>Redis: the same number of SETs (a key shaped like our entry paths, a small value) pipelined into a Redis
- * primary until its replica holds them all → writes/s replicated and the ratio ours / Redis; and the same steady
- * rate for the same time, to compare catching up at the end.</li>
+ * primary until its replica holds them all → writes/s replicated and the ratio ours / Redis; then the steady rate
+ * for the same time with a probe key every 20 ms for the replica's lag p50/p99.</li>
  * <li>Resync: a second pair, the primary holding {@value #BIG} entries, its {@code stream.backlog.size} at
  * {@value #SMALL_BACKLOG}; the backup in sync is killed with -9, {@value #TOUCHED} entries change, the backup
  * restarts and must run a full compare: its time (from the backup's log) and the bytes moved, next to the tree's
  * total bytes ({@code host:ds-bytes}).</li>
  * </ol>
- * Run (about 6 to 10 minutes on two cores; the numbers go to the test's output file):
+ * Run (about 4 minutes on two cores busy with other builds, the build included; the numbers go to the test's output
+ * file):
  * <pre>
  * mvn -B verify -Pbench -pl it-tests -am -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=DsSyncBench
  * grep BENCH it-tests/target/failsafe-reports/org.switchover.it.bench.DsSyncBench-output.txt
  * </pre>
  * System properties {@code dsbench.steady.seconds}, {@code dsbench.steady.batch}, {@code dsbench.max.count} and
- * {@code dsbench.big} change the sizes
- * (e.g. to try the harness), {@code dsbench.phases} picks phases ({@code steady,max,redis,resync}); the defaults
+ * {@code dsbench.big} change the sizes (e.g. to try the harness), {@code dsbench.node.jvm} adds JVM options to every
+ * node (e.g. {@code -XX:StartFlightRecording=filename=node.jfr}, written in the node's directory),
+ * {@code dsbench.phases} picks phases ({@code steady,max,redis,resync}); the defaults
  * are the issue's figures and every phase.
  */
 class DsSyncBench {
@@ -78,6 +80,8 @@ class DsSyncBench {
     private static final int SMALL_BACKLOG = 50;
     private static final Duration SYNC_BOUND = Duration.ofSeconds(180);
     private static final String BIG_HEAP = "-Xmx3g";
+    /** Extra JVM options for every node, space-separated (e.g. a flight recording to see where the time goes). */
+    private static final String[] NODE_JVM = nodeJvm();
     /** Which phases run: steady, max, redis, resync (comma-separated); all by default. */
     private static final List<String> PHASES = List.of(System.getProperty("dsbench.phases",
             "steady,max,redis,resync").split(","));
@@ -118,7 +122,7 @@ class DsSyncBench {
         SwitchoverNode a = node(dir, "A", ports, Map.of());
         SwitchoverNode b = node(dir, "B", ports, Map.of());
         try {
-            startPair(a, b, BIG_HEAP);
+            startPair(a, b, jvm(BIG_HEAP));
             // the backup's first full compare (a near-empty tree) is over before any load starts
             awaitIdentical("pair start", a, b, null);
             phase("steady", () -> steady(a, b));
@@ -352,7 +356,7 @@ class DsSyncBench {
         SwitchoverNode a = node(dir, "A", ports, smallBacklog);
         SwitchoverNode b = node(dir, "B", ports, Map.of());
         try {
-            a.start(BIG_HEAP);
+            a.start(jvm(BIG_HEAP));
             a.awaitState("PRIMARY", Duration.ofSeconds(90));
             long f0 = System.nanoTime();
             for (int done = 0; done < BIG; done += FILL_CHUNK) {
@@ -366,7 +370,7 @@ class DsSyncBench {
 
             int mark = b.logMark();
             long s0 = System.nanoTime();
-            b.start(BIG_HEAP);
+            b.start(jvm(BIG_HEAP));
             b.awaitState("BACKUP", Duration.ofSeconds(90));
             awaitIdentical("initial full compare of " + BIG, a, b, null);
             long s1 = System.nanoTime();
@@ -379,7 +383,7 @@ class DsSyncBench {
             String touched = shell(a, "host:ds-touch Bench/Big " + TOUCHED);
             mark = b.logMark();
             long r0 = System.nanoTime();
-            b.start(BIG_HEAP);
+            b.start(jvm(BIG_HEAP));
             b.awaitState("BACKUP", Duration.ofSeconds(90));
             awaitIdentical("resync after " + TOUCHED + " changes", a, b, null);
             long r1 = System.nanoTime();
@@ -482,6 +486,17 @@ class DsSyncBench {
         } catch (IOException e) {
             throw new UncheckedIOException("node " + n.letter() + ": '" + line + "'", e);
         }
+    }
+
+    private static String[] nodeJvm() {
+        String extra = System.getProperty("dsbench.node.jvm", "").strip();
+        return extra.isEmpty() ? new String[0] : extra.split("\\s+");
+    }
+
+    private static String[] jvm(String... options) {
+        String[] all = Arrays.copyOf(options, options.length + NODE_JVM.length);
+        System.arraycopy(NODE_JVM, 0, all, options.length, NODE_JVM.length);
+        return all;
     }
 
     /** A command whose absence should not stop a phase: its output, or what went wrong. */
