@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,6 +42,7 @@ import org.switchover.it.support.SwitchoverNode;
  * (a node does not start, the trees never become identical, a full compare that should run does not).
  *
  * <ol>
+ * <li>Warm-up (printed, not measured): {@code dsbench.warmup} changes as fast as possible on the stream pair.</li>
  * <li>Steady load: {@value #STEADY_RATE} changes/s for {@value #STEADY_SECONDS} s on the primary
  * ({@code host:ds-load}); achieved write rate, replicated changes/s (changes / time from the first write until the
  * backup's subtree hash equals the primary's) and the backup's lag p50/p99 ({@code switchover:ds-status}).</li>
@@ -62,7 +64,7 @@ import org.switchover.it.support.SwitchoverNode;
  * System properties {@code dsbench.steady.seconds}, {@code dsbench.steady.batch}, {@code dsbench.max.count} and
  * {@code dsbench.big} change the sizes (e.g. to try the harness), {@code dsbench.node.jvm} adds JVM options to every
  * node (e.g. {@code -XX:StartFlightRecording=filename=node.jfr}, written in the node's directory),
- * {@code dsbench.phases} picks phases ({@code steady,max,redis,resync}); the defaults
+ * {@code dsbench.phases} picks phases ({@code warmup,steady,max,redis,resync}); the defaults
  * are the issue's figures and every phase.
  */
 class DsSyncBench {
@@ -72,6 +74,7 @@ class DsSyncBench {
     private static final int STEADY_SECONDS = Integer.getInteger("dsbench.steady.seconds", 20);
     /** Entries per batch write of the steady load (ds-load's default): 100 commits per second at 10,000/s. */
     private static final int STEADY_BATCH = Integer.getInteger("dsbench.steady.batch", 100);
+    private static final int WARMUP = Integer.getInteger("dsbench.warmup", 100_000);
     private static final int MAX_COUNT = Integer.getInteger("dsbench.max.count", 200_000);
     private static final int BIG = Integer.getInteger("dsbench.big", 1_000_000);
     /** ds-fill chunk: one shell call must end within the control endpoint's 75 s. */
@@ -84,7 +87,7 @@ class DsSyncBench {
     private static final String[] NODE_JVM = nodeJvm();
     /** Which phases run: steady, max, redis, resync (comma-separated); all by default. */
     private static final List<String> PHASES = List.of(System.getProperty("dsbench.phases",
-            "steady,max,redis,resync").split(","));
+            "warmup,steady,max,redis,resync").split(","));
 
     private static final Pattern LOADED = Pattern.compile("loaded (\\d+) in (\\d+) ms");
     private static final Pattern LAG = Pattern.compile("lag: (.*?p50 (\\d+) ms, p99 (\\d+) ms over (\\d+) messages)");
@@ -125,15 +128,31 @@ class DsSyncBench {
             startPair(a, b, jvm(BIG_HEAP));
             // the backup's first full compare (a near-empty tree) is over before any load starts
             awaitIdentical("pair start", a, b, null);
+            phase("warmup", () -> warmUp(a, b));
             phase("steady", () -> steady(a, b));
             long[] holder = new long[1];
             phase("max", () -> holder[0] = max(a, b));
             maxRate = holder[0];
         } finally {
-            a.close();
-            b.close();
+            // SIGTERM first: a flight recording asked for with dsbench.node.jvm is written at a clean exit only
+            a.stop();
+            b.stop();
         }
         return maxRate;
+    }
+
+    // ---- 0. warm-up ----
+
+    /**
+     * {@value #WARMUP} changes as fast as the primary takes them, before anything is measured: both JVMs compile the
+     * write, stream and apply paths (the first seconds of a cold pair lag seconds behind).
+     */
+    private void warmUp(SwitchoverNode a, SwitchoverNode b) {
+        String appliedBefore = firstGroup(APPLIED, shell(b, "switchover:ds-status"));
+        long t0 = System.nanoTime();
+        String out = shell(a, "host:ds-load Bench/Warmup " + WARMUP + " 10000000 1000");
+        awaitIdentical("warm-up", a, b, "Bench/Warmup", applied(b, appliedBefore, WARMUP));
+        bench("DS warm-up (not measured): " + out + "; backup identical after " + ms(System.nanoTime() - t0) + " ms");
     }
 
     // ---- 1. steady 10,000 changes/s ----
@@ -152,7 +171,7 @@ class DsSyncBench {
         }
         long written = System.nanoTime();
         long[] loaded = loaded(out);
-        awaitIdentical("steady load", a, b, "Bench/Steady");
+        awaitIdentical("steady load", a, b, "Bench/Steady", applied(b, appliedBefore, count));
         long done = System.nanoTime();
         String status = settledStatus(b, appliedBefore, count);
         bench(String.format("DS steady: %d changes asked at %d/s in batches of " + STEADY_BATCH + "; written in %d ms = %.0f/s (primary: %s); "
@@ -269,11 +288,12 @@ class DsSyncBench {
     // ---- 2. as fast as the primary takes them ----
 
     private long max(SwitchoverNode a, SwitchoverNode b) {
+        String appliedBefore = firstGroup(APPLIED, shell(b, "switchover:ds-status"));
         long t0 = System.nanoTime();
         String out = shell(a, "host:ds-load Bench/Max " + MAX_COUNT + " 10000000 1000");
         long written = System.nanoTime();
         long[] loaded = loaded(out);
-        awaitIdentical("max load", a, b, "Bench/Max");
+        awaitIdentical("max load", a, b, "Bench/Max", applied(b, appliedBefore, MAX_COUNT));
         long done = System.nanoTime();
         long rate = Math.round(MAX_COUNT / secs(done - t0));
         bench(String.format("DS max: %d changes written in %d ms = %.0f/s (batch 1000); replicated %d changes/s "
@@ -372,7 +392,7 @@ class DsSyncBench {
             long s0 = System.nanoTime();
             b.start(jvm(BIG_HEAP));
             b.awaitState("BACKUP", Duration.ofSeconds(90));
-            awaitIdentical("initial full compare of " + BIG, a, b, null);
+            awaitIdentical("initial full compare of " + BIG, a, b, null, compareDone(b, mark));
             long s1 = System.nanoTime();
             Matcher first = COMPARE_DONE.matcher(b.logSince(mark));
             bench("DS initial full compare (empty backup, " + BIG + " entries): " + ms(s1 - s0)
@@ -385,7 +405,7 @@ class DsSyncBench {
             long r0 = System.nanoTime();
             b.start(jvm(BIG_HEAP));
             b.awaitState("BACKUP", Duration.ofSeconds(90));
-            awaitIdentical("resync after " + TOUCHED + " changes", a, b, null);
+            awaitIdentical("resync after " + TOUCHED + " changes", a, b, null, compareDone(b, mark));
             long r1 = System.nanoTime();
             String log = b.logSince(mark);
             if (!log.contains("full compare with the primary")) {
@@ -447,13 +467,45 @@ class DsSyncBench {
 
     /** Waits until the backup's subtree hash equals the primary's (polled every 50 ms over the control socket). */
     private static void awaitIdentical(String what, SwitchoverNode a, SwitchoverNode b, String path) {
+        awaitIdentical(what, a, b, path, () -> true);
+    }
+
+    /**
+     * Waits until the backup's subtree hash equals the primary's. A subtree hash right after many writes costs the
+     * node real work (the changed folders are hashed again), so the hashes are compared only once {@code ready} says
+     * the backup should be there (a cheap counter or log line, polled every 50 ms), and every 2 s in case that
+     * signal never comes (the backup took another path, e.g. a full compare).
+     */
+    private static void awaitIdentical(String what, SwitchoverNode a, SwitchoverNode b, String path,
+            BooleanSupplier ready) {
         String cmd = path == null ? "host:ds-hash" : "host:ds-hash " + path;
+        long[] polls = {0};
         Awaitility.await(what + ": backup identical").atMost(SYNC_BOUND).pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> {
+                    if (!ready.getAsBoolean() && ++polls[0] % 40 != 0) {
+                        return false;
+                    }
                     String hb = shell(b, cmd);
                     return hb.equals(shell(a, cmd));
                 });
+    }
+
+    /** @return whether the backup's "messages applied" reached {@code before + count} */
+    private static BooleanSupplier applied(SwitchoverNode b, String before, int count) {
+        if (before == null) {
+            return () -> true;
+        }
+        long target = Long.parseLong(before) + count;
+        return () -> {
+            String now = firstGroup(APPLIED, shell(b, "switchover:ds-status"));
+            return now == null || Long.parseLong(now) >= target;
+        };
+    }
+
+    /** @return whether the backup's log since {@code mark} has the line of a finished full compare */
+    private static BooleanSupplier compareDone(SwitchoverNode b, int mark) {
+        return () -> COMPARE_DONE.matcher(b.logSince(mark)).find();
     }
 
     /**
