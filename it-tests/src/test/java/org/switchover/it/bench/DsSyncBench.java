@@ -61,8 +61,8 @@ import org.switchover.it.support.SwitchoverNode;
  * mvn -B verify -Pbench -pl it-tests -am -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=DsSyncBench
  * grep BENCH it-tests/target/failsafe-reports/org.switchover.it.bench.DsSyncBench-output.txt
  * </pre>
- * System properties {@code dsbench.steady.seconds}, {@code dsbench.steady.batch}, {@code dsbench.max.count} and
- * {@code dsbench.big} change the sizes (e.g. to try the harness), {@code dsbench.node.jvm} adds JVM options to every
+ * System properties {@code dsbench.steady.seconds}, {@code dsbench.steady.batch}, {@code dsbench.warmup},
+ * {@code dsbench.max.count} and {@code dsbench.big} change the sizes (e.g. to try the harness), {@code dsbench.node.jvm} adds JVM options to every
  * node (e.g. {@code -XX:StartFlightRecording=filename=node.jfr}, written in the node's directory),
  * {@code dsbench.phases} picks phases ({@code warmup,steady,max,redis,resync}); the defaults
  * are the issue's figures and every phase.
@@ -85,7 +85,7 @@ class DsSyncBench {
     private static final String BIG_HEAP = "-Xmx3g";
     /** Extra JVM options for every node, space-separated (e.g. a flight recording to see where the time goes). */
     private static final String[] NODE_JVM = nodeJvm();
-    /** Which phases run: steady, max, redis, resync (comma-separated); all by default. */
+    /** Which phases run: warmup, steady, max, redis, resync (comma-separated); all by default. */
     private static final List<String> PHASES = List.of(System.getProperty("dsbench.phases",
             "warmup,steady,max,redis,resync").split(","));
 
@@ -107,7 +107,7 @@ class DsSyncBench {
     void dsSyncAgainstRedis() throws Exception {
         bench("load average at start: " + loadAverage());
         long maxRate = -1;
-        if (PHASES.contains("steady") || PHASES.contains("max")) {
+        if (PHASES.contains("warmup") || PHASES.contains("steady") || PHASES.contains("max")) {
             maxRate = streamPhases();
         }
         long ours = maxRate;
@@ -117,7 +117,7 @@ class DsSyncBench {
         assertTrue(failures.isEmpty(), "phases that could not run: " + failures);
     }
 
-    /** Phases 1 and 2 on one pair; @return the replicated changes/s of phase 2, or -1. */
+    /** Warm-up, steady and max on one pair; @return the replicated changes/s of the max phase, or -1. */
     private long streamPhases() {
         long maxRate = -1;
         int[] ports = SwitchoverNode.freePorts();
@@ -130,7 +130,7 @@ class DsSyncBench {
             awaitIdentical("pair start", a, b, null);
             phase("warmup", () -> warmUp(a, b));
             phase("steady", () -> steady(a, b));
-            long[] holder = new long[1];
+            long[] holder = {-1};
             phase("max", () -> holder[0] = max(a, b));
             maxRate = holder[0];
         } finally {
