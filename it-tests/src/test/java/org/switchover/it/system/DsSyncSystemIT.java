@@ -21,8 +21,9 @@ import org.switchover.it.support.SwitchoverNode;
 /**
  * DS (configuration tree) replication between two real nodes (two OS processes from the runtime jar). Entries are
  * written into the primary's reference-host store through the {@code host:ds-*} shell commands; "identical" is
- * checked by the Merkle root hash and the entry count of both stores. Scaled down from the issue's 100,000 entries
- * to 10,000 (initial compare) + 2,000 (stream) to keep each test well under two minutes on two cores: every write is
+ * checked by the Merkle root hash of both stores and the entry count under {@code Config} (the tree also holds
+ * the replicated switchover configurations under {@code ${SWITCHOVER}/ConfigAdmin}). Scaled down from the issue's
+ * 100,000 entries to 10,000 (initial compare) + 2,000 (stream) to keep each test well under two minutes on two cores: every write is
  * one MVStore commit (about 1 ms here) on each side.
  */
 class DsSyncSystemIT {
@@ -134,7 +135,7 @@ class DsSyncSystemIT {
 
     private static void awaitIdentical(String what, SwitchoverNode a, SwitchoverNode b, int count) {
         await(what + ": backup store identical").atMost(SYNC_BOUND).pollInterval(Duration.ofMillis(500))
-                .until(() -> ok(b, "host:ds-count").equals(Integer.toString(count))
+                .until(() -> ok(b, "host:ds-count Config").equals(Integer.toString(count))
                         && ok(a, "host:ds-hash").equals(ok(b, "host:ds-hash")));
     }
 }
