@@ -53,6 +53,7 @@ import org.switchover.api.notifier.StreamPublisher;
 import org.switchover.api.notifier.StreamSubscription;
 import org.switchover.api.time.Cancellable;
 import org.switchover.api.time.SystemScheduler;
+import org.switchover.api.warning.SwitchWarning;
 
 /**
  * Directory mirroring (spec section 8). On the primary it watches the continuously mirrored roots, publishes every
@@ -200,6 +201,7 @@ public final class MirrorComponent implements RequestHandler {
     private final AtomicInteger watcherCount = new AtomicInteger();
     private ServiceRegistration<Object> commands;
     private ServiceRegistration<RequestHandler> handler;
+    private ServiceRegistration<SwitchWarning> warning;
 
     private volatile Settings settings = Settings.NONE;
     private volatile SwitchoverStatus status;
@@ -241,6 +243,8 @@ public final class MirrorComponent implements RequestHandler {
         Dictionary<String, Object> hp = new Hashtable<>();
         hp.put(RequestHandler.EVENT_ID, new String[] {Wire.MANIFEST, Wire.CHUNK, Wire.HEALTH});
         handler = context.registerService(RequestHandler.class, this, hp);
+        // Always registered, empty while replication is fine: the core collects it for status and manual switch.
+        warning = context.registerService(SwitchWarning.class, this::replicationWarning, new Hashtable<>());
     }
 
     @Modified
@@ -257,6 +261,7 @@ public final class MirrorComponent implements RequestHandler {
 
     @Deactivate
     void deactivate() {
+        warning.unregister();
         handler.unregister();
         commands.unregister();
         CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -548,7 +553,7 @@ public final class MirrorComponent implements RequestHandler {
                 });
     }
 
-    /** @return the replication warning while the health check fails (see {@code MirrorWarning}). */
+    /** @return the replication warning while this backup's health check fails (the registered {@link SwitchWarning}). */
     java.util.Optional<String> replicationWarning() {
         return backupCondition ? health.warning() : java.util.Optional.empty();
     }
