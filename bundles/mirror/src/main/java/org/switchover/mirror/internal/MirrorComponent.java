@@ -545,6 +545,9 @@ public final class MirrorComponent implements RequestHandler {
         }
         return notifier.send(Link.MAIN, "*", Wire.HEALTH, new byte[0], Duration.ofMillis(timeoutMillis)).response()
                 .thenApply(r -> {
+                    if (r.outcome() == ResponseOutcome.REJECTED && !r.detail().isEmpty()) {
+                        throw new IllegalStateException(r.detail()); // the primary's own reason
+                    }
                     if (!r.isReply()) {
                         throw new IllegalStateException(r.outcome().name().toLowerCase(Locale.ROOT)
                                 + (r.detail().isEmpty() ? "" : ": " + r.detail()));
