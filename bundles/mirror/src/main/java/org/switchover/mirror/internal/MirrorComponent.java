@@ -212,7 +212,7 @@ public final class MirrorComponent implements RequestHandler {
     // --- touched only on the control thread ---
     private Mode mode = Mode.IDLE;
     private StreamPublisher publisher;
-    private ChangeWatcher watcher;
+    private volatile ChangeWatcher watcher; // written on the control thread; read by the health answer too
     private StreamSubscription subscription;
     private Cancellable startTask = () -> { };
     private boolean startCopyDone;
