@@ -94,7 +94,8 @@ class MirrorHealthSystemIT {
         awaitWarning(b, "hung monitor");
         System.out.printf("HEALTH hung monitor -> backup warning after %d ms (bound %d s)%n",
                 (System.nanoTime() - t1) / 1_000_000, DETECTION_BOUND.toSeconds());
-        assertTrue(warnings(b).get(0).contains("no answer within " + TIMEOUT_S + " s"), warnings(b).toString());
+        assertTrue(warnings(b).get(0).contains("no answer within " + TIMEOUT_S + " s"),
+                "the backup's own timeout decided: " + warnings(b));
 
         // 5. with acceptance the switch happens, and the audit line says what was accepted
         int mark = b.logMark();

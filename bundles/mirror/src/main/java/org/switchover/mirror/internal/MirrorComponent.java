@@ -85,6 +85,8 @@ public final class MirrorComponent implements RequestHandler {
     static final long EPOCH_RECHECK_MILLIS = 1000;
     /** Pause before the start-up copy is tried again when the primary could not be asked. */
     static final long START_RETRY_MILLIS = 5000;
+    /** How much longer than the health-check timeout one health request may live before the notifier drops it. */
+    static final long HEALTH_REQUEST_GRACE_MILLIS = 1000;
 
     /** Parameters of directory mirroring; the attribute names are the documented server-parameter names. */
     @ObjectClassDefinition(id = PID, name = "Switchover directory mirror",
@@ -543,7 +545,9 @@ public final class MirrorComponent implements RequestHandler {
         if (mode != Mode.FOLLOWING) {
             return CompletableFuture.completedFuture(null); // stale tick racing a role change; stop() follows
         }
-        return notifier.send(Link.MAIN, "*", Wire.HEALTH, new byte[0], Duration.ofMillis(timeoutMillis)).response()
+        // The check's own timer decides "no answer"; the request lives a little longer only to be cleaned up.
+        Duration requestTimeout = Duration.ofMillis(timeoutMillis + HEALTH_REQUEST_GRACE_MILLIS);
+        return notifier.send(Link.MAIN, "*", Wire.HEALTH, new byte[0], requestTimeout).response()
                 .thenApply(r -> {
                     if (r.outcome() == ResponseOutcome.REJECTED && !r.detail().isEmpty()) {
                         throw new IllegalStateException(r.detail()); // the primary's own reason
