@@ -84,6 +84,23 @@ public interface DirectoryStore {
     List<DirectoryEntry> entries(String path);
 
     /**
+     * One page of {@link #entries(String)}: reads a big subtree in pieces without copying all of it each time.
+     *
+     * @param path a path, {@link DirectoryPaths#ROOT} for the whole tree
+     * @param after only entries whose path sorts after this one ("" for the first page)
+     * @param limit most entries returned
+     * @return the entries at or below {@code path} after {@code after}, in path order, at most {@code limit}
+     */
+    default List<DirectoryEntry> entries(String path, String after, int limit) {
+        List<DirectoryEntry> all = entries(path);
+        int from = 0;
+        while (from < all.size() && all.get(from).path().compareTo(after) <= 0) {
+            from++;
+        }
+        return List.copyOf(all.subList(from, Math.min(all.size(), from + limit)));
+    }
+
+    /**
      * Registers a change listener. It is called synchronously on the writing thread, after the change is durable, in
      * change-number order; it must be quick and must not write to this store.
      *

@@ -252,6 +252,33 @@ public class MemoryDirectoryStore implements DirectoryStore {
         }
     }
 
+    @Override
+    public List<DirectoryEntry> entries(String path, String after, int limit) {
+        synchronized (data) {
+            NavigableMap<String, DirectoryEntry> range;
+            if (path.isEmpty()) {
+                range = entries.tailMap(after, false);
+            } else if (after.compareTo(path) < 0) {
+                range = entries.subMap(path, true, path + "0", false);
+            } else if (after.compareTo(path + "0") < 0) {
+                range = entries.subMap(after, false, path + "0", false);
+            } else {
+                return List.of();
+            }
+            List<DirectoryEntry> out = new ArrayList<>(Math.min(limit, 4096));
+            for (DirectoryEntry e : range.values()) {
+                if (out.size() >= limit) {
+                    break;
+                }
+                // the range also holds siblings like path + "-x" (between path and path + "0"): skip them
+                if (DirectoryPaths.isWithin(e.path(), path)) {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
+    }
+
     private Map<String, DirectoryEntry> below(String path) {
         if (path.isEmpty()) {
             return entries;

@@ -150,4 +150,39 @@ class MemoryDirectoryStoreTest {
                 () -> new DirectoryWrite("a/b", e("a/c", "1")));
         assertTrue(x.getMessage().contains("a/c"), x.getMessage());
     }
+
+    @Test
+    void pagesOfASubtreeInPathOrderSkippingLookalikeSiblings() {
+        MemoryDirectoryStore s = new MemoryDirectoryStore();
+        for (String p : List.of("a", "a/b", "a/b/c", "a/b/d/e", "a/b-x", "a/b.y/z", "a/bz", "b")) {
+            s.put(e(p, "1"));
+        }
+        assertEquals(List.of("a/b", "a/b/c"), paths(s.entries("a/b", "", 2)));
+        assertEquals(List.of("a/b/d/e"), paths(s.entries("a/b", "a/b/c", 2)));
+        assertEquals(List.of(), paths(s.entries("a/b", "a/b/d/e", 2)));
+        assertEquals(List.of("a", "a/b", "a/b-x"), paths(s.entries("", "", 3)));
+        assertEquals(List.of("a/bz", "b"), paths(s.entries("", "a/b/d/e", 10)));
+        // the interface's default (a store without its own paging) gives the same pages
+        DirectoryStore plain = new DirectoryStore() {
+            public java.util.Optional<DirectoryEntry> get(String path) { return s.get(path); }
+            public long put(DirectoryEntry entry) { throw new UnsupportedOperationException(); }
+            public long delete(String path) { throw new UnsupportedOperationException(); }
+            public long write(List<DirectoryWrite> writes) { throw new UnsupportedOperationException(); }
+            public long changeNumber() { return s.changeNumber(); }
+            public int size() { return s.size(); }
+            public List<ChildNode> children(String path) { return s.children(path); }
+            public byte[] subtreeHash(String path) { return s.subtreeHash(path); }
+            public int count(String path) { return s.count(path); }
+            public List<DirectoryEntry> entries(String path) { return s.entries(path); }
+            public AutoCloseable addListener(DirectoryListener l) { return s.addListener(l); }
+        };
+        for (String after : List.of("", "a/b", "a/b/c", "a/b/d/e")) {
+            assertEquals(s.entries("a/b", after, 2), plain.entries("a/b", after, 2), after);
+            assertEquals(s.entries("", after, 3), plain.entries("", after, 3), after);
+        }
+    }
+
+    private static List<String> paths(List<DirectoryEntry> entries) {
+        return entries.stream().map(DirectoryEntry::path).toList();
+    }
 }

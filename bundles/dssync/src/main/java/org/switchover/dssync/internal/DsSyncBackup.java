@@ -201,6 +201,12 @@ public final class DsSyncBackup implements StreamListener {
             public List<Optional<DirectoryEntry>> entries(List<String> paths) throws Exception {
                 return Wire.entries(call(Wire.ENTRIES, Wire.paths(paths), paths.size() + " entries", progress));
             }
+
+            @Override
+            public Page scan(String path, String after, int limit) throws Exception {
+                return Wire.page(call(Wire.SCAN, Wire.scanRequest(path, after, limit),
+                        "entries below '" + path + "' after '" + after + "'", progress));
+            }
         };
     }
 

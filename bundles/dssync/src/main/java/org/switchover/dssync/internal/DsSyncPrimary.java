@@ -102,6 +102,11 @@ public final class DsSyncPrimary implements RequestHandler {
                     }
                     return CompletableFuture.completedFuture(Wire.nodes(out));
                 }
+                case Wire.SCAN: {
+                    Wire.Scan scan = Wire.scanRequest(request.payload());
+                    checkPath(scan.path());
+                    return CompletableFuture.completedFuture(Wire.page(page(scan)));
+                }
                 case Wire.ENTRIES: {
                     List<String> paths = Wire.paths(request.payload());
                     List<Optional<DirectoryEntry>> out = new ArrayList<>(paths.size());
@@ -119,6 +124,13 @@ public final class DsSyncPrimary implements RequestHandler {
                     e.getMessage());
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** The entries below the scan's path after its {@code after}, at most its limit, and whether more follow. */
+    private RemoteTree.Page page(Wire.Scan scan) {
+        List<DirectoryEntry> got = store.entries(scan.path(), scan.after(), scan.limit() + 1);
+        boolean more = got.size() > scan.limit();
+        return new RemoteTree.Page(more ? got.subList(0, scan.limit()) : got, more);
     }
 
     private static void checkPath(String path) throws IOException {

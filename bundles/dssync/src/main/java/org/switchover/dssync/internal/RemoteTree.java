@@ -30,6 +30,24 @@ interface RemoteTree {
     List<NodeView> nodes(List<NodeRequest> requests) throws Exception;
 
     /**
+     * One page of the entries at or below a path, in path order.
+     *
+     * @param entries the entries, at most the limit asked for
+     * @param more whether entries follow the last one
+     */
+    record Page(List<DirectoryEntry> entries, boolean more) {
+    }
+
+    /**
+     * @param path a path, "" for the whole tree
+     * @param after the last path of the previous page, "" for the first page
+     * @param limit most entries in the page
+     * @return the entries at or below {@code path} after {@code after}, in path order
+     * @throws Exception when the request failed or timed out
+     */
+    Page scan(String path, String after, int limit) throws Exception;
+
+    /**
      * @param paths entry paths
      * @return the entries at those paths, in the same order, empty where there is none
      * @throws Exception when the request failed or timed out

@@ -22,6 +22,9 @@ import org.switchover.api.ds.DirectoryWrite;
  * {@link NodeView#WIDE} children) first comes as bucket hashes; only the children of differing buckets are listed.
  * Only entries that differ are fetched and written.
  *
+ * <p>A subtree the backup lacks entirely (empty local hash) is copied page by page ({@link RemoteTree#scan}),
+ * {@value #BATCH} entries per round trip, without listing its nodes: at a first start that is the whole tree.
+ *
  * <p>Round trips: the queued nodes are asked for {@value #NODES_PER_REQUEST} at a time in one request, and entries
  * {@value #BATCH} at a time; every fetched batch (and the deletes a wave of nodes found) is written with one batch
  * write, one durable commit.
@@ -97,7 +100,14 @@ final class TreeSync {
                 Task t = queue.poll();
                 if (t.buckets() == 0) {
                     progress.compared.incrementAndGet();
-                    if (t.remoteHash() != null && NodeView.matches(t.remoteHash(), local.subtreeHash(t.path()))) {
+                    byte[] mine = local.subtreeHash(t.path());
+                    if (t.remoteHash() != null && NodeView.matches(t.remoteHash(), mine)) {
+                        continue;
+                    }
+                    if (Arrays.equals(mine, DirectoryStore.EMPTY_HASH) && filter.mayContain(t.path())) {
+                        // nothing here locally: every entry below differs, so copy them page by page instead of
+                        // listing nodes and asking for each path
+                        copySubtree(t.path());
                         continue;
                     }
                 }
@@ -202,6 +212,31 @@ final class TreeSync {
                 }
             }
         }
+    }
+
+    private void copySubtree(String path) throws Exception {
+        String after = "";
+        for (long pages = 0; pages < MAX_NODES; pages++) {
+            RemoteTree.Page page = remote.scan(path, after, BATCH);
+            List<DirectoryWrite> writes = new ArrayList<>(page.entries().size());
+            for (DirectoryEntry e : page.entries()) {
+                if (e.path().compareTo(after) <= 0 || !DirectoryPaths.isWithin(e.path(), path)) {
+                    throw new java.io.IOException("scan reply gives " + e.path() + " for the entries below '" + path
+                            + "' after '" + after + "'");
+                }
+                after = e.path();
+                progress.compared.incrementAndGet();
+                if (filter.replicates(e.path()) && filter.admits(e)) {
+                    writes.add(DirectoryWrite.put(filter.adapt(e, Optional.empty())));
+                }
+            }
+            write(writes);
+            onStep.run();
+            if (!page.more() || page.entries().isEmpty()) {
+                return;
+            }
+        }
+        throw new IllegalStateException("DS compare stopped after " + MAX_NODES + " pages below " + path);
     }
 
     private void fetch(List<String> batch) throws Exception {

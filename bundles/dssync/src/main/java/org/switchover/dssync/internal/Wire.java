@@ -28,6 +28,8 @@ import org.switchover.api.ds.DirectoryStore;
  * reply: count, per node the own-hash flag + 32 bytes, then 'L' with a child count and per child its name, a
  * {@value NodeView#HASH_BYTES}-byte subtree hash prefix and a flags byte (1 has entry, 2 has children), or 'B' with a
  * bucket count and that many {@value NodeView#HASH_BYTES}-byte bucket hashes ({@link NodeView})</li>
+ * <li>{@link #SCAN} request: path, after (last path of the previous page, "" for the first), limit; reply: count,
+ * entries, more flag</li>
  * </ul>
  * Anything else is refused with an {@link IOException} naming what was wrong.
  */
@@ -41,6 +43,8 @@ final class Wire {
     static final String ENTRIES = "dssync.entries";
     /** Event id of the nodes request (several nodes, listed or bucketed, in one round trip). */
     static final String NODES = "dssync.nodes";
+    /** Event id of the scan request (a page of a subtree's entries, for a subtree the backup lacks entirely). */
+    static final String SCAN = "dssync.scan";
     /** Most paths in one entries request, and most children accepted in one node reply. */
     static final int MAX_BATCH = 1_000_000;
     /** The stream message version written. */
@@ -256,6 +260,49 @@ final class Wire {
             }
         }
         return out;
+    }
+
+    static byte[] scanRequest(String path, String after, int limit) {
+        return bytes(out -> {
+            out.writeUTF(path);
+            out.writeUTF(after);
+            out.writeInt(limit);
+        });
+    }
+
+    /** A decoded scan request. */
+    record Scan(String path, String after, int limit) {
+    }
+
+    static Scan scanRequest(byte[] payload) throws IOException {
+        DataInputStream in = in(payload);
+        String path = in.readUTF();
+        String after = in.readUTF();
+        int limit = in.readInt();
+        if (limit < 1 || limit > MAX_BATCH) {
+            throw new IOException("dssync scan limit " + limit + " out of range 1.." + MAX_BATCH);
+        }
+        return new Scan(path, after, limit);
+    }
+
+    static byte[] page(RemoteTree.Page page) {
+        return bytes(out -> {
+            out.writeInt(page.entries().size());
+            for (DirectoryEntry e : page.entries()) {
+                DirectoryCodec.write(out, e);
+            }
+            out.writeBoolean(page.more());
+        });
+    }
+
+    static RemoteTree.Page page(byte[] payload) throws IOException {
+        DataInputStream in = in(payload);
+        int n = count(in.readInt());
+        List<DirectoryEntry> out = new ArrayList<>(Math.min(n, 4096));
+        for (int i = 0; i < n; i++) {
+            out.add(DirectoryCodec.read(in));
+        }
+        return new RemoteTree.Page(out, in.readBoolean());
     }
 
     static byte[] paths(List<String> paths) {

@@ -47,6 +47,20 @@ class TreeSyncTest {
         }
 
         @Override
+        public Page scan(String path, String after, int limit) throws Exception {
+            requests.incrementAndGet();
+            byte[] request = Wire.scanRequest(path, after, limit);
+            Wire.Scan scan = Wire.scanRequest(request);
+            List<DirectoryEntry> got = store.entries(scan.path(), scan.after(), scan.limit() + 1);
+            boolean more = got.size() > scan.limit();
+            Page page = new Page(more ? got.subList(0, scan.limit()) : got, more);
+            entriesSent.addAndGet(page.entries().size());
+            byte[] reply = Wire.page(page);
+            bytes.addAndGet(request.length + reply.length);
+            return Wire.page(reply);
+        }
+
+        @Override
         public List<Optional<DirectoryEntry>> entries(List<String> paths) throws Exception {
             requests.incrementAndGet();
             byte[] request = Wire.paths(paths);
@@ -183,6 +197,11 @@ class TreeSyncTest {
             public List<Optional<DirectoryEntry>> entries(List<String> paths) {
                 return List.of();
             }
+
+            @Override
+            public Page scan(String path, String after, int limit) throws Exception {
+                throw new java.util.concurrent.TimeoutException("DS request for '" + path + "' timed out");
+            }
         };
         Exception e = assertThrows(java.util.concurrent.TimeoutException.class,
                 () -> new TreeSync(broken, backup, new SyncProgress(System::currentTimeMillis), () -> { }).run());
@@ -229,6 +248,28 @@ class TreeSyncTest {
         org.junit.jupiter.api.Assertions.assertTrue(fraction < 0.2, "moved " + remote.bytes.get() + " of "
                 + treeBytes);
         org.junit.jupiter.api.Assertions.assertTrue(remote.requests.get() < 20, remote.requests.get() + " requests");
+    }
+
+    @Test
+    void anEmptyBackupIsCopiedPageByPageWithoutNodeListings() throws Exception {
+        MemoryDirectoryStore primary = new MemoryDirectoryStore();
+        List<org.switchover.api.ds.DirectoryWrite> fill = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            fill.add(org.switchover.api.ds.DirectoryWrite.put(new DirectoryEntry("Config/Users/f" + i / 1000 + "/e" + i,
+                    "User", Map.of("n", List.of(Integer.toString(i))))));
+        }
+        primary.write(fill);
+        List<Integer> commits = new ArrayList<>();
+        MemoryDirectoryStore backup = new MemoryDirectoryStore(List.of(), 0, c -> commits.add(c.size()));
+        StoreRemote remote = new StoreRemote(primary);
+        new TreeSync(remote, backup, new SyncProgress(System::currentTimeMillis), () -> { }).run();
+        assertEquals(primary.entries(""), backup.entries(""));
+        assertEquals(5, remote.requests.get(), "one page of 2,000 per request; the last one says no more follow");
+        assertEquals(List.of(2000, 2000, 2000, 2000, 2000), commits, "one batch write per page");
+        long treeBytes = primary.entries("").stream()
+                .mapToLong(e -> org.switchover.api.ds.DirectoryCodec.toBytes(e).length).sum();
+        org.junit.jupiter.api.Assertions.assertTrue(remote.bytes.get() < treeBytes * 1.01,
+                remote.bytes.get() + " bytes for a tree of " + treeBytes);
     }
 
     @Test

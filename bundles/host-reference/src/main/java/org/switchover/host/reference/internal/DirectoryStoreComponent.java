@@ -106,6 +106,11 @@ public final class DirectoryStoreComponent implements DirectoryStore {
     }
 
     @Override
+    public List<DirectoryEntry> entries(String path, String after, int limit) {
+        return store.entries(path, after, limit);
+    }
+
+    @Override
     public AutoCloseable addListener(DirectoryListener listener) {
         return store.addListener(listener);
     }

@@ -136,6 +136,11 @@ final class MvDirectoryStore implements DirectoryStore, AutoCloseable {
     }
 
     @Override
+    public List<DirectoryEntry> entries(String path, String after, int limit) {
+        return tree.entries(path, after, limit);
+    }
+
+    @Override
     public AutoCloseable addListener(DirectoryListener listener) {
         return tree.addListener(listener);
     }
