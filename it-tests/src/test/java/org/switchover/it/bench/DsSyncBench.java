@@ -160,7 +160,7 @@ class DsSyncBench {
     private void steady(SwitchoverNode a, SwitchoverNode b) {
         int count = STEADY_RATE * STEADY_SECONDS;
         String appliedBefore = firstGroup(APPLIED, shell(b, "switchover:ds-status"));
-        LagSampler sampler = new LagSampler(b);
+        LagSampler sampler = new LagSampler(b, appliedBefore == null ? 0 : Long.parseLong(appliedBefore));
         sampler.start();
         long t0 = System.nanoTime();
         String out;
@@ -223,16 +223,19 @@ class DsSyncBench {
     /**
      * Reads the backup's lag line every second while the load runs. The backup keeps the lag of its last 10,000
      * messages (about one second at the steady rate), so the samples together cover the run: the summary gives the
-     * median of the windows' p50 and the highest window p99 (an upper bound of the whole run's p99).
+     * median of the windows' p50 and the highest window p99 (about an upper bound of the whole run's p99, as the windows
+     * cover it).
      */
     private static final class LagSampler extends Thread {
         private final SwitchoverNode backup;
+        private final long appliedBefore;
         private final List<long[]> windows = new ArrayList<>();
         private volatile boolean done;
 
-        LagSampler(SwitchoverNode backup) {
+        LagSampler(SwitchoverNode backup, long appliedBefore) {
             super("dsbench-lag-sampler");
             this.backup = backup;
+            this.appliedBefore = appliedBefore;
             setDaemon(true);
         }
 
@@ -243,8 +246,12 @@ class DsSyncBench {
             while (!done && System.nanoTime() < stopAt) {
                 try {
                     Thread.sleep(1000);
-                    Matcher m = LAG.matcher(shell(backup, "switchover:ds-status"));
-                    if (m.find()) {
+                    String status = shell(backup, "switchover:ds-status");
+                    Matcher m = LAG.matcher(status);
+                    String applied = firstGroup(APPLIED, status);
+                    // a window still holding messages from before the load (the warm-up's) is not a sample of it
+                    if (m.find() && applied != null
+                            && Long.parseLong(applied) - appliedBefore >= Long.parseLong(m.group(4))) {
                         synchronized (windows) {
                             windows.add(new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3))});
                         }
