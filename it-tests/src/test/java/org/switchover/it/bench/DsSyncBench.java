@@ -134,9 +134,8 @@ class DsSyncBench {
             phase("max", () -> holder[0] = max(a, b));
             maxRate = holder[0];
         } finally {
-            // SIGTERM first: a flight recording asked for with dsbench.node.jvm is written at a clean exit only
-            a.stop();
-            b.stop();
+            stop(a);
+            stop(b);
         }
         return maxRate;
     }
@@ -430,8 +429,8 @@ class DsSyncBench {
                     done.find() ? done.group(1) + " ms: " + done.group(2) : "no 'done' line",
                     bytes.find() ? bytes.group(1) : "?", total, compareLine.strip()));
         } finally {
-            a.close();
-            b.close();
+            stop(a);
+            stop(b);
         }
     }
 
@@ -444,6 +443,16 @@ class DsSyncBench {
         SwitchoverNode n = SwitchoverNode.create(dir, letter, ports, overrides);
         nodes.add(n);
         return n;
+    }
+
+    /**
+     * SIGTERM (a flight recording asked for with dsbench.node.jvm is written at a clean exit only); kill -9 after
+     * 20 s. A node that never started is left alone.
+     */
+    private static void stop(SwitchoverNode n) {
+        if (n.process() != null && n.process().isAlive()) {
+            n.stop();
+        }
     }
 
     private static void startPair(SwitchoverNode a, SwitchoverNode b, String... jvm) {
