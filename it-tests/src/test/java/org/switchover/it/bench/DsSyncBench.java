@@ -75,7 +75,7 @@ class DsSyncBench {
     /** Entries per batch write of the steady load (ds-load's default): 100 commits per second at 10,000/s. */
     private static final int STEADY_BATCH = Integer.getInteger("dsbench.steady.batch", 100);
     private static final int WARMUP = Integer.getInteger("dsbench.warmup", 100_000);
-    private static final int MAX_COUNT = Integer.getInteger("dsbench.max.count", 200_000);
+    private static final int MAX_COUNT = Integer.getInteger("dsbench.max.count", 500_000);
     private static final int BIG = Integer.getInteger("dsbench.big", 1_000_000);
     /** ds-fill chunk: one shell call must end within the control endpoint's 75 s. */
     private static final int FILL_CHUNK = 100_000;
