@@ -42,15 +42,15 @@ import org.switchover.it.support.SwitchoverNode;
  * (a node does not start, the trees never become identical, a full compare that should run does not).
  *
  * <ol>
- * <li>Warm-up (printed, not measured): {@code dsbench.warmup} changes as fast as possible on the stream pair.</li>
- * <li>Steady load: {@value #STEADY_RATE} changes/s for {@value #STEADY_SECONDS} s on the primary
- * ({@code host:ds-load}); achieved write rate, replicated changes/s (changes / time from the first write until the
- * backup's subtree hash equals the primary's) and the backup's lag p50/p99 ({@code switchover:ds-status}).</li>
- * <li>Maximum: {@value #MAX_COUNT} small writes as fast as the primary takes them → replicated changes/s.</li>
+ * <li>Warm-up (printed, not measured): 100,000 changes as fast as possible on the stream pair.</li>
+ * <li>Steady load: {@value #STEADY_RATE} changes/s for 20 s on the primary ({@code host:ds-load}); achieved write
+ * rate, replicated changes/s (changes / time from the first write until the backup's subtree hash equals the
+ * primary's) and the backup's lag p50/p99 ({@code switchover:ds-status}).</li>
+ * <li>Maximum: 500,000 small writes as fast as the primary takes them → replicated changes/s.</li>
  * <li>Redis: the same number of SETs (a key shaped like our entry paths, a small value) pipelined into a Redis
  * primary until its replica holds them all → writes/s replicated and the ratio ours / Redis; then the steady rate
  * for the same time with a probe key every 20 ms for the replica's lag p50/p99.</li>
- * <li>Resync: a second pair, the primary holding {@value #BIG} entries, its {@code stream.backlog.size} at
+ * <li>Resync: a second pair, the primary holding 1,000,000 entries, its {@code stream.backlog.size} at
  * {@value #SMALL_BACKLOG}; the backup in sync is killed with -9, {@value #TOUCHED} entries change, the backup
  * restarts and must run a full compare: its time (from the backup's log) and the bytes moved, next to the tree's
  * total bytes ({@code host:ds-bytes}).</li>
@@ -58,14 +58,15 @@ import org.switchover.it.support.SwitchoverNode;
  * Run (about 4 minutes on two cores busy with other builds, the build included; the numbers go to the test's output
  * file):
  * <pre>
- * mvn -B verify -Pbench -pl it-tests -am -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=DsSyncBench
+ * mvn -B verify -Pbench -pl it-tests -am -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dit.test=DsSyncBench
  * grep BENCH it-tests/target/failsafe-reports/org.switchover.it.bench.DsSyncBench-output.txt
  * </pre>
- * System properties {@code dsbench.steady.seconds}, {@code dsbench.steady.batch}, {@code dsbench.warmup},
- * {@code dsbench.max.count} and {@code dsbench.big} change the sizes (e.g. to try the harness), {@code dsbench.node.jvm} adds JVM options to every
- * node (e.g. {@code -XX:StartFlightRecording=filename=node.jfr}, written in the node's directory),
- * {@code dsbench.phases} picks phases ({@code warmup,steady,max,redis,resync}); the defaults
- * are the issue's figures and every phase.
+ * System properties change the sizes: {@code dsbench.warmup}, {@code dsbench.steady.seconds},
+ * {@code dsbench.steady.batch}, {@code dsbench.max.count}, {@code dsbench.big}; {@code dsbench.phases} picks phases
+ * ({@code warmup,steady,max,redis,resync}); {@code dsbench.node.jvm} adds JVM options to every node (e.g.
+ * {@code -XX:StartFlightRecording=filename=node.jfr,settings=profile}, written in the node's directory at its
+ * SIGTERM). The defaults are the issue's figures and every phase.
  */
 class DsSyncBench {
 
@@ -143,8 +144,8 @@ class DsSyncBench {
     // ---- 0. warm-up ----
 
     /**
-     * {@value #WARMUP} changes as fast as the primary takes them, before anything is measured: both JVMs compile the
-     * write, stream and apply paths (the first seconds of a cold pair lag seconds behind).
+     * 100,000 changes ({@code dsbench.warmup}) as fast as the primary takes them, before anything is measured: both
+     * JVMs compile the write, stream and apply paths (the first seconds of a cold pair lag seconds behind).
      */
     private void warmUp(SwitchoverNode a, SwitchoverNode b) {
         String appliedBefore = firstGroup(APPLIED, shell(b, "switchover:ds-status"));
@@ -173,11 +174,11 @@ class DsSyncBench {
         awaitIdentical("steady load", a, b, "Bench/Steady", applied(b, appliedBefore, count));
         long done = System.nanoTime();
         String status = settledStatus(b, appliedBefore, count);
-        bench(String.format("DS steady: %d changes asked at %d/s in batches of " + STEADY_BATCH + "; written in %d ms = %.0f/s (primary: %s); "
-                        + "replicated %.0f changes/s (first write to identical subtree hash %d ms, backup done "
-                        + "%d ms after the last write)",
-                count, STEADY_RATE, loaded[1], loaded[0] * 1000.0 / Math.max(1, loaded[1]), out.strip(),
-                count / secs(done - t0), ms(done - t0), ms(done - written)));
+        bench(String.format("DS steady: %d changes asked at %d/s in batches of %d; written in %d ms = %.0f/s "
+                        + "(primary: %s); replicated %.0f changes/s (first write to identical subtree hash %d ms, "
+                        + "backup done %d ms after the last write)",
+                count, STEADY_RATE, STEADY_BATCH, loaded[1], loaded[0] * 1000.0 / Math.max(1, loaded[1]),
+                out.strip(), count / secs(done - t0), ms(done - t0), ms(done - written)));
         Matcher lag = LAG.matcher(status);
         if (lag.find()) {
             bench("DS steady lag at the end (backup's ds-status, its window of the last messages): p50 "
@@ -222,8 +223,8 @@ class DsSyncBench {
     /**
      * Reads the backup's lag line every second while the load runs. The backup keeps the lag of its last 10,000
      * messages (about one second at the steady rate), so the samples together cover the run: the summary gives the
-     * median of the windows' p50 and the highest window p99 (about an upper bound of the whole run's p99, as the windows
-     * cover it).
+     * median of the windows' p50 and the highest window p99 (about an upper bound of the whole run's p99, as the
+     * windows cover it).
      */
     private static final class LagSampler extends Thread {
         private final SwitchoverNode backup;
@@ -369,7 +370,8 @@ class DsSyncBench {
 
     private static void awaitReplica(RedisPair redis, long count) {
         Awaitility.await("redis replica holds " + count + " keys").atMost(Duration.ofSeconds(120))
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(() -> redis.replicaDbSize() == count);
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                .until(() -> redis.replicaDbSize() == count);
     }
 
     // ---- 4. resync of a 1,000,000-entry tree with 100 differences ----
