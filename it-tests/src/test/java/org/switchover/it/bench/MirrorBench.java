@@ -43,7 +43,8 @@ import org.switchover.it.support.SwitchoverNode;
  * </ol>
  * Not part of the default test run (needs rsync, takes minutes, writes 3 GiB and removes them again):
  * {@code mvn -B verify -Pbench -pl it-tests -am -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false
- * -Dit.test=MirrorBench}. Prints {@code BENCH} lines, never fails on a number.
+ * -Dit.test=MirrorBench}. Prints {@code BENCH} lines, never fails on a number. {@code MIRROR_BENCH_JFR=1} in the
+ * environment adds a flight recording of each node.
  */
 class MirrorBench {
 
@@ -69,10 +70,10 @@ class MirrorBench {
             int[] ports = SwitchoverNode.freePorts();
             SwitchoverNode a = node(nodes, dir, "A", ports, treeA);
             SwitchoverNode b = node(nodes, dir, "B", ports, treeB);
-            a.start();
+            a.start(profiling(dir, "A"));
             a.awaitState("PRIMARY", Duration.ofSeconds(120));
             long started = System.nanoTime();
-            b.start();
+            b.start(profiling(dir, "B"));
             b.awaitState("BACKUP", Duration.ofSeconds(120));
             String done = b.awaitLog("Mirror: \\+/bench/data: .* files to fetch.*", Duration.ofMinutes(15));
             double mirrorWall = (System.nanoTime() - started) / 1e9;
@@ -178,6 +179,18 @@ class MirrorBench {
             written += size;
         }
         return written;
+    }
+
+    /**
+     * With the environment variable {@code MIRROR_BENCH_JFR=1} each node records a Java Flight Recording
+     * ({@code <letter>.jfr} in the bench's directory, written when the node stops) to see where the time goes.
+     */
+    private static String[] profiling(Path dir, String letter) {
+        if (!"1".equals(System.getenv("MIRROR_BENCH_JFR"))) {
+            return new String[0];
+        }
+        return new String[] {"-XX:StartFlightRecording=dumponexit=true,settings=profile,filename="
+                + dir.resolve(letter + ".jfr")};
     }
 
     private static Process startRsyncDaemon(Path dir, Path source, int port) throws IOException {

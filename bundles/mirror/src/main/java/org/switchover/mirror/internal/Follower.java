@@ -118,6 +118,7 @@ final class Follower {
                 LOG.info("Removed {} unfinished transfer(s) left under {}", left, dir);
             }
         }
+        long t0 = System.nanoTime();
         SortedMap<String, Entry> theirs = Wire.manifest(remote.ask(Wire.MANIFEST,
                 Wire.manifestRequest(new Wire.ManifestRequest(root.path(), root.recursive(), scope, exceptions.toString()))));
         if (scope.isEmpty() && !java.nio.file.Files.isDirectory(dir)) {
@@ -125,6 +126,7 @@ final class Follower {
         }
         SortedMap<String, Entry> mine = files.manifest(dir, root.recursive(), scope, exceptions);
         ManifestDiff diff = ManifestDiff.between(theirs, mine);
+        long t1 = System.nanoTime();
         AtomicInteger fetched = new AtomicInteger();
         try {
             if (!diff.isEmpty()) {
@@ -136,7 +138,11 @@ final class Follower {
                         + " differing, at " + Instant.now();
             }
         }
-        return diff.isEmpty() ? "in step" : diff.toString();
+        if (diff.isEmpty()) {
+            return "in step";
+        }
+        return String.format("%s (compared in %d ms, applied in %d ms)", diff, (t1 - t0) / 1_000_000,
+                (System.nanoTime() - t1) / 1_000_000);
     }
 
     private void apply(MirrorRoot root, Path dir, ManifestDiff diff, AtomicInteger fetched) throws IOException {
