@@ -80,6 +80,7 @@ class MirrorBench {
             String log = b.logSince(0);
             double mirrorSecs = secondsBetween(log, "Mirror: comparing every continuously mirrored root",
                     "Mirror: +/bench/data: ");
+            dumpRecordings(dir, a, b);
             assertEquals(listing(source), listing(replica), "the backup's tree equals the primary's");
             System.out.printf("BENCH mirror initial copy: %.2f s from the backup's first comparison to its end "
                     + "(%.1f s from the backup's process start, JVM and framework start included); %s%n",
@@ -182,15 +183,27 @@ class MirrorBench {
     }
 
     /**
-     * With the environment variable {@code MIRROR_BENCH_JFR=1} each node records a Java Flight Recording
-     * ({@code <letter>.jfr} in the bench's directory, written when the node stops) to see where the time goes.
+     * With the environment variable {@code MIRROR_BENCH_JFR=1} each node records a Java Flight Recording, dumped
+     * to {@code <letter>.jfr} in the bench's directory right after the initial copy, to see where the time goes.
      */
     private static String[] profiling(Path dir, String letter) {
         if (!"1".equals(System.getenv("MIRROR_BENCH_JFR"))) {
             return new String[0];
         }
-        return new String[] {"-XX:StartFlightRecording=dumponexit=true,settings=profile,filename="
-                + dir.resolve(letter + ".jfr")};
+        return new String[] {"-XX:StartFlightRecording=settings=profile"};
+    }
+
+    private static void dumpRecordings(Path dir, SwitchoverNode... nodes) throws IOException, InterruptedException {
+        if (!"1".equals(System.getenv("MIRROR_BENCH_JFR"))) {
+            return;
+        }
+        for (SwitchoverNode n : nodes) {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(n.process().pid()), "JFR.dump", "filename=" + dir.resolve(n.letter() + ".jfr"))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve(n.letter() + "-jcmd.log").toFile())
+                    .start();
+            jcmd.waitFor(60, TimeUnit.SECONDS);
+        }
     }
 
     private static Process startRsyncDaemon(Path dir, Path source, int port) throws IOException {

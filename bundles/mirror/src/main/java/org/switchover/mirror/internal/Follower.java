@@ -71,6 +71,10 @@ final class Follower {
     static final int FILES_IN_FLIGHT = 8;
     /** Chunks requested or received but not yet written, over all files: at most this many MiB held. */
     static final int CHUNKS_IN_FLIGHT = 16;
+    /** Files up to this size travel in batches. */
+    static final long SMALL_FILE_BYTES = 256 * 1024;
+    /** Bytes asked for by one batch: one permit's worth. */
+    static final int BATCH_BYTES = VfsFiles.CHUNK_BYTES;
 
     private final VfsFiles files;
     private final Remote remote;
@@ -178,16 +182,31 @@ final class Follower {
         }
         AtomicReference<TransferBroken> broken = new AtomicReference<>();
         List<Future<?>> tasks = new ArrayList<>(fetch.size());
+        List<Entry> batch = new ArrayList<>();
+        long batchBytes = 0;
         for (Entry e : fetch) {
-            tasks.add(fetchPool.submit(() -> {
-                if (broken.get() == null) {
-                    try {
-                        fetchOne(root, dir, e, fetched);
-                    } catch (TransferBroken b) {
-                        broken.compareAndSet(null, b);
+            if (e.size() > SMALL_FILE_BYTES) {
+                tasks.add(fetchPool.submit(() -> {
+                    if (broken.get() == null) {
+                        try {
+                            fetchOne(root, dir, e, fetched);
+                        } catch (TransferBroken b) {
+                            broken.compareAndSet(null, b);
+                        }
                     }
-                }
-            }));
+                }));
+                continue;
+            }
+            if (batch.size() == Wire.BATCH_FILES || batchBytes + e.size() > BATCH_BYTES) {
+                tasks.add(submitBatch(root, dir, List.copyOf(batch), fetched, broken));
+                batch.clear();
+                batchBytes = 0;
+            }
+            batch.add(e);
+            batchBytes += e.size();
+        }
+        if (!batch.isEmpty()) {
+            tasks.add(submitBatch(root, dir, List.copyOf(batch), fetched, broken));
         }
         try {
             for (Future<?> t : tasks) {
@@ -206,8 +225,80 @@ final class Follower {
         }
     }
 
+    /**
+     * Small files travel many to a request (one round trip instead of one each); a batch holds one permit, as it
+     * asks for at most {@link #BATCH_BYTES}, one chunk's worth.
+     */
+    private Future<?> submitBatch(MirrorRoot root, Path dir, List<Entry> batch, AtomicInteger fetched,
+                                  AtomicReference<TransferBroken> broken) {
+        return fetchPool.submit(() -> {
+            if (broken.get() != null) {
+                return;
+            }
+            try {
+                permits.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                broken.compareAndSet(null, new TransferBroken("interrupted"));
+                return;
+            }
+            try {
+                List<Wire.ChunkRequest> items = new ArrayList<>(batch.size());
+                for (Entry e : batch) {
+                    items.add(new Wire.ChunkRequest(root.path(), e.path(), 0, (int) e.size()));
+                }
+                List<Wire.BatchItem> replies = Wire.batch(remote.askAsync(Wire.BATCH,
+                        Wire.batchRequest(new Wire.BatchRequest(root.path(), items))).get());
+                if (replies.size() != batch.size()) {
+                    throw new IOException("batch reply has " + replies.size() + " files for " + batch.size());
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    Entry e = batch.get(i);
+                    Wire.BatchItem r = replies.get(i);
+                    writeFetched(root, dir, e, fetched, offset -> {
+                        if (r.chunk() == null) {
+                            throw new IOException(r.error());
+                        }
+                        if (offset != 0) {
+                            // a small file that grew meanwhile: the size check fails first, this is a safety net
+                            throw new IOException("'" + e.path() + "' is larger than when it was listed");
+                        }
+                        return r.chunk();
+                    });
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                broken.compareAndSet(null, new TransferBroken("interrupted"));
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TransferBroken b) {
+                    broken.compareAndSet(null, b);
+                } else {
+                    // the primary refused the whole batch: each file is tried again by its next change or comparison
+                    LOG.info("Mirror: {} file(s) under {} not copied now: {}", batch.size(), root,
+                            e.getCause().getMessage());
+                    pending.addAndGet(-batch.size());
+                }
+            } catch (TransferBroken b) {
+                broken.compareAndSet(null, b);
+            } catch (IOException malformed) {
+                LOG.warn("Mirror: a batch reply for {} was malformed: {}", root, malformed.getMessage());
+                pending.addAndGet(-batch.size());
+            } finally {
+                permits.release();
+            }
+        });
+    }
+
     private void fetchOne(MirrorRoot root, Path dir, Entry e, AtomicInteger fetched) throws TransferBroken {
         try (Pipeline source = new Pipeline(root, e)) {
+            writeFetched(root, dir, e, fetched, source);
+        }
+    }
+
+    /** Writes one file from {@code source}; a file that changed on the primary meanwhile is skipped (logged). */
+    private void writeFetched(MirrorRoot root, Path dir, Entry e, AtomicInteger fetched, VfsFiles.ChunkSource source)
+            throws TransferBroken {
+        try {
             files.write(dir, e, source);
             filesFetched.incrementAndGet();
             fetched.incrementAndGet();

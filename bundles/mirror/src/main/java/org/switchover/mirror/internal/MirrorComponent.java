@@ -246,7 +246,7 @@ public final class MirrorComponent implements RequestHandler {
         cp.put("osgi.command.function", new String[] {"mirror-status"});
         commands = context.registerService(Object.class, new MirrorCommands(this), cp);
         Dictionary<String, Object> hp = new Hashtable<>();
-        hp.put(RequestHandler.EVENT_ID, new String[] {Wire.MANIFEST, Wire.CHUNK, Wire.HEALTH});
+        hp.put(RequestHandler.EVENT_ID, new String[] {Wire.MANIFEST, Wire.CHUNK, Wire.BATCH, Wire.HEALTH});
         handler = context.registerService(RequestHandler.class, this, hp);
     }
 

@@ -57,7 +57,8 @@ class FollowerTest {
         server = new Server(files);
         follower = new Follower(files, (eventId, body) -> {
             asked.add(eventId);
-            if (Wire.CHUNK.equals(eventId) && chunksBeforeBreak.getAndDecrement() == 0) {
+            boolean content = Wire.CHUNK.equals(eventId) || Wire.BATCH.equals(eventId);
+            if (content && chunksBeforeBreak.getAndDecrement() == 0) {
                 throw new Follower.TransferBroken("connection lost");
             }
             return server.answer(eventId, body, primary);
@@ -86,6 +87,7 @@ class FollowerTest {
 
             @Override
             public CompletableFuture<byte[]> askAsync(String eventId, byte[] body) {
+                asked.add(eventId);
                 maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                 CompletableFuture<byte[]> out = new CompletableFuture<>();
                 answering.execute(() -> {
@@ -175,7 +177,7 @@ class FollowerTest {
         String what = sync(res(), "");
 
         assertEquals(tree(a.resolve("srv/res")), tree(b.resolve("srv/res")));
-        assertEquals(List.of(Wire.MANIFEST, Wire.CHUNK), asked, "one manifest, one chunk for the edited file");
+        assertEquals(List.of(Wire.MANIFEST, Wire.BATCH), asked, "one manifest, one batch for the edited file");
         assertTrue(what.contains("1 files to fetch"), what);
     }
 
@@ -274,6 +276,9 @@ class FollowerTest {
         assertTrue(maxInFlight.get() > 1, "requests were pipelined: at most " + maxInFlight.get() + " in flight");
         assertTrue(maxInFlight.get() <= Follower.CHUNKS_IN_FLIGHT, "memory bound held: " + maxInFlight.get());
         assertTrue(follower.lastCompare.contains("301 file(s) fetched"), follower.lastCompare);
+        long batches = asked.stream().filter(Wire.BATCH::equals).count();
+        assertTrue(batches >= 3 && batches <= 10, "300 small files (~3 MB) in a few batches, not one each: " + batches);
+        assertEquals(21, asked.stream().filter(Wire.CHUNK::equals).count(), "the large file in 1 MiB chunks");
     }
 
     @Test
@@ -322,5 +327,53 @@ class FollowerTest {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void aBatchAnswersEachFileOnItsOwnAndRefusesOversizedRequests() throws IOException {
+        write(a.resolve("srv/res/here.txt"), "here", 1_000L);
+        List<Wire.BatchItem> items = Wire.batch(server.answer(Wire.BATCH, Wire.batchRequest(new Wire.BatchRequest(
+                "/srv/res", List.of(new Wire.ChunkRequest("/srv/res", "here.txt", 0, 4),
+                        new Wire.ChunkRequest("/srv/res", "gone.txt", 0, 4)))), primary));
+
+        assertEquals("here", new String(items.get(0).chunk().bytes(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(1_000L, items.get(0).chunk().mtime());
+        assertTrue(items.get(1).chunk() == null && items.get(1).error().contains("gone.txt"), items.get(1).error());
+
+        List<Wire.ChunkRequest> tooMany = new ArrayList<>();
+        for (int i = 0; i <= Wire.BATCH_FILES; i++) {
+            tooMany.add(new Wire.ChunkRequest("/srv/res", "here.txt", 0, 4));
+        }
+        IOException e = assertThrows(IOException.class, () -> server.answer(Wire.BATCH,
+                Wire.batchRequest(new Wire.BatchRequest("/srv/res", tooMany)), primary));
+        assertTrue(e.getMessage().contains("at most " + Wire.BATCH_FILES), e.getMessage());
+        List<Wire.ChunkRequest> tooLarge = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            tooLarge.add(new Wire.ChunkRequest("/srv/res", "here.txt", 0, VfsFiles.CHUNK_BYTES));
+        }
+        e = assertThrows(IOException.class, () -> server.answer(Wire.BATCH,
+                Wire.batchRequest(new Wire.BatchRequest("/srv/res", tooLarge)), primary));
+        assertTrue(e.getMessage().contains("bytes"), e.getMessage());
+        assertThrows(IOException.class, () -> Wire.batch(new byte[] {0, 0, 0, 1, 1, 0}), "truncated reply");
+    }
+
+    @Test
+    void aSmallFileGoneOnThePrimaryIsSkippedWhileTheRestOfItsBatchArrives() throws IOException {
+        for (int i = 0; i < 5; i++) {
+            write(a.resolve("srv/res/f" + i), "file " + i, 1_000L + i);
+        }
+        follower.close();
+        follower = new Follower(files, (eventId, body) -> {
+            if (Wire.BATCH.equals(eventId)) {
+                Files.deleteIfExists(a.resolve("srv/res/f2")); // deleted between the manifest and the copy
+            }
+            return server.answer(eventId, body, primary);
+        }, () -> backup);
+
+        sync(res(), "");
+
+        assertEquals(List.of("f0=file 0@1000", "f1=file 1@1001", "f3=file 3@1003", "f4=file 4@1004"),
+                tree(b.resolve("srv/res")));
+        assertTrue(follower.lastCompare.contains("4 file(s) fetched of 5 differing"), follower.lastCompare);
     }
 }
