@@ -56,13 +56,31 @@ final class Wire {
     }
 
     static byte[] encode(Body body) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        return encode(32, body);
+    }
+
+    /**
+     * @param sizeHint the body's expected size: when it is exact the buffer is handed over without a copy (chunks
+     *                 of a MiB are encoded for every transfer)
+     */
+    static byte[] encode(int sizeHint, Body body) {
+        Buffer bytes = new Buffer(sizeHint);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             body.write(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        return bytes.bytes();
+    }
+
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        byte[] bytes() {
+            return count == buf.length ? buf : toByteArray();
+        }
     }
 
     static byte[] change(Change c) {
@@ -184,7 +202,11 @@ final class Wire {
     }
 
     static byte[] batch(java.util.List<BatchItem> items) {
-        return encode(out -> {
+        int hint = 4;
+        for (BatchItem b : items) {
+            hint += 1 + (b.chunk() != null ? CHUNK_HEADER_BYTES + b.chunk().bytes().length : 64);
+        }
+        return encode(hint, out -> {
             out.writeInt(items.size());
             for (BatchItem b : items) {
                 out.writeBoolean(b.chunk() != null);
@@ -212,8 +234,11 @@ final class Wire {
     }
 
     static byte[] chunk(VfsFiles.Chunk c) {
-        return encode(out -> writeChunk(out, c));
+        return encode(CHUNK_HEADER_BYTES + c.bytes().length, out -> writeChunk(out, c));
     }
+
+    /** Size, mtime and length in front of a chunk's bytes. */
+    private static final int CHUNK_HEADER_BYTES = 8 + 8 + 4;
 
     private static void writeChunk(DataOutputStream out, VfsFiles.Chunk c) throws IOException {
         out.writeLong(c.size());
