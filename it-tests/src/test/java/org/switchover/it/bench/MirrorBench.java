@@ -73,6 +73,7 @@ class MirrorBench {
             a.start(profiling(dir, "A"));
             a.awaitState("PRIMARY", Duration.ofSeconds(120));
             long started = System.nanoTime();
+            double cpuA0 = cpuSeconds(a.process().pid());
             b.start(profiling(dir, "B"));
             b.awaitState("BACKUP", Duration.ofSeconds(120));
             String done = b.awaitLog("Mirror: \\+/bench/data: .* files to fetch.*", Duration.ofMinutes(15));
@@ -80,16 +81,22 @@ class MirrorBench {
             String log = b.logSince(0);
             double mirrorSecs = secondsBetween(log, "Mirror: comparing every continuously mirrored root",
                     "Mirror: +/bench/data: ");
+            double cpuA = cpuSeconds(a.process().pid()) - cpuA0;
+            double cpuB = cpuSeconds(b.process().pid());
             dumpRecordings(dir, a, b);
             assertEquals(listing(source), listing(replica), "the backup's tree equals the primary's");
             System.out.printf("BENCH mirror initial copy: %.2f s from the backup's first comparison to its end "
                     + "(%.1f s from the backup's process start, JVM and framework start included); %s%n",
                     mirrorSecs, mirrorWall, done.substring(done.indexOf("Mirror:")));
+            System.out.printf("BENCH mirror initial copy CPU: primary %.1f s, backup %.1f s (its JVM and framework "
+                    + "start included)%n", cpuA, cpuB);
 
             Path rsyncCopy = dir.resolve("rsync-copy");
             Files.createDirectories(rsyncCopy);
             int port = SwitchoverNode.freePorts()[0];
             rsyncd = startRsyncDaemon(dir, source, port);
+            long self = ProcessHandle.current().pid();
+            double rsyncCpu0 = childrenCpuSeconds(self) + childrenCpuSeconds(rsyncd.pid());
             long r0 = System.nanoTime();
             Process rsync = new ProcessBuilder("rsync", "-a", "rsync://127.0.0.1:" + port + "/mod/",
                     rsyncCopy.toString() + "/").redirectErrorStream(true)
@@ -98,7 +105,12 @@ class MirrorBench {
                 throw new IllegalStateException("rsync failed: " + Files.readString(dir.resolve("rsync.log")));
             }
             double rsyncSecs = (System.nanoTime() - r0) / 1e9;
+            Process daemon = rsyncd;
+            await("rsync daemon's connection process reaped").atMost(10, TimeUnit.SECONDS)
+                    .until(() -> daemon.children().findAny().isEmpty());
+            double rsyncCpu = childrenCpuSeconds(self) + childrenCpuSeconds(rsyncd.pid()) - rsyncCpu0;
             assertEquals(listing(source), listing(rsyncCopy), "rsync's copy equals the primary's tree");
+            System.out.printf("BENCH rsync CPU: client and daemon %.1f s%n", rsyncCpu);
             System.out.printf("BENCH mirror vs rsync: mirror %.2f s, rsync -a over loopback %.2f s, ratio %.2f "
                     + "(mirror / rsync); load average %s%n", mirrorSecs, rsyncSecs, mirrorSecs / rsyncSecs,
                     loadAverage());
@@ -290,6 +302,27 @@ class MirrorBench {
             }
         }
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** @return CPU seconds (user + system) the process used so far, from /proc; -1 where there is none */
+    private static double cpuSeconds(long pid) {
+        return procStat(pid, 11) + procStat(pid, 12);
+    }
+
+    /** @return CPU seconds of the process's children that ended and were waited for */
+    private static double childrenCpuSeconds(long pid) {
+        return procStat(pid, 13) + procStat(pid, 14);
+    }
+
+    /** @return field {@code index} after the command name of /proc/pid/stat (11-14: utime, stime, cutime, cstime) in s */
+    private static double procStat(long pid, int index) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[index]) / 100.0; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static long sizeOrMinusOne(Path p) {
