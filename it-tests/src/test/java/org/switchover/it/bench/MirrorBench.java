@@ -40,6 +40,8 @@ import org.switchover.it.support.SwitchoverNode;
  * {@code rsync --daemon} on a free loopback port, into an empty directory; both times and the ratio are printed.
  * <li>Change to replica latency: {@value #LATENCY_FILES} small files written one at a time on the primary, each timed
  * until it is complete on the backup (polled every millisecond); p50 and p99 printed.
+ * <li>One file of {@value #BIG_MIB} MiB written on the primary, timed until complete on the backup (the write
+ * included), against {@code rsync -a} of that one file.
  * </ol>
  * Not part of the default test run (needs rsync, takes minutes, writes 3 GiB and removes them again):
  * {@code mvn -B verify -Pbench -pl it-tests -am -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false
@@ -51,6 +53,7 @@ class MirrorBench {
     private static final int FILES = 10_000;
     private static final long TOTAL_BYTES = 1L << 30;
     private static final int LATENCY_FILES = 200;
+    private static final int BIG_MIB = 128;
 
     @Test
     void initialMirrorAgainstRsyncAndChangeLatency() throws Exception {
@@ -137,6 +140,36 @@ class MirrorBench {
             System.out.printf("BENCH mirror change -> replica latency: %d single-file writes, p50 %.1f ms, p99 %.1f "
                     + "ms, max %.1f ms; load average %s%n", LATENCY_FILES, latency[LATENCY_FILES / 2] / 1e6,
                     latency[LATENCY_FILES * 99 / 100] / 1e6, latency[LATENCY_FILES - 1] / 1e6, loadAverage());
+
+            // one large file, the case the transfer was first measured on (128 MiB: 17.4 s before pipelining)
+            Path big = source.resolve("big/one.bin");
+            Files.createDirectories(big.getParent());
+            byte[] block = new byte[1 << 20];
+            random.nextBytes(block);
+            long w = System.nanoTime();
+            try (OutputStream out = Files.newOutputStream(big)) {
+                for (int i = 0; i < BIG_MIB; i++) {
+                    block[0] = (byte) i;
+                    out.write(block);
+                }
+            }
+            Path bigCopy = replica.resolve("big/one.bin");
+            await("the large file on the backup").atMost(5, TimeUnit.MINUTES).pollInterval(Duration.ofMillis(20))
+                    .until(() -> sizeOrMinusOne(bigCopy) == (long) BIG_MIB << 20);
+            double bigSecs = (System.nanoTime() - w) / 1e9;
+            Files.createDirectories(rsyncCopy);
+            long r1 = System.nanoTime();
+            Process one = new ProcessBuilder("rsync", "-a", "rsync://127.0.0.1:" + port + "/mod/big/",
+                    rsyncCopy.toString() + "/").redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("rsync-big.log").toFile()).start();
+            if (!one.waitFor(5, TimeUnit.MINUTES) || one.exitValue() != 0) {
+                throw new IllegalStateException("rsync failed: " + Files.readString(dir.resolve("rsync-big.log")));
+            }
+            double rsyncBigSecs = (System.nanoTime() - r1) / 1e9;
+            assertEquals(sha(big), sha(bigCopy), "the large file arrived identical");
+            System.out.printf("BENCH mirror one %d MiB file: %.2f s from the primary's write to complete on the "
+                    + "backup, rsync -a %.2f s, ratio %.2f; load average %s%n", BIG_MIB, bigSecs, rsyncBigSecs,
+                    bigSecs / rsyncBigSecs, loadAverage());
         } finally {
             nodes.forEach(SwitchoverNode::close);
             if (rsyncd != null) {
