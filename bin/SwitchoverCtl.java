@@ -23,13 +23,19 @@ import java.util.Map;
  *
  * <pre>
  * switchoverctl --node &lt;nodeDir&gt; status [--json]
- * switchoverctl --node &lt;nodeDir&gt; switch [--yes] [--immediate]
+ * switchoverctl --node &lt;nodeDir&gt; switch [--yes] [--immediate] [--ignore-warnings]
  * switchoverctl --node &lt;nodeDir&gt; shell &lt;command line...&gt;
  * </pre>
  *
  * The node writes {@code control.port} and {@code control.token} into its data directory ({@code <nodeDir>/data}
  * by default; {@code <nodeDir>} itself is tried first). One JSON request line goes out, one JSON reply line comes
- * back. Exit codes: 0 success, 1 refused or failed, 2 usage, 3 node not running, 4 no token.
+ * back. Exit codes: 0 success, 1 refused or failed, 2 usage, 3 node not running, 4 no token, 5 not switched because
+ * of switch warnings the caller did not accept.
+ *
+ * A switch while the node reports switch warnings (the backup found that file replication from the primary has
+ * stopped): at a terminal the warnings are printed and the question asked again; with {@code --yes} or
+ * {@code --immediate} the warnings are printed and nothing happens (exit 5) unless {@code --ignore-warnings} is
+ * given too, so a script never switches past a warning silently.
  *
  * Single-file program for {@code java SwitchoverCtl.java} (JDK 17), no dependencies.
  */
@@ -40,6 +46,8 @@ public final class SwitchoverCtl {
     static final int USAGE = 2;
     static final int NOT_RUNNING = 3;
     static final int NO_TOKEN = 4;
+    static final int WARNINGS = 5;
+    static final String WARNING_QUESTION = "File replication from the primary may not be running.";
 
     /** Ends the program with an exit code and a one-line reason. */
     static final class Exit extends RuntimeException {
@@ -63,7 +71,7 @@ public final class SwitchoverCtl {
 
     static final String USAGE_TEXT = String.join("\n",
             "usage: switchoverctl --node <nodeDir> status [--json]",
-            "       switchoverctl --node <nodeDir> switch [--yes] [--immediate]",
+            "       switchoverctl --node <nodeDir> switch [--yes] [--immediate] [--ignore-warnings]",
             "       switchoverctl --node <nodeDir> shell <command line...>",
             "  --node <dir>   the node directory (or its data directory) holding control.port and control.token",
             "  status         show node, role, state, epoch, peer, connections and the last switch reason",
@@ -72,9 +80,13 @@ public final class SwitchoverCtl {
             "                 forwarded to the backup)",
             "  --yes          do not ask for confirmation",
             "  --immediate    skip the confirmation and the controlled hand-off: the backup takes over at once",
+            "  --ignore-warnings  switch even while the node warns (e.g. file replication from the primary has",
+            "                 stopped); without it a warning is printed and, at a terminal, the question asked",
+            "                 again - with --yes/--immediate nothing happens (exit 5)",
             "  shell          run one Gogo shell command in the node (e.g. switchover:status, host:module-stop);",
             "                 every argument after 'shell' is part of the command line; prints its output",
-            "exit codes: 0 ok, 1 refused/failed, 2 usage, 3 node not running, 4 no token");
+            "exit codes: 0 ok, 1 refused/failed, 2 usage, 3 node not running, 4 no token,",
+            "            5 not switched: switch warnings not accepted");
 
     static int run(String[] args) {
         String nodeDir = System.getenv("SWITCHOVER_NODE");
@@ -82,6 +94,7 @@ public final class SwitchoverCtl {
         boolean json = false;
         boolean yes = false;
         boolean immediate = false;
+        boolean ignoreWarnings = false;
         String shellLine = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -101,6 +114,7 @@ public final class SwitchoverCtl {
                 case "--json" -> json = true;
                 case "--yes", "-y" -> yes = true;
                 case "--immediate" -> immediate = true;
+                case "--ignore-warnings" -> ignoreWarnings = true;
                 case "-h", "--help", "help" -> {
                     System.out.println(USAGE_TEXT);
                     return OK;
@@ -130,7 +144,7 @@ public final class SwitchoverCtl {
         if (command.equals("shell")) {
             return shell(ep, shellLine);
         }
-        return doSwitch(ep, yes, immediate);
+        return doSwitch(ep, yes, immediate, ignoreWarnings);
     }
 
     // ---- commands ----
@@ -171,14 +185,20 @@ public final class SwitchoverCtl {
         if (s.get("error") != null) {
             System.out.printf("Error       : %s%n", s.get("error"));
         }
+        if (s.get("warnings") instanceof List<?> warnings) {
+            for (Object w : warnings) {
+                System.out.printf("WARNING     : %s%n", w);
+            }
+        }
         return OK;
     }
 
     @SuppressWarnings("unchecked")
-    static int doSwitch(Endpoint ep, boolean yes, boolean immediate) {
+    static int doSwitch(Endpoint ep, boolean yes, boolean immediate, boolean ignoreWarnings) {
         // Like the reference's /Immediate: switch at once, no question asked.
-        if (!yes && !immediate) {
-            Console console = System.console();
+        boolean interactive = !yes && !immediate;
+        Console console = System.console();
+        if (interactive) {
             if (console == null) {
                 throw new Exit(REFUSED, "refused: a switch needs confirmation; add --yes when not at a terminal");
             }
@@ -193,7 +213,29 @@ public final class SwitchoverCtl {
         req.put("confirmed", true);
         req.put("immediate", immediate);
         req.put("requestedBy", "switchoverctl (" + System.getProperty("user.name", "?") + ")");
+        req.put("acceptWarnings", ignoreWarnings);
         Map<String, Object> reply = ep.call(req, 90_000);
+        if (Boolean.TRUE.equals(reply.get("warningsNotAccepted"))) {
+            // Nothing happened on the node: show the warnings, then ask again (or stop, when not interactive).
+            if (reply.get("warnings") instanceof List<?> warnings && !warnings.isEmpty()) {
+                for (Object w : warnings) {
+                    System.out.println("WARNING: " + w);
+                }
+            } else {
+                System.out.println("WARNING: " + reply.get("error"));
+            }
+            System.out.flush();
+            if (!interactive) {
+                throw new Exit(WARNINGS, "not switched: " + WARNING_QUESTION
+                        + " Add --ignore-warnings to switch anyway.");
+            }
+            String again = console.readLine(WARNING_QUESTION + " Switch anyway? [y/N] ");
+            if (again == null || !(again.trim().equalsIgnoreCase("y") || again.trim().equalsIgnoreCase("yes"))) {
+                throw new Exit(WARNINGS, "refused: switch cancelled because of the warnings");
+            }
+            req.put("acceptWarnings", true);
+            reply = ep.call(req, 90_000);
+        }
         Object result = reply.get("result");
         Map<String, Object> r = result instanceof Map ? (Map<String, Object>) result : Map.of();
         if (!Boolean.TRUE.equals(reply.get("ok"))) {

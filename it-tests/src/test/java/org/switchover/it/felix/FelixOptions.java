@@ -59,7 +59,7 @@ public final class FelixOptions {
     }
 
     /**
-     * @return every org.switchover bundle of the reactor with the libraries they need (Netty and Jackson) - the
+     * @return every org.switchover bundle of the reactor with the libraries they need (Netty, Jackson, Commons VFS) - the
      *     application part of the runtime's run set ({@code features/switchover.bndrun}) without the shell and
      *     FileInstall. The core's {@code org.osgi.service.condition} comes from the Felix system bundle (OSGi R8).
      */
@@ -73,7 +73,13 @@ public final class FelixOptions {
                 reactorBundle("host-reference", "org.switchover.host.reference"),
                 reactorBundle("monitor-module", "org.switchover.monitor.module"),
                 reactorBundle("monitor-primary", "org.switchover.monitor.primary"),
-                reactorBundle("core", "org.switchover.core"));
+                reactorBundle("core", "org.switchover.core"),
+                reactorBundle("dssync", "org.switchover.dssync"),
+                mavenBundle("org.apache.commons", "commons-vfs2").versionAsInProject(),
+                mavenBundle("commons-io", "commons-io").versionAsInProject(),
+                mavenBundle("org.apache.commons", "commons-lang3").versionAsInProject(),
+                mavenBundle("commons-logging", "commons-logging").versionAsInProject(),
+                reactorBundle("mirror", "org.switchover.mirror"));
     }
 
     /** @return Netty and Jackson, the notifier's libraries. */

@@ -61,6 +61,8 @@ import org.switchover.api.ServerParameters;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.Topics;
+import org.switchover.api.ds.DirectoryStore;
+import org.switchover.api.notifier.RequestHandler;
 import org.switchover.it.support.Certs;
 import org.switchover.it.support.Repo;
 
@@ -70,7 +72,8 @@ import org.switchover.it.support.Repo;
  *
  * <p>Checks the wiring an operator relies on: every bundle starts, every component is satisfied (a failure names
  * the component and what it waits for), the node takes the PRIMARY role fail-safe and announces it (condition
- * service, EventAdmin), Metatype describes every switchover PID under the documented parameter names and with
+ * service, EventAdmin), DS sync serves as primary with the switchover configurations in the replicated tree,
+ * Metatype describes every switchover PID under the documented parameter names and with
  * exactly the keys of the shipped {@code config-admin/*.cfg}, and a changed reconnect timeout is taken live.
  */
 @RunWith(PaxExam.class)
@@ -82,13 +85,17 @@ public class SwitchoverWiringIT {
     private static final String MODULE = "org.switchover.monitor.module";
     private static final String PRIMARY = "org.switchover.monitor.primary";
     private static final String HOST = "org.switchover.host.reference";
+    private static final String DSSYNC = "org.switchover.dssync";
+    private static final String MIRROR = "org.switchover.mirror";
 
     /** Every configuration PID of the product, each with a default file under {@code config-admin/}. */
-    private static final List<String> PIDS = List.of(NODE, NOTIFIER, CORE, MODULE, PRIMARY, HOST);
+    private static final List<String> PIDS = List.of(NODE, NOTIFIER, CORE, MODULE, PRIMARY, HOST, DSSYNC, MIRROR);
 
     /** The DS components the product ships; each must be satisfied once the node is configured. */
     private static final List<String> COMPONENTS = List.of(NOTIFIER, NODE + ".metatype", CORE, MODULE,
-            MODULE + ".ping", PRIMARY, PRIMARY + ".metatype", HOST, HOST + ".startup", HOST + ".commands");
+            MODULE + ".ping", PRIMARY, PRIMARY + ".metatype", HOST, HOST + ".startup", HOST + ".commands", DSSYNC,
+            DSSYNC + ".metatype", DSSYNC + ".roles", DSSYNC + ".configadmin", DSSYNC + ".commands", MIRROR,
+            MIRROR + ".metatype");
 
     @Inject
     private BundleContext context;
@@ -150,6 +157,19 @@ public class SwitchoverWiringIT {
             assertEquals("A", commence.getProperty("node"));
             assertTrue(String.valueOf(commence.getProperty(Topics.KEY_REASON)).contains("fail-safe"));
 
+            // the primary's DS sync part answers the backup's compare requests
+            await("DS sync primary registered as request handler").atMost(10, TimeUnit.SECONDS)
+                    .until(() -> !context.getServiceReferences(RequestHandler.class,
+                            "(" + RequestHandler.EVENT_ID + "=dssync.node)").isEmpty());
+            // and the switchover configurations are in the replicated tree (ConfigAdmin adapter, on by default)
+            ServiceReference<DirectoryStore> storeRef = context.getServiceReference(DirectoryStore.class);
+            DirectoryStore store = context.getService(storeRef);
+            await("the core's configuration in the directory tree").atMost(10, TimeUnit.SECONDS)
+                    .until(() -> store.get("${SWITCHOVER}/ConfigAdmin/" + CORE).isPresent());
+            assertTrue("node identity stays node-local",
+                    store.get("${SWITCHOVER}/ConfigAdmin/" + NODE).isEmpty());
+            context.ungetService(storeRef);
+
             assertMetatypeDescribesEveryPid();
 
             reconnectTimeoutChangesLive(statusRef, status);
@@ -207,7 +227,7 @@ public class SwitchoverWiringIT {
             }
         }
         assertEquals("every org.switchover bundle installed",
-                new TreeSet<>(List.of("org.switchover.api", NOTIFIER, CORE, MODULE, PRIMARY, HOST)),
+                new TreeSet<>(List.of("org.switchover.api", NOTIFIER, CORE, MODULE, PRIMARY, HOST, DSSYNC, MIRROR)),
                 new TreeSet<>(switchover));
         await("every bundle ACTIVE").atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
             List<String> notActive = new ArrayList<>();

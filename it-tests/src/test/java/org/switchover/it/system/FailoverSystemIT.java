@@ -196,7 +196,8 @@ class FailoverSystemIT {
                 "switchover.max.sequential.restarts", "100");
         Profiles.with(b, "org.switchover.monitor.module", "switchover.max.restarts", "2");
         Profiles.with(b, "org.switchover.monitor.module", "switchover.max.restarts.period", "300");
-        Pair p = startPair(Profiles.fast(), b);
+        // the same on both nodes: the primary's switchover parameters replicate to the backup (ConfigAdmin adapter)
+        Pair p = startPair(b, b);
         int markB = p.b().logMark();
         for (int i = 1; i <= 2; i++) {
             int before = p.b().logMark();
@@ -276,7 +277,7 @@ class FailoverSystemIT {
     void manualSwitchOnlyDoesNotSwitchWhenTheModuleStopsAndForceBackupStaysBackupAlone() {
         Map<String, Map<String, String>> manual = Profiles.with(Profiles.fast(), "org.switchover.core",
                 "manual.switch.only", "true");
-        Pair p = startPair(Profiles.fast(), manual, false);
+        Pair p = startPair(manual, manual, false);
         JsonNode s = p.b().quickStatus();
         assertTrue(s.path("manualSwitchOnly").asBoolean(), s.toString());
         assertFalse(s.path("automaticSwitch").asBoolean(), s.toString());

@@ -45,9 +45,10 @@ class RuntimePairIT {
     void linksComeUpGoDownWithTheirReconnectAttemptsAndComeBack() {
         int[] ports = SwitchoverNode.freePorts();
         var dir = Repo.freshDir("runtime-pair");
-        SwitchoverNode a = SwitchoverNode.create(dir, "A", ports, Map.of());
-        SwitchoverNode b = SwitchoverNode.create(dir, "B", ports,
-                Map.of("org.switchover.core", Map.of("manual.switch.only", "true")));
+        // manual-switch-only on both: the primary's switchover parameters replicate to the backup
+        Map<String, Map<String, String>> manual = Map.of("org.switchover.core", Map.of("manual.switch.only", "true"));
+        SwitchoverNode a = SwitchoverNode.create(dir, "A", ports, manual);
+        SwitchoverNode b = SwitchoverNode.create(dir, "B", ports, manual);
         nodes.add(a);
         nodes.add(b);
         a.start();

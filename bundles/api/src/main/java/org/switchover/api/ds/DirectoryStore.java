@@ -8,7 +8,8 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * The host's configuration tree. Entries are addressed by path ({@link DirectoryPaths}); an entry may exist without
  * an entry at its parent path (the parent is then a plain node of the tree with no content of its own). Every write
- * is atomic per entry and durable once the method returns (a durable implementation commits before returning).
+ * is atomic per entry and durable once the method returns (a durable implementation commits before returning); a
+ * {@linkplain #write(List) batch write} is atomic as a whole and costs one durable commit.
  *
  * <p>Each successful write gets the next local change number (1, 2, …; never reused, survives restarts in a
  * durable store) and is announced to the {@link DirectoryListener}s in change-number order.
@@ -43,6 +44,19 @@ public interface DirectoryStore {
      */
     long delete(String path);
 
+    /**
+     * Applies several writes atomically: all of them or none, in one durable commit (a durable store makes the whole
+     * batch survive a crash, or none of it). The writes are applied in list order; a write that changes nothing (a
+     * put of the content already there, counting the earlier writes of the batch, or a delete of an absent entry) is
+     * skipped and gets no change number. Every other write gets the next change number, and after the commit the
+     * listeners hear of each change once, in change-number order. Paths may repeat; the last write of a path wins.
+     *
+     * @param writes the writes, in order; may be empty
+     * @return the change number of the last change of the batch, or the current one when nothing changed
+     * @throws IllegalStateException when the store could not commit (nothing changed)
+     */
+    long write(List<DirectoryWrite> writes);
+
     /** @return the number of the newest change, 0 for a store never written */
     long changeNumber();
 
@@ -68,6 +82,23 @@ public interface DirectoryStore {
 
     /** @return every entry at or below {@code path}, in path order; a snapshot */
     List<DirectoryEntry> entries(String path);
+
+    /**
+     * One page of {@link #entries(String)}: reads a big subtree in pieces without copying all of it each time.
+     *
+     * @param path a path, {@link DirectoryPaths#ROOT} for the whole tree
+     * @param after only entries whose path sorts after this one ("" for the first page)
+     * @param limit most entries returned
+     * @return the entries at or below {@code path} after {@code after}, in path order, at most {@code limit}
+     */
+    default List<DirectoryEntry> entries(String path, String after, int limit) {
+        List<DirectoryEntry> all = entries(path);
+        int from = 0;
+        while (from < all.size() && all.get(from).path().compareTo(after) <= 0) {
+            from++;
+        }
+        return List.copyOf(all.subList(from, Math.min(all.size(), from + limit)));
+    }
 
     /**
      * Registers a change listener. It is called synchronously on the writing thread, after the change is durable, in

@@ -3,6 +3,7 @@ package org.switchover.api.ds;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,23 +17,28 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A {@link DirectoryStore} held in memory, with cached Merkle hashes (a write invalidates only the hashes of the
  * written path and its ancestors). A durable store wraps it: it loads its file into the constructor and passes a
- * {@link Persistence} that commits each write before the memory copy changes, so a failed commit changes nothing.
+ * {@link Persistence} that commits each write (or batch of writes) before the memory copy changes, so a failed commit
+ * changes nothing.
  *
  * <p>Writes are serialised by one write lock, which is also held while listeners run (that is what keeps them in
  * change-number order); reads take only a short data lock, so a listener may read the store.
  */
 public class MemoryDirectoryStore implements DirectoryStore {
 
-    /** Commits one write durably; called under the write lock before the memory copy changes. */
+    /**
+     * Commits writes durably; called under the write lock before the memory copy changes, once per
+     * {@link #put}/{@link #delete} (a list of one) and once per {@link #write(List)} batch (the whole list, to be
+     * committed all or nothing).
+     */
     @FunctionalInterface
     public interface Persistence {
         /**
-         * @param changeNumber the write's change number
-         * @param path the written path
-         * @param entry the new entry, null for a delete
-         * @throws Exception when the write could not be committed; the store then stays unchanged
+         * @param changes the changes to commit, in change-number order (numbers consecutive), never empty; an entry of
+         *     null is a delete
+         * @throws Exception when the changes could not be committed; the store then stays unchanged, and the
+         *     implementation must leave its durable copy as it was (none of the changes)
          */
-        void commit(long changeNumber, String path, DirectoryEntry entry) throws Exception;
+        void commit(List<DirectoryChange> changes) throws Exception;
     }
 
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -47,7 +53,7 @@ public class MemoryDirectoryStore implements DirectoryStore {
 
     /** An empty, non-durable store. */
     public MemoryDirectoryStore() {
-        this(List.of(), 0L, (n, p, e) -> { });
+        this(List.of(), 0L, changes -> { });
     }
 
     /**
@@ -72,46 +78,64 @@ public class MemoryDirectoryStore implements DirectoryStore {
 
     @Override
     public long put(DirectoryEntry entry) {
-        return write(entry.path(), entry);
+        return write(List.of(DirectoryWrite.put(entry)));
     }
 
     @Override
     public long delete(String path) {
-        DirectoryPaths.requireValid(path);
-        return write(path, null);
+        return write(List.of(DirectoryWrite.delete(path)));
     }
 
-    private long write(String path, DirectoryEntry entry) {
+    @Override
+    public long write(List<DirectoryWrite> writes) {
         writeLock.lock();
         try {
-            long number;
+            List<DirectoryChange> changes = new ArrayList<>(writes.size());
             synchronized (data) {
-                DirectoryEntry old = entries.get(path);
-                if (old == null ? entry == null : old.equals(entry)) {
+                long number = changeNumber;
+                // what each path holds after the earlier writes of this batch (a path may repeat)
+                Map<String, Optional<DirectoryEntry>> pending = new HashMap<>();
+                for (DirectoryWrite w : writes) {
+                    Optional<DirectoryEntry> before = pending.get(w.path());
+                    DirectoryEntry old = before != null ? before.orElse(null) : entries.get(w.path());
+                    if (old == null ? w.entry() == null : old.equals(w.entry())) {
+                        continue;
+                    }
+                    pending.put(w.path(), Optional.ofNullable(w.entry()));
+                    changes.add(new DirectoryChange(++number, w.path(), w.entry()));
+                }
+                if (changes.isEmpty()) {
                     return changeNumber;
                 }
-                number = changeNumber + 1;
             }
             try {
-                persistence.commit(number, path, entry);
+                persistence.commit(Collections.unmodifiableList(changes));
             } catch (Exception e) {
-                throw new IllegalStateException("could not commit the write of " + path + ": " + e.getMessage(), e);
+                DirectoryChange first = changes.get(0);
+                String what = changes.size() == 1 ? "the write of " + first.path()
+                        : "a batch of " + changes.size() + " writes (first " + first.path() + ")";
+                throw new IllegalStateException("could not commit " + what + ": " + e.getMessage(), e);
             }
+            long last = changes.get(changes.size() - 1).changeNumber();
             synchronized (data) {
-                apply(path, entry);
-                changeNumber = number;
+                for (DirectoryChange c : changes) {
+                    apply(c.path(), c.entry());
+                }
+                changeNumber = last;
             }
-            DirectoryChange change = new DirectoryChange(number, path, entry);
-            for (DirectoryListener l : listeners) {
-                try {
-                    l.changed(change);
-                } catch (RuntimeException e) {
-                    // a faulty listener must not undo a committed write nor keep the others from hearing of it
-                    System.getLogger(MemoryDirectoryStore.class.getName()).log(System.Logger.Level.ERROR,
-                            "Directory listener failed on change " + number + " (" + path + ")", e);
+            for (DirectoryChange change : changes) {
+                for (DirectoryListener l : listeners) {
+                    try {
+                        l.changed(change);
+                    } catch (RuntimeException e) {
+                        // a faulty listener must not undo a committed write nor keep the others from hearing of it
+                        System.getLogger(MemoryDirectoryStore.class.getName()).log(System.Logger.Level.ERROR,
+                                "Directory listener failed on change " + change.changeNumber() + " ("
+                                        + change.path() + ")", e);
+                    }
                 }
             }
-            return number;
+            return last;
         } finally {
             writeLock.unlock();
         }
@@ -225,6 +249,33 @@ public class MemoryDirectoryStore implements DirectoryStore {
     public List<DirectoryEntry> entries(String path) {
         synchronized (data) {
             return new ArrayList<>(below(path).values());
+        }
+    }
+
+    @Override
+    public List<DirectoryEntry> entries(String path, String after, int limit) {
+        synchronized (data) {
+            NavigableMap<String, DirectoryEntry> range;
+            if (path.isEmpty()) {
+                range = entries.tailMap(after, false);
+            } else if (after.compareTo(path) < 0) {
+                range = entries.subMap(path, true, path + "0", false);
+            } else if (after.compareTo(path + "0") < 0) {
+                range = entries.subMap(after, false, path + "0", false);
+            } else {
+                return List.of();
+            }
+            List<DirectoryEntry> out = new ArrayList<>(Math.min(limit, 4096));
+            for (DirectoryEntry e : range.values()) {
+                if (out.size() >= limit) {
+                    break;
+                }
+                // the range also holds siblings like path + "-x" (between path and path + "0"): skip them
+                if (DirectoryPaths.isWithin(e.path(), path)) {
+                    out.add(e);
+                }
+            }
+            return out;
         }
     }
 

@@ -63,7 +63,7 @@ class MemoryDirectoryStoreTest {
 
     @Test
     void failedCommitChangesNothing() {
-        MemoryDirectoryStore s = new MemoryDirectoryStore(List.of(), 5, (n, p, en) -> {
+        MemoryDirectoryStore s = new MemoryDirectoryStore(List.of(), 5, changes -> {
             throw new java.io.IOException("disk full");
         });
         assertThrows(IllegalStateException.class, () -> s.put(e("x", "1")));
@@ -88,5 +88,101 @@ class MemoryDirectoryStoreTest {
         IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> e("a//b", "1"));
         assertTrue(x.getMessage().contains("empty segment"));
         assertEquals("${CONFIG}/Users", DirectoryPaths.fromReference(" ${CONFIG}\\Users\\ "));
+    }
+
+    @Test
+    void aBatchIsOneCommitAndItsListenersHearEachChangeInOrder() {
+        List<List<DirectoryChange>> commits = new ArrayList<>();
+        MemoryDirectoryStore s = new MemoryDirectoryStore(List.of(), 10, commits::add);
+        s.put(e("a/x", "1"));
+        List<DirectoryChange> seen = new ArrayList<>();
+        s.addListener(seen::add);
+        long last = s.write(List.of(DirectoryWrite.put(e("a/y", "2")), DirectoryWrite.put(e("a/x", "1")),
+                DirectoryWrite.delete("a/x"), DirectoryWrite.delete("a/none"), DirectoryWrite.put(e("b/z", "3")),
+                DirectoryWrite.put(e("a/y", "4"))));
+        // the put of a/x's stored content and the delete of an absent entry change nothing and get no number
+        assertEquals(2, commits.size());
+        assertEquals(4, commits.get(1).size());
+        assertEquals(15, last);
+        assertEquals(15, s.changeNumber());
+        assertEquals(List.of(12L, 13L, 14L, 15L), seen.stream().map(DirectoryChange::changeNumber).toList());
+        assertEquals(List.of("a/y", "a/x", "b/z", "a/y"), seen.stream().map(DirectoryChange::path).toList());
+        assertEquals(commits.get(1), seen);
+        assertTrue(seen.get(1).isDelete());
+        assertEquals("4", s.get("a/y").orElseThrow().value("Extension"));
+        assertFalse(s.get("a/x").isPresent());
+        assertEquals(2, s.size());
+        assertEquals(15, s.write(List.of(DirectoryWrite.put(e("b/z", "3")))), "nothing new: current number");
+        assertEquals(15, s.write(List.of()));
+        assertEquals(4, seen.size());
+    }
+
+    @Test
+    void aBatchWhoseCommitFailsChangesNothingAndIsNotAnnounced() {
+        boolean[] fail = {false};
+        MemoryDirectoryStore s = new MemoryDirectoryStore(List.of(), 0, changes -> {
+            if (fail[0]) {
+                throw new java.io.IOException("disk full");
+            }
+        });
+        s.put(e("a/x", "1"));
+        byte[] hash = s.subtreeHash("");
+        List<DirectoryChange> seen = new ArrayList<>();
+        s.addListener(seen::add);
+        fail[0] = true;
+        IllegalStateException x = assertThrows(IllegalStateException.class, () -> s.write(List.of(
+                DirectoryWrite.put(e("a/y", "2")), DirectoryWrite.delete("a/x"), DirectoryWrite.put(e("c", "3")))));
+        assertTrue(x.getMessage().contains("batch of 3 writes"), x.getMessage());
+        assertTrue(x.getMessage().contains("disk full"), x.getMessage());
+        assertEquals(1, s.size());
+        assertEquals(1, s.changeNumber());
+        assertArrayEquals(hash, s.subtreeHash(""));
+        assertTrue(seen.isEmpty());
+        fail[0] = false;
+        assertEquals(4, s.write(List.of(DirectoryWrite.put(e("a/y", "2")), DirectoryWrite.delete("a/x"),
+                DirectoryWrite.put(e("c", "3")))));
+        assertEquals(3, seen.size());
+    }
+
+    @Test
+    void aWriteWhoseEntrySitsElsewhereIsRefused() {
+        IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
+                () -> new DirectoryWrite("a/b", e("a/c", "1")));
+        assertTrue(x.getMessage().contains("a/c"), x.getMessage());
+    }
+
+    @Test
+    void pagesOfASubtreeInPathOrderSkippingLookalikeSiblings() {
+        MemoryDirectoryStore s = new MemoryDirectoryStore();
+        for (String p : List.of("a", "a/b", "a/b/c", "a/b/d/e", "a/b-x", "a/b.y/z", "a/bz", "b")) {
+            s.put(e(p, "1"));
+        }
+        assertEquals(List.of("a/b", "a/b/c"), paths(s.entries("a/b", "", 2)));
+        assertEquals(List.of("a/b/d/e"), paths(s.entries("a/b", "a/b/c", 2)));
+        assertEquals(List.of(), paths(s.entries("a/b", "a/b/d/e", 2)));
+        assertEquals(List.of("a", "a/b", "a/b-x"), paths(s.entries("", "", 3)));
+        assertEquals(List.of("a/bz", "b"), paths(s.entries("", "a/b/d/e", 10)));
+        // the interface's default (a store without its own paging) gives the same pages
+        DirectoryStore plain = new DirectoryStore() {
+            public java.util.Optional<DirectoryEntry> get(String path) { return s.get(path); }
+            public long put(DirectoryEntry entry) { throw new UnsupportedOperationException(); }
+            public long delete(String path) { throw new UnsupportedOperationException(); }
+            public long write(List<DirectoryWrite> writes) { throw new UnsupportedOperationException(); }
+            public long changeNumber() { return s.changeNumber(); }
+            public int size() { return s.size(); }
+            public List<ChildNode> children(String path) { return s.children(path); }
+            public byte[] subtreeHash(String path) { return s.subtreeHash(path); }
+            public int count(String path) { return s.count(path); }
+            public List<DirectoryEntry> entries(String path) { return s.entries(path); }
+            public AutoCloseable addListener(DirectoryListener l) { return s.addListener(l); }
+        };
+        for (String after : List.of("", "a/b", "a/b/c", "a/b/d/e")) {
+            assertEquals(s.entries("a/b", after, 2), plain.entries("a/b", after, 2), after);
+            assertEquals(s.entries("", after, 3), plain.entries("", after, 3), after);
+        }
+    }
+
+    private static List<String> paths(List<DirectoryEntry> entries) {
+        return entries.stream().map(DirectoryEntry::path).toList();
     }
 }

@@ -3,6 +3,7 @@ package org.switchover.core.internal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -20,9 +21,12 @@ import org.switchover.api.SwitchResult;
  *
  * <pre>
  * {"token":"&lt;hex&gt;","cmd":"status"}
- *   -&gt; {"ok":true,"status":{...}}
- * {"token":"&lt;hex&gt;","cmd":"switch","confirmed":true,"immediate":false,"requestedBy":"switchoverctl"}
+ *   -&gt; {"ok":true,"status":{...,"warnings":["The backup has detected that file replication ... has stopped ..."]}}
+ * {"token":"&lt;hex&gt;","cmd":"switch","confirmed":true,"immediate":false,"requestedBy":"switchoverctl",
+ *  "acceptWarnings":false}
  *   -&gt; {"ok":true,"result":{"switched":true,"mode":"CONTROLLED","epoch":7,"detail":"..."}}
+ *   -&gt; {"ok":false,"error":"...","warnings":[...],"warningsNotAccepted":true}   (warnings in force, not accepted:
+ *      nothing happened; ask the operator and send again with "acceptWarnings":true)
  * {"token":"&lt;hex&gt;","cmd":"shell","line":"host:module-stop"}
  *   -&gt; {"ok":true,"output":"..."}   (what the Gogo command printed, then its result)
  * anything wrong
@@ -35,7 +39,7 @@ final class ControlProtocol {
     /** Runs a switch request. */
     @FunctionalInterface
     interface Switcher {
-        CompletionStage<SwitchResult> requestSwitch(boolean immediate, String requestedBy);
+        CompletionStage<SwitchResult> requestSwitch(boolean immediate, String requestedBy, boolean acceptWarnings);
     }
 
     /** Runs one Gogo command line (the {@code shell} command). */
@@ -76,6 +80,7 @@ final class ControlProtocol {
     private final long switchWaitMillis;
     private final Shell shell;
     private final long shellWaitMillis;
+    private final Supplier<List<String>> warnings;
 
     /**
      * @param token the expected token
@@ -85,7 +90,7 @@ final class ControlProtocol {
      */
     ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> status, Switcher switcher,
                     long switchWaitMillis) {
-        this(token, status, switcher, switchWaitMillis, NO_SHELL, 0L);
+        this(token, status, switcher, switchWaitMillis, NO_SHELL, 0L, List::of);
     }
 
     /**
@@ -98,6 +103,22 @@ final class ControlProtocol {
      */
     ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> status, Switcher switcher,
                     long switchWaitMillis, Shell shell, long shellWaitMillis) {
+        this(token, status, switcher, switchWaitMillis, shell, shellWaitMillis, List::of);
+    }
+
+    /**
+     * @param token the expected token
+     * @param status produces the status object
+     * @param switcher runs a switch
+     * @param switchWaitMillis how long a switch request waits for the outcome
+     * @param shell runs shell lines
+     * @param shellWaitMillis how long a shell line may run before the request gives up on it (and interrupts it)
+     * @param warnings the switch warnings in force; a switch without {@code "acceptWarnings":true} is refused
+     *     while there are any
+     */
+    ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> status, Switcher switcher,
+                    long switchWaitMillis, Shell shell, long shellWaitMillis, Supplier<List<String>> warnings) {
+        this.warnings = warnings;
         this.token = token;
         this.status = status;
         this.switcher = switcher;
@@ -148,9 +169,20 @@ final class ControlProtocol {
         if (by.length() > 200) {
             return error("malformed switch request: field 'requestedBy' is longer than 200 characters");
         }
+        boolean accept = req.has("acceptWarnings") && Wire.bool(req, "acceptWarnings", "switch request");
+        List<String> now = warnings.get();
+        if (!accept && !now.isEmpty()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("ok", false);
+            out.put("error", "switch not started: " + String.join("; ", now) + ". "
+                    + StateMachine.WARNING_QUESTION + " Send \"acceptWarnings\":true to switch anyway");
+            out.put("warnings", List.copyOf(now));
+            out.put("warningsNotAccepted", true);
+            return reply(out);
+        }
         SwitchResult r;
         try {
-            r = switcher.requestSwitch(immediate, by).toCompletableFuture().get(switchWaitMillis,
+            r = switcher.requestSwitch(immediate, by, accept).toCompletableFuture().get(switchWaitMillis,
                     TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             return error("the switch has not completed within " + switchWaitMillis / 1000
@@ -166,6 +198,9 @@ final class ControlProtocol {
         out.put("result", Wire.resultMap(r));
         if (!r.switched()) {
             out.put("error", r.detail());
+            if (!accept && r.detail().contains(StateMachine.WARNING_QUESTION)) {
+                out.put("warningsNotAccepted", true); // refused by the node carrying it out (e.g. forwarded)
+            }
         }
         return reply(out);
     }

@@ -6,7 +6,9 @@ import java.nio.file.Paths;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -32,6 +34,7 @@ import org.switchover.api.config.ConfigReader;
 import org.switchover.api.ServerParameters;
 import org.switchover.api.SwitchResult;
 import org.switchover.api.SwitchoverControl;
+import org.switchover.api.warning.SwitchWarning;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.host.HostStartup;
@@ -194,6 +197,12 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile HostStartup hostStartup;
 
+    /** Every component's switch warnings (the mirror's replication warning on a backup); read when needed. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            fieldOption = org.osgi.service.component.annotations.FieldOption.UPDATE)
+    private final List<SwitchWarning> switchWarnings = new CopyOnWriteArrayList<>();
+
     /** Bound by reference only: getting the object lazily breaks the DS cycle monitor-primary -> core -> monitor. */
     private ServiceReference<PrimaryMonitor> monitorRef;
     private PrimaryMonitor monitorObject;
@@ -323,6 +332,7 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
         scheduler = new SystemScheduler("switchover-core-1");
         outputs = new OsgiRoleOutputs(ctx, () -> eventAdmin, () -> settingsNode());
         machine = new StateMachine(scheduler, notifier, this::primaryMonitor, () -> hostStartup, outputs, settings);
+        machine.warnings(this::warnings);
 
         Hashtable<String, Object> hp = new Hashtable<>();
         hp.put(RequestHandler.EVENT_ID, new String[] {EventIds.STATE_QUERY, EventIds.DISCONTINUE,
@@ -333,7 +343,8 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
         Hashtable<String, Object> cp = new Hashtable<>();
         cp.put("osgi.command.scope", "switchover");
         cp.put("osgi.command.function", new String[] {"status", "switch", "restart"});
-        commandsReg = ctx.registerService(ShellCommands.class, new ShellCommands(m, this::statusText), cp);
+        commandsReg = ctx.registerService(ShellCommands.class, new ShellCommands(m, this::statusText,
+                this::warnings), cp);
         shell = new ShellRunner(this::leaseCommandProcessor);
         controlEnabled = controlEnabled(props, true);
         startControl(controlEnabled, settings.dataDir());
@@ -386,7 +397,7 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
         StateMachine m = machine;
         ShellRunner sh = shell;
         ControlServer server = new ControlServer(dataDir, token -> new ControlProtocol(() -> token,
-                this::statusMap, m::requestSwitch, SWITCH_WAIT_MILLIS, sh, SHELL_WAIT_MILLIS));
+                this::statusMap, m::requestSwitch, SWITCH_WAIT_MILLIS, sh, SHELL_WAIT_MILLIS, this::warnings));
         try {
             server.start();
             control = server;
@@ -416,14 +427,33 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
     }
 
     private Map<String, Object> statusMap() {
-        return StatusView.toMap(currentSnapshot(), notifier::status, monitorLine());
+        return StatusView.toMap(currentSnapshot(), notifier::status, monitorLine(), warnings());
+    }
+
+    /**
+     * @return the switch warnings in force now, from every {@link SwitchWarning} service; a service that fails
+     *         is logged and skipped (a broken component must not block the status or a switch)
+     */
+    List<String> warnings() {
+        List<String> out = new java.util.ArrayList<>();
+        for (SwitchWarning w : switchWarnings) {
+            try {
+                Optional<String> text = w.warning();
+                if (text != null && text.isPresent() && !text.get().isBlank()) {
+                    out.add(text.get().strip());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("A switch-warning service failed ({}); ignored", e.toString());
+            }
+        }
+        return out;
     }
 
     private String statusText() {
         Snapshot s = currentSnapshot();
         List<Journal.Entry> audit = machine.journal().entries().stream().filter(Journal.Entry::audit).toList();
         return StatusView.toText(s, notifier::status, monitorLine(),
-                audit.subList(Math.max(0, audit.size() - 5), audit.size()));
+                audit.subList(Math.max(0, audit.size() - 5), audit.size()), warnings());
     }
 
     /**
@@ -627,7 +657,8 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
     }
 
     @Override
-    public CompletionStage<SwitchResult> requestSwitch(boolean immediate, String requestedBy) {
-        return machine.requestSwitch(immediate, requestedBy);
+    public CompletionStage<SwitchResult> requestSwitch(boolean immediate, String requestedBy,
+                                                       boolean acceptWarnings) {
+        return machine.requestSwitch(immediate, requestedBy, acceptWarnings);
     }
 }

@@ -53,13 +53,15 @@ public final class StateMachine {
     static final long SUSPENSION_THRESHOLD_MILLIS = 1_000L;
     /** How long the check after a suspension waits for the peer's answer. */
     static final long VERIFY_TIMEOUT_MILLIS = 1_000L;
+    /** The question every front end asks again while a switch warning is in force (spec section 8). */
+    public static final String WARNING_QUESTION = "File replication from the primary may not be running.";
 
     /** A peer's answer to a state query, or why there is none. */
     record PeerAnswer(Wire.StateInfo info, String failure) {
     }
 
     /** A manual switch request on its way through the machine. */
-    record SwitchRequest(boolean immediate, String requestedBy, boolean fromPeer,
+    record SwitchRequest(boolean immediate, String requestedBy, boolean fromPeer, boolean acceptWarnings,
                          CompletableFuture<SwitchResult> result) {
     }
 
@@ -80,6 +82,7 @@ public final class StateMachine {
     private final List<Transition> table;
     private volatile CoreSettings settings;
     private volatile Snapshot snapshot;
+    private volatile Supplier<List<String>> warnings = List::of;
 
     // ---- everything below is touched only on the scheduler's thread ----
     private SwitchoverState state = SwitchoverState.INIT;
@@ -240,14 +243,34 @@ public final class StateMachine {
      * @return completes with the outcome, never exceptionally
      */
     public CompletableFuture<SwitchResult> requestSwitch(boolean immediate, String requestedBy) {
-        return requestSwitch(immediate, requestedBy, false);
+        return requestSwitch(immediate, requestedBy, false, false);
     }
 
-    private CompletableFuture<SwitchResult> requestSwitch(boolean immediate, String requestedBy, boolean fromPeer) {
+    /**
+     * A manual switch, optionally accepting the switch warnings in force on the node that carries it out.
+     *
+     * @return completes with the outcome, never exceptionally
+     */
+    public CompletableFuture<SwitchResult> requestSwitch(boolean immediate, String requestedBy,
+                                                         boolean acceptWarnings) {
+        return requestSwitch(immediate, requestedBy, false, acceptWarnings);
+    }
+
+    private CompletableFuture<SwitchResult> requestSwitch(boolean immediate, String requestedBy, boolean fromPeer,
+                                                          boolean acceptWarnings) {
         CompletableFuture<SwitchResult> f = new CompletableFuture<>();
         String by = requestedBy == null || requestedBy.isBlank() ? "unknown" : requestedBy.strip();
-        post(Event.of(EventType.INTERNAL_SWITCH_REQ, REASON_MANUAL, new SwitchRequest(immediate, by, fromPeer, f)));
+        post(Event.of(EventType.INTERNAL_SWITCH_REQ, REASON_MANUAL,
+                new SwitchRequest(immediate, by, fromPeer, acceptWarnings, f)));
         return f;
+    }
+
+    /**
+     * Where the switch warnings come from ({@link org.switchover.api.warning.SwitchWarning} services); read on the
+     * machine's thread when a manual switch is about to be carried out on this node.
+     */
+    public void warnings(Supplier<List<String>> source) {
+        warnings = source == null ? List::of : source;
     }
 
     /** Restart of a stale, halted or failed node (row 28). */
@@ -277,8 +300,8 @@ public final class StateMachine {
                 case EventIds.REQUEST_SWITCH -> {
                     Wire.SwitchAsk ask = Wire.decodeSwitchAsk(request.payload());
                     checkSender(ask.node(), "REQUEST_SWITCH");
-                    yield requestSwitch(ask.immediate(), ask.requestedBy() + " on node " + ask.node(), true)
-                            .thenApply(Wire::encode);
+                    yield requestSwitch(ask.immediate(), ask.requestedBy() + " on node " + ask.node(), true,
+                            ask.acceptWarnings()).thenApply(Wire::encode);
                 }
                 default -> CompletableFuture.failedFuture(new IllegalArgumentException(
                         "the switchover core does not answer event id '" + request.eventId() + "'"));
@@ -876,7 +899,7 @@ public final class StateMachine {
                 : "uncontrolled: " + (o.ack() != null ? "the primary did not hand off (" + o.ack().detail() + ")"
                 : o.failure());
         journal.info("{}: manual switch by {}; backup switching to primary mode", state, o.request().requestedBy());
-        return switchNow(REASON_MANUAL, detail + "; requested by " + o.request().requestedBy(),
+        return switchNow(REASON_MANUAL, detail + "; requested by " + o.request().requestedBy() + despiteWarnings(),
                 controlled ? SwitchResult.Mode.CONTROLLED : SwitchResult.Mode.UNCONTROLLED, o.request(),
                 o.proposedEpoch());
     }
@@ -887,8 +910,41 @@ public final class StateMachine {
                 : "the primary cannot be reached over the main connection";
         journal.info("{}: manual switch requested by {}{}; backup switching to primary mode", state,
                 r.requestedBy(), r.immediate() ? " (immediate)" : "");
-        return switchNow(REASON_MANUAL, "uncontrolled: " + why + "; requested by " + r.requestedBy(),
+        return switchNow(REASON_MANUAL, "uncontrolled: " + why + "; requested by " + r.requestedBy()
+                + despiteWarnings(),
                 SwitchResult.Mode.UNCONTROLLED, r, 0L);
+    }
+
+    /** @return the switch warnings in force now (never null; a failing source counts as none, logged). */
+    private List<String> currentWarnings() {
+        try {
+            List<String> w = warnings.get();
+            return w == null ? List.of() : w;
+        } catch (RuntimeException ex) {
+            journal.warn("Reading the switch warnings failed: {}", ex.toString());
+            return List.of();
+        }
+    }
+
+    /** Guard of row 15w: warnings in force that the requester did not accept. */
+    boolean warningsNotAccepted(Event e) {
+        return !e.payload(SwitchRequest.class).acceptWarnings() && !currentWarnings().isEmpty();
+    }
+
+    SwitchoverState actRefuseWarnings(Event e) {
+        SwitchRequest r = e.payload(SwitchRequest.class);
+        String w = String.join("; ", currentWarnings());
+        journal.warn("Manual switch requested by {} refused: warnings not accepted: {}", r.requestedBy(), w);
+        r.result().complete(SwitchResult.refused(epoch, "switch refused: " + w + ". " + WARNING_QUESTION
+                + " Accept the warnings to switch anyway (switchoverctl switch --ignore-warnings, "
+                + "switchover:switch --ignore-warnings)"));
+        return null;
+    }
+
+    /** @return " despite the warnings: ..." for the audit line of a manual switch, or empty. */
+    private String despiteWarnings() {
+        List<String> w = currentWarnings();
+        return w.isEmpty() ? "" : "; switched despite the warnings: " + String.join("; ", w);
     }
 
     SwitchoverState actRefuseSwitch(Event e) {
@@ -911,7 +967,7 @@ public final class StateMachine {
         SwitchRequest r = e.payload(SwitchRequest.class);
         CoreSettings s = settings;
         journal.info("PRIMARY: manual switch requested by {}; forwarding the request to the backup", r.requestedBy());
-        byte[] body = Wire.encode(new Wire.SwitchAsk(s.node(), r.immediate(), r.requestedBy()));
+        byte[] body = Wire.encode(new Wire.SwitchAsk(s.node(), r.immediate(), r.requestedBy(), r.acceptWarnings()));
         Duration timeout = Duration.ofMillis(s.forwardTimeoutMillis());
         PendingRequest p;
         try {

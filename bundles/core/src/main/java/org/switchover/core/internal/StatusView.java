@@ -19,6 +19,17 @@ final class StatusView {
      * @param monitorLine the primary monitor's status line, or null when there is none
      */
     static Map<String, Object> toMap(Snapshot s, Function<Link, LinkStatus> links, String monitorLine) {
+        return toMap(s, links, monitorLine, List.of());
+    }
+
+    /**
+     * @param s the machine's picture
+     * @param links live link statuses (null entries allowed)
+     * @param monitorLine the primary monitor's status line, or null when there is none
+     * @param warnings the switch warnings in force (the {@code warnings} array, always present)
+     */
+    static Map<String, Object> toMap(Snapshot s, Function<Link, LinkStatus> links, String monitorLine,
+                                     List<String> warnings) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("node", s.node() == null ? "" : s.node().name());
         m.put("role", s.state().role().name());
@@ -65,6 +76,7 @@ final class StatusView {
         if (!s.nodeError().isEmpty()) {
             m.put("error", s.nodeError());
         }
+        m.put("warnings", List.copyOf(warnings));
         return m;
     }
 
@@ -91,13 +103,23 @@ final class StatusView {
     @SuppressWarnings("unchecked")
     static String toText(Snapshot s, Function<Link, LinkStatus> links, String monitorLine,
                          List<Journal.Entry> recentAudit) {
-        Map<String, Object> m = toMap(s, links, monitorLine);
+        return toText(s, links, monitorLine, recentAudit, List.of());
+    }
+
+    /** @return a few lines for the shell, the switch warnings in force first after the node line. */
+    @SuppressWarnings("unchecked")
+    static String toText(Snapshot s, Function<Link, LinkStatus> links, String monitorLine,
+                         List<Journal.Entry> recentAudit, List<String> warnings) {
+        Map<String, Object> m = toMap(s, links, monitorLine, warnings);
         Map<String, Object> peer = (Map<String, Object>) m.get("peer");
         Map<String, Object> det = (Map<String, Object>) m.get("connectionDetails");
         StringBuilder b = new StringBuilder();
         b.append(String.format("Node        : %s (release %s)%n", m.get("node"), m.get("version")));
         if (m.containsKey("error")) {
             b.append(String.format("Error       : %s%n", m.get("error")));
+        }
+        for (String w : warnings) {
+            b.append(String.format("WARNING     : %s%n", w));
         }
         b.append(String.format("Role        : %s   State: %s   Epoch: %s%n", m.get("role"), m.get("state"),
                 m.get("epoch")));

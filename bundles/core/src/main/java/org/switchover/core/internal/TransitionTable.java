@@ -101,6 +101,9 @@ final class TransitionTable {
         // Manual switch.
         row(t, "15p", ALL, on(EventType.INTERNAL_SWITCH_REQ), "a switch is already in progress",
                 (m, e) -> m.prepareInProgress(), "refuse", StateMachine::actRefuseSwitch, null);
+        row(t, "15w", BACKUP_ROLES, on(EventType.INTERNAL_SWITCH_REQ), "switch warnings in force, not accepted",
+                (m, e) -> m.warningsNotAccepted(e), "refuse, naming the warnings", StateMachine::actRefuseWarnings,
+                null);
         row(t, "15", BACKUPS, on(EventType.INTERNAL_SWITCH_REQ), "not immediate, primary reachable over MAIN",
                 (m, e) -> m.canHandOff(e), "ask the primary to prepare a controlled hand-off",
                 StateMachine::actSendPrepare, null);

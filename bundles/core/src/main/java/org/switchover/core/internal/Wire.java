@@ -55,8 +55,11 @@ final class Wire {
     record PrepareAck(boolean accepted, NodeId node, SwitchoverState state, long epoch, String detail) {
     }
 
-    /** REQUEST_SWITCH: a primary asks its backup to run a manual switch. */
-    record SwitchAsk(NodeId node, boolean immediate, String requestedBy) {
+    /**
+     * REQUEST_SWITCH: a primary asks its backup to run a manual switch. {@code acceptWarnings} is optional on the wire
+     * (absent = false), so an older primary's request is checked against the backup's warnings.
+     */
+    record SwitchAsk(NodeId node, boolean immediate, String requestedBy, boolean acceptWarnings) {
     }
 
     static byte[] encode(StateInfo s) {
@@ -139,13 +142,14 @@ final class Wire {
         m.put("node", a.node().name());
         m.put("immediate", a.immediate());
         m.put("requestedBy", a.requestedBy());
+        m.put("acceptWarnings", a.acceptWarnings());
         return bytes(m);
     }
 
     static SwitchAsk decodeSwitchAsk(byte[] body) {
         JsonNode n = parse(body, "REQUEST_SWITCH");
         return new SwitchAsk(node(n, "REQUEST_SWITCH"), bool(n, "immediate", "REQUEST_SWITCH"),
-                optionalText(n, "requestedBy"));
+                optionalText(n, "requestedBy"), optionalBool(n, "acceptWarnings", "REQUEST_SWITCH"));
     }
 
     static byte[] encode(SwitchResult r) {

@@ -43,9 +43,9 @@ class ControlEndpointTest {
         StateMachine m = h.machine;
         server = new ControlServer(nodeDir.resolve("data"), token -> new ControlProtocol(() -> token,
                 () -> StatusView.toMap(m.snapshot(), h.notifier::status, "fake monitor"),
-                (immediate, by) -> {
+                (immediate, by, accept) -> {
                     // The control worker thread drives the virtual clock for the duration of the request.
-                    CompletableFuture<SwitchResult> f = m.requestSwitch(immediate, by);
+                    CompletableFuture<SwitchResult> f = m.requestSwitch(immediate, by, accept);
                     synchronized (h.clock) {
                         h.clock.runDue();
                     }

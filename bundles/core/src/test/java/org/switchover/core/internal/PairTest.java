@@ -11,6 +11,7 @@ import static org.switchover.api.SwitchoverState.PRIMARY;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
@@ -153,6 +154,29 @@ class PairTest {
         assertEquals(PRIMARY, p.b.state());
         assertEquals(INACTIVE, p.a.state());
         assertEquals(1, p.a.notifier.sent(EventIds.REQUEST_SWITCH).size());
+    }
+
+    @Test
+    void aForwardedSwitchIsCheckedAgainstTheBackupsWarnings() {
+        Pair p = running();
+        p.b.machine.warnings(() -> List.of("The backup has detected that file replication from the primary has "
+                + "stopped (test)"));
+        CompletableFuture<SwitchResult> refused = p.a.machine.requestSwitch(false, "operator on A");
+        p.run();
+        SwitchResult r = refused.getNow(null);
+        assertNotNull(r, "the forwarded request completes");
+        assertFalse(r.switched(), r.toString());
+        assertTrue(r.detail().contains("file replication from the primary has stopped")
+                && r.detail().contains(StateMachine.WARNING_QUESTION), r.detail());
+        assertEquals(PRIMARY, p.a.state());
+
+        CompletableFuture<SwitchResult> accepted = p.a.machine.requestSwitch(false, "operator on A", true);
+        p.run();
+        assertTrue(accepted.getNow(null).switched(), String.valueOf(accepted.getNow(null)));
+        assertEquals(PRIMARY, p.b.state());
+        assertTrue(p.b.find("Switch reason: Manual Switchover").text()
+                .contains("despite the warnings: The backup has detected that file replication"),
+                p.b.find("Switch reason: Manual Switchover").text());
     }
 
     @Test

@@ -90,7 +90,7 @@ class ShellEndpointTest {
         runner = new ShellRunner(() -> withProcessor ? new ShellRunner.Lease(processor, () -> { }) : null);
         server = new ControlServer(nodeDir.resolve("data"), token -> new ControlProtocol(() -> token,
                 () -> StatusView.toMap(m.snapshot(), h.notifier::status, ""),
-                (immediate, by) -> m.requestSwitch(immediate, by), 10_000, runner, shellWaitMillis));
+                (immediate, by, accept) -> m.requestSwitch(immediate, by, accept), 10_000, runner, shellWaitMillis));
         server.start();
     }
 

@@ -31,8 +31,8 @@ import org.switchover.api.ds.DirectoryStore;
  * node-local keys). On the primary, every switchover configuration is written into the host's store (at start and on
  * every change), so it travels with the rest of the tree; on the backup, every change of that subtree is written back
  * into ConfigAdmin, keeping the backup's node-local keys. Works only while {@code configadmin.replication} of PID
- * {@code org.switchover.dssync} is true (default false, see the report: switching it on makes the primary's settings
- * win on the backup). All work runs on this component's thread {@code switchover-dssync-cm-<n>}.
+ * {@code org.switchover.dssync} is true (the default: the primary's switchover parameters win on the backup, as the
+ * reference's replicated server parameters do). All work runs on this component's thread {@code switchover-dssync-cm-<n>}.
  */
 @Component(name = "org.switchover.dssync.configadmin", service = ConfigurationListener.class, immediate = true)
 public final class ConfigAdminAdapter implements ConfigurationListener {

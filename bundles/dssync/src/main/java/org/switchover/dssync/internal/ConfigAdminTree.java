@@ -21,8 +21,9 @@ import org.switchover.api.ds.DirectoryPaths;
  * text; several values for an array or collection).
  *
  * <p>The rule for what is replicated: PIDs starting with {@code org.switchover.} except the node-identity PID
- * {@code org.switchover.node}, which is node-local as a whole; within a PID every key except the node-local ones:
- * {@code node}, {@code data.dir}, {@code mirror.base.dir}, any key containing {@code port}, {@code address} or
+ * {@code org.switchover.node} and the reference host's {@code org.switchover.host.*}, which are node-local as a
+ * whole; within a PID every key except the node-local ones: {@code node}, {@code data.dir}, {@code mirror.base.dir},
+ * {@code force.backup}, {@code control.enabled}, {@code configadmin.replication}, any key containing {@code port}, {@code address} or
  * {@code password}, any key starting with {@code tls.}, and ConfigAdmin's and FileInstall's own keys
  * ({@code service.*}, {@code felix.fileinstall.*}, {@code component.*}). Node-local keys on the backup are never
  * touched.
@@ -34,13 +35,21 @@ final class ConfigAdminTree {
     static final String CLASS_NAME = "Configuration";
     static final String PID_PREFIX = "org.switchover.";
     static final String NODE_PID = "org.switchover.node";
-    private static final Set<String> LOCAL_KEYS = Set.of("node", "data.dir", "mirror.base.dir");
+    /** The reference host's simulation controls: they describe this process, not the pair. */
+    static final String HOST_PID_PREFIX = "org.switchover.host.";
+    /**
+     * Keys that describe this node rather than the pair: its identity and paths, its own role preference
+     * ({@code force.backup}), its local control endpoint, and whether it takes the primary's configuration at all.
+     */
+    private static final Set<String> LOCAL_KEYS = Set.of("node", "data.dir", "mirror.base.dir", "force.backup",
+            "control.enabled", "configadmin.replication");
 
     private ConfigAdminTree() {
     }
 
     static boolean replicatedPid(String pid) {
-        return pid != null && pid.startsWith(PID_PREFIX) && !pid.equals(NODE_PID) && !pid.contains("/");
+        return pid != null && pid.startsWith(PID_PREFIX) && !pid.equals(NODE_PID) && !pid.startsWith(HOST_PID_PREFIX)
+                && !pid.contains("/");
     }
 
     static boolean replicatedKey(String key) {

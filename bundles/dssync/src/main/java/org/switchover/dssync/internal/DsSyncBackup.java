@@ -1,7 +1,10 @@
 package org.switchover.dssync.internal;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.ds.DirectoryEntry;
 import org.switchover.api.ds.DirectoryStore;
+import org.switchover.api.ds.DirectoryWrite;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Response;
@@ -21,18 +25,26 @@ import org.switchover.api.notifier.StreamSubscription;
 
 /**
  * The backup's side of DS sync, started by {@link DsSyncRoles} while the backup role condition is registered. Follows stream
- * {@value Wire#STREAM} from the position persisted in {@code ${data.dir}/dssync/position}; each message is one
- * atomic put or delete on the local store. When the primary cannot resume it (new replication id, or the position
+ * {@value Wire#STREAM} from the position persisted in {@code ${data.dir}/dssync/position}. Messages are kept as they
+ * arrive and written when the subscription flushes (its queue ran empty, or every
+ * {@value StreamListener#FLUSH_EVERY_MESSAGES} messages) with one batch write, one durable commit; only then are they
+ * acknowledged and may the position file move past them, so the position is never ahead of the store. When the primary cannot resume it (new replication id, or the position
  * left its backlog: always so at the first start), runs the full compare-and-update ({@link TreeSync}) with each
  * request bounded by {@code Switchover DS Request Timeout}, then continues with the stream.
  */
 public final class DsSyncBackup implements StreamListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(DsSyncBackup.class);
-    /** Position writes are throttled; re-applying a message is harmless (puts and deletes of whole entries). */
-    private static final long SAVE_EVERY_MESSAGES = 500;
-    private static final long SAVE_EVERY_MILLIS = 1000;
+    /**
+     * Position writes are throttled (the position may lag behind the store, never run ahead of it): re-applying a
+     * message is harmless, because every message is a put or delete of a whole entry.
+     */
+    private static final long SAVE_EVERY_MILLIS = 200;
     private static final long LOG_EVERY_MILLIS = 2000;
+
+    /** A received message waiting for the next flush. */
+    private record Received(long sequence, Wire.Change change) {
+    }
 
     private final DirectoryStore store;
     private final Notifier notifier;
@@ -41,11 +53,15 @@ public final class DsSyncBackup implements StreamListener {
     private final StreamSubscription subscription;
     private final Supplier<String> describer = this::describe;
     private final Supplier<ReplicationFilter> filter;
+    private final LagStats lag = new LagStats();
+    // guarded by this: messages received since the last flush, and the replication id they belong to
+    private final List<Received> pending = new ArrayList<>();
+    private String pendingReplicationId;
     private volatile boolean closed;
     private volatile SyncProgress lastResync;
+    /** The last message durable in the store (what the position file may say, never more). */
     private volatile StreamPosition applied;
     private volatile long messages;
-    private long savedSequence;
     private long savedAtMillis;
     private long loggedAtMillis;
 
@@ -57,15 +73,15 @@ public final class DsSyncBackup implements StreamListener {
         this.settings = settings;
         this.positionFile = new PositionFile(settings.stateDir());
         this.applied = positionFile.load();
-        this.savedSequence = applied.sequence();
         settings.activity(describer);
         LOG.info("DS sync backup: following stream '{}' after {} (position file {})", Wire.STREAM, applied,
                 positionFile.path());
         this.subscription = notifier.follow(Wire.STREAM, applied, this);
     }
 
+    /** Decodes and keeps the message; {@link #flush()} writes the kept messages in one batch. */
     @Override
-    public void onMessage(String replicationId, long sequence, byte[] payload) throws Exception {
+    public synchronized void onMessage(String replicationId, long sequence, byte[] payload) throws Exception {
         Wire.Change c;
         try {
             c = Wire.change(payload);
@@ -74,18 +90,61 @@ public final class DsSyncBackup implements StreamListener {
                     replicationId, e.getMessage());
             throw e;
         }
-        ReplicationFilter f = filter.get();
-        if (c.entry() == null) {
-            if (f.replicates(c.path())) {
-                store.delete(c.path());
-            }
-        } else if (f.admits(c.entry())) {
-            store.put(f.adapt(c.entry(), store.get(c.path())));
+        pendingReplicationId = replicationId;
+        pending.add(new Received(sequence, c));
+    }
+
+    /**
+     * Writes the kept messages with one batch write (one durable commit), then records their lag and moves the
+     * position (saved to the position file at most every {@value #SAVE_EVERY_MILLIS} ms). On failure the kept
+     * messages are dropped: the subscription asks for them again.
+     */
+    @Override
+    public synchronized void flush() throws Exception {
+        if (pending.isEmpty()) {
+            return;
         }
-        messages++;
-        applied = new StreamPosition(replicationId, sequence);
-        long now = System.currentTimeMillis();
-        if (sequence - savedSequence >= SAVE_EVERY_MESSAGES || now - savedAtMillis >= SAVE_EVERY_MILLIS) {
+        List<Received> batch = new ArrayList<>(pending);
+        pending.clear();
+        if (closed) {
+            throw new CancellationException("DS sync backup stopped; " + batch.size() + " messages left unapplied");
+        }
+        ReplicationFilter f = filter.get();
+        List<DirectoryWrite> writes = new ArrayList<>(batch.size());
+        // what each path holds after the earlier messages of this batch: the filter adapts against that
+        Map<String, Optional<DirectoryEntry>> overlay = new HashMap<>();
+        for (Received r : batch) {
+            Wire.Change c = r.change();
+            if (c.entry() == null) {
+                if (f.replicates(c.path())) {
+                    writes.add(DirectoryWrite.delete(c.path()));
+                    overlay.put(c.path(), Optional.empty());
+                }
+            } else if (f.admits(c.entry())) {
+                Optional<DirectoryEntry> mine = overlay.containsKey(c.path()) ? overlay.get(c.path())
+                        : store.get(c.path());
+                DirectoryEntry wanted = f.adapt(c.entry(), mine);
+                writes.add(DirectoryWrite.put(wanted));
+                overlay.put(c.path(), Optional.of(wanted));
+            }
+        }
+        Received last = batch.get(batch.size() - 1);
+        try {
+            store.write(writes);
+        } catch (RuntimeException e) {
+            LOG.error("DS sync backup: could not write messages {}..{} ({} writes): {}; they will be asked for again",
+                    batch.get(0).sequence(), last.sequence(), writes.size(), e.getMessage());
+            throw e;
+        }
+        long durable = Wire.nowMicros();
+        for (Received r : batch) {
+            if (r.change().commitMicros() != Wire.NO_TIME) {
+                lag.record(durable - r.change().commitMicros());
+            }
+        }
+        messages += batch.size();
+        applied = new StreamPosition(pendingReplicationId, last.sequence());
+        if (System.currentTimeMillis() - savedAtMillis >= SAVE_EVERY_MILLIS) {
             save();
         }
     }
@@ -97,7 +156,7 @@ public final class DsSyncBackup implements StreamListener {
         LOG.info("DS sync backup: full compare with the primary (replication id {}, head {}; was at {}; taking {})",
                 replicationId, headSequence, applied, filter.get());
         try {
-            new TreeSync(remote(), store, progress, () -> step(progress), filter.get()).run();
+            new TreeSync(remote(progress), store, progress, () -> step(progress), filter.get()).run();
         } catch (CancellationException e) {
             progress.finish();
             LOG.info("DS sync backup: full compare stopped with the backup part after {}", progress.line());
@@ -126,27 +185,32 @@ public final class DsSyncBackup implements StreamListener {
     }
 
     private synchronized void save() throws IOException {
-        StreamPosition p = applied;
-        positionFile.save(p);
-        savedSequence = p.sequence();
+        positionFile.save(applied);
         savedAtMillis = System.currentTimeMillis();
     }
 
-    private RemoteTree remote() {
+    private RemoteTree remote(SyncProgress progress) {
         return new RemoteTree() {
             @Override
-            public NodeView node(String path) throws Exception {
-                return Wire.node(call(Wire.NODE, Wire.path(path), path));
+            public List<NodeView> nodes(List<NodeRequest> requests) throws Exception {
+                return Wire.nodes(call(Wire.NODES, Wire.nodeRequests(requests),
+                        requests.size() + " nodes from " + requests.get(0).path(), progress));
             }
 
             @Override
             public List<Optional<DirectoryEntry>> entries(List<String> paths) throws Exception {
-                return Wire.entries(call(Wire.ENTRIES, Wire.paths(paths), paths.size() + " entries"));
+                return Wire.entries(call(Wire.ENTRIES, Wire.paths(paths), paths.size() + " entries", progress));
+            }
+
+            @Override
+            public Page scan(String path, String after, int limit) throws Exception {
+                return Wire.page(call(Wire.SCAN, Wire.scanRequest(path, after, limit),
+                        "entries below '" + path + "' after '" + after + "'", progress));
             }
         };
     }
 
-    private byte[] call(String eventId, byte[] payload, String what) throws Exception {
+    private byte[] call(String eventId, byte[] payload, String what, SyncProgress progress) throws Exception {
         java.time.Duration timeout = settings.requestTimeout();
         Response r;
         try {
@@ -160,6 +224,8 @@ public final class DsSyncBackup implements StreamListener {
             throw new IOException("DS request " + eventId + " (" + what + ") ended " + r.outcome() + ": "
                     + r.detail());
         }
+        progress.bytes.addAndGet(payload.length + r.payload().length);
+        progress.requests.incrementAndGet();
         return r.payload();
     }
 
@@ -168,8 +234,8 @@ public final class DsSyncBackup implements StreamListener {
         String resync = p == null ? "none" : (p.finished() ? "done" : "running") + " (" + p.line() + ")";
         return "backup (" + filter.get() + "), following stream '" + Wire.STREAM + "' at " + applied.replicationId() + "/"
                 + applied.sequence() + (subscription != null && subscription.isLive() ? " (live)" : " (not live)")
-                + "; " + messages + " messages applied; last full compare: " + resync + "; " + store.size()
-                + " entries";
+                + "; " + store.size() + " entries\nmessages applied: " + messages + "\n" + lag.line()
+                + "\nlast full compare: " + resync;
     }
 
     /** Stops following (a running full compare stops at its next node) and saves the position. */
@@ -177,7 +243,12 @@ public final class DsSyncBackup implements StreamListener {
         closed = true;
         subscription.close();
         try {
-            save();
+            // messages kept but not flushed are dropped (flush refuses once closed): the position stays at the last
+            // durable message and the next backup asks for them again
+            synchronized (this) {
+                pending.clear();
+                save();
+            }
         } catch (IOException e) {
             LOG.error("DS sync backup: could not save position {} to {}: {}", applied, positionFile.path(),
                     e.getMessage());

@@ -53,7 +53,8 @@ public final class DsSyncPrimary implements RequestHandler {
     }
 
     private void changed(DirectoryChange c) {
-        byte[] payload = Wire.change(c);
+        // the listener runs right after the commit: its time is the commit time the backup measures its lag against
+        byte[] payload = Wire.change(c, Wire.nowMicros());
         synchronized (lock) {
             if (publisher == null) {
                 return;
@@ -86,9 +87,25 @@ public final class DsSyncPrimary implements RequestHandler {
         try {
             switch (request.eventId()) {
                 case Wire.NODE: {
+                    // the one-node request of earlier backups: a full listing with whole hashes
                     String path = Wire.path(request.payload());
                     checkPath(path);
-                    return CompletableFuture.completedFuture(Wire.node(NodeView.of(store, path)));
+                    byte[] own = store.get(path).map(DirectoryEntry::contentHash).orElse(null);
+                    return CompletableFuture.completedFuture(Wire.node(new NodeView(own, store.children(path))));
+                }
+                case Wire.NODES: {
+                    List<RemoteTree.NodeRequest> asked = Wire.nodeRequests(request.payload());
+                    List<NodeView> out = new ArrayList<>(asked.size());
+                    for (RemoteTree.NodeRequest r : asked) {
+                        checkPath(r.path());
+                        out.add(NodeView.of(store, r.path(), r.buckets(), r.indexes()));
+                    }
+                    return CompletableFuture.completedFuture(Wire.nodes(out));
+                }
+                case Wire.SCAN: {
+                    Wire.Scan scan = Wire.scanRequest(request.payload());
+                    checkPath(scan.path());
+                    return CompletableFuture.completedFuture(Wire.page(page(scan)));
                 }
                 case Wire.ENTRIES: {
                     List<String> paths = Wire.paths(request.payload());
@@ -107,6 +124,13 @@ public final class DsSyncPrimary implements RequestHandler {
                     e.getMessage());
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** The entries below the scan's path after its {@code after}, at most its limit, and whether more follow. */
+    private RemoteTree.Page page(Wire.Scan scan) {
+        List<DirectoryEntry> got = store.entries(scan.path(), scan.after(), scan.limit() + 1);
+        boolean more = got.size() > scan.limit();
+        return new RemoteTree.Page(more ? got.subList(0, scan.limit()) : got, more);
     }
 
     private static void checkPath(String path) throws IOException {

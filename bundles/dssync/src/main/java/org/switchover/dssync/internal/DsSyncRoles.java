@@ -113,7 +113,7 @@ public final class DsSyncRoles {
             if (wantPrimary && primary == null) {
                 primary = new DsSyncPrimary(store, notifier, status, settings);
                 Dictionary<String, Object> props = new Hashtable<>();
-                props.put(RequestHandler.EVENT_ID, new String[] {Wire.NODE, Wire.ENTRIES});
+                props.put(RequestHandler.EVENT_ID, new String[] {Wire.NODE, Wire.NODES, Wire.ENTRIES, Wire.SCAN});
                 primaryHandler = context.registerService(RequestHandler.class, primary, props);
             }
             if (wantBackup && backup == null) {

@@ -61,8 +61,9 @@ public final class DsSyncSettings {
 
         @AttributeDefinition(name = "Replicate ConfigAdmin",
                 description = "Replicate the switchover configurations (except node-local keys) from the primary to"
-                        + " the backup through the directory tree")
-        boolean configadmin_replication() default false;
+                        + " the backup through the directory tree (node-local: each node decides whether it takes"
+                        + " the primary's configuration)")
+        boolean configadmin_replication() default true;
     }
 
     /** The node keys read here (node PID; its metatype is designated by the notifier). */
@@ -77,7 +78,7 @@ public final class DsSyncSettings {
     private volatile List<String> higherExclusions = List.of();
     private volatile List<String> lowerPaths = List.of();
     private volatile Map<String, Set<String>> attributeExceptions = Map.of();
-    private volatile boolean configAdminReplication;
+    private volatile boolean configAdminReplication = true;
     private volatile Supplier<String> activity = () -> "idle (neither primary nor backup)";
 
     @Activate

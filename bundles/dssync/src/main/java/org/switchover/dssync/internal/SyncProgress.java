@@ -5,13 +5,17 @@ import java.util.function.LongSupplier;
 
 /**
  * Counters of one resynchronisation: nodes compared, entries transferred (written or deleted on the backup), nodes
- * still queued, and the transfer rate. Written by the sync thread, read by anyone.
+ * still queued, the transfer rate, and the payload bytes and round trips of its requests. Written by the sync thread, read by anyone.
  */
 final class SyncProgress {
 
     final AtomicLong compared = new AtomicLong();
     final AtomicLong transferred = new AtomicLong();
     final AtomicLong remaining = new AtomicLong();
+    /** Payload bytes of the compare's requests and their replies, both directions together. */
+    final AtomicLong bytes = new AtomicLong();
+    /** Round trips (requests answered). */
+    final AtomicLong requests = new AtomicLong();
     private final LongSupplier clockMillis;
     private final long startMillis;
     private volatile long endMillis = -1;
@@ -41,9 +45,13 @@ final class SyncProgress {
         return end - startMillis;
     }
 
-    /** @return one line, e.g. "compared 120, transferred 7, remaining 3, 35.0 entries/s" */
+    /**
+     * @return one line, e.g. "compared 120, transferred 7, remaining 3, 35.0 entries/s, 5120 bytes moved in 4
+     *     requests"
+     */
     String line() {
-        return String.format(java.util.Locale.ROOT, "compared %d, transferred %d, remaining %d, %.1f entries/s",
-                compared.get(), transferred.get(), remaining.get(), rate());
+        return String.format(java.util.Locale.ROOT,
+                "compared %d, transferred %d, remaining %d, %.1f entries/s, %d bytes moved in %d requests",
+                compared.get(), transferred.get(), remaining.get(), rate(), bytes.get(), requests.get());
     }
 }

@@ -49,5 +49,9 @@ class ConfigAdminTreeTest {
         assertFalse(ConfigAdminTree.replicatedKey("server.b.address"));
         assertFalse(ConfigAdminTree.replicatedKey("data.dir"));
         assertTrue(ConfigAdminTree.replicatedKey("manual.switch.only"));
+        assertFalse(ConfigAdminTree.replicatedPid("org.switchover.host.reference"), "the simulated host is local");
+        for (String local : List.of("force.backup", "control.enabled", "configadmin.replication")) {
+            assertFalse(ConfigAdminTree.replicatedKey(local), local + " describes this node");
+        }
     }
 }

@@ -147,4 +147,45 @@ class DsSyncRolesTest {
                 .toCompletableFuture().join());
         assertTrue(e.getMessage().contains("empty segment"), e.getMessage());
     }
+
+    @Test
+    void theBackupWritesEachFlushAsOneBatchAndAFailedFlushMovesNothing() throws Exception {
+        DsSyncSettings s = settings();
+        primary(s);
+        boolean[] fail = {false};
+        List<Integer> commits = new java.util.ArrayList<>();
+        MemoryDirectoryStore store = new MemoryDirectoryStore(List.of(), 0, changes -> {
+            if (fail[0]) {
+                throw new java.io.IOException("disk full");
+            }
+            commits.add(changes.size());
+        });
+        DsSyncBackup b = new DsSyncBackup(store, loop, s, () -> ReplicationFilter.FULL);
+        // the primary's stream is empty: the first start's compare found nothing; feed the messages by hand
+        String rid = "3";
+        long now = Wire.nowMicros();
+        for (int i = 1; i <= 3; i++) {
+            b.onMessage(rid, i, Wire.change(new org.switchover.api.ds.DirectoryChange(i, "a/e" + i,
+                    new DirectoryEntry("a/e" + i, "Item", Map.of())), now - 5000));
+        }
+        assertEquals(0, store.size(), "kept until the flush");
+        b.flush();
+        assertEquals(List.of(3), commits, "three messages, one commit");
+        assertTrue(s.status().contains("messages applied: 3"), s.status());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("lag: last (\\d+) ms, p50 (\\d+) ms, p99 (\\d+) ms"
+                + " over 3 messages").matcher(s.status());
+        assertTrue(m.find(), s.status());
+        assertTrue(Long.parseLong(m.group(2)) >= 5, "committed 5 ms before: " + s.status());
+
+        b.onMessage(rid, 4, Wire.change(new org.switchover.api.ds.DirectoryChange(4, "a/e1", null), now));
+        fail[0] = true;
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, b::flush);
+        fail[0] = false;
+        b.flush();
+        assertEquals(3, store.size(), "the failed group was dropped, not written later");
+        assertTrue(s.status().contains("messages applied: 3"), s.status());
+        b.close();
+        assertEquals(List.of("3", "3"), Files.readAllLines(dataDir.resolve("dssync/position")),
+                "the position stops at the last durable message");
+    }
 }

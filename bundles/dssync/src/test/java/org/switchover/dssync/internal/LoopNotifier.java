@@ -210,6 +210,8 @@ final class LoopNotifier implements Notifier {
             }
             try {
                 listener.onMessage(rid, seq, payload);
+                // synchronous delivery: the queue is always empty after a message, so every message is flushed
+                listener.flush();
                 position = new StreamPosition(rid, seq);
             } catch (Exception e) {
                 failure = e;

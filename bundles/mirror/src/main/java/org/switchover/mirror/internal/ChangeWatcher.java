@@ -14,6 +14,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -52,6 +54,10 @@ final class ChangeWatcher implements AutoCloseable {
     private final Map<WatchKey, Path> keyDirs = new HashMap<>();
     private final Set<Wire.Change> pending = new LinkedHashSet<>();
     private volatile long lastEventMillis;
+    /** Health pings, answered by the monitor thread at its next turn (a hung monitor answers none). */
+    private final ConcurrentLinkedQueue<CompletableFuture<Void>> pings = new ConcurrentLinkedQueue<>();
+    /** Set by the operator's "hang" command: the monitor thread stalls (for health-check tests). */
+    private volatile boolean hung;
 
     ChangeWatcher(List<Watched> roots, Consumer<Wire.Change> sink, VfsFiles files, int n) {
         this.roots = roots;
@@ -74,6 +80,49 @@ final class ChangeWatcher implements AutoCloseable {
     /** @return true while the monitor thread runs (what the File Monitor health check reports). */
     boolean isAlive() {
         return running && thread.isAlive();
+    }
+
+    /**
+     * Asks the monitor thread to show it still turns: the future completes on that thread at its next turn (within
+     * about {@link #SETTLE_MILLIS} ms while it runs), fails at once when the monitor has stopped, and never completes
+     * while the monitor hangs. What the File Monitor health check answers with.
+     */
+    CompletableFuture<Void> ping() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (!isAlive()) {
+            f.completeExceptionally(new IllegalStateException("the file monitor is not running"));
+            return f;
+        }
+        pings.add(f);
+        if (!isAlive()) {
+            failPings(); // stopped between the check and the add
+        }
+        return f;
+    }
+
+    /**
+     * Stalls (true) or releases (false) the monitor thread: while stalled it reports no change and answers no
+     * health ping, as a hung monitor would. Changes seen meanwhile are reported once it is released.
+     */
+    void hang(boolean stall) {
+        hung = stall;
+    }
+
+    /** @return true while stalled by {@link #hang(boolean)}. */
+    boolean isHung() {
+        return hung;
+    }
+
+    private void failPings() {
+        for (CompletableFuture<Void> f; (f = pings.poll()) != null; ) {
+            f.completeExceptionally(new IllegalStateException("the file monitor is not running"));
+        }
+    }
+
+    private void answerPings() {
+        for (CompletableFuture<Void> f; (f = pings.poll()) != null; ) {
+            f.complete(null);
+        }
     }
 
     /** @return wall-clock time of the last change seen, 0 when none. */
@@ -129,6 +178,11 @@ final class ChangeWatcher implements AutoCloseable {
                 }
             }
             while (running) {
+                if (hung) {
+                    Thread.sleep(SETTLE_MILLIS); // stalled on purpose: no events, no ping answers
+                    continue;
+                }
+                answerPings();
                 WatchKey key = watch == null ? null : watch.poll(SETTLE_MILLIS, TimeUnit.MILLISECONDS);
                 if (watch == null) {
                     Thread.sleep(SETTLE_MILLIS); // polling mode: only the flush below runs on this thread
@@ -145,6 +199,7 @@ final class ChangeWatcher implements AutoCloseable {
             LOG.error("The mirror's file monitor stopped: {}", e.toString(), e);
         } finally {
             running = false;
+            failPings();
         }
     }
 
@@ -250,5 +305,6 @@ final class ChangeWatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        failPings();
     }
 }

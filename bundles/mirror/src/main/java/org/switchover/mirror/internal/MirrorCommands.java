@@ -2,7 +2,10 @@ package org.switchover.mirror.internal;
 
 import java.util.Locale;
 
-/** Gogo command {@code switchover:mirror-status}: roots, pending work, last change applied, lag, health. */
+/**
+ * Gogo commands {@code switchover:mirror-status} (roots, pending work, last change applied, lag, health) and
+ * {@code switchover:mirror-monitor stop|start|hang|status} (the primary's file monitor, for operators and tests).
+ */
 public final class MirrorCommands {
 
     private final MirrorComponent mirror;
@@ -14,7 +17,7 @@ public final class MirrorCommands {
     /**
      * Entry point of every command of this service (the function name has a dash, so Gogo calls {@code _main}).
      *
-     * @param args the function name, then the command's arguments (none are taken)
+     * @param args the function name, then the command's arguments (mirror-monitor takes one action)
      * @return the text the shell prints
      */
     public String _main(String... args) {
@@ -23,6 +26,12 @@ public final class MirrorCommands {
         if ("mirror-status".equals(function)) {
             return mirror.statusText();
         }
-        return "unknown command '" + function + "'; use switchover:mirror-status";
+        if ("mirror-monitor".equals(function)) {
+            if (args.length != 2) {
+                return "Usage: switchover:mirror-monitor stop|start|hang|status";
+            }
+            return mirror.monitorCommand(args[1].toLowerCase(Locale.ROOT));
+        }
+        return "unknown command '" + function + "'; use switchover:mirror-status or switchover:mirror-monitor";
     }
 }

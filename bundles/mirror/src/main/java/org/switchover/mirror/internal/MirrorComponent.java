@@ -53,6 +53,7 @@ import org.switchover.api.notifier.StreamPublisher;
 import org.switchover.api.notifier.StreamSubscription;
 import org.switchover.api.time.Cancellable;
 import org.switchover.api.time.SystemScheduler;
+import org.switchover.api.warning.SwitchWarning;
 
 /**
  * Directory mirroring (spec section 8). On the primary it watches the continuously mirrored roots, publishes every
@@ -84,6 +85,8 @@ public final class MirrorComponent implements RequestHandler {
     static final long EPOCH_RECHECK_MILLIS = 1000;
     /** Pause before the start-up copy is tried again when the primary could not be asked. */
     static final long START_RETRY_MILLIS = 5000;
+    /** How much longer than the health-check timeout one health request may live before the notifier drops it. */
+    static final long HEALTH_REQUEST_GRACE_MILLIS = 1000;
 
     /** Parameters of directory mirroring; the attribute names are the documented server-parameter names. */
     @ObjectClassDefinition(id = PID, name = "Switchover directory mirror",
@@ -200,19 +203,19 @@ public final class MirrorComponent implements RequestHandler {
     private final AtomicInteger watcherCount = new AtomicInteger();
     private ServiceRegistration<Object> commands;
     private ServiceRegistration<RequestHandler> handler;
+    private ServiceRegistration<SwitchWarning> warning;
 
     private volatile Settings settings = Settings.NONE;
     private volatile SwitchoverStatus status;
     private volatile boolean primaryCondition;
     private volatile boolean backupCondition;
-    private volatile String health = "not checked yet";
+    private final HealthCheck health;
 
     // --- touched only on the control thread ---
     private Mode mode = Mode.IDLE;
     private StreamPublisher publisher;
-    private ChangeWatcher watcher;
+    private volatile ChangeWatcher watcher; // written on the control thread; read by the health answer too
     private StreamSubscription subscription;
-    private Cancellable healthTask = () -> { };
     private Cancellable startTask = () -> { };
     private boolean startCopyDone;
 
@@ -240,14 +243,21 @@ public final class MirrorComponent implements RequestHandler {
             }
         }, () -> settings);
         this.server = new Server(files);
+        this.health = new HealthCheck(control, this::askHealth,
+                why -> LOG.warn("File Monitor health check of the primary failed: {}; the backup has detected that "
+                        + "file replication from the primary has stopped", why),
+                what -> LOG.info("File Monitor health check: {}; file replication from the primary runs again",
+                        what));
         configure(properties);
         Dictionary<String, Object> cp = new Hashtable<>();
         cp.put("osgi.command.scope", "switchover");
-        cp.put("osgi.command.function", new String[] {"mirror-status"});
+        cp.put("osgi.command.function", new String[] {"mirror-status", "mirror-monitor"});
         commands = context.registerService(Object.class, new MirrorCommands(this), cp);
         Dictionary<String, Object> hp = new Hashtable<>();
         hp.put(RequestHandler.EVENT_ID, new String[] {Wire.MANIFEST, Wire.CHUNK, Wire.BATCH, Wire.HEALTH});
         handler = context.registerService(RequestHandler.class, this, hp);
+        // Always registered, empty while replication is fine: the core collects it for status and manual switch.
+        warning = context.registerService(SwitchWarning.class, this::replicationWarning, new Hashtable<>());
     }
 
     @Modified
@@ -264,6 +274,7 @@ public final class MirrorComponent implements RequestHandler {
 
     @Deactivate
     void deactivate() {
+        warning.unregister();
         handler.unregister();
         commands.unregister();
         CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -337,7 +348,7 @@ public final class MirrorComponent implements RequestHandler {
 
     private void stopRole() {
         startTask.cancel();
-        healthTask.cancel();
+        health.stop();
         if (watcher != null) {
             watcher.close();
             watcher = null;
@@ -397,7 +408,7 @@ public final class MirrorComponent implements RequestHandler {
         startCopyDone = false;
         subscription = notifier.follow(Wire.STREAM, StreamPosition.NONE, new Listener());
         startTask = control.schedule(this::startCopy, 0);
-        scheduleHealthCheck(settings.healthIntervalS() * 1000L);
+        health.start(settings.healthIntervalS(), settings.healthTimeoutS());
         LOG.info("Mirror: following the primary's changes");
     }
 
@@ -446,8 +457,8 @@ public final class MirrorComponent implements RequestHandler {
                     }
                 }
             }
-            if (before.healthIntervalS() != now.healthIntervalS()) {
-                scheduleHealthCheck(now.healthIntervalS() * 1000L);
+            if (before.healthIntervalS() != now.healthIntervalS() || before.healthTimeoutS() != now.healthTimeoutS()) {
+                health.start(now.healthIntervalS(), now.healthTimeoutS());
             }
         }
     }
@@ -559,38 +570,38 @@ public final class MirrorComponent implements RequestHandler {
         throw new Follower.TransferBroken(eventId + " ended " + r.outcome() + " " + r.detail());
     }
 
-    private void scheduleHealthCheck(long delayMillis) {
-        healthTask.cancel();
-        if (settings.healthIntervalS() == 0) {
-            health = "off (" + ServerParameters.SWITCHOVER_FILE_MONITOR_HEALTH_CHECK_INTERVAL + " = 0)";
-            return;
+    /** One File Monitor health request to the primary; fails with the primary's reason or the outcome. */
+    private CompletionStage<?> askHealth(long timeoutMillis) {
+        if (mode != Mode.FOLLOWING) {
+            return CompletableFuture.completedFuture(null); // stale tick racing a role change; stop() follows
         }
-        healthTask = control.schedule(this::healthCheck, delayMillis);
+        // The check's own timer decides "no answer"; the request lives a little longer only to be cleaned up.
+        Duration requestTimeout = Duration.ofMillis(timeoutMillis + HEALTH_REQUEST_GRACE_MILLIS);
+        return notifier.send(Link.MAIN, "*", Wire.HEALTH, new byte[0], requestTimeout).response()
+                .thenApply(r -> {
+                    if (r.outcome() == ResponseOutcome.REJECTED && !r.detail().isEmpty()) {
+                        throw new IllegalStateException(r.detail()); // the primary's own reason
+                    }
+                    if (!r.isReply()) {
+                        throw new IllegalStateException(r.outcome().name().toLowerCase(Locale.ROOT)
+                                + (r.detail().isEmpty() ? "" : ": " + r.detail()));
+                    }
+                    return r;
+                });
     }
 
-    private void healthCheck() {
-        if (mode != Mode.FOLLOWING) {
-            return;
-        }
-        Duration timeout = Duration.ofSeconds(settings.healthTimeoutS());
-        notifier.send(Link.MAIN, "*", Wire.HEALTH, new byte[0], timeout).response().whenComplete((r, e) -> {
-            String failure = e != null ? e.toString() : r.isReply() ? null
-                    : r.outcome().name().toLowerCase(Locale.ROOT) + (r.detail().isEmpty() ? "" : ": " + r.detail());
-            if (failure == null) {
-                health = "ok at " + Instant.now();
-            } else {
-                health = "file replication stopped (" + failure + ")";
-                LOG.warn("File Monitor health check of the primary failed: {}; the backup has detected that file "
-                        + "replication from the primary has stopped", failure);
-            }
-        });
-        healthTask = control.schedule(this::healthCheck, settings.healthIntervalS() * 1000L);
+    /** @return the replication warning while this backup's health check fails (the registered {@link SwitchWarning}). */
+    java.util.Optional<String> replicationWarning() {
+        return backupCondition ? health.warning() : java.util.Optional.empty();
     }
 
     // ---------------------------------------------------------------- primary: requests
 
     @Override
     public CompletionStage<byte[]> handle(Request request) {
+        if (Wire.HEALTH.equals(request.eventId())) {
+            return answerHealth();
+        }
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return answer(request);
@@ -606,16 +617,119 @@ public final class MirrorComponent implements RequestHandler {
         }
         Settings s = settings;
         switch (request.eventId()) {
-            case Wire.HEALTH: {
-                ChangeWatcher w = watcher;
-                if (w == null || !w.isAlive()) {
-                    throw new IOException("the file monitor is not running");
-                }
-                return ("file monitor running, watching " + s.continuous().size() + " root(s)")
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            }
             default:
                 return server.answer(request.eventId(), request.payload(), s);
+        }
+    }
+
+    /**
+     * The File Monitor health answer: the monitor thread itself must take a turn (see {@link ChangeWatcher#ping()}),
+     * so a stopped monitor fails at once and a hung one does not answer (the backup's timeout decides). Bounded here
+     * too, so that a hung monitor does not pile up open answers.
+     */
+    private CompletionStage<byte[]> answerHealth() {
+        ChangeWatcher w = watcher;
+        if (!primaryCondition) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("this node is not the primary"));
+        }
+        if (w == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("the file monitor is not running"));
+        }
+        int roots = settings.continuous().size();
+        return w.ping().orTimeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((ok, e) -> {
+                    if (e != null) {
+                        Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                ? e.getCause() : e;
+                        throw new IllegalArgumentException(t instanceof TimeoutException
+                                ? "the file monitor did not answer" : t.getMessage());
+                    }
+                    return ("file monitor running, watching " + roots + " root(s)")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                });
+    }
+
+    // ---------------------------------------------------------------- operator: the file monitor
+
+    /**
+     * {@code switchover:mirror-monitor stop|start|hang|status} on the primary: stops, restarts or stalls the file
+     * monitor (to exercise the backup's health check and the replication warning). Runs on the control thread.
+     *
+     * @return what happened, for the shell
+     */
+    String monitorCommand(String action) {
+        CompletableFuture<String> done = new CompletableFuture<>();
+        control.execute(() -> {
+            try {
+                done.complete(monitorAction(action));
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        try {
+            return done.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } catch (ExecutionException | TimeoutException e) {
+            return "the file monitor command did not complete: " + e;
+        }
+    }
+
+    private String monitorAction(String action) {
+        if (!List.of("stop", "start", "hang", "status").contains(action)) {
+            return "unknown action '" + action + "'. Usage: switchover:mirror-monitor stop|start|hang|status";
+        }
+        if (mode != Mode.SERVING) {
+            return "This node is not the primary: it has no file monitor to " + action + ".";
+        }
+        switch (action) {
+            case "stop" -> {
+                if (watcher == null) {
+                    return "The file monitor is already stopped.";
+                }
+                watcher.close();
+                watcher = null;
+                LOG.warn("Mirror: the file monitor was stopped by the operator; changes are not replicated and the "
+                        + "backup's health check will report it");
+                return "File monitor stopped. Changes are not replicated until switchover:mirror-monitor start.";
+            }
+            case "hang" -> {
+                if (watcher == null) {
+                    return "The file monitor is stopped; start it first.";
+                }
+                watcher.hang(true);
+                LOG.warn("Mirror: the file monitor was stalled by the operator (hang); it reports nothing and "
+                        + "answers no health check");
+                return "File monitor stalled: it reports no change and answers no health check until "
+                        + "switchover:mirror-monitor start.";
+            }
+            case "start" -> {
+                if (watcher != null && watcher.isAlive()) {
+                    if (!watcher.isHung()) {
+                        return "The file monitor is already running.";
+                    }
+                    watcher.hang(false);
+                    LOG.info("Mirror: the file monitor was released by the operator");
+                    return "File monitor released; it reports the changes it saw meanwhile.";
+                }
+                if (watcher != null) {
+                    watcher.close();
+                }
+                startWatcher();
+                // What changed while nothing watched is unknown: the backup compares every continuous root.
+                for (MirrorRoot r : settings.continuous()) {
+                    publisher.publish(Wire.change(new Wire.Change(r.path(), r.recursive(), "",
+                            System.currentTimeMillis())));
+                }
+                LOG.info("Mirror: the file monitor was restarted by the operator; the backup compares every root");
+                return "File monitor started; the backup compares every continuously mirrored root.";
+            }
+            default -> {
+                ChangeWatcher w = watcher;
+                return "File monitor: " + (w == null || !w.isAlive() ? "stopped" : w.isHung() ? "hung (stalled)"
+                        : "running");
+            }
         }
     }
 
@@ -656,10 +770,11 @@ public final class MirrorComponent implements RequestHandler {
             b.append("Copied: ").append(follower.filesFetched.get()).append(" file(s), ")
                     .append(follower.bytesFetched.get()).append(" bytes; deleted: ").append(follower.deleted.get())
                     .append('\n');
-            b.append("Health: ").append(health).append('\n');
+            b.append("Health: ").append(health.describe()).append('\n');
         } else if (primaryCondition) {
             ChangeWatcher w = watcher;
-            b.append("File monitor: ").append(w != null && w.isAlive() ? "running" : "stopped").append('\n');
+            b.append("File monitor: ").append(w == null || !w.isAlive() ? "stopped" : w.isHung() ? "hung (stalled)"
+                    : "running").append('\n');
             StreamPublisher p = publisher;
             if (p != null) {
                 b.append("Stream: head ").append(p.headSequence()).append(", acknowledged ")

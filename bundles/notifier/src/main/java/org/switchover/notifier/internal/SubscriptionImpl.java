@@ -20,6 +20,11 @@ import org.switchover.api.notifier.StreamSubscription;
  * number of the current replication id; older numbers are duplicates and are dropped; a jump ahead is a gap and
  * makes the subscription start again from the last applied number (while a fresh subscription is starting, jumps are
  * leftovers of the previous cursor and are only dropped).
+ *
+ * <p>The listener may keep messages and write them in groups ({@link StreamListener#flush()}): the subscription
+ * flushes when its queue is momentarily empty or every {@link StreamListener#FLUSH_EVERY_MESSAGES} messages, and
+ * acknowledges (and reports as its position) only what was flushed. A failed flush rolls the position back to the
+ * last flushed message before pausing, so the dropped messages are asked for again.
  */
 final class SubscriptionImpl implements StreamSubscription {
 
@@ -29,12 +34,16 @@ final class SubscriptionImpl implements StreamSubscription {
     private final String stream;
     private final StreamListener listener;
     private final ExecutorService thread;
+    private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final AtomicBoolean ackQueued = new AtomicBoolean();
 
     // confined to the subscription thread
     private String replicationId;
     private long lastApplied;
+    /** The last message the listener made durable ({@link StreamListener#flush()}); never after lastApplied. */
+    private long lastFlushed;
     private boolean expectRestart;
+    private Throwable lastFlushFailure;
 
     private volatile StreamPosition position;
     private volatile Connection connection;
@@ -51,8 +60,9 @@ final class SubscriptionImpl implements StreamSubscription {
         StreamPosition start = from == null ? StreamPosition.NONE : from;
         this.replicationId = start.replicationId() == null ? "" : start.replicationId();
         this.lastApplied = Math.max(0L, start.sequence());
+        this.lastFlushed = lastApplied;
         this.position = new StreamPosition(replicationId, lastApplied);
-        this.thread = new ThreadPoolExecutor(1, 1, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads);
+        this.thread = new ThreadPoolExecutor(1, 1, 0L, TimeUnit.MILLISECONDS, queue, threads);
     }
 
     String stream() {
@@ -160,17 +170,51 @@ final class SubscriptionImpl implements StreamSubscription {
         try {
             listener.onMessage(replicationId, d.seq(), d.payload());
         } catch (Exception | LinkageError e) {
+            // keep what was received before the failing message, then start again after it
+            flush();
+            lastApplied = lastFlushed;
             pause("applying message " + d.seq(), e);
             return;
         }
         expectRestart = false;
         lastApplied = d.seq();
-        position = new StreamPosition(replicationId, lastApplied);
-        acknowledge(lastApplied);
+        if (lastApplied - lastFlushed >= StreamListener.FLUSH_EVERY_MESSAGES || queue.isEmpty()) {
+            if (!flush()) {
+                lastApplied = lastFlushed;
+                pause("flushing up to message " + d.seq(), lastFlushFailure);
+            }
+        }
+    }
+
+    /**
+     * Asks the listener to make the messages up to lastApplied durable, then acknowledges them. On failure the
+     * caller rolls back to lastFlushed (the listener has dropped the rest).
+     *
+     * @return false when the listener failed ({@link #lastFlushFailure} says why)
+     */
+    private boolean flush() {
+        if (lastApplied == lastFlushed) {
+            return true;
+        }
+        try {
+            listener.flush();
+        } catch (Exception | LinkageError e) {
+            lastFlushFailure = e;
+            return false;
+        }
+        lastFlushed = lastApplied;
+        position = new StreamPosition(replicationId, lastFlushed);
+        acknowledge(lastFlushed);
+        return true;
     }
 
     private void applyResync(Message.Resync r) {
         if (closed || paused) {
+            return;
+        }
+        if (!flush()) {
+            lastApplied = lastFlushed;
+            pause("flushing before a resynchronisation", lastFlushFailure);
             return;
         }
         try {
@@ -182,6 +226,7 @@ final class SubscriptionImpl implements StreamSubscription {
         expectRestart = false;
         replicationId = r.replicationId();
         lastApplied = r.head();
+        lastFlushed = lastApplied;
         position = new StreamPosition(replicationId, lastApplied);
         acknowledge(lastApplied);
     }

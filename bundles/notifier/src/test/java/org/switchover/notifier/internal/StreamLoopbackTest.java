@@ -224,4 +224,90 @@ class StreamLoopbackTest extends EngineTestBase {
         AtomicBoolean live = new AtomicBoolean(sub.isLive());
         assertTrue(live.get());
     }
+
+    /** Keeps messages until flush, like a store that writes in batches; can fail one flush. */
+    static final class Batcher implements StreamListener {
+        final List<Long> pending = new ArrayList<>();
+        final List<Long> durable = new ArrayList<>();
+        final List<Integer> flushSizes = new ArrayList<>();
+        volatile CountDownLatch gate;
+        volatile boolean failNextFlush;
+        volatile long maxPending;
+
+        @Override
+        public void onMessage(String replicationId, long sequence, byte[] payload) throws Exception {
+            CountDownLatch g = gate;
+            if (g != null) {
+                g.await(20, TimeUnit.SECONDS);
+            }
+            synchronized (this) {
+                pending.add(sequence);
+                maxPending = Math.max(maxPending, pending.size());
+            }
+        }
+
+        @Override
+        public synchronized void flush() throws Exception {
+            if (failNextFlush) {
+                failNextFlush = false;
+                pending.clear();
+                throw new java.io.IOException("commit failed");
+            }
+            durable.addAll(pending);
+            flushSizes.add(pending.size());
+            pending.clear();
+        }
+
+        @Override
+        public void onResync(String replicationId, long headSequence) {
+            throw new AssertionError("no resync expected");
+        }
+
+        synchronized List<Long> durable() {
+            return List.copyOf(durable);
+        }
+    }
+
+    @Test
+    void aBufferingListenerIsFlushedInGroupsAndOnlyFlushedMessagesCount() {
+        TestNode[] pair = linkedPair(10_000);
+        StreamPublisher pub = pair[0].engine.publish("batch", "e");
+        Batcher b = new Batcher();
+        b.gate = new CountDownLatch(1);
+        StreamSubscription sub = pair[1].engine.follow("batch", new StreamPosition("e", 0), b);
+        for (int i = 1; i <= 3000; i++) {
+            pub.publish(body(i));
+        }
+        // while the listener is held the subscription queue fills; released, it flushes at least every 512
+        await().atMost(10, TimeUnit.SECONDS).until(() -> sub.isLive());
+        assertEquals(0, sub.position().sequence(), "nothing flushed, nothing counts");
+        b.gate.countDown();
+        await().atMost(15, TimeUnit.SECONDS).until(() -> sub.position().sequence() == 3000);
+        assertEquals(range(1, 3000), b.durable());
+        assertTrue(b.maxPending <= StreamListener.FLUSH_EVERY_MESSAGES, "flushed every 512 at most: " + b.maxPending);
+        synchronized (b) {
+            assertTrue(b.flushSizes.size() < 3000, "grouped: " + b.flushSizes.size() + " flushes");
+        }
+        await().atMost(10, TimeUnit.SECONDS).until(() -> pub.acknowledgedSequence() == 3000);
+    }
+
+    @Test
+    void aFailedFlushRollsBackToTheLastFlushedMessageAndTheRestComesAgain() {
+        TestNode[] pair = linkedPair(10_000);
+        StreamPublisher pub = pair[0].engine.publish("batch", "e");
+        Batcher b = new Batcher();
+        StreamSubscription sub = pair[1].engine.follow("batch", new StreamPosition("e", 0), b);
+        for (int i = 1; i <= 100; i++) {
+            pub.publish(body(i));
+        }
+        await().atMost(15, TimeUnit.SECONDS).until(() -> sub.position().sequence() == 100);
+        b.failNextFlush = true;
+        for (int i = 101; i <= 1100; i++) {
+            pub.publish(body(i));
+        }
+        await().atMost(20, TimeUnit.SECONDS).until(() -> sub.position().sequence() == 1100);
+        // the dropped group was delivered again after the pause: every message exactly once in the durable list
+        assertEquals(range(1, 1100), b.durable());
+        assertTrue(b.failNextFlush == false, "the failing flush happened");
+    }
 }

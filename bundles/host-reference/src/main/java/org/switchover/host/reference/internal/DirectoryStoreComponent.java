@@ -71,6 +71,11 @@ public final class DirectoryStoreComponent implements DirectoryStore {
     }
 
     @Override
+    public long write(List<org.switchover.api.ds.DirectoryWrite> writes) {
+        return store.write(writes);
+    }
+
+    @Override
     public long changeNumber() {
         return store.changeNumber();
     }
@@ -98,6 +103,11 @@ public final class DirectoryStoreComponent implements DirectoryStore {
     @Override
     public List<DirectoryEntry> entries(String path) {
         return store.entries(path);
+    }
+
+    @Override
+    public List<DirectoryEntry> entries(String path, String after, int limit) {
+        return store.entries(path, after, limit);
     }
 
     @Override

@@ -12,10 +12,12 @@ import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchover.api.ds.DirectoryChange;
 import org.switchover.api.ds.DirectoryCodec;
 import org.switchover.api.ds.DirectoryEntry;
 import org.switchover.api.ds.DirectoryListener;
 import org.switchover.api.ds.DirectoryStore;
+import org.switchover.api.ds.DirectoryWrite;
 import org.switchover.api.ds.MemoryDirectoryStore;
 
 /**
@@ -65,14 +67,17 @@ final class MvDirectoryStore implements DirectoryStore, AutoCloseable {
         }
     }
 
-    private void commit(long changeNumber, String path, DirectoryEntry entry) {
+    /** One MVStore commit for the whole list: the file holds all of the changes after it, or none. */
+    private void commit(List<DirectoryChange> changes) {
         try {
-            if (entry == null) {
-                entries.remove(path);
-            } else {
-                entries.put(path, DirectoryCodec.toBytes(entry));
+            for (DirectoryChange c : changes) {
+                if (c.entry() == null) {
+                    entries.remove(c.path());
+                } else {
+                    entries.put(c.path(), DirectoryCodec.toBytes(c.entry()));
+                }
             }
-            meta.put("change", changeNumber);
+            meta.put("change", changes.get(changes.size() - 1).changeNumber());
             store.commit();
         } catch (RuntimeException e) {
             store.rollback();
@@ -93,6 +98,11 @@ final class MvDirectoryStore implements DirectoryStore, AutoCloseable {
     @Override
     public long delete(String path) {
         return tree.delete(path);
+    }
+
+    @Override
+    public long write(List<DirectoryWrite> writes) {
+        return tree.write(writes);
     }
 
     @Override
@@ -126,8 +136,18 @@ final class MvDirectoryStore implements DirectoryStore, AutoCloseable {
     }
 
     @Override
+    public List<DirectoryEntry> entries(String path, String after, int limit) {
+        return tree.entries(path, after, limit);
+    }
+
+    @Override
     public AutoCloseable addListener(DirectoryListener listener) {
         return tree.addListener(listener);
+    }
+
+    /** @return the MVStore version, which every commit advances by one (tests count commits with it) */
+    long version() {
+        return store.getCurrentVersion();
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchover.api.ds.DirectoryEntry;
+import org.switchover.api.ds.DirectoryWrite;
 
 class MvDirectoryStoreTest {
 
@@ -47,6 +48,74 @@ class MvDirectoryStoreTest {
             assertEquals("2501", c._main("ds-count"));
             assertTrue(c._main("ds-put", "a//b", "User").startsWith("error: "));
             assertEquals(64, c._main("ds-hash", "big").length());
+        }
+    }
+
+    @Test
+    void aBatchIsOneMvStoreCommitAndSurvivesReopen() throws Exception {
+        byte[] hash;
+        try (MvDirectoryStore s = new MvDirectoryStore(dir)) {
+            s.put(new DirectoryEntry("a/keep", "User", Map.of()));
+            List<DirectoryWrite> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                batch.add(DirectoryWrite.put(new DirectoryEntry("b/e" + i, "Item", Map.of("n", List.of("" + i)))));
+            }
+            batch.add(DirectoryWrite.delete("a/keep"));
+            long before = s.version();
+            assertEquals(1002, s.write(batch));
+            assertEquals(before + 1, s.version(), "one commit for the whole batch");
+            hash = s.subtreeHash("");
+        }
+        try (MvDirectoryStore s = new MvDirectoryStore(dir)) {
+            assertEquals(1000, s.size());
+            assertEquals(1002, s.changeNumber());
+            assertFalse(s.get("a/keep").isPresent());
+            assertArrayEquals(hash, s.subtreeHash(""));
+        }
+    }
+
+    @Test
+    void loadTouchAndBytesCommands() throws Exception {
+        try (MvDirectoryStore s = new MvDirectoryStore(dir)) {
+            DsCommands c = new DsCommands(s);
+            long before = s.version();
+            String loaded = c._main("host:ds-load", "load", "2500", "100000", "500");
+            assertTrue(loaded.matches("loaded 2500 in \\d+ ms \\(\\d+/s\\)"), loaded);
+            assertEquals(before + 5, s.version(), "2500 entries in batches of 500: five commits");
+            DirectoryEntry e = s.get("load/f2/e2345").orElseThrow();
+            assertEquals("2345", e.value("n"));
+            long t = Long.parseLong(e.value("t"));
+            assertTrue(Math.abs(t / 1000 - System.currentTimeMillis()) < 60_000, "t is wall-clock micros: " + t);
+
+            java.util.Map<String, DirectoryEntry> was = new java.util.HashMap<>();
+            s.entries("load").forEach(x -> was.put(x.path(), x));
+            assertEquals("touched 10", c._main("ds-touch", "load", "10"));
+            List<String> changed = s.entries("load").stream().filter(x -> !x.equals(was.get(x.path())))
+                    .map(DirectoryEntry::path).toList();
+            assertEquals(10, changed.size());
+            // spread evenly: one touched entry per 250, over every folder
+            assertEquals(3, changed.stream().map(p -> p.split("/")[1]).distinct().count(), changed.toString());
+            assertEquals(was.get(changed.get(0)).value("n"), s.get(changed.get(0)).orElseThrow().value("n"));
+            assertTrue(c._main("ds-touch", "load", "2501").startsWith("error: count 2501 exceeds"));
+
+            long bytes = 0;
+            for (DirectoryEntry x : s.entries("load/f0")) {
+                bytes += org.switchover.api.ds.DirectoryCodec.toBytes(x).length;
+            }
+            assertEquals(Long.toString(bytes), c._main("ds-bytes", "load/f0"));
+            assertTrue(c._main("ds-load", "x", "10", "0").startsWith("error: perSecond must be 1.."));
+        }
+    }
+
+    @Test
+    void loadKeepsItsRateWithoutDrift() throws Exception {
+        try (MvDirectoryStore s = new MvDirectoryStore(dir)) {
+            DsCommands c = new DsCommands(s);
+            long t0 = System.nanoTime();
+            c._main("ds-load", "paced", "400", "1000", "50");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            // 8 batches due at 0, 50, ..., 350 ms: the last one is written no earlier than 350 ms
+            assertTrue(ms >= 350, "paced: " + ms + " ms");
         }
     }
 }
