@@ -225,12 +225,23 @@ public final class MirrorComponent implements RequestHandler {
         this.notifier = notifier;
         this.files = new VfsFiles();
         AtomicInteger n = new AtomicInteger();
-        this.serve = Executors.newFixedThreadPool(2, r -> {
+        // four: the backup keeps up to 16 chunk requests in flight; reads overlap with the notifier's writes
+        this.serve = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "switchover-mirror-serve-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        this.follower = new Follower(files, this::ask, () -> settings);
+        this.follower = new Follower(files, new Follower.Remote() {
+            @Override
+            public byte[] ask(String eventId, byte[] body) throws IOException {
+                return MirrorComponent.this.ask(eventId, body);
+            }
+
+            @Override
+            public CompletableFuture<byte[]> askAsync(String eventId, byte[] body) {
+                return MirrorComponent.this.askAsync(eventId, body);
+            }
+        }, () -> settings);
         this.server = new Server(files);
         this.health = new HealthCheck(control, this::askHealth,
                 why -> LOG.warn("File Monitor health check of the primary failed: {}; the backup has detected that "
@@ -243,7 +254,7 @@ public final class MirrorComponent implements RequestHandler {
         cp.put("osgi.command.function", new String[] {"mirror-status", "mirror-monitor"});
         commands = context.registerService(Object.class, new MirrorCommands(this), cp);
         Dictionary<String, Object> hp = new Hashtable<>();
-        hp.put(RequestHandler.EVENT_ID, new String[] {Wire.MANIFEST, Wire.CHUNK, Wire.HEALTH});
+        hp.put(RequestHandler.EVENT_ID, new String[] {Wire.MANIFEST, Wire.CHUNK, Wire.BATCH, Wire.HEALTH});
         handler = context.registerService(RequestHandler.class, this, hp);
         // Always registered, empty while replication is fine: the core collects it for status and manual switch.
         warning = context.registerService(SwitchWarning.class, this::replicationWarning, new Hashtable<>());
@@ -279,6 +290,7 @@ public final class MirrorComponent implements RequestHandler {
             LOG.warn("Mirror did not stop within 10 s: {}", e.toString());
         }
         control.shutdown();
+        follower.close();
         serve.shutdownNow();
         files.close();
     }
@@ -520,6 +532,24 @@ public final class MirrorComponent implements RequestHandler {
         }
     }
 
+    /** Like {@link #ask}, without blocking: the follower keeps several chunk requests in flight. */
+    private CompletableFuture<byte[]> askAsync(String eventId, byte[] body) {
+        CompletableFuture<byte[]> out = new CompletableFuture<>();
+        notifier.send(Link.MAIN, "*", eventId, body, REQUEST_TIMEOUT).response().whenComplete((r, e) -> {
+            if (e != null) {
+                out.completeExceptionally(new Follower.TransferBroken(eventId + " failed: " + e));
+            } else if (r.isReply()) {
+                out.complete(r.payload());
+            } else if (r.outcome() == ResponseOutcome.REJECTED) {
+                out.completeExceptionally(new IOException("the primary refused " + eventId + ": " + r.detail()));
+            } else {
+                out.completeExceptionally(new Follower.TransferBroken(eventId + " ended " + r.outcome() + " "
+                        + r.detail()));
+            }
+        });
+        return out;
+    }
+
     private byte[] ask(String eventId, byte[] body) throws IOException {
         CompletionStage<Response> stage = notifier.send(Link.MAIN, "*", eventId, body, REQUEST_TIMEOUT).response();
         Response r;
@@ -736,6 +766,7 @@ public final class MirrorComponent implements RequestHandler {
             }
             b.append('\n');
             b.append("Lag: ").append(follower.lastLagMillis < 0 ? "n/a" : follower.lastLagMillis + " ms").append('\n');
+            b.append("Last full comparison: ").append(follower.lastCompare).append('\n');
             b.append("Copied: ").append(follower.filesFetched.get()).append(" file(s), ")
                     .append(follower.bytesFetched.get()).append(" bytes; deleted: ").append(follower.deleted.get())
                     .append('\n');

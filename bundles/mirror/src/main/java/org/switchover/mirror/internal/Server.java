@@ -34,6 +34,20 @@ final class Server {
                 Path dir = servedDir(s, c.root());
                 return Wire.chunk(files.read(dir, c.path(), c.offset(), c.length()));
             }
+            case Wire.BATCH: {
+                Wire.BatchRequest b = Wire.batchRequest(payload);
+                Path dir = servedDir(s, b.root());
+                java.util.List<Wire.BatchItem> items = new java.util.ArrayList<>(b.items().size());
+                for (Wire.ChunkRequest c : b.items()) {
+                    try {
+                        items.add(new Wire.BatchItem(files.read(dir, c.path(), c.offset(), c.length()), null));
+                    } catch (IOException e) {
+                        // one file gone or unreadable does not spoil the others
+                        items.add(new Wire.BatchItem(null, String.valueOf(e.getMessage())));
+                    }
+                }
+                return Wire.batch(items);
+            }
             default:
                 throw new IOException("unknown request " + eventId);
         }

@@ -16,7 +16,9 @@ import org.apache.commons.vfs2.CacheStrategy;
 import org.apache.commons.vfs2.FileObject;
 import org.apache.commons.vfs2.FileSystemException;
 import org.apache.commons.vfs2.FileType;
+import org.apache.commons.vfs2.RandomAccessContent;
 import org.apache.commons.vfs2.cache.NullFilesCache;
+import org.apache.commons.vfs2.util.RandomAccessMode;
 import org.apache.commons.vfs2.impl.DefaultFileSystemManager;
 import org.apache.commons.vfs2.provider.local.DefaultLocalFileProvider;
 
@@ -160,13 +162,14 @@ final class VfsFiles implements AutoCloseable {
         long mtime = f.getContent().getLastModifiedTime();
         int n = (int) Math.max(0, Math.min(length, size - offset));
         byte[] bytes = new byte[n];
-        try (InputStream in = f.getContent().getInputStream()) {
-            in.skipNBytes(offset);
-            int read = in.readNBytes(bytes, 0, n);
-            if (read < n) {
-                byte[] shorter = new byte[read];
-                System.arraycopy(bytes, 0, shorter, 0, read);
-                bytes = shorter;
+        if (n > 0) {
+            // random access: a chunk deep in a large file is a seek, not a read of everything before it
+            try (RandomAccessContent in = f.getContent().getRandomAccessContent(RandomAccessMode.READ)) {
+                in.seek(offset);
+                in.readFully(bytes);
+            } catch (java.io.EOFException shrunk) {
+                // the file got shorter since its size was read: the writer sees the size change and gives up
+                bytes = new byte[0];
             }
         }
         return new Chunk(size, mtime, bytes);

@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -39,7 +42,7 @@ class FollowerTest {
     Server server;
     /** Chunk requests answered before the "connection" breaks; negative = never. */
     final AtomicInteger chunksBeforeBreak = new AtomicInteger(-1);
-    final List<String> asked = new ArrayList<>();
+    final List<String> asked = java.util.Collections.synchronizedList(new ArrayList<>());
     Follower follower;
 
     @BeforeEach
@@ -54,7 +57,8 @@ class FollowerTest {
         server = new Server(files);
         follower = new Follower(files, (eventId, body) -> {
             asked.add(eventId);
-            if (Wire.CHUNK.equals(eventId) && chunksBeforeBreak.getAndDecrement() == 0) {
+            boolean content = Wire.CHUNK.equals(eventId) || Wire.BATCH.equals(eventId);
+            if (content && chunksBeforeBreak.getAndDecrement() == 0) {
                 throw new Follower.TransferBroken("connection lost");
             }
             return server.answer(eventId, body, primary);
@@ -63,7 +67,47 @@ class FollowerTest {
 
     @AfterEach
     void tearDown() {
+        follower.close();
         files.close();
+        answering.shutdownNow();
+    }
+
+    /** Answers chunk requests on other threads, like the notifier does, so that several are really in flight. */
+    final ExecutorService answering = Executors.newFixedThreadPool(4);
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger maxInFlight = new AtomicInteger();
+
+    private Follower asyncFollower() {
+        follower.close();
+        follower = new Follower(files, new Follower.Remote() {
+            @Override
+            public byte[] ask(String eventId, byte[] body) throws IOException {
+                return server.answer(eventId, body, primary);
+            }
+
+            @Override
+            public CompletableFuture<byte[]> askAsync(String eventId, byte[] body) {
+                asked.add(eventId);
+                maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                CompletableFuture<byte[]> out = new CompletableFuture<>();
+                answering.execute(() -> {
+                    try {
+                        Thread.sleep(1); // a round trip: without it replies come back before the next is sent
+                        if (chunksBeforeBreak.getAndDecrement() == 0) {
+                            throw new Follower.TransferBroken("connection lost");
+                        }
+                        byte[] reply = server.answer(eventId, body, primary);
+                        inFlight.decrementAndGet();
+                        out.complete(reply);
+                    } catch (IOException | InterruptedException e) {
+                        inFlight.decrementAndGet();
+                        out.completeExceptionally(e);
+                    }
+                });
+                return out;
+            }
+        }, () -> backup);
+        return follower;
     }
 
     private Settings settings(Path base) {
@@ -133,7 +177,7 @@ class FollowerTest {
         String what = sync(res(), "");
 
         assertEquals(tree(a.resolve("srv/res")), tree(b.resolve("srv/res")));
-        assertEquals(List.of(Wire.MANIFEST, Wire.CHUNK), asked, "one manifest, one chunk for the edited file");
+        assertEquals(List.of(Wire.MANIFEST, Wire.BATCH), asked, "one manifest, one batch for the edited file");
         assertTrue(what.contains("1 files to fetch"), what);
     }
 
@@ -208,5 +252,128 @@ class FollowerTest {
                 Wire.chunkRequest(new Wire.ChunkRequest("/srv/res", "../secret", 0, 10)), primary));
         assertThrows(IOException.class, () -> server.answer(Wire.CHUNK,
                 Wire.chunkRequest(new Wire.ChunkRequest("/srv/res", "missing.txt", 0, 10)), primary));
+    }
+
+    @Test
+    void manyFilesAndALargeOneMoveWithSeveralRequestsInFlightAndBoundedMemory() throws IOException {
+        Random r = new Random(11);
+        for (int i = 0; i < 300; i++) {
+            byte[] small = new byte[r.nextInt(20_000)];
+            r.nextBytes(small);
+            Path p = a.resolve("srv/res/d" + (i % 7) + "/f" + i + ".dat");
+            Files.createDirectories(p.getParent());
+            Files.write(p, small);
+        }
+        byte[] big = new byte[VfsFiles.CHUNK_BYTES * 20 + 5];
+        r.nextBytes(big);
+        Files.write(a.resolve("srv/res/big.bin"), big);
+        asyncFollower();
+
+        String what = sync(res(), "");
+
+        assertTrue(what.contains("301 files to fetch"), what);
+        assertEquals(treeOfDigests(a.resolve("srv/res")), treeOfDigests(b.resolve("srv/res")));
+        assertTrue(maxInFlight.get() > 1, "requests were pipelined: at most " + maxInFlight.get() + " in flight");
+        assertTrue(maxInFlight.get() <= Follower.CHUNKS_IN_FLIGHT, "memory bound held: " + maxInFlight.get());
+        assertTrue(follower.lastCompare.contains("301 file(s) fetched"), follower.lastCompare);
+        long batches = asked.stream().filter(Wire.BATCH::equals).count();
+        assertTrue(batches >= 3 && batches <= 10, "300 small files (~3 MB) in a few batches, not one each: " + batches);
+        assertEquals(21, asked.stream().filter(Wire.CHUNK::equals).count(), "the large file in 1 MiB chunks");
+    }
+
+    @Test
+    void aBrokenConnectionDuringConcurrentFetchesLeavesNoPartFilesAndTheNextSyncCompletes() throws IOException {
+        Random r = new Random(12);
+        for (int i = 0; i < 40; i++) {
+            byte[] bytes = new byte[i % 5 == 0 ? VfsFiles.CHUNK_BYTES * 3 + i : 1000 + i];
+            r.nextBytes(bytes);
+            Files.write(a.resolve("srv/res/f" + i), bytes);
+        }
+        asyncFollower();
+        chunksBeforeBreak.set(25);
+
+        assertThrows(Follower.TransferBroken.class, () -> sync(res(), ""));
+        try (Stream<Path> s = Files.walk(b.resolve("srv/res"))) {
+            assertEquals(List.of(), s.filter(p -> VfsFiles.isPart(p.getFileName().toString())).toList(),
+                    "no temporary file left");
+        }
+        for (String f : treeOfDigests(b.resolve("srv/res"))) {
+            assertTrue(treeOfDigests(a.resolve("srv/res")).contains(f), "only whole files under real names: " + f);
+        }
+
+        chunksBeforeBreak.set(-1);
+        sync(res(), "");
+        assertEquals(treeOfDigests(a.resolve("srv/res")), treeOfDigests(b.resolve("srv/res")));
+    }
+
+    /** @return every file under {@code root} with its SHA-256 and mtime */
+    private static List<String> treeOfDigests(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).sorted().map(p -> {
+                try {
+                    return root.relativize(p) + "=" + sha256(Files.readAllBytes(p)) + "@" + Files.getLastModifiedTime(p)
+                            .toMillis();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aBatchAnswersEachFileOnItsOwnAndRefusesOversizedRequests() throws IOException {
+        write(a.resolve("srv/res/here.txt"), "here", 1_000L);
+        List<Wire.BatchItem> items = Wire.batch(server.answer(Wire.BATCH, Wire.batchRequest(new Wire.BatchRequest(
+                "/srv/res", List.of(new Wire.ChunkRequest("/srv/res", "here.txt", 0, 4),
+                        new Wire.ChunkRequest("/srv/res", "gone.txt", 0, 4)))), primary));
+
+        assertEquals("here", new String(items.get(0).chunk().bytes(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(1_000L, items.get(0).chunk().mtime());
+        assertTrue(items.get(1).chunk() == null && items.get(1).error().contains("gone.txt"), items.get(1).error());
+
+        List<Wire.ChunkRequest> tooMany = new ArrayList<>();
+        for (int i = 0; i <= Wire.BATCH_FILES; i++) {
+            tooMany.add(new Wire.ChunkRequest("/srv/res", "here.txt", 0, 4));
+        }
+        IOException e = assertThrows(IOException.class, () -> server.answer(Wire.BATCH,
+                Wire.batchRequest(new Wire.BatchRequest("/srv/res", tooMany)), primary));
+        assertTrue(e.getMessage().contains("at most " + Wire.BATCH_FILES), e.getMessage());
+        List<Wire.ChunkRequest> tooLarge = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            tooLarge.add(new Wire.ChunkRequest("/srv/res", "here.txt", 0, VfsFiles.CHUNK_BYTES));
+        }
+        e = assertThrows(IOException.class, () -> server.answer(Wire.BATCH,
+                Wire.batchRequest(new Wire.BatchRequest("/srv/res", tooLarge)), primary));
+        assertTrue(e.getMessage().contains("bytes"), e.getMessage());
+        assertThrows(IOException.class, () -> Wire.batch(new byte[] {0, 0, 0, 1, 1, 0}), "truncated reply");
+    }
+
+    @Test
+    void aSmallFileGoneOnThePrimaryIsSkippedWhileTheRestOfItsBatchArrives() throws IOException {
+        for (int i = 0; i < 5; i++) {
+            write(a.resolve("srv/res/f" + i), "file " + i, 1_000L + i);
+        }
+        follower.close();
+        follower = new Follower(files, (eventId, body) -> {
+            if (Wire.BATCH.equals(eventId)) {
+                Files.deleteIfExists(a.resolve("srv/res/f2")); // deleted between the manifest and the copy
+            }
+            return server.answer(eventId, body, primary);
+        }, () -> backup);
+
+        sync(res(), "");
+
+        assertEquals(List.of("f0=file 0@1000", "f1=file 1@1001", "f3=file 3@1003", "f4=file 4@1004"),
+                tree(b.resolve("srv/res")));
+        assertTrue(follower.lastCompare.contains("4 file(s) fetched of 5 differing"), follower.lastCompare);
     }
 }
