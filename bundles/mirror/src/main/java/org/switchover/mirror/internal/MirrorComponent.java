@@ -151,9 +151,10 @@ public final class MirrorComponent implements RequestHandler {
     /** Node-local key (in {@code org.switchover.node}): directory the configured paths are placed under. */
     public static final String BASE_DIR = "mirror.base.dir";
 
+    /** A node-local path value, with {@code ${switchover.home}} and the like expanded (the demo pair uses it). */
     private static String nodeLocal(Map<String, ?> props, String key) {
         Object v = props == null ? null : props.get(key);
-        return v == null ? "" : v.toString().trim();
+        return v == null ? "" : ConfigReader.expand(v.toString().trim(), ConfigReader::systemValue);
     }
 
     /** Reads the parameters, keeping {@code previous} numbers where the new ones are malformed. */
