@@ -4,29 +4,23 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.switchover.it.support.FileTrees;
 import org.switchover.it.support.Repo;
 import org.switchover.it.support.SwitchoverNode;
 
@@ -87,7 +81,8 @@ class MirrorBench {
             double cpuA = cpuSeconds(a.process().pid()) - cpuA0;
             double cpuB = cpuSeconds(b.process().pid());
             dumpRecordings(dir, a, b);
-            assertEquals(listing(source), listing(replica), "the backup's tree equals the primary's");
+            assertEquals(FileTrees.listing(source), FileTrees.listing(replica),
+                    "the backup's tree equals the primary's");
             System.out.printf("BENCH mirror initial copy: %.2f s from the backup's first comparison to its end "
                     + "(%.1f s from the backup's process start, JVM and framework start included); %s%n",
                     mirrorSecs, mirrorWall, done.substring(done.indexOf("Mirror:")));
@@ -112,12 +107,13 @@ class MirrorBench {
             await("rsync daemon's connection process reaped").atMost(10, TimeUnit.SECONDS)
                     .until(() -> daemon.children().findAny().isEmpty());
             double rsyncCpu = childrenCpuSeconds(self) + childrenCpuSeconds(rsyncd.pid()) - rsyncCpu0;
-            assertEquals(listing(source), listing(rsyncCopy), "rsync's copy equals the primary's tree");
+            assertEquals(FileTrees.listing(source), FileTrees.listing(rsyncCopy),
+                    "rsync's copy equals the primary's tree");
             System.out.printf("BENCH rsync CPU: client and daemon %.1f s%n", rsyncCpu);
             System.out.printf("BENCH mirror vs rsync: mirror %.2f s, rsync -a over loopback %.2f s, ratio %.2f "
                     + "(mirror / rsync); load average %s%n", mirrorSecs, rsyncSecs, mirrorSecs / rsyncSecs,
                     loadAverage());
-            deleteTree(rsyncCopy);
+            FileTrees.deleteTree(rsyncCopy);
 
             long[] latency = new long[LATENCY_FILES];
             Random random = new Random(3);
@@ -133,7 +129,7 @@ class MirrorBench {
                 Files.write(live.resolve("change-" + i + ".bin"), content);
                 await("change " + i + " on the backup").atMost(30, TimeUnit.SECONDS)
                         .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
-                        .until(() -> sizeOrMinusOne(target) == content.length);
+                        .until(() -> FileTrees.sizeOrMinusOne(target) == content.length);
                 latency[i] = System.nanoTime() - w;
             }
             Arrays.sort(latency);
@@ -155,7 +151,7 @@ class MirrorBench {
             }
             Path bigCopy = replica.resolve("big/one.bin");
             await("the large file on the backup").atMost(5, TimeUnit.MINUTES).pollInterval(Duration.ofMillis(20))
-                    .until(() -> sizeOrMinusOne(bigCopy) == (long) BIG_MIB << 20);
+                    .until(() -> FileTrees.sizeOrMinusOne(bigCopy) == (long) BIG_MIB << 20);
             double bigSecs = (System.nanoTime() - w) / 1e9;
             Files.createDirectories(rsyncCopy);
             long r1 = System.nanoTime();
@@ -166,7 +162,7 @@ class MirrorBench {
                 throw new IllegalStateException("rsync failed: " + Files.readString(dir.resolve("rsync-big.log")));
             }
             double rsyncBigSecs = (System.nanoTime() - r1) / 1e9;
-            assertEquals(sha(big), sha(bigCopy), "the large file arrived identical");
+            assertEquals(FileTrees.sha(big), FileTrees.sha(bigCopy), "the large file arrived identical");
             System.out.printf("BENCH mirror one %d MiB file: %.2f s from the primary's write to complete on the "
                     + "backup, rsync -a %.2f s, ratio %.2f; load average %s%n", BIG_MIB, bigSecs, rsyncBigSecs,
                     bigSecs / rsyncBigSecs, loadAverage());
@@ -176,9 +172,9 @@ class MirrorBench {
                 rsyncd.destroy();
                 rsyncd.waitFor(10, TimeUnit.SECONDS);
             }
-            deleteTree(dir.resolve("A-tree"));
-            deleteTree(dir.resolve("B-tree"));
-            deleteTree(dir.resolve("rsync-copy"));
+            FileTrees.deleteTree(dir.resolve("A-tree"));
+            FileTrees.deleteTree(dir.resolve("B-tree"));
+            FileTrees.deleteTree(dir.resolve("rsync-copy"));
         }
     }
 
@@ -305,38 +301,6 @@ class MirrorBench {
         return java.time.LocalTime.parse(time).toNanoOfDay() / 1_000_000;
     }
 
-    /** @return every directory and file under {@code root}: relative path, size, mtime (ms), SHA-256 */
-    private static List<String> listing(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> !p.equals(root)).sorted().map(p -> {
-                String rel = root.relativize(p).toString();
-                try {
-                    return Files.isDirectory(p) ? rel + "/" : rel + "=" + Files.size(p) + "@"
-                            + Files.getLastModifiedTime(p).toMillis() + "#" + sha(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).toList();
-        }
-    }
-
-    private static String sha(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
-
     /** @return CPU seconds (user + system) the process used so far, from /proc; -1 where there is none */
     private static double cpuSeconds(long pid) {
         return procStat(pid, 11) + procStat(pid, 12);
@@ -358,31 +322,12 @@ class MirrorBench {
         }
     }
 
-    private static long sizeOrMinusOne(Path p) {
-        try {
-            return Files.size(p);
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
     private static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return f[0] + " " + f[1] + " " + f[2];
         } catch (IOException e) {
             return "n/a";
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -206,6 +206,31 @@ public final class SwitchoverNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts {@code primary} and waits for it to be PRIMARY, then {@code backup} and waits for BACKUP (90 s each):
+     * the order that gives a pair its roles without relying on the negotiation's tie-break.
+     */
+    public static void startPair(SwitchoverNode primary, SwitchoverNode backup) {
+        primary.start();
+        primary.awaitState("PRIMARY", Duration.ofSeconds(90));
+        backup.start();
+        backup.awaitState("BACKUP", Duration.ofSeconds(90));
+    }
+
+    /**
+     * Runs a shell command that must succeed.
+     *
+     * @return its output
+     * @throws AssertionError when the command failed or printed an error
+     */
+    public String shellOk(String line) {
+        CtlResult r = shell(line);
+        if (r.exit() != 0 || r.out().startsWith("error:")) {
+            throw new AssertionError(line + " on node " + letter + ": exit " + r.exit() + ", " + r.out() + r.err());
+        }
+        return r.out();
+    }
+
     /** Runs one Gogo command line in the node: {@code switchoverctl --node <home> shell <line>}. */
     public CtlResult shell(String line) {
         return ctl("shell", line);

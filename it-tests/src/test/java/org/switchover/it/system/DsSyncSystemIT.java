@@ -88,10 +88,7 @@ class DsSyncSystemIT {
         Path dir = Repo.freshDir("dssync-resume");
         SwitchoverNode a = node(dir, "A", ports);
         SwitchoverNode b = node(dir, "B", ports);
-        a.start();
-        a.awaitState("PRIMARY", Duration.ofSeconds(90));
-        b.start();
-        b.awaitState("BACKUP", Duration.ofSeconds(90));
+        SwitchoverNode.startPair(a, b);
         ok(a, "host:ds-fill Config/Users 5000 User");
         awaitIdentical("before the kill", a, b, 5000);
 
@@ -169,10 +166,7 @@ class DsSyncSystemIT {
         Path dir = Repo.freshDir("dssync-kill");
         SwitchoverNode a = node(dir, "A", ports);
         SwitchoverNode b = node(dir, "B", ports);
-        a.start();
-        a.awaitState("PRIMARY", Duration.ofSeconds(90));
-        b.start();
-        b.awaitState("BACKUP", Duration.ofSeconds(90));
+        SwitchoverNode.startPair(a, b);
         ok(a, "host:ds-put Config/Users/first User");
         awaitIdentical("before the load", a, b, 1);
 
@@ -209,10 +203,7 @@ class DsSyncSystemIT {
         Map<String, String> dssync = Map.of("configadmin.replication", "true");
         SwitchoverNode a = node(dir, "A", ports, dssync);
         SwitchoverNode b = node(dir, "B", ports, dssync);
-        a.start();
-        a.awaitState("PRIMARY", Duration.ofSeconds(90));
-        b.start();
-        b.awaitState("BACKUP", Duration.ofSeconds(90));
+        SwitchoverNode.startPair(a, b);
         assertTrue(ok(b, "switchover:ds-status").contains("DS request timeout: 120 s"));
 
         a.configure("org.switchover.dssync", Map.of("switchover.ds.request.timeout", "77"));
@@ -241,10 +232,7 @@ class DsSyncSystemIT {
     }
 
     private static String ok(SwitchoverNode n, String line) {
-        SwitchoverNode.CtlResult r = n.shell(line);
-        assertEquals(0, r.exit(), line + ": " + r.err());
-        assertFalse(r.out().startsWith("error:"), line + ": " + r.out());
-        return r.out();
+        return n.shellOk(line);
     }
 
     private static void awaitIdentical(String what, SwitchoverNode a, SwitchoverNode b, int count) {

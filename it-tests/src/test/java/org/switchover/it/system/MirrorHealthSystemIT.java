@@ -48,10 +48,7 @@ class MirrorHealthSystemIT {
         Files.createDirectories(dir.resolve("B-tree/mirror/res"));
         SwitchoverNode a = node(dir, "A", ports);
         SwitchoverNode b = node(dir, "B", ports);
-        a.start();
-        a.awaitState("PRIMARY", Duration.ofSeconds(90));
-        b.start();
-        b.awaitState("BACKUP", Duration.ofSeconds(90));
+        SwitchoverNode.startPair(a, b);
         await("first health answer").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                 .until(() -> b.shell("switchover:mirror-status").out().contains("Health: ok"));
         assertEquals(List.of(), warnings(b), "no warning while the file monitor answers");

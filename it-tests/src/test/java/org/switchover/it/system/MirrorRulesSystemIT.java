@@ -6,27 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.switchover.it.support.FileTrees;
 import org.switchover.it.support.Repo;
 import org.switchover.it.support.SwitchoverNode;
 
@@ -181,12 +175,12 @@ class MirrorRulesSystemIT {
         bulky.add(source);
         bulky.add(target);
         bulky.add(part);
-        String expected = writeLarge(source, 500);
+        String expected = FileTrees.writeLarge(source, 500);
         await("recording.bin being received").atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(5))
                 .until(() -> Files.exists(part));
         await("some of it received").atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(5))
                 .until(() -> {
-                    long received = sizeOrMinusOne(part);
+                    long received = FileTrees.sizeOrMinusOne(part);
                     return received < 0 || received > 32L << 20; // gone: finished (the next assertion says so)
                 });
         b.kill();
@@ -197,39 +191,10 @@ class MirrorRulesSystemIT {
         await("recording.bin complete on the backup").atMost(180, TimeUnit.SECONDS)
                 .pollInterval(Duration.ofMillis(500)).until(() -> Files.exists(target));
         assertEquals(500L << 20, Files.size(target));
-        assertEquals(expected, sha(target), "byte-identical after the restart");
+        assertEquals(expected, FileTrees.sha(target), "byte-identical after the restart");
         assertEquals(Files.getLastModifiedTime(source).toMillis(), Files.getLastModifiedTime(target).toMillis(),
                 "mtime preserved (to the millisecond, as the mirror carries it)");
         assertFalse(Files.exists(part), "the temporary name is gone");
-    }
-
-    /**
-     * Writes {@code mib} MiB quickly but not trivially: one random MiB repeated, each copy stamped with its number.
-     *
-     * @return the file's SHA-256
-     */
-    private static String writeLarge(Path file, int mib) throws IOException {
-        byte[] block = new byte[1024 * 1024];
-        new Random(9).nextBytes(block);
-        MessageDigest md = sha256();
-        try (var out = Files.newOutputStream(file)) {
-            for (int i = 0; i < mib; i++) {
-                block[0] = (byte) i;
-                block[1] = (byte) (i >> 8);
-                out.write(block);
-                md.update(block);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
-
-    /** @return the file's size, -1 when it is not there (a part file goes at any moment) */
-    private static long sizeOrMinusOne(Path p) {
-        try {
-            return Files.size(p);
-        } catch (IOException e) {
-            return -1;
-        }
     }
 
     private static byte[] bytes(Random random, int n) {
@@ -248,50 +213,6 @@ class MirrorRulesSystemIT {
     }
 
     private static void awaitSame(String what, Path primary, Path backup) {
-        await(what + " mirrored").atMost(MIRROR_BOUND).pollInterval(Duration.ofMillis(250))
-                .until(() -> {
-                    try {
-                        return Files.isDirectory(backup) && tree(primary).equals(tree(backup));
-                    } catch (UncheckedIOException e) {
-                        return false; // a file went while the tree was listed: look again
-                    }
-                });
-    }
-
-    /** @return every directory and file under {@code root}, files with size, mtime and digest */
-    private static List<String> tree(Path root) {
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> !p.equals(root)).sorted(Comparator.naturalOrder()).map(p -> {
-                String rel = root.relativize(p).toString();
-                try {
-                    return Files.isDirectory(p) ? rel + "/" : rel + "=" + Files.size(p) + "@"
-                            + Files.getLastModifiedTime(p).toMillis() + "#" + sha(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String sha(Path file) throws IOException {
-        MessageDigest md = sha256();
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        FileTrees.awaitSame(what, primary, backup, MIRROR_BOUND);
     }
 }

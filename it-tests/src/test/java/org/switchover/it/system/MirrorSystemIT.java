@@ -6,24 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.switchover.it.support.FileTrees;
 import org.switchover.it.support.Repo;
 import org.switchover.it.support.SwitchoverNode;
 
@@ -64,10 +60,7 @@ class MirrorSystemIT {
 
         SwitchoverNode a = node(dir, "A", ports, treeA);
         SwitchoverNode b = node(dir, "B", ports, treeB);
-        a.start();
-        a.awaitState("PRIMARY", Duration.ofSeconds(90));
-        b.start();
-        b.awaitState("BACKUP", Duration.ofSeconds(90));
+        SwitchoverNode.startPair(a, b);
 
         awaitSame("start-up comparison", resA, resB);
         assertFalse(Files.exists(resB.resolve("stale-on-backup.txt")), "what the primary lacks is removed");
@@ -101,7 +94,8 @@ class MirrorSystemIT {
         awaitSame("renames and deletes", resA, resB);
 
         assertFalse(Files.exists(resB.resolve("scratch.tmp")), "MirrorExceptions extension never copied");
-        assertEquals(List.of("top.txt=" + sha("top of a flat root")), tree(flatB, false),
+        assertEquals(List.of("top.txt#" + FileTrees.sha("top of a flat root".getBytes(StandardCharsets.UTF_8))),
+                FileTrees.files(flatB),
                 "a root without + does not descend");
         SwitchoverNode.CtlResult status = b.shell("switchover:mirror-status");
         assertEquals(0, status.exit(), status.err());
@@ -111,7 +105,7 @@ class MirrorSystemIT {
 
         // kill -9 of the backup in the middle of a large transfer, files changing while it is away
         Path part = resB.resolve(".huge.bin.mirror-part");
-        writeLarge(resA.resolve("huge.bin"), 48);
+        FileTrees.writeLarge(resA.resolve("huge.bin"), 48);
         await("huge.bin being received").atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(5))
                 .until(() -> Files.exists(part));
         b.kill();
@@ -128,16 +122,34 @@ class MirrorSystemIT {
                 "only the three changed files move at the restart:\n" + log);
     }
 
-    /** Writes {@code mib} MiB of varied bytes without holding them in memory. */
-    private static void writeLarge(Path file, int mib) throws IOException {
-        byte[] block = new byte[1024 * 1024];
-        new Random(9).nextBytes(block);
-        try (var out = Files.newOutputStream(file)) {
-            for (int i = 0; i < mib; i++) {
-                block[0] = (byte) i;
-                out.write(block);
-            }
-        }
+    @Test
+    void aRootAddedToCustomMirrorDirOnThePrimaryIsFollowedAtOnceOnTheBackup() throws IOException {
+        int[] ports = SwitchoverNode.freePorts();
+        Path dir = Repo.freshDir("mirror-live-root");
+        Path treeA = dir.resolve("A-tree");
+        Path treeB = dir.resolve("B-tree");
+        Files.createDirectories(treeA.resolve("mirror/res"));
+        Path extraA = treeA.resolve("mirror/extra");
+        Path extraB = treeB.resolve("mirror/extra");
+        Files.createDirectories(extraA.resolve("deep"));
+        Files.writeString(extraA.resolve("deep/table.csv"), "there before the root was added");
+        SwitchoverNode a = node(dir, "A", ports, treeA);
+        SwitchoverNode b = node(dir, "B", ports, treeB);
+        SwitchoverNode.startPair(a, b);
+        await("B following").atMost(MIRROR_BOUND).pollInterval(Duration.ofMillis(200))
+                .until(() -> b.shell("switchover:mirror-status").out().contains("Stream: live"));
+        assertFalse(Files.exists(extraB), "not a mirrored root yet");
+
+        // changed on the primary only: the ConfigAdmin adapter carries the new list to the backup, live
+        int mark = b.logMark();
+        a.configure("org.switchover.mirror", Map.of("custom.mirror.dir", "+/mirror/res;/mirror/flat;+/mirror/extra"));
+        awaitSame("the new root's existing files", extraA, extraB);
+        Files.writeString(extraA.resolve("deep/later.txt"), "written after the root was added");
+        awaitSame("a change under the new root", extraA, extraB);
+        assertTrue(b.logSince(mark).contains("org.switchover.mirror updated from the primary"),
+                "the backup took the list from the primary");
+        assertTrue(b.shell("switchover:mirror-status").out().contains("/mirror/extra"));
+        assertEquals("BACKUP", b.state(), "no restart, no role change");
     }
 
     private SwitchoverNode node(Path dir, String letter, int[] ports, Path tree) {
@@ -154,43 +166,6 @@ class MirrorSystemIT {
     }
 
     private static void awaitSame(String what, Path primary, Path backup) {
-        await(what + " mirrored").atMost(MIRROR_BOUND).pollInterval(Duration.ofMillis(200))
-                .until(() -> {
-                    try {
-                        return tree(primary, true).equals(tree(backup, true));
-                    } catch (UncheckedIOException e) {
-                        return false; // a file went while the tree was listed (a rename finishing): look again
-                    }
-                });
-    }
-
-    /** @return every directory and file under {@code root} (files with digest and mtime), excepted .tmp left out */
-    private static List<String> tree(Path root, boolean recursive) {
-        try (Stream<Path> s = recursive ? Files.walk(root) : Files.list(root)) {
-            return s.filter(p -> !p.equals(root) && !p.toString().endsWith(".tmp"))
-                    .filter(p -> recursive || Files.isRegularFile(p)).sorted().map(p -> {
-                        String rel = root.relativize(p).toString();
-                        try {
-                            return Files.isDirectory(p) ? rel + "/" : rel + "=" + sha(Files.readAllBytes(p))
-                                    + (recursive ? "@" + Files.getLastModifiedTime(p).toMillis() : "");
-                        } catch (IOException e) {
-                            return rel + "=?";
-                        }
-                    }).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String sha(String text) {
-        return sha(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String sha(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        FileTrees.awaitSame(what, primary, backup, MIRROR_BOUND, "tmp");
     }
 }
