@@ -39,6 +39,8 @@ final class ChangeWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeWatcher.class);
     /** Changes are reported after this quiet period (ms). */
     static final long SETTLE_MILLIS = 150;
+    /** How often roots missing on this node are looked for again (ms). */
+    static final long MISSING_ROOT_CHECK_MILLIS = 1000;
 
     /** A root being watched: its configured form and this node's directory. */
     record Watched(MirrorRoot root, Path dir) {
@@ -53,6 +55,12 @@ final class ChangeWatcher implements AutoCloseable {
     private final Map<WatchKey, Watched> keyRoots = new HashMap<>();
     private final Map<WatchKey, Path> keyDirs = new HashMap<>();
     private final Set<Wire.Change> pending = new LinkedHashSet<>();
+    /**
+     * Roots whose directory did not exist (or went away): watched as soon as it appears, and then reported whole so
+     * the backup compares it. Monitor thread only.
+     */
+    private final Set<Watched> missing = new LinkedHashSet<>();
+    private long missingCheckedMillis;
     private volatile long lastEventMillis;
     /** Health pings, answered by the monitor thread at its next turn (a hung monitor answers none). */
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> pings = new ConcurrentLinkedQueue<>();
@@ -183,6 +191,7 @@ final class ChangeWatcher implements AutoCloseable {
                     continue;
                 }
                 answerPings();
+                watchRootsThatAppeared();
                 WatchKey key = watch == null ? null : watch.poll(SETTLE_MILLIS, TimeUnit.MILLISECONDS);
                 if (watch == null) {
                     Thread.sleep(SETTLE_MILLIS); // polling mode: only the flush below runs on this thread
@@ -203,9 +212,28 @@ final class ChangeWatcher implements AutoCloseable {
         }
     }
 
+    private void watchRootsThatAppeared() {
+        long now = System.currentTimeMillis();
+        if (watch == null || missing.isEmpty() || now - missingCheckedMillis < MISSING_ROOT_CHECK_MILLIS) {
+            return;
+        }
+        missingCheckedMillis = now;
+        for (Watched w : List.copyOf(missing)) {
+            if (Files.isDirectory(w.dir())) {
+                missing.remove(w);
+                LOG.info("Mirror root {} now exists on this node ({}); watching it", w.root(), w.dir());
+                register(w, w.dir());
+                report(w, w.dir().relativize(w.dir())); // the whole root: the backup compares it
+            }
+        }
+    }
+
     private void register(Watched w, Path dir) {
         if (!Files.isDirectory(dir)) {
-            LOG.info("Mirror root {} is not a directory on this node ({}); it is not watched", w.root(), dir);
+            if (dir.equals(w.dir()) && missing.add(w)) {
+                LOG.info("Mirror root {} is not a directory on this node ({}); watched once it appears", w.root(),
+                        dir);
+            }
             return;
         }
         try {
@@ -251,6 +279,9 @@ final class ChangeWatcher implements AutoCloseable {
             synchronized (keyRoots) {
                 keyRoots.remove(key);
                 keyDirs.remove(key);
+            }
+            if (w != null && w.dir().equals(dir)) {
+                missing.add(w); // the root itself went away: watch it again when it comes back
             }
         }
     }

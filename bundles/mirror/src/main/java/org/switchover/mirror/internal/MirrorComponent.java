@@ -394,10 +394,11 @@ public final class MirrorComponent implements RequestHandler {
         Settings s = settings;
         for (MirrorRoot r : s.continuous()) {
             Path dir = s.mapper().local(r.path());
-            if (dir != null && Files.isDirectory(dir)) {
-                roots.add(new ChangeWatcher.Watched(r, dir));
+            if (dir != null) {
+                roots.add(new ChangeWatcher.Watched(r, dir)); // a missing directory is watched once it appears
             } else {
-                LOG.info("Mirror root {} does not exist on this node; not watched", r);
+                LOG.info("Mirror root {} has no place on this node (map it with {} or {}); not watched", r,
+                        ROOT_MAP, BASE_DIR);
             }
         }
         StreamPublisher p = publisher;
