@@ -71,9 +71,9 @@ class MirrorHealthSystemIT {
         // 2. the manual switch warns and does nothing without acceptance (--yes alone is not acceptance)
         SwitchoverNode.CtlResult refused = b.ctl("switch", "--yes");
         assertEquals(5, refused.exit(), refused.out() + "\n" + refused.err());
-        assertTrue(refused.out().contains("WARNING: The backup has detected that file replication from the primary "
-                + "has stopped"), refused.out());
-        assertTrue(refused.err().contains("File replication from the primary may not be running"), refused.err());
+        assertTrue(refused.out().contains("WARNING: This backup's copy of the primary's files may be stale: file "
+                + "replication from the primary has stopped"), refused.out());
+        assertTrue(refused.err().contains("Recent file changes on the primary may be missing on this node"), refused.err());
         assertEquals("BACKUP", b.state());
         assertEquals("PRIMARY", a.state());
 
@@ -100,8 +100,8 @@ class MirrorHealthSystemIT {
         assertEquals(0, accepted.exit(), accepted.out() + "\n" + accepted.err());
         assertTrue(accepted.out().startsWith("Switched ("), accepted.out());
         b.awaitState("PRIMARY", Duration.ofSeconds(20));
-        assertTrue(b.logSince(mark).contains("switched despite the warnings: The backup has detected that file "
-                + "replication from the primary has stopped"), b.logSince(mark));
+        assertTrue(b.logSince(mark).contains("switched despite the warnings: This backup's copy of the primary's "
+                + "files may be stale: file replication from the primary has stopped"), b.logSince(mark));
         assertEquals(List.of(), warnings(b), "the new primary follows nobody: no replication warning");
     }
 

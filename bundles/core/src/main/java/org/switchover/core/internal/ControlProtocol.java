@@ -21,7 +21,7 @@ import org.switchover.api.SwitchResult;
  *
  * <pre>
  * {"token":"&lt;hex&gt;","cmd":"status"}
- *   -&gt; {"ok":true,"status":{...,"warnings":["The backup has detected that file replication ... has stopped ..."]}}
+ *   -&gt; {"ok":true,"status":{...,"warnings":["... file replication from the primary has stopped ..."]}}
  * {"token":"&lt;hex&gt;","cmd":"switch","confirmed":true,"immediate":false,"requestedBy":"switchoverctl",
  *  "acceptWarnings":false}
  *   -&gt; {"ok":true,"result":{"switched":true,"mode":"CONTROLLED","epoch":7,"detail":"..."}}

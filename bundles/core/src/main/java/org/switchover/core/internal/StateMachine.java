@@ -54,7 +54,7 @@ public final class StateMachine {
     /** How long the check after a suspension waits for the peer's answer. */
     static final long VERIFY_TIMEOUT_MILLIS = 1_000L;
     /** The question every front end asks again while a switch warning is in force (spec section 8). */
-    public static final String WARNING_QUESTION = "File replication from the primary may not be running.";
+    public static final String WARNING_QUESTION = "Recent file changes on the primary may be missing on this node.";
 
     /** A peer's answer to a state query, or why there is none. */
     record PeerAnswer(Wire.StateInfo info, String failure) {

@@ -159,8 +159,7 @@ class PairTest {
     @Test
     void aForwardedSwitchIsCheckedAgainstTheBackupsWarnings() {
         Pair p = running();
-        p.b.machine.warnings(() -> List.of("The backup has detected that file replication from the primary has "
-                + "stopped (test)"));
+        p.b.machine.warnings(() -> List.of("file replication from the primary has stopped (test)"));
         CompletableFuture<SwitchResult> refused = p.a.machine.requestSwitch(false, "operator on A");
         p.run();
         SwitchResult r = refused.getNow(null);
@@ -175,7 +174,7 @@ class PairTest {
         assertTrue(accepted.getNow(null).switched(), String.valueOf(accepted.getNow(null)));
         assertEquals(PRIMARY, p.b.state());
         assertTrue(p.b.find("Switch reason: Manual Switchover").text()
-                .contains("despite the warnings: The backup has detected that file replication"),
+                .contains("despite the warnings: file replication from the primary has stopped"),
                 p.b.find("Switch reason: Manual Switchover").text());
     }
 

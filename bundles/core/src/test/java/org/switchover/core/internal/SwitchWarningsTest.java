@@ -31,8 +31,8 @@ import org.switchover.core.internal.CtlRunner.Run;
  */
 class SwitchWarningsTest {
 
-    static final String WARNING = "The backup has detected that file replication from the primary has stopped "
-            + "(File Monitor health check failed: no answer within 1 s)";
+    static final String WARNING = "This backup's copy of the primary's files may be stale: file replication from"
+            + " the primary has stopped (File Monitor health check failed: no answer within 1 s)";
 
     @TempDir
     Path nodeDir;

@@ -203,8 +203,8 @@ final class HealthCheck {
         if (phase != Phase.FAILED) {
             return Optional.empty();
         }
-        return Optional.of("The backup has detected that file replication from the primary has stopped (File "
-                + "Monitor health check failed: " + failure + ")");
+        return Optional.of("This backup's copy of the primary's files may be stale: file replication from the primary"
+                + " has stopped (File Monitor health check failed: " + failure + ")");
     }
 
     /** @return one line for {@code switchover:mirror-status}. */

@@ -245,8 +245,8 @@ public final class MirrorComponent implements RequestHandler {
         }, () -> settings);
         this.server = new Server(files);
         this.health = new HealthCheck(control, this::askHealth,
-                why -> LOG.warn("File Monitor health check of the primary failed: {}; the backup has detected that "
-                        + "file replication from the primary has stopped", why),
+                why -> LOG.warn("File Monitor health check of the primary failed: {}; file replication from the "
+                        + "primary has stopped", why),
                 what -> LOG.info("File Monitor health check: {}; file replication from the primary runs again",
                         what));
         configure(properties);
