@@ -2,9 +2,7 @@ package org.switchover.host.reference.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -16,8 +14,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.config.ConfigReader;
-import org.switchover.api.ds.DirectoryEntry;
-import org.switchover.api.ds.DirectoryListener;
 import org.switchover.api.ds.DirectoryStore;
 
 /**
@@ -29,7 +25,7 @@ import org.switchover.api.ds.DirectoryStore;
  */
 @Component(name = "org.switchover.host.reference.ds", service = DirectoryStore.class, immediate = true,
         configurationPid = "org.switchover.node", configurationPolicy = ConfigurationPolicy.REQUIRE)
-public final class DirectoryStoreComponent implements DirectoryStore {
+public final class DirectoryStoreComponent extends MvDirectoryStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryStoreComponent.class);
 
@@ -40,78 +36,18 @@ public final class DirectoryStoreComponent implements DirectoryStore {
         String data_dir() default "${switchover.home}/data";
     }
 
-    private final MvDirectoryStore store;
-
     @Activate
     public DirectoryStoreComponent(BundleContext context, Map<String, Object> props) throws IOException {
-        ConfigReader r = new ConfigReader(Config.class, props, LOG::warn);
-        Path dir = ConfigReader.dataDir(r.text("data_dir"), context::getProperty, LOG::warn).resolve("ds");
-        this.store = new MvDirectoryStore(dir);
+        super(directory(context, props));
     }
 
+    private static Path directory(BundleContext context, Map<String, Object> props) {
+        ConfigReader r = new ConfigReader(Config.class, props, LOG::warn);
+        return ConfigReader.dataDir(r.text("data_dir"), context::getProperty, LOG::warn).resolve("ds");
+    }
 
     @Deactivate
     void deactivate() {
-        store.close();
-    }
-
-    @Override
-    public Optional<DirectoryEntry> get(String path) {
-        return store.get(path);
-    }
-
-    @Override
-    public long put(DirectoryEntry entry) {
-        return store.put(entry);
-    }
-
-    @Override
-    public long delete(String path) {
-        return store.delete(path);
-    }
-
-    @Override
-    public long write(List<org.switchover.api.ds.DirectoryWrite> writes) {
-        return store.write(writes);
-    }
-
-    @Override
-    public long changeNumber() {
-        return store.changeNumber();
-    }
-
-    @Override
-    public int size() {
-        return store.size();
-    }
-
-    @Override
-    public List<ChildNode> children(String path) {
-        return store.children(path);
-    }
-
-    @Override
-    public byte[] subtreeHash(String path) {
-        return store.subtreeHash(path);
-    }
-
-    @Override
-    public int count(String path) {
-        return store.count(path);
-    }
-
-    @Override
-    public List<DirectoryEntry> entries(String path) {
-        return store.entries(path);
-    }
-
-    @Override
-    public List<DirectoryEntry> entries(String path, String after, int limit) {
-        return store.entries(path, after, limit);
-    }
-
-    @Override
-    public AutoCloseable addListener(DirectoryListener listener) {
-        return store.addListener(listener);
+        close();
     }
 }
