@@ -3,9 +3,7 @@ package org.switchover.dssync.internal;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -38,16 +36,11 @@ import org.switchover.api.ds.DirectoryStore;
 public final class ConfigAdminAdapter implements ConfigurationListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigAdminAdapter.class);
-    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final ConfigurationAdmin configAdmin;
     private final DirectoryStore store;
     private final DsSyncSettings settings;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "switchover-dssync-cm-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService worker = Threads.single("switchover-dssync-cm-");
     private final AutoCloseable storeListener;
     private volatile boolean primary;
     private volatile boolean backup;

@@ -3,9 +3,7 @@ package org.switchover.dssync.internal;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -34,18 +32,13 @@ import org.switchover.api.notifier.RequestHandler;
 public final class DsSyncRoles {
 
     private static final Logger LOG = LoggerFactory.getLogger(DsSyncRoles.class);
-    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final BundleContext context;
     private final DirectoryStore store;
     private final Notifier notifier;
     private final SwitchoverStatus status;
     private final DsSyncSettings settings;
-    private final ExecutorService control = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "switchover-dssync-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService control = Threads.single("switchover-dssync-");
     private volatile boolean primaryCondition;
     private volatile boolean backupCondition;
     // owned by the control thread

@@ -80,10 +80,8 @@ final class ReplicationFilter {
 
     /** @return whether the entry at {@code path} may be replicated (its class is checked by {@link #admits}) */
     boolean replicates(String path) {
-        for (String e : excluded) {
-            if (DirectoryPaths.isWithin(path, e)) {
-                return false;
-            }
+        if (isExcluded(path)) {
+            return false;
         }
         if (included == null) {
             return true;
@@ -98,16 +96,23 @@ final class ReplicationFilter {
 
     /** @return whether anything at or below {@code path} may be replicated (prunes the compare walk) */
     boolean mayContain(String path) {
-        for (String e : excluded) {
-            if (DirectoryPaths.isWithin(path, e)) {
-                return false;
-            }
+        if (isExcluded(path)) {
+            return false;
         }
         if (included == null) {
             return true;
         }
         for (String i : included) {
             if (DirectoryPaths.isWithin(path, i) || DirectoryPaths.isWithin(i, path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isExcluded(String path) {
+        for (String e : excluded) {
+            if (DirectoryPaths.isWithin(path, e)) {
                 return true;
             }
         }
