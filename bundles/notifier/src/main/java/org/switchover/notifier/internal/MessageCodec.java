@@ -64,6 +64,15 @@ public final class MessageCodec {
         return frame;
     }
 
+    /**
+     * @param maxFrameBytes the frame limit (length field value)
+     * @param headerOnly a message of the kind, with the header fields it will carry
+     * @return the largest payload such a frame can carry under the limit
+     */
+    static int maxPayload(int maxFrameBytes, Message headerOnly) {
+        return maxFrameBytes - 4 - header(headerOnly).length;
+    }
+
     /** @return the JSON header of {@code m} as UTF-8 bytes. */
     static byte[] header(Message m) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(96);

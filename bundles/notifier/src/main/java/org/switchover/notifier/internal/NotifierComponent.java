@@ -50,7 +50,7 @@ import org.switchover.api.time.SystemScheduler;
         // not from the first use of the service
         immediate = true,
         service = {Notifier.class, NotifierCounters.class})
-public final class NotifierComponent implements Notifier, NotifierCounters {
+public final class NotifierComponent implements Notifier, CountersView {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotifierComponent.class);
 
@@ -352,22 +352,7 @@ public final class NotifierComponent implements Notifier, NotifierCounters {
     }
 
     @Override
-    public Map<String, Long> requestsReceived() {
-        return engine.requestsReceived();
-    }
-
-    @Override
-    public Map<String, Long> protocolErrors() {
-        return engine.protocolErrors();
-    }
-
-    @Override
-    public boolean requestCountersEnabled() {
-        return engine.requestCountersEnabled();
-    }
-
-    @Override
-    public boolean errorCountersEnabled() {
-        return engine.errorCountersEnabled();
+    public NotifierCounters counters() {
+        return engine.counters();
     }
 }
