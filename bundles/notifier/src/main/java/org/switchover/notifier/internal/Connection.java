@@ -87,7 +87,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         this.owner = owner;
         this.peer = peer;
         if (role != Role.INBOUND) {
-            NotifierConfig cfg = engine.config();
+            NotifierSettings cfg = engine.config();
             peerLabel = cfg.node().peer() + "/" + (link == null ? NotifierEngine.ONCE_LINK : link.name());
         }
     }
@@ -192,7 +192,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 state = State.LOGON;
                 if (role != Role.INBOUND) {
                     String linkName = role == Role.ONCE ? NotifierEngine.ONCE_LINK : link.name();
-                    NotifierConfig cfg = engine.config();
+                    NotifierSettings cfg = engine.config();
                     send(new Message.Hello(cfg.node().name(), linkName, Message.PROTOCOL, cfg.version()));
                     owner.tlsUp(this);
                 }

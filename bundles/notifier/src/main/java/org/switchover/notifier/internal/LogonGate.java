@@ -18,12 +18,12 @@ final class LogonGate {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogonGate.class);
 
-    private final Supplier<NotifierConfig> config;
+    private final Supplier<NotifierSettings> config;
     private final Counters counters;
     private final StatusBoard board;
     private final Map<Link, Connection> inbound = new ConcurrentHashMap<>();
 
-    LogonGate(Supplier<NotifierConfig> config, Counters counters, StatusBoard board) {
+    LogonGate(Supplier<NotifierSettings> config, Counters counters, StatusBoard board) {
         this.config = config;
         this.counters = counters;
         this.board = board;

@@ -28,11 +28,11 @@ import org.switchover.api.notifier.StreamSubscription;
 import org.switchover.api.time.Scheduler;
 
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import org.switchover.support.Threads;
 
 /**
  * The notifier without OSGi: listener, MAIN/AUX links, requests, streams, counters. Create it with a
- * {@link NotifierConfig}, a {@link Scheduler} (timeouts and reconnects), a handler lookup (event id to handler,
+ * {@link NotifierSettings}, a {@link Scheduler} (timeouts and reconnects), a handler lookup (event id to handler,
  * null when none) and a status callback; then {@link #start()}; {@link #close()} when done. Thread-safe.
  *
  * <p>The work is split by concern: {@link Transport} (sockets, TLS, event loops), {@link LogonGate} (the accepting
@@ -50,7 +50,7 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
 
     private static final Logger LOG = LoggerFactory.getLogger(NotifierEngine.class);
 
-    private volatile NotifierConfig config;
+    private volatile NotifierSettings config;
     private final Scheduler scheduler;
     private final Counters counters = new Counters();
     private final TlsContexts tls = new TlsContexts();
@@ -73,7 +73,7 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
      * @param statusListener told about every change of a link's effective status, in order, without locks held;
      *     may be null
      */
-    public NotifierEngine(NotifierConfig config, Scheduler scheduler, Function<String, RequestHandler> handlers,
+    public NotifierEngine(NotifierSettings config, Scheduler scheduler, Function<String, RequestHandler> handlers,
                           Consumer<LinkStatus> statusListener) {
         this.config = Objects.requireNonNull(config, "config");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -81,7 +81,7 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
         Consumer<LinkStatus> listener = statusListener == null ? s -> { } : statusListener;
         counters.configure(config.collectRequestCounters(), config.collectErrorCounters());
         events = new ThreadPoolExecutor(1, 1, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                new DefaultThreadFactory("switchover-notifier-events", true));
+                Threads.factory("switchover-notifier-events"));
         board = new StatusBoard(scheduler, events, s -> {
             try {
                 listener.accept(s);
@@ -123,9 +123,9 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
      * changed listen address rebinds; a changed peer or node letter reconnects open links; TLS files are re-read by
      * the next connection anyway.
      */
-    public void reconfigure(NotifierConfig next) {
+    public void reconfigure(NotifierSettings next) {
         Objects.requireNonNull(next, "next");
-        NotifierConfig old;
+        NotifierSettings old;
         synchronized (this) {
             old = config;
             config = next;
@@ -186,7 +186,7 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
         if (a != null) {
             return Transport.address(a);
         }
-        NotifierConfig c = config;
+        NotifierSettings c = config;
         return (c.listenHost() == null ? "0.0.0.0" : c.listenHost()) + ":" + c.listenPort();
     }
 
@@ -318,7 +318,7 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
 
     // ------------------------------------------------------------------------------------------ internals
 
-    NotifierConfig config() {
+    NotifierSettings config() {
         return config;
     }
 
@@ -361,7 +361,7 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
     }
 
     /** Opens a TLS connection for {@code c}; failures end up in {@code c}'s owner. */
-    void connect(NotifierConfig cfg, SslContext tlsContext, Connection c) {
+    void connect(NotifierSettings cfg, SslContext tlsContext, Connection c) {
         transport.connect(cfg, tlsContext, c);
     }
 

@@ -21,7 +21,7 @@ final class OneShot implements Connection.Owner {
     }
 
     void start() {
-        NotifierConfig cfg = engine.config();
+        NotifierSettings cfg = engine.config();
         SslContext tls;
         try {
             tls = engine.tls().client(cfg);

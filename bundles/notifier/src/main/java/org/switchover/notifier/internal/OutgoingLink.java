@@ -48,7 +48,7 @@ final class OutgoingLink implements Connection.Owner {
     }
 
     private void attempt(int n) {
-        NotifierConfig cfg = engine.config();
+        NotifierSettings cfg = engine.config();
         peer = cfg.peerAddress();
         SslContext tls;
         try {

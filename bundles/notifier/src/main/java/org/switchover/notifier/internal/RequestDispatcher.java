@@ -16,7 +16,7 @@ import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.RequestHandler;
 
-import io.netty.util.concurrent.DefaultThreadFactory;
+import org.switchover.support.Threads;
 
 /**
  * Requests that arrive from the peer: the notifier's own ping is answered at once on the event loop, everything
@@ -29,18 +29,18 @@ final class RequestDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
     private static final int HANDLER_QUEUE = 10_000;
 
-    private final Supplier<NotifierConfig> config;
+    private final Supplier<NotifierSettings> config;
     private final Function<String, RequestHandler> handlers;
     private final Counters counters;
     private final ThreadPoolExecutor pool;
 
-    RequestDispatcher(Supplier<NotifierConfig> config, Function<String, RequestHandler> handlers, Counters counters) {
+    RequestDispatcher(Supplier<NotifierSettings> config, Function<String, RequestHandler> handlers, Counters counters) {
         this.config = config;
         this.handlers = handlers;
         this.counters = counters;
         int n = config.get().handlerThreads();
         pool = new ThreadPoolExecutor(n, n, 30L, TimeUnit.SECONDS, new ArrayBlockingQueue<>(HANDLER_QUEUE),
-                new DefaultThreadFactory("switchover-notifier-handler", true));
+                Threads.factory("switchover-notifier-handler"));
     }
 
     /** Changes the number of handler threads. */

@@ -13,7 +13,7 @@ import org.switchover.api.notifier.StreamPosition;
 import org.switchover.api.notifier.StreamPublisher;
 import org.switchover.api.notifier.StreamSubscription;
 
-import io.netty.util.concurrent.DefaultThreadFactory;
+import org.switchover.support.Threads;
 
 /**
  * The streams of one notifier, both sides: the publishers of this node with the followers attached to them, and
@@ -25,7 +25,7 @@ final class StreamHub {
 
     private final NotifierEngine engine;
     private final Executor completions;
-    private final ThreadFactory streamThreads = new DefaultThreadFactory("switchover-notifier-stream", true);
+    private final ThreadFactory streamThreads = Threads.factory("switchover-notifier-stream");
     private final Map<String, PublishedStream> streams = new ConcurrentHashMap<>();
     private final Map<String, SubscriptionImpl> subscriptions = new ConcurrentHashMap<>();
 

@@ -42,7 +42,7 @@ final class Transport {
     private static final int IO_THREADS = 2;
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
-    private final Supplier<NotifierConfig> config;
+    private final Supplier<NotifierSettings> config;
     private final TlsContexts tls;
     private final Function<String, Connection> inbound;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(IO_THREADS,
@@ -55,14 +55,14 @@ final class Transport {
      * @param tls the TLS contexts
      * @param inbound a new inbound connection for a remote address
      */
-    Transport(Supplier<NotifierConfig> config, TlsContexts tls, Function<String, Connection> inbound) {
+    Transport(Supplier<NotifierSettings> config, TlsContexts tls, Function<String, Connection> inbound) {
         this.config = config;
         this.tls = tls;
         this.inbound = inbound;
     }
 
     /** Bounds the TLS handshake and the logon of every connection. */
-    static long logonTimeoutMillis(NotifierConfig cfg) {
+    static long logonTimeoutMillis(NotifierSettings cfg) {
         return Math.max(5000L, 2 * cfg.connectTimeout().toMillis());
     }
 
@@ -79,7 +79,7 @@ final class Transport {
     }
 
     /** Opens a TLS connection for {@code c}; failures end up in {@code c}'s owner. */
-    void connect(NotifierConfig cfg, SslContext tlsContext, Connection c) {
+    void connect(NotifierSettings cfg, SslContext tlsContext, Connection c) {
         String host = cfg.peerHost();
         int port = cfg.peerPort();
         Bootstrap b = new Bootstrap()
@@ -119,7 +119,7 @@ final class Transport {
         ch.closeFuture().addListener(f -> channels.remove(ch));
     }
 
-    private Channel bind(NotifierConfig cfg) {
+    private Channel bind(NotifierSettings cfg) {
         ServerBootstrap sb = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -157,13 +157,13 @@ final class Transport {
     }
 
     /** Moves the listener to {@code next}'s address; back to the previous one when that fails. */
-    synchronized void rebind(NotifierConfig old, NotifierConfig next) {
+    synchronized void rebind(NotifierSettings old, NotifierSettings next) {
         if (server == null) {
             return;
         }
         int boundBefore = ((InetSocketAddress) server.localAddress()).getPort();
-        NotifierConfig.Builder back = old.toBuilder();
-        NotifierConfig previous = (old.node() == NodeId.A ? back.portA(boundBefore) : back.portB(boundBefore))
+        NotifierSettings.Builder back = old.toBuilder();
+        NotifierSettings previous = (old.node() == NodeId.A ? back.portA(boundBefore) : back.portB(boundBefore))
                 .build();
         server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         try {
