@@ -51,14 +51,15 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
     private static final Logger LOG = LoggerFactory.getLogger(NotifierEngine.class);
 
     private volatile NotifierSettings config;
-    private final Scheduler scheduler;
+    // the parts, read by the connections, links and subscriptions of this engine
+    final Scheduler scheduler;
+    final TlsContexts tls = new TlsContexts();
+    final StatusBoard board;
+    final RequestDispatcher requests;
+    final StreamHub streams;
+    final LogonGate logons;
     private final Counters counters = new Counters();
-    private final TlsContexts tls = new TlsContexts();
-    private final StatusBoard board;
     private final ThreadPoolExecutor events;
-    private final RequestDispatcher requests;
-    private final StreamHub streams;
-    private final LogonGate logons;
     private final Transport transport;
     private final Map<Link, OutgoingLink> outgoing = new EnumMap<>(Link.class);
     private final AtomicLong requestIds = new AtomicLong();
@@ -320,30 +321,6 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
 
     NotifierSettings config() {
         return config;
-    }
-
-    Scheduler scheduler() {
-        return scheduler;
-    }
-
-    StatusBoard board() {
-        return board;
-    }
-
-    TlsContexts tls() {
-        return tls;
-    }
-
-    StreamHub streams() {
-        return streams;
-    }
-
-    LogonGate logons() {
-        return logons;
-    }
-
-    RequestDispatcher requests() {
-        return requests;
     }
 
     /** Bounds the TLS handshake and the logon of every connection. */

@@ -122,7 +122,7 @@ final class SubscriptionImpl implements StreamSubscription {
         if (c != null && c.isActive()) {
             c.send(new Message.Unsubscribe(stream));
         }
-        engine.streams().subscriptionClosed(this);
+        engine.streams.subscriptionClosed(this);
         thread.shutdown();
     }
 
@@ -248,7 +248,7 @@ final class SubscriptionImpl implements StreamSubscription {
         long delay = engine.config().reconnectDelay().toMillis();
         LOG.warn("Stream '{}': listener failed {}: {}; paused, following again in {} ms after {}#{}", stream, what,
                 e.toString(), delay, replicationId, lastApplied);
-        engine.scheduler().schedule(() -> submit(() -> {
+        engine.scheduler.schedule(() -> submit(() -> {
             paused = false;
             Connection best = engine.activeConnection(org.switchover.api.notifier.Link.MAIN);
             if (best != null) {
