@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -87,15 +88,7 @@ final class Transport {
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         cfg.connectTimeout().toMillis()))
-                .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        initPipeline(ch, tlsContext.newHandler(ch.alloc(), host, port), c);
-                    }
-                });
+                .handler(initializer(ch -> initPipeline(ch, tlsContext.newHandler(ch.alloc(), host, port), c)));
         try {
             b.connect(host, port).addListener((ChannelFutureListener) f -> {
                 if (!f.isSuccess()) {
@@ -108,7 +101,32 @@ final class Transport {
         }
     }
 
+    private static ChannelInitializer<SocketChannel> initializer(Consumer<SocketChannel> init) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                init.accept(ch);
+            }
+        };
+    }
+
+    /** A peer connected to the listener. */
+    private void accepted(SocketChannel ch) {
+        SslContext ctx;
+        try {
+            ctx = tls.server(config.get());
+        } catch (TlsContexts.TlsUnavailable e) {
+            LOG.warn("Refusing notifier connection from {}: {}", address(ch.remoteAddress()), e.getMessage());
+            ch.close();
+            return;
+        }
+        initPipeline(ch, ctx.newHandler(ch.alloc()), inbound.apply(address(ch.remoteAddress())));
+    }
+
     private void initPipeline(SocketChannel ch, SslHandler ssl, Connection c) {
+        ch.config().setKeepAlive(true);
+        ch.config().setTcpNoDelay(true);
+        ch.config().setWriteBufferWaterMark(WATER_MARK);
         ssl.setHandshakeTimeoutMillis(logonTimeoutMillis(config.get()));
         ch.pipeline()
                 .addLast("tls", ssl)
@@ -124,24 +142,7 @@ final class Transport {
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        SslContext ctx;
-                        try {
-                            ctx = tls.server(config.get());
-                        } catch (TlsContexts.TlsUnavailable e) {
-                            LOG.warn("Refusing notifier connection from {}: {}", address(ch.remoteAddress()),
-                                    e.getMessage());
-                            ch.close();
-                            return;
-                        }
-                        initPipeline(ch, ctx.newHandler(ch.alloc()), inbound.apply(address(ch.remoteAddress())));
-                    }
-                });
+                .childHandler(initializer(this::accepted));
         String host = cfg.listenHost();
         ChannelFuture f = host == null ? sb.bind(cfg.listenPort()) : sb.bind(host, cfg.listenPort());
         String where = (host == null ? "*" : host) + ":" + cfg.listenPort();

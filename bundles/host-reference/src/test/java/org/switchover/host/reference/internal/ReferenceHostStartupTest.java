@@ -13,6 +13,9 @@ import org.switchover.testing.VirtualScheduler;
 
 class ReferenceHostStartupTest {
 
+    /** Virtual time, a new one per test. */
+    private final VirtualScheduler clock = new VirtualScheduler();
+
     /** A {@link ReferenceModule.Config} as DS would build it from a configuration with this start-up time. */
     private static ReferenceModule.Config config(int startupSeconds) {
         return (ReferenceModule.Config) Proxy.newProxyInstance(ReferenceModule.Config.class.getClassLoader(),
@@ -26,14 +29,13 @@ class ReferenceHostStartupTest {
 
     @Test
     void zeroSecondsMeansStartedAtActivation() {
-        ReferenceHostStartup s = new ReferenceHostStartup(new VirtualScheduler(), config(0));
+        ReferenceHostStartup s = new ReferenceHostStartup(clock, config(0));
         assertFalse(s.isStarting());
         assertTrue(s.started().toCompletableFuture().isDone());
     }
 
     @Test
     void hostIsStartingForTheConfiguredTime() {
-        VirtualScheduler clock = new VirtualScheduler();
         ReferenceHostStartup s = new ReferenceHostStartup(clock, config(30));
         List<Long> completedAt = new ArrayList<>();
         s.started().thenRun(() -> completedAt.add(clock.nowMillis()));
@@ -48,7 +50,6 @@ class ReferenceHostStartupTest {
 
     @Test
     void changingTheTimeWhileStartingCountsFromActivation() {
-        VirtualScheduler clock = new VirtualScheduler();
         ReferenceHostStartup s = new ReferenceHostStartup(clock, config(60));
         clock.advance(10_000);
         s.configure(config(20));
@@ -63,7 +64,6 @@ class ReferenceHostStartupTest {
 
     @Test
     void shorteningBelowTheElapsedTimeCompletesAtOnce() {
-        VirtualScheduler clock = new VirtualScheduler();
         ReferenceHostStartup s = new ReferenceHostStartup(clock, config(60));
         clock.advance(30_000);
         s.configure(config(5));
@@ -72,7 +72,6 @@ class ReferenceHostStartupTest {
 
     @Test
     void outOfRangeValuesAreClamped() {
-        VirtualScheduler clock = new VirtualScheduler();
         ReferenceHostStartup negative = new ReferenceHostStartup(clock, config(-5));
         assertFalse(negative.isStarting(), "a negative time is taken as 0");
 
@@ -83,7 +82,7 @@ class ReferenceHostStartupTest {
 
     @Test
     void callersCannotCompleteStartUpThemselves() {
-        ReferenceHostStartup s = new ReferenceHostStartup(new VirtualScheduler(), config(10));
+        ReferenceHostStartup s = new ReferenceHostStartup(clock, config(10));
         assertTrue(s.isStarting());
         try {
             s.started().toCompletableFuture().complete(null);
