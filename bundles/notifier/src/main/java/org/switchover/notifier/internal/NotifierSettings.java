@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.util.Objects;
 
 import org.switchover.api.NodeId;
+import org.switchover.api.NodeIdentity;
+import org.switchover.api.config.ConfigReader;
 
 /**
- * Everything the {@link NotifierEngine} needs to know, as one immutable value. The OSGi component builds it from
- * the {@code org.switchover.node} and {@code org.switchover.notifier} configurations (clamping documented ranges);
- * a plain-JVM harness builds it with {@link #builder()}. No range checks here beyond what would break the engine,
+ * Everything the {@link NotifierEngine} needs to know, as one immutable value. The OSGi component builds it with
+ * {@link #from} from the node's {@link NodeIdentity} and its own {@code org.switchover.notifier} configuration
+ * (clamping documented ranges); a plain-JVM harness builds it with {@link #builder()}. No range checks here beyond what would break the engine,
  * so tests may use short delays.
  *
  * @param node this node's letter
@@ -33,14 +35,14 @@ import org.switchover.api.NodeId;
  * @param handlerThreads size of the request-handler pool
  * @param peerLinksOpenOnStart open the peer links when the engine starts
  */
-public record NotifierConfig(NodeId node, String serverA, String serverB, String addressA, String addressB,
+public record NotifierSettings(NodeId node, String serverA, String serverB, String addressA, String addressB,
                              int portA, int portB, String version, Duration reconnectDelay, int maxFrameBytes,
                              int streamBacklogSize, boolean collectRequestCounters, boolean collectErrorCounters,
                              Path keystore, String keystorePassword, Path truststore, String truststorePassword,
                              Duration connectTimeout, int handlerThreads, boolean peerLinksOpenOnStart) {
 
     /** Checks what would otherwise break the engine. */
-    public NotifierConfig {
+    public NotifierSettings {
         Objects.requireNonNull(node, "node");
         serverA = blankToDefault(serverA, "localhost");
         serverB = blankToDefault(serverB, "localhost");
@@ -70,6 +72,52 @@ public record NotifierConfig(NodeId node, String serverA, String serverB, String
         if (handlerThreads < 1) {
             throw new IllegalArgumentException("handler.threads must be at least 1, got " + handlerThreads);
         }
+    }
+
+    /**
+     * The settings of the notifier PID (read with the ranges and names of {@link NotifierComponent.Config}) and the
+     * node identity. A number out of its documented range is clamped with a WARN naming the parameter; a malformed
+     * value is named in a WARN and the previous value (the default at activation) is kept.
+     *
+     * @param c reader over the notifier PID's properties
+     * @param identity this node's identity
+     * @param previous the settings in force, or null at activation
+     * @return the settings
+     */
+    static NotifierSettings from(ConfigReader c, NodeIdentity identity, NotifierSettings previous) {
+        NotifierSettings was = previous != null ? previous : builder().build();
+        return builder()
+                .node(identity.node())
+                .serverA(identity.host(NodeId.A))
+                .serverB(identity.host(NodeId.B))
+                .addressA(identity.address(NodeId.A))
+                .addressB(identity.address(NodeId.B))
+                .portA(identity.port(NodeId.A))
+                .portB(identity.port(NodeId.B))
+                .version(identity.release())
+                .reconnectDelay(Duration.ofSeconds(c.integer("switchover_notifier_reconnect_delay",
+                        (int) was.reconnectDelay().toSeconds())))
+                .maxFrameBytes(c.integer("max_frame_bytes", was.maxFrameBytes()))
+                .streamBacklogSize(c.integer("stream_backlog_size", was.streamBacklogSize()))
+                .collectRequestCounters(c.bool("collect$_$request$_$counters", was.collectRequestCounters()))
+                .collectErrorCounters(c.bool("collect$_$error$_$counters", was.collectErrorCounters()))
+                .keystore(Path.of(expand(c.text("tls_keystore"))))
+                .keystorePassword(c.text("tls_keystore_password"))
+                .truststore(Path.of(expand(c.text("tls_truststore"))))
+                .truststorePassword(c.text("tls_truststore_password"))
+                .connectTimeout(Duration.ofMillis(c.integer("connect_timeout_ms",
+                        (int) was.connectTimeout().toMillis())))
+                .handlerThreads(c.integer("handler_threads", was.handlerThreads()))
+                .peerLinksOpenOnStart(c.bool("peer_links_open_on_start", was.peerLinksOpenOnStart()))
+                .build();
+    }
+
+    /**
+     * Expands {@code ${name}} from system properties, then the environment ({@code switchover.home} also from
+     * {@code SWITCHOVER_HOME}); an unknown name stays as written, so the error about the file names it.
+     */
+    static String expand(String text) {
+        return ConfigReader.expand(text, ConfigReader::systemValue);
     }
 
     /** @return the host this node binds to, or null for all interfaces. */
@@ -146,7 +194,7 @@ public record NotifierConfig(NodeId node, String serverA, String serverB, String
         Builder() {
         }
 
-        Builder(NotifierConfig c) {
+        Builder(NotifierSettings c) {
             node = c.node;
             serverA = c.serverA;
             serverB = c.serverB;
@@ -270,8 +318,8 @@ public record NotifierConfig(NodeId node, String serverA, String serverB, String
         }
 
         /** @return the configuration; IllegalArgumentException when a value would break the engine */
-        public NotifierConfig build() {
-            return new NotifierConfig(node, serverA, serverB, addressA, addressB, portA, portB, version,
+        public NotifierSettings build() {
+            return new NotifierSettings(node, serverA, serverB, addressA, addressB, portA, portB, version,
                     reconnectDelay, maxFrameBytes, streamBacklogSize, collectRequestCounters, collectErrorCounters,
                     keystore, keystorePassword, truststore, truststorePassword, connectTimeout, handlerThreads,
                     peerLinksOpenOnStart);
