@@ -29,7 +29,7 @@ record MirrorSettings(List<MirrorRoot> continuous, List<MirrorRoot> handler, Lis
                 Extensions exceptions, List<MirrorRoot> upgradeLower, Extensions upgradeLowerExceptions,
                 List<MirrorRoot> upgradeHigherExclusions, PathMapper mapper, int healthIntervalS, int healthTimeoutS) {
 
-    static final Settings NONE = new Settings(List.of(), List.of(), List.of(), Extensions.NONE, List.of(),
+    static final MirrorSettings NONE = new MirrorSettings(List.of(), List.of(), List.of(), Extensions.NONE, List.of(),
             Extensions.NONE, List.of(), PathMapper.IDENTITY, 60, 10);
 
     /**

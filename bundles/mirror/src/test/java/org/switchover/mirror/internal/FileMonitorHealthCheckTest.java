@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
-import org.switchover.api.time.VirtualScheduler;
+import org.switchover.testing.VirtualScheduler;
 
 /** The File Monitor health check's timing (interval, timeout, recovery) on virtual time. */
 class FileMonitorHealthCheckTest {

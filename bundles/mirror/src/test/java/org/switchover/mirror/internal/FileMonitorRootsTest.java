@@ -12,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.switchover.api.time.VirtualScheduler;
+import org.switchover.testing.VirtualScheduler;
 
 /**
  * A root that does not exist yet when the primary's File Monitor starts (a fresh install, the demo pair) is watched
