@@ -1,6 +1,7 @@
 package org.switchover.dssync.internal;
 
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,8 @@ import org.switchover.api.ds.DirectoryChange;
 import org.switchover.api.ds.DirectoryEntry;
 import org.switchover.api.ds.DirectoryPaths;
 import org.switchover.api.ds.DirectoryStore;
+import org.switchover.support.RoleBinding;
+import org.switchover.support.Threads;
 
 /**
  * ConfigAdmin as a subtree of the replicated directory ({@link ConfigAdminTree} has the layout and the rule for
@@ -30,62 +33,56 @@ import org.switchover.api.ds.DirectoryStore;
  * every change), so it travels with the rest of the tree; on the backup, every change of that subtree is written back
  * into ConfigAdmin, keeping the backup's node-local keys. Works only while {@code configadmin.replication} of PID
  * {@code org.switchover.dssync} is true (the default: the primary's switchover parameters win on the backup, as the
- * reference's replicated server parameters do). All work runs on this component's thread {@code switchover-dssync-cm-<n>}.
+ * reference's replicated server parameters do). The role comes from {@link RoleBinding}; all work runs on this
+ * component's thread {@code switchover-dssync-cm-1}.
  */
-@Component(name = "org.switchover.dssync.configadmin", service = ConfigurationListener.class, immediate = true)
-public final class ConfigAdminAdapter implements ConfigurationListener {
+@Component(name = "org.switchover.dssync.configadmin", service = ConfigurationListener.class, immediate = true,
+        reference = {
+            @Reference(name = "primary", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
+                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.PRIMARY_FILTER, bind = "bindRole",
+                    unbind = "unbindRole"),
+            @Reference(name = "backup", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
+                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.BACKUP_FILTER, bind = "bindRole",
+                    unbind = "unbindRole")})
+public final class ConfigAdminAdapterComponent implements ConfigurationListener {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConfigAdminAdapter.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigAdminAdapterComponent.class);
 
     private final ConfigurationAdmin configAdmin;
     private final DirectoryStore store;
-    private final DsSyncSettings settings;
-    private final ExecutorService worker = Threads.single("switchover-dssync-cm-");
+    private final DsSyncComponent settings;
+    private final ExecutorService worker = Threads.single("switchover-dssync-cm");
+    private final RoleBinding roles = new RoleBinding(worker, role -> safely(() -> roleChanged(role)));
     private final AutoCloseable storeListener;
-    private volatile boolean primary;
-    private volatile boolean backup;
 
     @Activate
-    public ConfigAdminAdapter(@Reference ConfigurationAdmin configAdmin, @Reference DirectoryStore store,
-            @Reference DsSyncSettings settings) {
+    public ConfigAdminAdapterComponent(@Reference ConfigurationAdmin configAdmin, @Reference DirectoryStore store,
+            @Reference DsSyncComponent settings) {
         this.configAdmin = configAdmin;
         this.store = store;
         this.settings = settings;
         this.storeListener = store.addListener(this::storeChanged);
-        post(this::roleChanged);
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            target = RoleConditions.PRIMARY_FILTER)
-    void bindPrimary(Condition c) {
-        primary = true;
-        post(this::roleChanged);
+    void bindRole(Map<String, Object> condition) {
+        roles.bind(condition);
     }
 
-    void unbindPrimary(Condition c) {
-        primary = false;
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            target = RoleConditions.BACKUP_FILTER)
-    void bindBackup(Condition c) {
-        backup = true;
-        post(this::roleChanged);
-    }
-
-    void unbindBackup(Condition c) {
-        backup = false;
+    void unbindRole(Map<String, Object> condition) {
+        roles.unbind(condition);
     }
 
     private void post(Runnable r) {
-        if (worker != null && !worker.isShutdown()) {
-            worker.execute(() -> {
-                try {
-                    r.run();
-                } catch (RuntimeException e) {
-                    LOG.error("DS sync ConfigAdmin adapter: failed", e);
-                }
-            });
+        if (!worker.isShutdown()) {
+            worker.execute(() -> safely(r));
+        }
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.error("DS sync ConfigAdmin adapter: failed", e);
         }
     }
 
@@ -93,13 +90,13 @@ public final class ConfigAdminAdapter implements ConfigurationListener {
         return settings != null && settings.configAdminReplication();
     }
 
-    private void roleChanged() {
+    private void roleChanged(RoleBinding.Role role) {
         if (!enabled()) {
             return;
         }
-        if (primary) {
+        if (role == RoleBinding.Role.PRIMARY) {
             exportAll();
-        } else if (backup) {
+        } else if (role == RoleBinding.Role.BACKUP) {
             for (DirectoryEntry e : store.entries(ConfigAdminTree.ROOT)) {
                 importPid(DirectoryPaths.name(e.path()), e);
             }
@@ -108,9 +105,9 @@ public final class ConfigAdminAdapter implements ConfigurationListener {
 
     @Override
     public void configurationEvent(ConfigurationEvent event) {
-        if (primary && ConfigAdminTree.replicatedPid(event.getPid())) {
+        if (roles.primary() && ConfigAdminTree.replicatedPid(event.getPid())) {
             post(() -> {
-                if (enabled() && primary) {
+                if (enabled() && roles.primary()) {
                     exportPid(event.getPid());
                 }
             });
@@ -118,13 +115,13 @@ public final class ConfigAdminAdapter implements ConfigurationListener {
     }
 
     private void storeChanged(DirectoryChange c) {
-        if (!backup || primary || !DirectoryPaths.isWithin(c.path(), ConfigAdminTree.ROOT)
+        if (!roles.backup() || roles.primary() || !DirectoryPaths.isWithin(c.path(), ConfigAdminTree.ROOT)
                 || c.path().equals(ConfigAdminTree.ROOT)) {
             return;
         }
         String pid = DirectoryPaths.name(c.path());
         post(() -> {
-            if (enabled() && backup && !primary && ConfigAdminTree.replicatedPid(pid)) {
+            if (enabled() && roles.backup() && !roles.primary() && ConfigAdminTree.replicatedPid(pid)) {
                 importPid(pid, c.entry());
             }
         });
@@ -182,6 +179,7 @@ public final class ConfigAdminAdapter implements ConfigurationListener {
 
     @Deactivate
     void deactivate() throws Exception {
+        roles.close();
         storeListener.close();
         worker.shutdown();
         if (!worker.awaitTermination(10, TimeUnit.SECONDS)) {

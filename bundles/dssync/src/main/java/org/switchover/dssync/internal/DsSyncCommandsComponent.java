@@ -9,14 +9,14 @@ import org.osgi.service.component.annotations.Reference;
  * progress of the last full compare: compared, transferred, remaining, rate). Dispatched through Gogo's
  * {@code _main} convention (the name contains '-').
  */
-@Component(name = "org.switchover.dssync.commands", service = DsSyncCommands.class,
+@Component(name = "org.switchover.dssync.commands", service = DsSyncCommandsComponent.class,
         property = {"osgi.command.scope=switchover", "osgi.command.function=ds-status"})
-public final class DsSyncCommands {
+public final class DsSyncCommandsComponent {
 
-    private final DsSyncSettings settings;
+    private final DsSyncComponent settings;
 
     @Activate
-    public DsSyncCommands(@Reference DsSyncSettings settings) {
+    public DsSyncCommandsComponent(@Reference DsSyncComponent settings) {
         this.settings = settings;
     }
 

@@ -15,68 +15,75 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.switchover.testing.VirtualScheduler;
 
 /**
- * What the primary's health answer rests on: the file monitor's own thread answers pings while it runs, answers none
- * while it hangs (and reports no change), and a stopped monitor fails a ping at once.
+ * What the primary's health answer rests on: the File Monitor answers pings at its turns while it runs, answers none
+ * while it hangs (and reports no change), and a stopped monitor fails a ping at once. The monitor's turns run on
+ * virtual time; only the operating system's file events arrive in real time (awaited with a bound).
  */
-class ChangeWatcherHealthTest {
+class FileMonitorHealthTest {
 
     @TempDir
     Path root;
 
+    private final VirtualScheduler clock = new VirtualScheduler();
     private VfsFiles files;
     private final List<Wire.Change> changes = new CopyOnWriteArrayList<>();
-    private ChangeWatcher watcher;
+    private FileMonitor monitor;
 
     @AfterEach
     void close() {
-        if (watcher != null) {
-            watcher.close();
+        if (monitor != null) {
+            monitor.close();
         }
         if (files != null) {
             files.close();
         }
     }
 
-    private ChangeWatcher start() throws Exception {
+    private FileMonitor start() throws Exception {
         files = new VfsFiles();
-        watcher = new ChangeWatcher(List.of(new ChangeWatcher.Watched(new MirrorRoot("/srv/res", true), root)),
-                changes::add, files, 1);
-        return watcher;
+        monitor = new FileMonitor(List.of(new FileMonitor.Watched(new MirrorRoot("/srv/res", true), root)),
+                changes::add, files, clock);
+        clock.runDue(); // the first turn: the roots are registered
+        return monitor;
     }
 
     @Test
     void aRunningMonitorAnswersItsPings() throws Exception {
-        ChangeWatcher w = start();
+        FileMonitor w = start();
         CompletableFuture<Void> ping = w.ping();
-        await().atMost(Duration.ofSeconds(10)).until(ping::isDone);
+        clock.advance(FileMonitor.TURN_MILLIS);
+        assertTrue(ping.isDone(), "answered at the monitor's next turn");
         assertFalse(ping.isCompletedExceptionally());
     }
 
     @Test
     void aHungMonitorAnswersNothingUntilReleased() throws Exception {
-        ChangeWatcher w = start();
+        FileMonitor w = start();
         w.hang(true);
-        // let the thread reach its stalled loop: a ping queued now is answered only after the release
-        Thread.sleep(3 * ChangeWatcher.SETTLE_MILLIS);
         CompletableFuture<Void> ping = w.ping();
         Files.writeString(root.resolve("while-hung.txt"), "x");
-        Thread.sleep(5 * ChangeWatcher.SETTLE_MILLIS);
+        clock.advance(5 * FileMonitor.SETTLE_MILLIS);
         assertFalse(ping.isDone(), "a hung monitor does not answer");
         assertTrue(changes.isEmpty(), "a hung monitor reports nothing: " + changes);
         assertTrue(w.isAlive() && w.isHung());
 
         w.hang(false);
-        await().atMost(Duration.ofSeconds(10)).until(ping::isDone);
+        clock.advance(FileMonitor.TURN_MILLIS);
+        assertTrue(ping.isDone(), "answered at the first turn after the release");
         assertFalse(ping.isCompletedExceptionally());
-        await().atMost(Duration.ofSeconds(10)).until(() -> !changes.isEmpty());
+        await().atMost(Duration.ofSeconds(10)).pollInSameThread().pollInterval(Duration.ofMillis(20)).until(() -> {
+            clock.advance(FileMonitor.TURN_MILLIS);
+            return !changes.isEmpty();
+        });
         assertEquals("while-hung.txt", changes.get(0).scope(), "the change seen meanwhile is reported");
     }
 
     @Test
     void aStoppedMonitorFailsPingsAtOnceIncludingOpenOnes() throws Exception {
-        ChangeWatcher w = start();
+        FileMonitor w = start();
         w.hang(true);
         CompletableFuture<Void> open = w.ping();
         w.close();

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -26,19 +25,27 @@ import org.apache.commons.vfs2.FileObject;
 import org.apache.commons.vfs2.impl.DefaultFileMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchover.api.time.Cancellable;
+import org.switchover.api.time.Scheduler;
 
 /**
- * The primary's file monitor: watches the continuously mirrored roots and reports each changed path (relative to
- * its root) as a {@link Wire.Change}. Uses the JDK's WatchService (inotify on Linux); where that is not available it
- * falls back to polling with Commons VFS's {@link DefaultFileMonitor}. Changes are gathered for a short moment and
- * reported once per path, so a file written in many pieces is sent once it is quiet. Owns one thread
- * ({@code switchover-mirror-watch-<n>}); {@link #close()} stops it.
+ * The primary's File Monitor (the reference's name; spec section 8): watches the continuously mirrored roots and
+ * reports each changed path (relative to its root) as a {@link Wire.Change}. Uses the JDK's WatchService (inotify on
+ * Linux); where that is not available it falls back to polling with Commons VFS's {@link DefaultFileMonitor}. Changes
+ * are gathered for a short moment and reported once per path, so a file written in many pieces is sent once it is
+ * quiet.
+ *
+ * <p>The monitor takes a turn every {@value #TURN_MILLIS} ms on the {@link Scheduler} it is given (in production a
+ * thread of its own, {@code switchover-mirror-watch-<n>}, owned by the caller; in tests virtual time): it answers
+ * health pings, drains the watch service without blocking and reports what has settled. {@link #close()} stops it.
  */
-final class ChangeWatcher implements AutoCloseable {
+final class FileMonitor implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ChangeWatcher.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FileMonitor.class);
     /** Changes are reported after this quiet period (ms). */
     static final long SETTLE_MILLIS = 150;
+    /** The monitor's turns are this far apart (ms): how soon it answers a ping and sees the watch service's events. */
+    static final long TURN_MILLIS = 50;
     /** How often roots missing on this node are looked for again (ms). */
     static final long MISSING_ROOT_CHECK_MILLIS = 1000;
 
@@ -48,8 +55,12 @@ final class ChangeWatcher implements AutoCloseable {
 
     private final List<Watched> roots;
     private final Consumer<Wire.Change> sink;
-    private final Thread thread;
+    private final Scheduler scheduler;
     private volatile boolean running = true;
+    /** The next turn; replaced by each turn, cancelled by {@link #close()}. */
+    private volatile Cancellable nextTurn = () -> { };
+    /** False until the first turn has registered the roots with the watch service. */
+    private boolean registered;
     private volatile WatchService watch;
     private volatile DefaultFileMonitor poller;
     private final Map<WatchKey, Watched> keyRoots = new HashMap<>();
@@ -61,15 +72,21 @@ final class ChangeWatcher implements AutoCloseable {
      */
     private final Set<Watched> missing = new LinkedHashSet<>();
     private long missingCheckedMillis;
-    private volatile long lastEventMillis;
+    private long lastEventMillis; // guarded by pending
     /** Health pings, answered by the monitor thread at its next turn (a hung monitor answers none). */
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> pings = new ConcurrentLinkedQueue<>();
     /** Set by the operator's "hang" command: the monitor thread stalls (for health-check tests). */
     private volatile boolean hung;
 
-    ChangeWatcher(List<Watched> roots, Consumer<Wire.Change> sink, VfsFiles files, int n) {
+    /**
+     * Starts watching; the first turn runs at once on {@code scheduler}.
+     *
+     * @param scheduler runs the monitor's turns one at a time and is its clock
+     */
+    FileMonitor(List<Watched> roots, Consumer<Wire.Change> sink, VfsFiles files, Scheduler scheduler) {
         this.roots = roots;
         this.sink = sink;
+        this.scheduler = scheduler;
         WatchService ws = null;
         try {
             ws = FileSystems.getDefault().newWatchService();
@@ -80,19 +97,17 @@ final class ChangeWatcher implements AutoCloseable {
         if (ws == null) {
             poller = startPolling(files);
         }
-        thread = new Thread(this::run, "switchover-mirror-watch-" + n);
-        thread.setDaemon(true);
-        thread.start();
+        nextTurn = scheduler.schedule(this::turn, 0);
     }
 
-    /** @return true while the monitor thread runs (what the File Monitor health check reports). */
+    /** @return true while the monitor takes its turns (what the File Monitor health check reports). */
     boolean isAlive() {
-        return running && thread.isAlive();
+        return running;
     }
 
     /**
      * Asks the monitor thread to show it still turns: the future completes on that thread at its next turn (within
-     * about {@link #SETTLE_MILLIS} ms while it runs), fails at once when the monitor has stopped, and never completes
+     * about {@link #TURN_MILLIS} ms while it runs), fails at once when the monitor has stopped, and never completes
      * while the monitor hangs. What the File Monitor health check answers with.
      */
     CompletableFuture<Void> ping() {
@@ -131,11 +146,6 @@ final class ChangeWatcher implements AutoCloseable {
         for (CompletableFuture<Void> f; (f = pings.poll()) != null; ) {
             f.complete(null);
         }
-    }
-
-    /** @return wall-clock time of the last change seen, 0 when none. */
-    long lastEventMillis() {
-        return lastEventMillis;
     }
 
     private DefaultFileMonitor startPolling(VfsFiles files) {
@@ -178,42 +188,44 @@ final class ChangeWatcher implements AutoCloseable {
         }
     }
 
-    private void run() {
+    /** One turn of the monitor: answers pings, takes the watch service's events, reports what has settled. */
+    private void turn() {
+        if (!running) {
+            return;
+        }
         try {
-            if (watch != null) {
-                for (Watched w : roots) {
-                    register(w, w.dir());
+            if (!hung) { // stalled on purpose: no events, no ping answers
+                if (!registered && watch != null) {
+                    for (Watched w : roots) {
+                        register(w, w.dir());
+                    }
                 }
-            }
-            while (running) {
-                if (hung) {
-                    Thread.sleep(SETTLE_MILLIS); // stalled on purpose: no events, no ping answers
-                    continue;
-                }
+                registered = true;
                 answerPings();
                 watchRootsThatAppeared();
-                WatchKey key = watch == null ? null : watch.poll(SETTLE_MILLIS, TimeUnit.MILLISECONDS);
-                if (watch == null) {
-                    Thread.sleep(SETTLE_MILLIS); // polling mode: only the flush below runs on this thread
-                }
-                if (key != null) {
+                for (WatchKey key; watch != null && (key = watch.poll()) != null; ) {
                     handle(key);
-                    continue;
                 }
                 flush();
             }
-        } catch (InterruptedException | ClosedWatchServiceException e) {
-            Thread.currentThread().interrupt();
+            if (running) {
+                nextTurn = scheduler.schedule(this::turn, TURN_MILLIS);
+            }
+        } catch (ClosedWatchServiceException e) {
+            stopped(); // closed while this turn ran
         } catch (RuntimeException e) {
             LOG.error("The mirror's file monitor stopped: {}", e.toString(), e);
-        } finally {
-            running = false;
-            failPings();
+            stopped();
         }
     }
 
+    private void stopped() {
+        running = false;
+        failPings();
+    }
+
     private void watchRootsThatAppeared() {
-        long now = System.currentTimeMillis();
+        long now = scheduler.nowMillis();
         if (watch == null || missing.isEmpty() || now - missingCheckedMillis < MISSING_ROOT_CHECK_MILLIS) {
             return;
         }
@@ -292,8 +304,8 @@ final class ChangeWatcher implements AutoCloseable {
         if (VfsFiles.isPart(name)) {
             return;
         }
-        lastEventMillis = System.currentTimeMillis();
         synchronized (pending) {
+            lastEventMillis = scheduler.nowMillis();
             pending.add(new Wire.Change(w.root().path(), w.root().recursive(), rel, 0L));
         }
     }
@@ -301,16 +313,18 @@ final class ChangeWatcher implements AutoCloseable {
     private void flush() {
         List<Wire.Change> batch;
         synchronized (pending) {
-            if (pending.isEmpty() || System.currentTimeMillis() - lastEventMillis < SETTLE_MILLIS) {
+            if (pending.isEmpty() || scheduler.nowMillis() - lastEventMillis < SETTLE_MILLIS) {
                 return;
             }
             batch = List.copyOf(pending);
             pending.clear();
         }
-        long now = System.currentTimeMillis();
         for (Wire.Change c : batch) {
+            if (!running) {
+                return; // closed meanwhile: the next monitor, or the backup's next comparison, covers it
+            }
             try {
-                sink.accept(new Wire.Change(c.root(), c.recursive(), c.scope(), now));
+                sink.accept(c);
             } catch (RuntimeException e) {
                 LOG.warn("Publishing the change of {} under {} failed: {}", c.scope(), c.root(), e.toString());
             }
@@ -320,6 +334,7 @@ final class ChangeWatcher implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        nextTurn.cancel();
         try {
             if (watch != null) {
                 watch.close();
@@ -329,12 +344,6 @@ final class ChangeWatcher implements AutoCloseable {
         }
         if (poller != null) {
             poller.stop();
-        }
-        thread.interrupt();
-        try {
-            thread.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         failPings();
     }

@@ -15,7 +15,7 @@ import org.switchover.api.time.Scheduler;
  *
  * <p>Timing runs on the given {@link Scheduler}; answers may arrive on any thread. Thread-safe.
  */
-final class HealthCheck {
+final class FileMonitorHealthCheck {
 
     /** Sends one health request to the primary. */
     @FunctionalInterface
@@ -67,7 +67,7 @@ final class HealthCheck {
      * @param onFailure called with the reason each time a check fails
      * @param onRecovery called with a short text when a check succeeds after a failure
      */
-    HealthCheck(Scheduler scheduler, Probe probe, Consumer<String> onFailure, Consumer<String> onRecovery) {
+    FileMonitorHealthCheck(Scheduler scheduler, Probe probe, Consumer<String> onFailure, Consumer<String> onRecovery) {
         this.scheduler = scheduler;
         this.probe = probe;
         this.onFailure = onFailure;
