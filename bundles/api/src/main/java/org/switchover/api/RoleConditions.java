@@ -16,8 +16,8 @@ public final class RoleConditions {
     /** Registered while this node plays the backup role (Backup, Reconnecting or an upgrade state). */
     public static final String BACKUP = "switchover.backup";
     /**
-     * Registered while the backup's primary monitor should run (Backup in automatic mode, and Reconnecting while the
-     * monitor is kept); the primary monitor references it and starts and stops with it.
+     * Registered while the primary monitor should run: this node is backup in automatic mode and the links to the
+     * primary are up (or the wait for them is over). The primary monitor component requires it.
      */
     public static final String MONITORING = "switchover.monitoring";
     /** Target filter selecting the primary condition. */
