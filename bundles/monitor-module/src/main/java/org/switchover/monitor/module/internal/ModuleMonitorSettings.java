@@ -47,25 +47,17 @@ record ModuleMonitorSettings(String moduleName, int tsTimeoutS, int tsRetryDelay
                     previous.moduleName()));
             name = previous.moduleName();
         }
+        // Names and ranges come from the @AttributeDefinition of each parameter (ModuleMonitorComponent.Config).
         return new ModuleMonitorSettings(name,
-                p.integer("switchover_ts_timeout", ServerParameters.SWITCHOVER_TS_TIMEOUT,
-                        previous.tsTimeoutS(), 5, 60),
-                p.integer("switchover_ts_failure_retry_delay", ServerParameters.SWITCHOVER_TS_FAILURE_RETRY_DELAY,
-                        previous.tsRetryDelayS(), 1, 300),
-                p.integer("switchover_ip_timeout", ServerParameters.SWITCHOVER_IP_TIMEOUT,
-                        previous.ipTimeoutS(), 5, 60),
-                p.integer("switchover_ip_retry_delay", ServerParameters.SWITCHOVER_IP_RETRY_DELAY,
-                        previous.ipRetryDelayS(), 1, 300),
-                p.integer("switchover_max_ts_failures", ServerParameters.SWITCHOVER_MAX_TS_FAILURES,
-                        previous.maxFailures(), 1, 100),
-                p.bool("switchover_ping_on_aux_connection", ServerParameters.SWITCHOVER_PING_ON_AUX_CONNECTION,
-                        previous.pingOnAux()),
-                p.integer("switchover_max_restarts", ServerParameters.SWITCHOVER_MAX_RESTARTS,
-                        previous.maxRestarts(), 0, 100),
-                p.integer("switchover_max_restarts_period", ServerParameters.SWITCHOVER_MAX_RESTARTS_PERIOD,
-                        previous.restartsPeriodS(), 1, 86400),
-                p.integer("switchover_max_sequential_restarts", ServerParameters.SWITCHOVER_MAX_SEQUENTIAL_RESTARTS,
-                        previous.maxSequentialRestarts(), 0, 100));
+                p.integer("switchover_ts_timeout", previous.tsTimeoutS()),
+                p.integer("switchover_ts_failure_retry_delay", previous.tsRetryDelayS()),
+                p.integer("switchover_ip_timeout", previous.ipTimeoutS()),
+                p.integer("switchover_ip_retry_delay", previous.ipRetryDelayS()),
+                p.integer("switchover_max_ts_failures", previous.maxFailures()),
+                p.bool("switchover_ping_on_aux_connection", previous.pingOnAux()),
+                p.integer("switchover_max_restarts", previous.maxRestarts()),
+                p.integer("switchover_max_restarts_period", previous.restartsPeriodS()),
+                p.integer("switchover_max_sequential_restarts", previous.maxSequentialRestarts()));
     }
 
     boolean ip() {

@@ -13,7 +13,7 @@ import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;
-import org.switchover.api.time.VirtualScheduler;
+import org.switchover.testing.VirtualScheduler;
 import org.switchover.monitor.module.testing.FakeNotifier;
 import org.switchover.monitor.module.testing.FakeNotifier.Answer;
 import org.switchover.monitor.module.testing.RecordingListener;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.switchover.api.host.MonitoredModule;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Request;
-import org.switchover.api.time.VirtualScheduler;
+import org.switchover.testing.VirtualScheduler;
 
 class ModulePingComponentTest {
 

@@ -21,7 +21,7 @@ import org.switchover.api.notifier.StreamListener;
 import org.switchover.api.notifier.StreamPosition;
 import org.switchover.api.notifier.StreamPublisher;
 import org.switchover.api.notifier.StreamSubscription;
-import org.switchover.api.time.VirtualScheduler;
+import org.switchover.testing.VirtualScheduler;
 
 /**
  * A notifier for tests on virtual time: requests are answered per script (reply, reject, timeout, lost

@@ -21,7 +21,7 @@ import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.ResponseOutcome;
-import org.switchover.api.time.VirtualScheduler;
+import org.switchover.testing.VirtualScheduler;
 import org.switchover.monitor.module.testing.FakeNotifier;
 import org.switchover.monitor.module.testing.FakeNotifier.Answer;
 
