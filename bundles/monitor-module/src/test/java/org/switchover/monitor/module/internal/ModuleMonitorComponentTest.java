@@ -13,23 +13,24 @@ import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;
-import org.switchover.testing.VirtualScheduler;
-import org.switchover.monitor.module.testing.FakeNotifier;
-import org.switchover.monitor.module.testing.FakeNotifier.Answer;
-import org.switchover.monitor.module.testing.RecordingListener;
 import org.switchover.monitor.module.testing.RecordingListener.Event;
+import org.switchover.monitor.module.testing.RecordingListener;
+import org.switchover.monitor.module.testing.ScriptedPrimary.Answer;
+import org.switchover.monitor.module.testing.ScriptedPrimary;
+import org.switchover.testing.MemoryNotifier;
+import org.switchover.testing.VirtualScheduler;
 
 class ModuleMonitorComponentTest {
 
     private static final String PING = EventIds.MODULE_PING;
 
     private final VirtualScheduler clock = new VirtualScheduler();
-    private final FakeNotifier notifier = new FakeNotifier(clock);
+    private final ScriptedPrimary notifier = new ScriptedPrimary(clock);
     private final RecordingListener events = new RecordingListener(clock);
 
     private ModuleMonitorComponent monitor(Map<String, Object> config) {
         ModuleMonitorComponent m = new ModuleMonitorComponent(clock);
-        m.setNotifier(notifier);
+        m.setNotifier(notifier.notifier());
         m.addListener(events);
         m.activate(new HashMap<>(config));
         clock.runDue();
@@ -44,7 +45,7 @@ class ModuleMonitorComponentTest {
     }
 
     private List<Link> links() {
-        return notifier.sent(PING).stream().map(FakeNotifier.Sent::link).toList();
+        return notifier.sent(PING).stream().map(MemoryNotifier.Sent::link).toList();
     }
 
     private static List<String> texts(ModuleMonitorComponent m) {
@@ -273,12 +274,12 @@ class ModuleMonitorComponentTest {
     @Test
     void noNotifierServiceIsNotCountedAgainstTheModule() {
         ModuleMonitorComponent m = monitor(Map.of());
-        m.unsetNotifier(notifier);
+        m.unsetNotifier(notifier.notifier());
         m.start();
         clock.advance(100_000);
         assertTrue(events.events().isEmpty());
         assertTrue(m.statusLine().contains("errors 0/2"), m.statusLine());
-        m.setNotifier(notifier);
+        m.setNotifier(notifier.notifier());
         notifier.always(PING, Answer.incarnation(3));
         clock.advance(10_000);
         assertEquals(1, events.of("SYSTEM_OK").size());

@@ -18,17 +18,18 @@ import org.junit.jupiter.api.Test;
 import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.Link;
-import org.switchover.testing.VirtualScheduler;
 import org.switchover.monitor.module.internal.ModuleMonitorComponent;
-import org.switchover.monitor.module.testing.FakeNotifier;
-import org.switchover.monitor.module.testing.FakeNotifier.Answer;
+import org.switchover.monitor.module.testing.ScriptedPrimary.Answer;
+import org.switchover.monitor.module.testing.ScriptedPrimary;
+import org.switchover.testing.MemoryNotifier;
+import org.switchover.testing.VirtualScheduler;
 
 /** The real module monitor and the real primary monitor wired together on virtual time with a scripted peer. */
 class MonitorChainTest {
 
     private final MonitorFixture f = new MonitorFixture();
     private final VirtualScheduler clock = f.clock;
-    private final FakeNotifier notifier = f.notifier;
+    private final ScriptedPrimary notifier = f.notifier;
     private final ScriptedProbe probe = f.probe;
     private final RecordingSink sink = f.sink;
     private final ModuleMonitorComponent moduleMonitor = new ModuleMonitorComponent(clock);
@@ -38,7 +39,7 @@ class MonitorChainTest {
     /** The module monitor configured with {@code config} (the same properties go to the primary monitor). */
     private void wire(Map<String, Object> config) {
         this.config = config;
-        moduleMonitor.setNotifier(notifier);
+        moduleMonitor.setNotifier(notifier.notifier());
         moduleMonitor.addListener(primaryMonitor);
         moduleMonitor.activate(new HashMap<>(config));
         clock.runDue();
@@ -78,7 +79,7 @@ class MonitorChainTest {
         // Module pings: the module monitor's two on main, two on aux, then the primary monitor's two on main.
         assertEquals(List.of(0L, 10_000L, 20_000L, 30_000L, 30_000L, 30_000L), notifier.sendTimes(MPING));
         assertEquals(List.of(Link.MAIN, Link.MAIN, Link.AUX, Link.AUX, Link.MAIN, Link.MAIN),
-                notifier.sent(MPING).stream().map(FakeNotifier.Sent::link).toList());
+                notifier.sent(MPING).stream().map(MemoryNotifier.Sent::link).toList());
 
         // The primary monitor's part of the log, in the reference sample's order.
         List<String> pm = primaryMonitor.journal().stream().map(Journal.Entry::text).toList();

@@ -8,7 +8,7 @@ import org.switchover.api.NodeId;
 import org.switchover.api.log.Journal;
 import org.switchover.api.monitor.ModuleMonitor;
 import org.switchover.api.notifier.EventIds;
-import org.switchover.monitor.module.testing.FakeNotifier;
+import org.switchover.monitor.module.testing.ScriptedPrimary;
 import org.switchover.testing.VirtualScheduler;
 
 /**
@@ -23,7 +23,7 @@ final class MonitorFixture {
     static final String GATEWAY = "172.17.112.1";
 
     final VirtualScheduler clock = new VirtualScheduler();
-    final FakeNotifier notifier = new FakeNotifier(clock);
+    final ScriptedPrimary notifier = new ScriptedPrimary(clock);
     final ScriptedProbe probe = new ScriptedProbe(clock);
     final RecordingSink sink = new RecordingSink(clock);
     final TestIdentity identity = TestIdentity.watching(NodeId.A, PRIMARY);
@@ -37,7 +37,7 @@ final class MonitorFixture {
     PrimaryMonitorComponent primaryMonitor(ModuleMonitor moduleMonitor) {
         PrimaryMonitorComponent m = new PrimaryMonitorComponent(clock, probe, () -> gateways);
         m.identity = identity;
-        m.notifier = notifier;
+        m.notifier = notifier.notifier();
         m.sink = sink;
         if (moduleMonitor != null) {
             m.bindModuleMonitor(moduleMonitor);

@@ -25,16 +25,17 @@ import org.switchover.api.monitor.ModuleTiming;
 import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.ResponseOutcome;
+import org.switchover.monitor.module.testing.ScriptedPrimary.Answer;
+import org.switchover.monitor.module.testing.ScriptedPrimary;
+import org.switchover.testing.MemoryNotifier;
 import org.switchover.testing.VirtualScheduler;
-import org.switchover.monitor.module.testing.FakeNotifier;
-import org.switchover.monitor.module.testing.FakeNotifier.Answer;
 
 /** The primary monitor on virtual time with a scripted notifier and probe and a fake module monitor. */
 class PrimaryMonitorComponentTest {
 
     private final MonitorFixture f = new MonitorFixture();
     private final VirtualScheduler clock = f.clock;
-    private final FakeNotifier notifier = f.notifier;
+    private final ScriptedPrimary notifier = f.notifier;
     private final ScriptedProbe probe = f.probe;
     private final RecordingSink sink = f.sink;
     private final FakeModuleMonitor moduleMonitor = new FakeModuleMonitor(clock);
@@ -118,7 +119,7 @@ class PrimaryMonitorComponentTest {
         PrimaryMonitorComponent m = started(Map.of());
         clock.advance(1_000);
         assertEquals(List.of(Link.AUX, Link.AUX, Link.AUX),
-                notifier.sent(NPING).stream().map(FakeNotifier.Sent::link).toList(), "the live connection is used");
+                notifier.sent(NPING).stream().map(MemoryNotifier.Sent::link).toList(), "the live connection is used");
         assertEquals(List.of(NOTIFIER_DOWN), sink.signals());
         assertEquals(0, sink.posted().get(0).atMillis());
         assertTrue(sink.posted().get(0).report().detail().contains("auxiliary connection up, main down"));
@@ -358,7 +359,7 @@ class PrimaryMonitorComponentTest {
         clock.runDue();
         assertEquals(List.of(MODULE_UP), sink.signals());
         assertEquals(List.of("0 start", "3000 stop", "3000 start"), moduleMonitor.calls());
-        assertEquals(List.of(Link.MAIN, Link.MAIN), notifier.sent(MPING).stream().map(FakeNotifier.Sent::link).toList());
+        assertEquals(List.of(Link.MAIN, Link.MAIN), notifier.sent(MPING).stream().map(MemoryNotifier.Sent::link).toList());
         clock.advance(5_000);
         assertEquals(8_000L, notifier.sendTimes(NPING).get(notifier.sendTimes(NPING).size() - 1), "ping loop goes on");
     }
