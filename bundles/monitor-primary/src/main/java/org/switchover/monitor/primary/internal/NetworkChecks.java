@@ -29,6 +29,15 @@ final class NetworkChecks {
     /** Extra wait after a probe's own timeout before the monitor stops waiting for it. */
     static final long GUARD_MILLIS = 1000L;
 
+    /** A check that echoes a list of addresses: its words in the log and its two statuses. */
+    private record Check(String address, String nobody, String reached, String unreachable) {
+    }
+
+    private static final Check GATEWAY = new Check("local gateway address", "local gateway", GATEWAY_REACHED,
+            GATEWAY_UNREACHABLE);
+    private static final Check NETTEST = new Check("NetTest address", "NetTest address", NETTEST_REACHED,
+            NETTEST_UNREACHABLE);
+
     private final MonitorContext ctx;
     private final NetworkProbe probe;
     private final GatewaySource gateways;
@@ -68,18 +77,7 @@ final class NetworkChecks {
             next.run();
             return;
         }
-        echoEach(token, found, 0, s.netTestTimeoutMillis(), result -> {
-            if (result.reached()) {
-                ctx.journal().info("Pinged local gateway address [{}]: network connection status '{}'",
-                        result.address(), GATEWAY_REACHED);
-                statuses.add(GATEWAY_REACHED);
-            } else {
-                ctx.journal().warn("No local gateway answered ({}): network connection status '{}'",
-                        String.join(", ", found), GATEWAY_UNREACHABLE);
-                statuses.add(GATEWAY_UNREACHABLE);
-            }
-            next.run();
-        });
+        echoCheck(token, found, GATEWAY, statuses, next);
     }
 
     private void checkNetTests(long token, List<String> statuses, Runnable next) {
@@ -91,15 +89,20 @@ final class NetworkChecks {
             next.run();
             return;
         }
-        echoEach(token, tests, 0, ctx.settings().get().netTestTimeoutMillis(), result -> {
+        echoCheck(token, tests, NETTEST, statuses, next);
+    }
+
+    /** Echoes {@code addresses} in turn until one answers; adds the check's reached or unreachable status. */
+    private void echoCheck(long token, List<String> addresses, Check check, List<String> statuses, Runnable next) {
+        echoEach(token, addresses, 0, ctx.settings().get().netTestTimeoutMillis(), result -> {
             if (result.reached()) {
-                ctx.journal().info("Pinged NetTest address [{}]: network connection status '{}'",
-                        result.address(), NETTEST_REACHED);
-                statuses.add(NETTEST_REACHED);
+                ctx.journal().info("Pinged {} [{}]: network connection status '{}'", check.address(),
+                        result.address(), check.reached());
+                statuses.add(check.reached());
             } else {
-                ctx.journal().warn("No NetTest address answered ({}): network connection status '{}'",
-                        String.join(", ", tests), NETTEST_UNREACHABLE);
-                statuses.add(NETTEST_UNREACHABLE);
+                ctx.journal().warn("No {} answered ({}): network connection status '{}'", check.nobody(),
+                        String.join(", ", addresses), check.unreachable());
+                statuses.add(check.unreachable());
             }
             next.run();
         });

@@ -270,12 +270,12 @@ public final class PrimaryMonitorComponent implements PrimaryMonitor, ModuleMoni
 
     /** The module monitor's timeout or retry delay changed: the defaults and the watchdog period follow. */
     @Override
-    public void timingChanged(ModuleTiming timing) {
-        synchronized (this) {
-            PrimaryMonitorSettings old = settings;
-            if (!timing.equals(old.module())) {
-                apply(old, old.withModule(timing), false);
-            }
+    public synchronized void timingChanged(ModuleTiming timing) {
+        PrimaryMonitorSettings old = settings;
+        if (loop == null) {
+            settings = old.withModule(timing); // not active yet: activation logs and applies it
+        } else if (!timing.equals(old.module())) {
+            apply(old, old.withModule(timing), false);
         }
     }
 
@@ -289,19 +289,19 @@ public final class PrimaryMonitorComponent implements PrimaryMonitor, ModuleMoni
         return settings;
     }
 
-    /** @return this node's letter, from the node identity */
+    /** @return this node's letter, from the node identity; while active */
     NodeId node() {
-        return identity.node();
+        return ctx.node();
     }
 
-    /** @return the primary's machine as echoed by the diagnosis */
+    /** @return the primary's machine as echoed by the diagnosis; while active */
     String primaryHost() {
-        return identity.connectAddress(identity.peer());
+        return ctx.primaryHost();
     }
 
-    /** @return the NetTest addresses this node uses */
+    /** @return the NetTest addresses this node uses; while active */
     List<String> netTests() {
-        return settings.netTests(identity.node());
+        return ctx.netTests();
     }
 
     private void post(Runnable work) {

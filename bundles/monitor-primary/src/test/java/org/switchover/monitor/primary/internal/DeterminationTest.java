@@ -1,8 +1,6 @@
 package org.switchover.monitor.primary.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.switchover.api.monitor.MonitorSignal.MODULE_DOWN;
 import static org.switchover.api.monitor.MonitorSignal.NETWORK_DOWN;
 import static org.switchover.api.monitor.MonitorSignal.NOTIFIER_DOWN;
@@ -36,6 +34,14 @@ class DeterminationTest {
         return Determination.determine(modulePath, c, n).signal();
     }
 
+    private static void assertVerdict(Determination.Verdict v, MonitorSignal signal, String reason, String status,
+                                      boolean connectionProblem) {
+        assertEquals(signal, v.signal());
+        assertEquals(reason, v.reason());
+        assertEquals(status, v.primaryConnectionStatus());
+        assertEquals(connectionProblem, v.connectionProblem());
+    }
+
     @Test
     void localNetworkIsBadOnAnyFailureGoodOnAReachAndUnknownWithoutChecks() {
         assertEquals(NetworkCheck.Local.GOOD, net(GATEWAY_REACHED, NETTEST_UNAVAILABLE, PRIMARY_REACHED).local());
@@ -47,12 +53,8 @@ class DeterminationTest {
 
     @Test
     void modulePathWithBothConnectionsUpAndAReachablePrimaryIsModuleDown() {
-        Determination.Verdict v = Determination.determine(true, BOTH, net(GATEWAY_REACHED, NETTEST_UNAVAILABLE,
-                PRIMARY_REACHED));
-        assertEquals(MODULE_DOWN, v.signal());
-        assertEquals("TS Ping Failure", v.reason());
-        assertEquals("monitored module down", v.primaryConnectionStatus());
-        assertFalse(v.connectionProblem());
+        assertVerdict(Determination.determine(true, BOTH, net(GATEWAY_REACHED, NETTEST_UNAVAILABLE,
+                PRIMARY_REACHED)), MODULE_DOWN, "TS Ping Failure", "monitored module down", false);
         assertEquals(MODULE_DOWN, signal(true, BOTH, net(NETTEST_UNAVAILABLE, PRIMARY_REACHED)), "local unknown");
     }
 
@@ -65,12 +67,8 @@ class DeterminationTest {
 
     @Test
     void pingPathIsNeverModuleDown() {
-        Determination.Verdict v = Determination.determine(false, BOTH, net(GATEWAY_REACHED, NETTEST_UNAVAILABLE,
-                PRIMARY_REACHED));
-        assertEquals(NOTIFIER_DOWN, v.signal());
-        assertEquals("Loss of Connection to Notifier", v.reason());
-        assertEquals("notifier down", v.primaryConnectionStatus());
-        assertTrue(v.connectionProblem());
+        assertVerdict(Determination.determine(false, BOTH, net(GATEWAY_REACHED, NETTEST_UNAVAILABLE,
+                PRIMARY_REACHED)), NOTIFIER_DOWN, "Loss of Connection to Notifier", "notifier down", true);
     }
 
     @Test

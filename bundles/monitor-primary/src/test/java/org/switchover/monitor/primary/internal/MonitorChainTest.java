@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.switchover.api.monitor.MonitorSignal.MODULE_DOWN;
 import static org.switchover.api.monitor.MonitorSignal.NOTIFIER_DOWN;
-import static org.switchover.monitor.primary.internal.MonitorFixture.GATEWAY;
-import static org.switchover.monitor.primary.internal.MonitorFixture.MPING;
-import static org.switchover.monitor.primary.internal.MonitorFixture.NPING;
-import static org.switchover.monitor.primary.internal.MonitorFixture.PRIMARY;
 
 import java.util.HashMap;
 import java.util.List;
@@ -22,18 +18,12 @@ import org.switchover.monitor.module.internal.ModuleMonitorComponent;
 import org.switchover.monitor.module.testing.ScriptedPrimary.Answer;
 import org.switchover.monitor.module.testing.ScriptedPrimary;
 import org.switchover.testing.MemoryNotifier;
-import org.switchover.testing.VirtualScheduler;
 
 /** The real module monitor and the real primary monitor wired together on virtual time with a scripted peer. */
-class MonitorChainTest {
+class MonitorChainTest extends MonitorFixture {
 
-    private final MonitorFixture f = new MonitorFixture();
-    private final VirtualScheduler clock = f.clock;
-    private final ScriptedPrimary notifier = f.notifier;
-    private final ScriptedProbe probe = f.probe;
-    private final RecordingSink sink = f.sink;
     private final ModuleMonitorComponent moduleMonitor = new ModuleMonitorComponent(clock);
-    private final PrimaryMonitorComponent primaryMonitor = f.primaryMonitor(moduleMonitor);
+    private final PrimaryMonitorComponent primaryMonitor = primaryMonitor(moduleMonitor);
     private Map<String, Object> config = Map.of();
 
     /** The module monitor configured with {@code config} (the same properties go to the primary monitor). */
@@ -47,7 +37,7 @@ class MonitorChainTest {
 
     /** The monitoring condition appears: the primary monitor is activated and starts. */
     private void startPrimaryMonitor() {
-        f.activate(primaryMonitor, config);
+        activate(primaryMonitor, config);
     }
 
     private static int indexOf(List<String> lines, String fragment) {

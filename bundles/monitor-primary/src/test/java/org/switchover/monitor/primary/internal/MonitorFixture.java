@@ -12,10 +12,11 @@ import org.switchover.monitor.module.testing.ScriptedPrimary;
 import org.switchover.testing.VirtualScheduler;
 
 /**
- * What the primary monitor's tests share: virtual time, a scripted notifier and probe, the state machine's input,
- * and node A watching the primary B at {@link #PRIMARY} with one gateway.
+ * What the primary monitor's tests share (they extend it; a test that needs a second, fresh set creates one): virtual
+ * time, a scripted primary and probe, the state machine's input, and node A watching the primary B at
+ * {@link #PRIMARY} with one gateway.
  */
-final class MonitorFixture {
+class MonitorFixture {
 
     static final String NPING = EventIds.NOTIFIER_PING;
     static final String MPING = EventIds.MODULE_PING;

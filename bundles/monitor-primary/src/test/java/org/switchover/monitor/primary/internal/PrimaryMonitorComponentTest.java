@@ -9,10 +9,6 @@ import static org.switchover.api.monitor.MonitorSignal.MODULE_UP;
 import static org.switchover.api.monitor.MonitorSignal.NETWORK_DOWN;
 import static org.switchover.api.monitor.MonitorSignal.NOTIFIER_DOWN;
 import static org.switchover.api.monitor.MonitorSignal.PRIMARY_UNREACHABLE;
-import static org.switchover.monitor.primary.internal.MonitorFixture.GATEWAY;
-import static org.switchover.monitor.primary.internal.MonitorFixture.MPING;
-import static org.switchover.monitor.primary.internal.MonitorFixture.NPING;
-import static org.switchover.monitor.primary.internal.MonitorFixture.PRIMARY;
 
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -31,27 +27,18 @@ import org.switchover.testing.MemoryNotifier;
 import org.switchover.testing.VirtualScheduler;
 
 /** The primary monitor on virtual time with a scripted notifier and probe and a fake module monitor. */
-class PrimaryMonitorComponentTest {
+class PrimaryMonitorComponentTest extends MonitorFixture {
 
-    private final MonitorFixture f = new MonitorFixture();
-    private final VirtualScheduler clock = f.clock;
-    private final ScriptedPrimary notifier = f.notifier;
-    private final ScriptedProbe probe = f.probe;
-    private final RecordingSink sink = f.sink;
     private final FakeModuleMonitor moduleMonitor = new FakeModuleMonitor(clock);
 
     /** Node A watching B at PRIMARY, with {@code config} on the primary monitor's PID; activated (= started). */
     private PrimaryMonitorComponent started(Map<String, Object> config) {
-        return f.activate(f.primaryMonitor(moduleMonitor), config);
+        return activate(primaryMonitor(moduleMonitor), config);
     }
 
     /** Only this test's parameters matter here; the monitor runs as it always does once activated. */
     private PrimaryMonitorComponent monitor(Map<String, Object> config) {
         return started(config);
-    }
-
-    private static List<String> texts(PrimaryMonitorComponent m) {
-        return MonitorFixture.texts(m);
     }
 
     private static byte[] incarnation(long id) {
@@ -436,7 +423,7 @@ class PrimaryMonitorComponentTest {
     @Test
     void moduleMonitorAppearingLaterIsStarted() {
         notifier.always(NPING, Answer.reply(new byte[0]));
-        PrimaryMonitorComponent m = f.activate(f.primaryMonitor(null), Map.of());
+        PrimaryMonitorComponent m = activate(primaryMonitor(null), Map.of());
         clock.advance(1_000);
         m.bindModuleMonitor(moduleMonitor);
         clock.runDue();
@@ -472,7 +459,7 @@ class PrimaryMonitorComponentTest {
         PrimaryMonitorComponent m = monitor(Map.of());
         assertEquals(PRIMARY, m.primaryHost());
         // Node B's identity: the primary A has a server name but no address.
-        f.identity.node(NodeId.B).host(NodeId.A, "icserver1").address(NodeId.A, "").address(NodeId.B, "10.9.9.9");
+        identity.node(NodeId.B).host(NodeId.A, "icserver1").address(NodeId.A, "").address(NodeId.B, "10.9.9.9");
         assertEquals("icserver1", m.primaryHost());
     }
 }
