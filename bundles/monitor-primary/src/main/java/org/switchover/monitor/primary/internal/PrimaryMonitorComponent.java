@@ -167,17 +167,13 @@ public final class PrimaryMonitorComponent implements PrimaryMonitor, ModuleMoni
         diagnosis = new Diagnosis(c, reports, loop, new NetworkChecks(c, p, gateways, loop::refresh), supervisor);
         ctx = c;
         running = true;
-        synchronized (this) {
-            PrimaryMonitorSettings old = settings;
-            apply(old, PrimaryMonitorSettings.from(new ConfigReader(Config.class, properties, LOG::warn), old),
-                    true);
-        }
+        configure(properties, true);
         s.execute(loop::start);
     }
 
     @Modified
     public void modified(Map<String, Object> properties) {
-        configure(properties);
+        configure(properties, false);
     }
 
     /** The condition is gone (or the bundle stops): stop pinging and the module monitor; end the thread. */
@@ -193,9 +189,9 @@ public final class PrimaryMonitorComponent implements PrimaryMonitor, ModuleMoni
     }
 
     /** Reads the parameters; @Activate and @Modified both come here. */
-    synchronized void configure(Map<String, ?> props) {
+    private synchronized void configure(Map<String, ?> props, boolean initial) {
         PrimaryMonitorSettings old = settings;
-        apply(old, PrimaryMonitorSettings.from(new ConfigReader(Config.class, props, LOG::warn), old), false);
+        apply(old, PrimaryMonitorSettings.from(new ConfigReader(Config.class, props, LOG::warn), old), initial);
     }
 
     private void apply(PrimaryMonitorSettings old, PrimaryMonitorSettings now, boolean initial) {
