@@ -13,45 +13,46 @@ import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;
-import org.switchover.api.time.VirtualScheduler;
-import org.switchover.monitor.module.testing.FakeNotifier;
-import org.switchover.monitor.module.testing.FakeNotifier.Answer;
-import org.switchover.monitor.module.testing.RecordingListener;
 import org.switchover.monitor.module.testing.RecordingListener.Event;
+import org.switchover.monitor.module.testing.RecordingListener;
+import org.switchover.monitor.module.testing.ScriptedPrimary.Answer;
+import org.switchover.monitor.module.testing.ScriptedPrimary;
+import org.switchover.testing.MemoryNotifier;
+import org.switchover.testing.VirtualScheduler;
 
-class ModuleMonitorImplTest {
+class ModuleMonitorComponentTest {
 
     private static final String PING = EventIds.MODULE_PING;
 
     private final VirtualScheduler clock = new VirtualScheduler();
-    private final FakeNotifier notifier = new FakeNotifier(clock);
+    private final ScriptedPrimary notifier = new ScriptedPrimary(clock);
     private final RecordingListener events = new RecordingListener(clock);
 
-    private ModuleMonitorImpl monitor(Map<String, Object> config) {
-        ModuleMonitorImpl m = new ModuleMonitorImpl(clock);
-        m.setNotifier(notifier);
+    private ModuleMonitorComponent monitor(Map<String, Object> config) {
+        ModuleMonitorComponent m = new ModuleMonitorComponent(clock);
+        m.setNotifier(notifier.notifier());
         m.addListener(events);
         m.activate(new HashMap<>(config));
         clock.runDue();
         return m;
     }
 
-    private ModuleMonitorImpl started(Map<String, Object> config) {
-        ModuleMonitorImpl m = monitor(config);
+    private ModuleMonitorComponent started(Map<String, Object> config) {
+        ModuleMonitorComponent m = monitor(config);
         m.start();
         clock.runDue();
         return m;
     }
 
     private List<Link> links() {
-        return notifier.sent(PING).stream().map(FakeNotifier.Sent::link).toList();
+        return notifier.sent(PING).stream().map(MemoryNotifier.Sent::link).toList();
     }
 
-    private static List<String> texts(ModuleMonitorImpl m) {
+    private static List<String> texts(ModuleMonitorComponent m) {
         return m.journal().stream().map(Journal.Entry::text).toList();
     }
 
-    private static long timeOf(ModuleMonitorImpl m, String fragment) {
+    private static long timeOf(ModuleMonitorComponent m, String fragment) {
         return m.journal().stream().filter(e -> e.text().contains(fragment)).findFirst()
                 .orElseThrow(() -> new AssertionError("no journal line containing '" + fragment + "' in "
                         + m.journal())).atMillis();
@@ -61,7 +62,7 @@ class ModuleMonitorImplTest {
     void v1_replyResetsErrorCountAndNextPingFollowsOneTimeoutLater() {
         // First ping times out (error 1), the retry is answered: count back to 0, next ping one TS timeout later.
         notifier.on(PING, (l, t, i) -> i == 0 ? Answer.timeout() : Answer.incarnation(4242));
-        ModuleMonitorImpl m = started(Map.of());
+        ModuleMonitorComponent m = started(Map.of());
         clock.advance(40_000);
 
         assertEquals(List.of(0L, 11_000L, 21_000L, 31_000L), notifier.sendTimes(PING).subList(0, 4));
@@ -85,7 +86,7 @@ class ModuleMonitorImplTest {
     @Test
     void v2_rejectionsCountAsErrorsReissuedAfterRegularPeriodThenAuxThenModuleDown() {
         notifier.always(PING, Answer.reject());
-        ModuleMonitorImpl m = started(Map.of("switchover.ts.timeout", 10, "switchover.max.ts.failures", 2));
+        ModuleMonitorComponent m = started(Map.of("switchover.ts.timeout", 10, "switchover.max.ts.failures", 2));
         clock.advance(30_000);
 
         assertEquals(List.of(0L, 10_000L, 20_000L, 30_000L), notifier.sendTimes(PING));
@@ -112,7 +113,7 @@ class ModuleMonitorImplTest {
     @Test
     void v3_timeoutsWithoutAuxConnectionGiveModuleDownAfterTimeoutPlusRetryPlusTimeout() {
         notifier.link(Link.AUX, ConnectionStatus.NOT_CONNECTED).always(PING, Answer.timeout());
-        ModuleMonitorImpl m = started(Map.of("switchover.ts.timeout", 10,
+        ModuleMonitorComponent m = started(Map.of("switchover.ts.timeout", 10,
                 "switchover.ts.failure.retry.delay", 1, "switchover.max.ts.failures", 2));
         clock.advance(21_000);
 
@@ -137,7 +138,7 @@ class ModuleMonitorImplTest {
     @Test
     void replyOnAuxReturnsToMain() {
         notifier.on(PING, (l, t, i) -> l == Link.MAIN ? Answer.reject() : Answer.incarnation(5));
-        ModuleMonitorImpl m = started(Map.of());
+        ModuleMonitorComponent m = started(Map.of());
         clock.advance(30_000);
         assertEquals(List.of(Link.MAIN, Link.MAIN, Link.AUX, Link.MAIN), links());
         assertEquals(List.of(0L, 10_000L, 20_000L, 30_000L), notifier.sendTimes(PING));
@@ -150,7 +151,7 @@ class ModuleMonitorImplTest {
     void lostConnectionAndEmptyReplyAreErrorsRetriedAfterRetryDelay() {
         notifier.on(PING, (l, t, i) -> i == 0 ? Answer.lost(0) : i == 1 ? Answer.reply(new byte[0])
                 : Answer.incarnation(9));
-        ModuleMonitorImpl m = started(Map.of("switchover.max.ts.failures", 3));
+        ModuleMonitorComponent m = started(Map.of("switchover.max.ts.failures", 3));
         clock.advance(3_000);
         assertEquals(List.of(0L, 1_000L, 2_000L), notifier.sendTimes(PING));
         assertTrue(texts(m).stream().anyMatch(s -> s.contains("without a valid incarnation id (0 bytes")));
@@ -170,7 +171,7 @@ class ModuleMonitorImplTest {
     void restartsInsideTheWindowBeyondTheMaximumReportModuleDown() {
         // Incarnation changes at 60 s, 120 s and 180 s: three restarts inside 300 s, Max Restarts 2.
         notifier.on(PING, (l, t, i) -> Answer.incarnation(100 + t / 60_000));
-        ModuleMonitorImpl m = started(Map.of());
+        ModuleMonitorComponent m = started(Map.of());
         clock.advance(179_000);
         assertTrue(events.of("MODULE_DOWN").isEmpty(), "two restarts are tolerated");
         clock.advance(1_000);
@@ -209,7 +210,7 @@ class ModuleMonitorImplTest {
     @Test
     void changedTsTimeoutChangesThePendingPingPeriodLive() {
         notifier.always(PING, Answer.incarnation(1));
-        ModuleMonitorImpl m = started(Map.of());
+        ModuleMonitorComponent m = started(Map.of());
         clock.advance(3_000);
         m.modified(new HashMap<>(Map.of("switchover.ts.timeout", 20)));
         clock.advance(37_000);
@@ -226,7 +227,7 @@ class ModuleMonitorImplTest {
     @Test
     void changedRetryDelayAppliesToThePendingRetry() {
         notifier.always(PING, Answer.lost(0));
-        ModuleMonitorImpl m = started(Map.of("switchover.max.ts.failures", 10,
+        ModuleMonitorComponent m = started(Map.of("switchover.max.ts.failures", 10,
                 "switchover.ts.failure.retry.delay", 30));
         clock.advance(5_000);
         m.modified(new HashMap<>(Map.of("switchover.max.ts.failures", 10, "switchover.ts.failure.retry.delay", 8)));
@@ -236,7 +237,7 @@ class ModuleMonitorImplTest {
 
     @Test
     void malformedValuesAreReportedAndThePreviousValueKept() {
-        ModuleMonitorImpl m = monitor(Map.of("switchover.ts.timeout", "20", "switchover.ping.on.aux.connection", "yes"));
+        ModuleMonitorComponent m = monitor(Map.of("switchover.ts.timeout", "20", "switchover.ping.on.aux.connection", "yes"));
         assertEquals(20_000, m.settings().timeoutMillis());
         assertTrue(m.settings().pingOnAux());
 
@@ -261,7 +262,7 @@ class ModuleMonitorImplTest {
     void ipMonitoringUsesTheIpParameters() {
         notifier.always(PING, Answer.timeout());
         notifier.link(Link.AUX, ConnectionStatus.NOT_CONNECTED);
-        ModuleMonitorImpl m = started(Map.of("switchover.monitoring", "ip", "switchover.ip.timeout", 6,
+        ModuleMonitorComponent m = started(Map.of("switchover.monitoring", "ip", "switchover.ip.timeout", 6,
                 "switchover.ip.retry.delay", 2, "switchover.ts.timeout", 30));
         clock.advance(14_000);
         assertEquals("IP", m.settings().moduleName());
@@ -272,13 +273,13 @@ class ModuleMonitorImplTest {
 
     @Test
     void noNotifierServiceIsNotCountedAgainstTheModule() {
-        ModuleMonitorImpl m = monitor(Map.of());
-        m.unsetNotifier(notifier);
+        ModuleMonitorComponent m = monitor(Map.of());
+        m.unsetNotifier(notifier.notifier());
         m.start();
         clock.advance(100_000);
         assertTrue(events.events().isEmpty());
         assertTrue(m.statusLine().contains("errors 0/2"), m.statusLine());
-        m.setNotifier(notifier);
+        m.setNotifier(notifier.notifier());
         notifier.always(PING, Answer.incarnation(3));
         clock.advance(10_000);
         assertEquals(1, events.of("SYSTEM_OK").size());
@@ -287,7 +288,7 @@ class ModuleMonitorImplTest {
     @Test
     void stopCancelsThePingInFlightAndStartResumes() {
         notifier.always(PING, Answer.timeout());
-        ModuleMonitorImpl m = started(Map.of());
+        ModuleMonitorComponent m = started(Map.of());
         clock.advance(5_000);
         m.stop();
         assertFalse(m.isRunning());
@@ -307,7 +308,7 @@ class ModuleMonitorImplTest {
     @Test
     void aNotifierThatNeverEndsARequestIsBoundedByTheGuard() {
         notifier.on(PING, (l, t, i) -> i == 0 ? Answer.never() : Answer.incarnation(2));
-        ModuleMonitorImpl m = started(Map.of());
+        ModuleMonitorComponent m = started(Map.of());
         clock.advance(11_000);
         assertTrue(texts(m).stream().anyMatch(s -> s.contains("reported no outcome")));
         clock.advance(1_000);

@@ -16,53 +16,29 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.switchover.api.log.Journal;
+import org.switchover.api.NodeId;
+import org.switchover.api.monitor.ModuleTiming;
 import org.switchover.api.notifier.ConnectionStatus;
-import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.ResponseOutcome;
-import org.switchover.api.time.VirtualScheduler;
-import org.switchover.monitor.module.testing.FakeNotifier;
-import org.switchover.monitor.module.testing.FakeNotifier.Answer;
+import org.switchover.monitor.module.testing.ScriptedPrimary.Answer;
+import org.switchover.monitor.module.testing.ScriptedPrimary;
+import org.switchover.testing.MemoryNotifier;
+import org.switchover.testing.VirtualScheduler;
 
-class PrimaryMonitorImplTest {
+/** The primary monitor on virtual time with a scripted notifier and probe and a fake module monitor. */
+class PrimaryMonitorComponentTest extends MonitorFixture {
 
-    private static final String NPING = EventIds.NOTIFIER_PING;
-    private static final String MPING = EventIds.MODULE_PING;
-    private static final String PRIMARY = "172.17.112.171";
-    private static final String GATEWAY = "172.17.112.1";
-
-    private final VirtualScheduler clock = new VirtualScheduler();
-    private final FakeNotifier notifier = new FakeNotifier(clock);
-    private final ScriptedProbe probe = new ScriptedProbe(clock);
-    private final RecordingSink sink = new RecordingSink(clock);
     private final FakeModuleMonitor moduleMonitor = new FakeModuleMonitor(clock);
-    private List<String> gateways = List.of(GATEWAY);
 
-    /** Node A watching B at PRIMARY, plus {@code extra}. */
-    private PrimaryMonitorImpl monitor(Map<String, Object> extra) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("node", "A");
-        config.put("server.b.address", PRIMARY);
-        config.putAll(extra);
-        PrimaryMonitorImpl m = new PrimaryMonitorImpl(clock, probe, () -> gateways);
-        m.setNotifier(notifier);
-        m.setSink(sink);
-        m.setModuleMonitor(moduleMonitor);
-        m.activate(config);
-        clock.runDue();
-        return m;
+    /** Node A watching B at PRIMARY, with {@code config} on the primary monitor's PID; activated (= started). */
+    private PrimaryMonitorComponent started(Map<String, Object> config) {
+        return activate(primaryMonitor(moduleMonitor), config);
     }
 
-    private PrimaryMonitorImpl started(Map<String, Object> extra) {
-        PrimaryMonitorImpl m = monitor(extra);
-        m.start();
-        clock.runDue();
-        return m;
-    }
-
-    private static List<String> texts(PrimaryMonitorImpl m) {
-        return m.journal().stream().map(Journal.Entry::text).toList();
+    /** Only this test's parameters matter here; the monitor runs as it always does once activated. */
+    private PrimaryMonitorComponent monitor(Map<String, Object> config) {
+        return started(config);
     }
 
     private static byte[] incarnation(long id) {
@@ -74,7 +50,7 @@ class PrimaryMonitorImplTest {
     @Test
     void replyResetsAndNextPingFollowsThePingDelayWhichDefaultsToHalfTheModuleTimeout() {
         notifier.always(NPING, Answer.reply(new byte[0]));
-        PrimaryMonitorImpl m = started(Map.of());
+        PrimaryMonitorComponent m = started(Map.of());
         clock.advance(20_000);
         assertEquals(List.of(0L, 5_000L, 10_000L, 15_000L, 20_000L), notifier.sendTimes(NPING));
         assertEquals(5_000, notifier.sent(NPING).get(0).timeout().toMillis(), "timeout 0 = half of TS Timeout");
@@ -86,13 +62,14 @@ class PrimaryMonitorImplTest {
     @Test
     void explicitPingDelayAndTimeoutAndHalfOfAChangedModuleTimeout() {
         notifier.always(NPING, Answer.reply(new byte[0]));
-        PrimaryMonitorImpl m = started(Map.of("switchover.primary.monitor.ping.delay", 7,
+        PrimaryMonitorComponent m = started(Map.of("switchover.primary.monitor.ping.delay", 7,
                 "switchover.primary.monitor.timeout", 3));
         clock.advance(14_000);
         assertEquals(List.of(0L, 7_000L, 14_000L), notifier.sendTimes(NPING));
         assertEquals(3_000, notifier.sent(NPING).get(0).timeout().toMillis());
-        // Back to 0 = half the module timeout; the module timeout is now 20 s (live, from the module PID).
-        m.modified(new HashMap<>(Map.of("node", "A", "server.b.address", PRIMARY, "switchover.ts.timeout", 20)));
+        // Back to 0 = half the module timeout; the module timeout is now 20 s (live, from the module monitor).
+        m.timingChanged(moduleMonitor.timing(new ModuleTiming("TsServer", 20_000, 1_000, 2)));
+        m.modified(new HashMap<>(Map.of()));
         clock.runDue();
         assertEquals(10_000, m.settings().pingDelayMillis());
         assertEquals(10_000, m.settings().timeoutMillis());
@@ -105,7 +82,7 @@ class PrimaryMonitorImplTest {
     void rejectedIsHandledLikeTimeoutRetryPingsThenDiagnosis() {
         notifier.always(NPING, Answer.reject());
         probe.host(PRIMARY, true);
-        PrimaryMonitorImpl m = started(Map.of("switchover.primary.monitor.retry.ping.delay", 2));
+        PrimaryMonitorComponent m = started(Map.of("switchover.primary.monitor.retry.ping.delay", 2));
         clock.advance(4_000);
         assertEquals(List.of(0L, 2_000L, 4_000L), notifier.sendTimes(NPING));
         assertEquals(List.of(NOTIFIER_DOWN), sink.signals());
@@ -126,10 +103,10 @@ class PrimaryMonitorImplTest {
     void connectionLossWithMainDownStartsRetryPings() {
         notifier.link(Link.MAIN, ConnectionStatus.NOT_CONNECTED).always(NPING, Answer.lost(0));
         probe.host(PRIMARY, true);
-        PrimaryMonitorImpl m = started(Map.of());
+        PrimaryMonitorComponent m = started(Map.of());
         clock.advance(1_000);
         assertEquals(List.of(Link.AUX, Link.AUX, Link.AUX),
-                notifier.sent(NPING).stream().map(FakeNotifier.Sent::link).toList(), "the live connection is used");
+                notifier.sent(NPING).stream().map(MemoryNotifier.Sent::link).toList(), "the live connection is used");
         assertEquals(List.of(NOTIFIER_DOWN), sink.signals());
         assertEquals(0, sink.posted().get(0).atMillis());
         assertTrue(sink.posted().get(0).report().detail().contains("auxiliary connection up, main down"));
@@ -139,14 +116,14 @@ class PrimaryMonitorImplTest {
     @Test
     void cancelledIsIgnoredAndAStoppedMonitorPostsNothing() {
         notifier.always(NPING, new Answer(ResponseOutcome.CANCELLED, new byte[0], 0, false));
-        PrimaryMonitorImpl m = started(Map.of());
+        PrimaryMonitorComponent m = started(Map.of());
         clock.advance(10_000);
         assertEquals(List.of(0L, 5_000L, 10_000L), notifier.sendTimes(NPING), "a cancel by the notifier is not counted");
         assertTrue(sink.posted().isEmpty());
 
         notifier.always(NPING, Answer.timeout());
         clock.advance(7_000);
-        m.stop();
+        m.deactivate(); // the monitoring condition went away
         clock.advance(60_000);
         assertFalse(m.isRunning());
         assertEquals(4, notifier.sendTimes(NPING).size(), "the ping in flight was cancelled, none followed");
@@ -157,7 +134,7 @@ class PrimaryMonitorImplTest {
     @Test
     void replyAfterRetriesResetsTheRetryCount() {
         notifier.on(NPING, (l, t, i) -> i == 1 || i == 4 || i == 5 ? Answer.timeout() : Answer.reply(new byte[0]));
-        PrimaryMonitorImpl m = started(Map.of());
+        PrimaryMonitorComponent m = started(Map.of());
         clock.advance(60_000);
         assertTrue(sink.posted().isEmpty(), "never more than 2 failures in a row");
         assertTrue(texts(m).stream().anyMatch(t -> t.contains("answers again over MAIN after 1 retry ping(s)")));
@@ -169,7 +146,7 @@ class PrimaryMonitorImplTest {
     @Test
     void v7_backupOffTheNetworkIsDiagnosedAfterThreePingsOfFiveSecondsAsNetworkDown() {
         notifier.always(NPING, Answer.timeout());
-        PrimaryMonitorImpl m = started(Map.of("switchover.disable.gateway.ping", "No"));
+        PrimaryMonitorComponent m = started(Map.of("switchover.disable.gateway.ping", "No"));
         clock.advance(15_000);
         assertEquals(List.of(0L, 5_000L, 10_000L), notifier.sendTimes(NPING));
         assertEquals(List.of(NETWORK_DOWN), sink.signals());
@@ -184,7 +161,7 @@ class PrimaryMonitorImplTest {
     @Test
     void v7_withDefaultsTheOwnNetworkCannotBeShownGoodSoAnUnreachablePrimaryIsNetworkDown() {
         notifier.always(NPING, Answer.timeout());
-        PrimaryMonitorImpl m = started(Map.of());
+        PrimaryMonitorComponent m = started(Map.of());
         clock.advance(15_000);
         assertEquals(List.of(NETWORK_DOWN), sink.signals());
         assertEquals(15_000, sink.posted().get(0).atMillis());
@@ -207,7 +184,7 @@ class PrimaryMonitorImplTest {
     void troubleKeepsPingingWithoutNewReportsAndRestoredConnectionsArePosted() {
         notifier.on(NPING, (l, t, i) -> t < 40_000 ? Answer.timeout() : Answer.reply(new byte[0]));
         probe.host(PRIMARY, true);
-        PrimaryMonitorImpl m = started(Map.of());
+        PrimaryMonitorComponent m = started(Map.of());
         clock.advance(39_000);
         assertEquals(List.of(NOTIFIER_DOWN), sink.signals(), "one report, not a flood");
         m.watchdogPoll();
@@ -239,19 +216,19 @@ class PrimaryMonitorImplTest {
     @Test
     void v6_eachNodeUsesTheNetTestOfItsOwnLetter() {
         for (String node : List.of("A", "B")) {
-            VirtualScheduler c = new VirtualScheduler();
-            FakeNotifier n = new FakeNotifier(c).always(NPING, Answer.timeout());
-            ScriptedProbe p = new ScriptedProbe(c).host("135.89.3.43", true).host("86.45.2.1", true);
-            RecordingSink s = new RecordingSink(c);
-            PrimaryMonitorImpl m = new PrimaryMonitorImpl(c, p, List::of);
-            m.setNotifier(n);
-            m.setSink(s);
-            m.activate(new HashMap<>(Map.of("node", node, "switchover.nettest.a", "135.89.3.43",
-                    "switchover.nettest.b", "86.45.2.1", "switchover.nettest.timeout", 2)));
-            m.start();
+            MonitorFixture fx = new MonitorFixture();
+            VirtualScheduler c = fx.clock;
+            fx.notifier.always(NPING, Answer.timeout());
+            ScriptedProbe p = fx.probe.host("135.89.3.43", true).host("86.45.2.1", true);
+            RecordingSink s = fx.sink;
+            fx.gateways = List.of();
+            // The primary's machine has no address, only its server name (localhost here).
+            fx.identity.node(NodeId.parse(node)).address(NodeId.A, "").address(NodeId.B, "");
+            PrimaryMonitorComponent m = fx.activate(fx.primaryMonitor(null), Map.of("switchover.nettest.a",
+                    "135.89.3.43", "switchover.nettest.b", "86.45.2.1", "switchover.nettest.timeout", 2));
             c.advance(15_000);
             String expected = node.equals("A") ? "135.89.3.43" : "86.45.2.1";
-            assertEquals(List.of(expected), m.settings().netTests());
+            assertEquals(List.of(expected), m.netTests());
             assertEquals(1, p.probesOf(expected).size(), node);
             assertEquals(2_000, p.probesOf(expected).get(0).timeoutMillis());
             assertTrue(p.probes().stream().noneMatch(x -> !x.host().equals(expected)
@@ -265,7 +242,7 @@ class PrimaryMonitorImplTest {
     @Test
     void netTestAddressesAreTriedInOrderAndAllSilentIsNetTestUnreachable() {
         notifier.always(NPING, Answer.timeout());
-        PrimaryMonitorImpl m = started(Map.of("switchover.nettest.a", "10.0.0.1; 10.0.0.2"));
+        PrimaryMonitorComponent m = started(Map.of("switchover.nettest.a", "10.0.0.1; 10.0.0.2"));
         clock.advance(20_000);
         assertEquals(List.of("10.0.0.1", "10.0.0.2"),
                 probe.probes().stream().map(ScriptedProbe.Probe::host).filter(h -> h.startsWith("10.")).toList());
@@ -296,16 +273,13 @@ class PrimaryMonitorImplTest {
     @Test
     void v8_countZeroToThreeGivesThreeMoreSetsTenSecondsApartThenTheSwitchSignal() {
         for (int count = 0; count <= 3; count++) {
-            VirtualScheduler c = new VirtualScheduler();
-            FakeNotifier n = new FakeNotifier(c).always(NPING, Answer.timeout());
-            ScriptedProbe p = new ScriptedProbe(c).host(GATEWAY, true);
-            RecordingSink s = new RecordingSink(c);
-            PrimaryMonitorImpl m = new PrimaryMonitorImpl(c, p, () -> List.of(GATEWAY));
-            m.setNotifier(n);
-            m.setSink(s);
-            m.activate(new HashMap<>(Map.of("node", "A", "server.b.address", PRIMARY,
-                    "switchover.disable.gateway.ping", "no", "switchover.unreachable.primary.ping.count", count)));
-            m.start();
+            MonitorFixture fx = new MonitorFixture();
+            VirtualScheduler c = fx.clock;
+            fx.notifier.always(NPING, Answer.timeout());
+            ScriptedProbe p = fx.probe.host(GATEWAY, true);
+            RecordingSink s = fx.sink;
+            fx.activate(fx.primaryMonitor(null), Map.of("switchover.disable.gateway.ping", "no",
+                    "switchover.unreachable.primary.ping.count", count));
             c.advance(15_000);
             assertEquals(List.of(PRIMARY_UNREACHABLE), s.signals(), "count " + count);
             assertEquals(15_000, s.posted().get(0).atMillis());
@@ -366,13 +340,13 @@ class PrimaryMonitorImplTest {
     void moduleAnsweringTheConfirmationPingsIsUpNoErrorAndTheModuleMonitorRestarts() {
         notifier.always(NPING, Answer.reply(new byte[0]));
         notifier.on(MPING, (l, t, i) -> i == 0 ? Answer.reject() : Answer.reply(incarnation(12)));
-        PrimaryMonitorImpl m = started(Map.of());
+        PrimaryMonitorComponent m = started(Map.of());
         clock.advance(3_000);
         m.moduleDown("test");
         clock.runDue();
         assertEquals(List.of(MODULE_UP), sink.signals());
         assertEquals(List.of("0 start", "3000 stop", "3000 start"), moduleMonitor.calls());
-        assertEquals(List.of(Link.MAIN, Link.MAIN), notifier.sent(MPING).stream().map(FakeNotifier.Sent::link).toList());
+        assertEquals(List.of(Link.MAIN, Link.MAIN), notifier.sent(MPING).stream().map(MemoryNotifier.Sent::link).toList());
         clock.advance(5_000);
         assertEquals(8_000L, notifier.sendTimes(NPING).get(notifier.sendTimes(NPING).size() - 1), "ping loop goes on");
     }
@@ -381,7 +355,7 @@ class PrimaryMonitorImplTest {
     void moduleDownWithTheAuxiliaryConnectionDownIsNotifierDown() {
         notifier.always(NPING, Answer.reply(new byte[0])).always(MPING, Answer.reject());
         probe.host(PRIMARY, true);
-        PrimaryMonitorImpl m = started(Map.of());
+        PrimaryMonitorComponent m = started(Map.of());
         notifier.link(Link.AUX, ConnectionStatus.NOT_CONNECTED);
         m.moduleDown("test");
         clock.runDue();
@@ -393,7 +367,7 @@ class PrimaryMonitorImplTest {
     void moduleDownWithTheNetworkGoodIsPostedAsTsPingFailure() {
         notifier.always(NPING, Answer.reply(new byte[0])).always(MPING, Answer.timeout());
         probe.host(PRIMARY, true);
-        PrimaryMonitorImpl m = started(Map.of());
+        PrimaryMonitorComponent m = started(Map.of());
         clock.advance(1_000);
         m.moduleDown("test");
         clock.advance(10_000);
@@ -409,7 +383,7 @@ class PrimaryMonitorImplTest {
     void moduleDownDuringConnectionAnalysisIsLeftToThatAnalysis() {
         notifier.always(NPING, Answer.timeout());
         probe.host(PRIMARY, true);
-        PrimaryMonitorImpl m = started(Map.of());
+        PrimaryMonitorComponent m = started(Map.of());
         clock.advance(6_000);
         m.moduleDown("test");
         clock.advance(20_000);
@@ -422,7 +396,7 @@ class PrimaryMonitorImplTest {
     @Test
     void watchdogRestartsASilentModuleMonitorAfterItsLongestExpectedSilence() {
         notifier.always(NPING, Answer.reply(new byte[0]));
-        PrimaryMonitorImpl m = started(Map.of());
+        PrimaryMonitorComponent m = started(Map.of());
         // Defaults: (2 x 2 + 1) x (10 + 1) + 10 = 65 s.
         clock.advance(65_000);
         m.watchdogPoll();
@@ -439,7 +413,7 @@ class PrimaryMonitorImplTest {
     @Test
     void watchdogStartsAModuleMonitorThatIsNotRunning() {
         notifier.always(NPING, Answer.reply(new byte[0]));
-        PrimaryMonitorImpl m = started(Map.of());
+        PrimaryMonitorComponent m = started(Map.of());
         moduleMonitor.die();
         m.watchdogPoll();
         clock.runDue();
@@ -448,12 +422,10 @@ class PrimaryMonitorImplTest {
 
     @Test
     void moduleMonitorAppearingLaterIsStarted() {
-        PrimaryMonitorImpl m = new PrimaryMonitorImpl(clock, probe, () -> gateways);
-        m.setNotifier(notifier.always(NPING, Answer.reply(new byte[0])));
-        m.activate(new HashMap<>(Map.of("node", "A")));
-        m.start();
+        notifier.always(NPING, Answer.reply(new byte[0]));
+        PrimaryMonitorComponent m = activate(primaryMonitor(null), Map.of());
         clock.advance(1_000);
-        m.setModuleMonitor(moduleMonitor);
+        m.bindModuleMonitor(moduleMonitor);
         clock.runDue();
         assertTrue(moduleMonitor.isRunning());
     }
@@ -462,7 +434,7 @@ class PrimaryMonitorImplTest {
 
     @Test
     void documentedBooleansAndMalformedValues() {
-        PrimaryMonitorImpl m = monitor(Map.of());
+        PrimaryMonitorComponent m = monitor(Map.of());
         assertFalse(m.settings().gatewayPing(), "gateway ping disabled by default");
         for (String enable : List.of("No", "no", "NO", "0", "false")) {
             m.modified(new HashMap<>(Map.of("node", "A", "switchover.disable.gateway.ping", enable)));
@@ -472,7 +444,7 @@ class PrimaryMonitorImplTest {
                 "switchover.primary.monitor.retry.count", "three", "node", "C")));
         assertTrue(m.settings().gatewayPing(), "malformed boolean keeps the previous value");
         assertEquals(2, m.settings().retryCount(), "malformed number keeps the previous value");
-        assertEquals("A", m.settings().node().name(), "a node that is neither A nor B keeps the previous one");
+        assertEquals("A", m.node().name(), "a node that is neither A nor B keeps the previous one");
         m.modified(new HashMap<>(Map.of("node", "A", "switchover.disable.gateway.ping", "YES",
                 "switchover.primary.monitor.retry.count", 99, "switchover.unreachable.primary.ping.count", -7,
                 "switchover.unreachable.primary.ping.delay", 0)));
@@ -484,10 +456,10 @@ class PrimaryMonitorImplTest {
 
     @Test
     void primaryAddressIsThePeersAddressElseItsServerName() {
-        PrimaryMonitorImpl m = monitor(Map.of());
-        assertEquals(PRIMARY, m.settings().primaryHost());
-        m.modified(new HashMap<>(Map.of("node", "B", "switchover.server.a", "icserver1",
-                "server.b.address", "10.9.9.9")));
-        assertEquals("icserver1", m.settings().primaryHost());
+        PrimaryMonitorComponent m = monitor(Map.of());
+        assertEquals(PRIMARY, m.primaryHost());
+        // Node B's identity: the primary A has a server name but no address.
+        identity.node(NodeId.B).host(NodeId.A, "icserver1").address(NodeId.A, "").address(NodeId.B, "10.9.9.9");
+        assertEquals("icserver1", m.primaryHost());
     }
 }

@@ -15,17 +15,15 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.helpers.NOPLogger;
 import org.switchover.api.host.MonitoredModule;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.RequestHandler;
 import org.switchover.api.time.Cancellable;
 import org.switchover.api.time.Scheduler;
-import org.switchover.api.time.SystemScheduler;
+import org.switchover.support.monitor.MonitorThread;
 
 /**
  * The primary's side of the module ping: answers {@link EventIds#MODULE_PING} with the local monitored module's
@@ -34,57 +32,50 @@ import org.switchover.api.time.SystemScheduler;
  * sees REJECTED. A hung module is not answered for (the pinger's timeout applies), but the request is held only
  * for the module timeout plus a second and at most {@link #MAX_OUTSTANDING} at a time, so nothing piles up.
  */
-@Component(name = "org.switchover.monitor.module.ping", configurationPid = ModuleMonitorImpl.PID,
+@Component(name = ModulePingComponent.NAME, configurationPid = ModuleMonitorComponent.PID,
         service = RequestHandler.class, property = RequestHandler.EVENT_ID + "=" + EventIds.MODULE_PING)
-// Carries the metatype of the shared PID: the module monitor itself is multi-PID, where bnd refuses @Designate.
-@Designate(ocd = ModuleMonitorImpl.Config.class)
-public final class ModulePingHandler implements RequestHandler {
+// The metatype of the shared PID is designated by ModuleMonitorComponent.
+public final class ModulePingComponent implements RequestHandler {
+
+    /** Component name (unchanged since the class was ModulePingHandler). */
+    public static final String NAME = "org.switchover.monitor.module.ping";
 
     /** Most module pings waiting for the module at one time; more are rejected at once. */
     static final int MAX_OUTSTANDING = 32;
 
-    private static final Logger LOG = LoggerFactory.getLogger(ModulePingHandler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ModulePingComponent.class);
 
-    private final Scheduler injected;
+    private final MonitorThread thread;
     private volatile Scheduler scheduler;
-    private SystemScheduler own;
-    private volatile Settings settings = Settings.DEFAULTS;
+    private volatile ModuleMonitorSettings settings = ModuleMonitorSettings.DEFAULTS;
     private final Map<MonitoredModule, String> modules = new ConcurrentHashMap<>();
     private final AtomicInteger outstanding = new AtomicInteger();
 
     /** Used by Declarative Services. */
-    public ModulePingHandler() {
+    public ModulePingComponent() {
         this(null);
     }
 
-    /** @param scheduler the scheduler for the hold bound (tests pass a VirtualScheduler); null to own one */
-    public ModulePingHandler(Scheduler scheduler) {
-        this.injected = scheduler;
+    /** @param scheduler the scheduler for the hold bound (tests pass a virtual one); null to own one */
+    public ModulePingComponent(Scheduler scheduler) {
+        this.thread = new MonitorThread(scheduler, "switchover-module-monitor-2");
     }
 
     @Activate
     public void activate(Map<String, Object> properties) {
-        Scheduler s = injected;
-        if (s == null) {
-            own = new SystemScheduler("switchover-module-monitor-2");
-            s = own;
-        }
-        scheduler = s;
+        scheduler = thread.open();
         modified(properties);
     }
 
     @Modified
     public void modified(Map<String, Object> properties) {
         // The module monitor reads the same PID and reports malformed values; here they are kept quietly.
-        settings = ModuleMonitorImpl.readSettings(properties, settings, NOPLogger.NOP_LOGGER);
+        settings = ModuleMonitorComponent.readSettings(properties, settings, warning -> { });
     }
 
     @Deactivate
     public void deactivate() {
-        if (own != null) {
-            own.shutdown();
-            own = null;
-        }
+        thread.close(null);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.switchover.api.host.MonitoredModule;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Request;
-import org.switchover.api.time.VirtualScheduler;
+import org.switchover.testing.VirtualScheduler;
 
-class ModulePingHandlerTest {
+class ModulePingComponentTest {
 
     /** A module that is running with an id, stopped, or hung. */
     static final class Module implements MonitoredModule {
@@ -36,7 +36,7 @@ class ModulePingHandlerTest {
     }
 
     private final VirtualScheduler clock = new VirtualScheduler();
-    private final ModulePingHandler handler = new ModulePingHandler(clock);
+    private final ModulePingComponent handler = new ModulePingComponent(clock);
     private final Request request = new Request("*", EventIds.MODULE_PING, 1, "B/MAIN", new byte[0]);
 
     private static String failure(CompletionStage<byte[]> stage) {
@@ -106,7 +106,7 @@ class ModulePingHandlerTest {
         assertTrue(failure(first).contains("did not answer within 11000 ms"));
         assertEquals(0, handler.outstanding());
 
-        for (int i = 0; i < ModulePingHandler.MAX_OUTSTANDING; i++) {
+        for (int i = 0; i < ModulePingComponent.MAX_OUTSTANDING; i++) {
             handler.handle(request);
         }
         assertTrue(failure(handler.handle(request)).contains("too many module pings"));
