@@ -26,10 +26,10 @@ final class Harness {
     /** The machine's own scheduler: the shared clock, freezable like a stopped process. */
     final FreezableScheduler sched;
     final FakeNotifier notifier;
-    final FakeMonitor monitor = new FakeMonitor();
-    volatile PrimaryMonitor monitorRef = monitor;
-    volatile HostStartup host;
     final RecordingOutputs outputs;
+    final FakeMonitor monitor;
+    volatile PrimaryMonitor monitorRef;
+    volatile HostStartup host;
     final Path dir;
     final CoreSettings.Builder settings;
     final Map<String, Function<FakeNotifier.Sent, CompletionStage<Response>>> handlers = new HashMap<>();
@@ -45,6 +45,8 @@ final class Harness {
         this.dir = dir;
         this.notifier = new FakeNotifier(clock);
         this.outputs = new RecordingOutputs(clock::nowMillis);
+        this.monitor = new FakeMonitor(() -> outputs.monitoring);
+        this.monitorRef = monitor;
         this.settings = CoreSettings.builder(node, dir).peerAddress("peer:3633");
         notifier.responder = s -> {
             Function<FakeNotifier.Sent, CompletionStage<Response>> h = handlers.get(s.eventId());
