@@ -237,7 +237,7 @@ final class BackupDuties implements Duties {
 
     /** Row B1: a forced backup met the primary; automatic switching and monitoring start. */
     Outcome confirmPrimary(Event e) {
-        StateMachine.PeerAnswer a = e.payload(StateMachine.PeerAnswer.class);
+        PeerAnswer a = e.payload(PeerAnswer.class);
         machine.peer().note(a);
         primaryConfirmed = true;
         search.stop();

@@ -6,8 +6,6 @@ import java.util.function.Supplier;
 import org.switchover.api.SwitchResult;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.notifier.Link;
-import org.switchover.core.internal.StateMachine.PrepareOutcome;
-import org.switchover.core.internal.StateMachine.SwitchRequest;
 
 /**
  * The manual switch (rows 15, 15c, 15f, 15p, 15r, 15u, 15w, 24, 24u; decisions M1 to M3, W1 to W6): a controlled

@@ -10,9 +10,6 @@ import org.switchover.api.notifier.LinkStatus;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.PendingRequest;
 import org.switchover.api.notifier.Response;
-import org.switchover.core.internal.StateMachine.PeerAnswer;
-import org.switchover.core.internal.StateMachine.PrepareOutcome;
-import org.switchover.core.internal.StateMachine.SwitchRequest;
 
 /**
  * Everything the core asks its peer over the notifier - state queries, PREPARE_SWITCH, a forwarded REQUEST_SWITCH,

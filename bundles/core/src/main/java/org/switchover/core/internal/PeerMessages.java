@@ -7,8 +7,6 @@ import org.switchover.api.NodeId;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Request;
-import org.switchover.core.internal.StateMachine.Inbound;
-import org.switchover.core.internal.StateMachine.PeerAnswer;
 
 /**
  * What the peer tells this node (rows 26, 26a, 26c, 26n, 26r, 27, 27b, 27c, B2; decisions E4 to E6): requests

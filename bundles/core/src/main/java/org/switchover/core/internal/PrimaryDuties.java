@@ -201,7 +201,7 @@ final class PrimaryDuties implements Duties {
             machine.journal().audit("Peer {} acknowledged DISCONTINUE; it is now {}", ack.node(), ack.state());
             stopDiscontinue();
         } else if (ack.state() == SwitchoverState.PRIMARY) {
-            machine.post(Event.of(EventType.PEER_STATE, "", new StateMachine.PeerAnswer(
+            machine.post(Event.of(EventType.PEER_STATE, "", new PeerAnswer(
                     new Wire.StateInfo(ack.node(), ack.state(), ack.epoch(), "", false), "")));
         }
     }

@@ -14,6 +14,8 @@ import org.switchover.api.time.Cancellable;
 final class Startup implements Duties {
 
     private final StateMachine machine;
+    /** False when row 1 failed (no identity, unreadable epoch): nothing to start. */
+    private boolean negotiate;
     private int attempt;
     private Cancellable retryTimer;
     private Cancellable startupTimer;
@@ -42,8 +44,6 @@ final class Startup implements Duties {
         fresh.negotiate = true;
         return Outcome.asRow().enter(fresh);
     }
-
-    private boolean negotiate;
 
     @Override
     public boolean covers(SwitchoverState state) {
@@ -82,7 +82,7 @@ final class Startup implements Duties {
 
     /** Row N1: decide the service mode on the peer's answer and post it, or ask again later. */
     Outcome decide(Event e) {
-        StateMachine.PeerAnswer a = e.payload(StateMachine.PeerAnswer.class);
+        PeerAnswer a = e.payload(PeerAnswer.class);
         machine.peer().note(a);
         CoreSettings s = machine.settings();
         Negotiation.Decision d = Negotiation.decide(s.node(), s.version(), machine.epochs().current(),

@@ -37,23 +37,6 @@ public final class StateMachine {
     /** The question every front end asks again while a switch warning is in force (spec section 8). */
     public static final String WARNING_QUESTION = "Recent file changes on the primary may be missing on this node.";
 
-    /** A peer's answer to a state query, or why there is none. */
-    record PeerAnswer(Wire.StateInfo info, String failure) {
-    }
-
-    /** A manual switch request on its way through the machine. */
-    record SwitchRequest(boolean immediate, String requestedBy, boolean fromPeer, boolean acceptWarnings,
-                         CompletableFuture<SwitchResult> result) {
-    }
-
-    /** The primary's answer to PREPARE_SWITCH, or why there is none. */
-    record PrepareOutcome(SwitchRequest request, long proposedEpoch, Wire.PrepareAck ack, String failure) {
-    }
-
-    /** A request from the peer that the machine answers. */
-    record Inbound<T>(T message, CompletableFuture<byte[]> reply) {
-    }
-
     private final Scheduler scheduler;
     private final Supplier<PrimaryMonitor> monitors;
     private final Supplier<HostStartup> hostStartup;
@@ -276,11 +259,6 @@ public final class StateMachine {
     /** @return the journal (audit and operational lines with scheduler time). */
     Journal journal() {
         return journal;
-    }
-
-    /** @return the transition table this machine runs. */
-    List<Transition> table() {
-        return table;
     }
 
     /** @return the settings in force. */

@@ -34,7 +34,7 @@ final class Takeover {
      * @param proposedEpoch the epoch proposed in a controlled hand-off (the new epoch is at least this), or 0
      */
     static Outcome switchNow(StateMachine m, String reason, String detail, SwitchResult.Mode mode,
-                             StateMachine.SwitchRequest req, long proposedEpoch) {
+                             SwitchRequest req, long proposedEpoch) {
         Epochs epochs = m.epochs();
         long next = Math.max(epochs.next(), proposedEpoch);
         if (!epochs.persist(next)) {
