@@ -15,7 +15,10 @@ public final class RoleConditions {
     public static final String PRIMARY = "switchover.primary";
     /** Registered while this node plays the backup role (Backup, Reconnecting or an upgrade state). */
     public static final String BACKUP = "switchover.backup";
-    /** Registered while the core wants the backup's primary monitor running (Backup or Reconnecting, automatic mode). */
+    /**
+     * Registered while the primary monitor should run: this node is backup in automatic mode and the links to the
+     * primary are up (or the wait for them is over). The primary monitor component requires it.
+     */
     public static final String MONITORING = "switchover.monitoring";
     /** Target filter selecting the primary condition. */
     public static final String PRIMARY_FILTER = "(" + CONDITION_ID + "=" + PRIMARY + ")";
