@@ -37,6 +37,7 @@ import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.Response;
+import org.switchover.testing.MemoryNotifier;
 
 /** One test per row of spec table 2.2 (named by row number), driven on virtual time. */
 class TransitionRowsTest {
@@ -102,7 +103,7 @@ class TransitionRowsTest {
     void row03_peerPrimaryOnTheSameReleaseMakesThisNodeBackup() {
         Harness h = new Harness(dir, "B");
         h.startAsBackup();
-        assertEquals(1, h.notifier.openCount, "main and aux links opened");
+        assertEquals(1, h.notifier.openCount(), "main and aux links opened");
         assertTrue(h.outputs.monitoring, "primary monitor started");
         assertTrue(h.machine.snapshot().primaryConfirmed());
         assertEquals(0, h.epoch(), "a backup keeps its own epoch");
@@ -114,7 +115,7 @@ class TransitionRowsTest {
         f.run();
         assertEquals(BACKUP, f.state());
         assertEquals(0, f.outputs.monitoringRaised);
-        assertEquals(1, f.notifier.openCount);
+        assertEquals(1, f.notifier.openCount());
         f.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
         f.run();
         assertEquals(BACKUP, f.state(), "no automatic switch without a primary");
@@ -135,7 +136,7 @@ class TransitionRowsTest {
         h.run();
         assertEquals(UPGRADE_HIGHER, h.state());
         assertEquals(0, h.outputs.monitoringRaised, "no monitoring in an upgrade state");
-        assertEquals(1, h.notifier.openCount);
+        assertEquals(1, h.notifier.openCount());
     }
 
     @Test
@@ -262,7 +263,7 @@ class TransitionRowsTest {
         assertTrue(reason >= 0 && reason < initiated && initiated < state, h.journal().toString());
         assertEquals(t0, h.find("Switch Initiated").millis());
         assertFalse(h.outputs.monitoring);
-        assertFalse(h.notifier.linksOpen, "the new primary closes its outgoing links");
+        assertFalse(h.notifier.peerLinksOpen(), "the new primary closes its outgoing links");
     }
 
     @Test
@@ -388,7 +389,7 @@ class TransitionRowsTest {
         assertEquals(RECONNECTING, h.state());
         assertFalse(h.outputs.monitoring);
         // the primary's notifier answers again
-        h.handlers.put(EventIds.NOTIFIER_PING, s -> FakeNotifier.reply(new byte[0]));
+        h.handlers.put(EventIds.NOTIFIER_PING, s -> MemoryNotifier.reply(new byte[0]));
         h.notifier.bothLinks(ConnectionStatus.ACTIVE);
         h.run();
         assertEquals(BACKUP, h.state());
@@ -648,7 +649,7 @@ class TransitionRowsTest {
     @Test
     void monitorsStartOnceBothLinksAreUpOrAfterABoundedWait() {
         Harness h = new Harness(dir, "B");
-        h.notifier.autoConnect = false;
+        h.notifier.autoConnect(false);
         h.startAsBackup();
         assertFalse(h.outputs.monitoring, "links not up yet");
         h.advance(2_000);
@@ -660,7 +661,7 @@ class TransitionRowsTest {
         assertTrue(h.outputs.monitoring, "both links up: monitoring starts");
         // a primary that died right after the negotiation: the links never come up
         Harness d = new Harness(dir.resolve("dead"), "B");
-        d.notifier.autoConnect = false;
+        d.notifier.autoConnect(false);
         d.startAsBackup();
         d.advance(9_999);
         assertFalse(d.outputs.monitoring);
@@ -671,7 +672,7 @@ class TransitionRowsTest {
     @Test
     void responseHelpersAreUsable() {
         // keeps the fake honest: a reply is a REPLY with its body
-        Response r = FakeNotifier.reply(new byte[] {1}).toCompletableFuture().getNow(null);
+        Response r = MemoryNotifier.reply(new byte[] {1}).toCompletableFuture().getNow(null);
         assertTrue(r.isReply());
     }
 
