@@ -119,17 +119,8 @@ final class OsgiRoleOutputs implements RoleOutputs, AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        if (primary != null) {
-            unregister(primary);
-            primary = null;
-        }
-        if (backup != null) {
-            unregister(backup);
-            backup = null;
-        }
-        if (monitoring != null) {
-            unregister(monitoring);
-            monitoring = null;
-        }
+        primary = toggle(primary, false, RoleConditions.PRIMARY);
+        backup = toggle(backup, false, RoleConditions.BACKUP);
+        monitoring = toggle(monitoring, false, RoleConditions.MONITORING);
     }
 }
