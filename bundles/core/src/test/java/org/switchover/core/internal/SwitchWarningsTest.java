@@ -1,5 +1,6 @@
 package org.switchover.core.internal;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,6 +12,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -221,16 +223,14 @@ class SwitchWarningsTest {
                 default -> c._switch(options[0], options[1], options[2]);
             });
             // The machine runs on virtual time: drive it while the command waits for the outcome (bounded).
-            for (int i = 0; i < 2_000 && !result.isDone(); i++) {
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> {
                 synchronized (h.clock) {
                     h.clock.runDue();
                 }
-                Thread.sleep(5);
-            }
+                return result.isDone();
+            });
             assertTrue(result.isDone(), "the shell command finished");
             return printed.toString(StandardCharsets.UTF_8) + result.join();
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
         } finally {
             System.setIn(in);
             System.setOut(out);
