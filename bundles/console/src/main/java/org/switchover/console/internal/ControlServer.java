@@ -1,4 +1,4 @@
-package org.switchover.core.internal;
+package org.switchover.console.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -77,12 +77,12 @@ final class ControlServer implements AutoCloseable {
         }
         AtomicInteger n = new AtomicInteger();
         workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(8), r -> {
-            Thread t = new Thread(r, "switchover-core-control-" + (n.incrementAndGet() + 1));
+            Thread t = new Thread(r, "switchover-console-control-" + (n.incrementAndGet() + 1));
             t.setDaemon(true);
             return t;
         });
         workers.allowCoreThreadTimeOut(true);
-        acceptor = new Thread(this::acceptLoop, "switchover-core-control-1");
+        acceptor = new Thread(this::acceptLoop, "switchover-console-control-1");
         acceptor.setDaemon(true);
         acceptor.start();
         LOG.info("Control endpoint listening on 127.0.0.1:{} (port in {}, token in {})", server.getLocalPort(),

@@ -1,4 +1,4 @@
-package org.switchover.core.internal;
+package org.switchover.console.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -46,7 +46,7 @@ final class ShellRunner implements ControlProtocol.Shell, AutoCloseable {
         this.source = source;
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(0, MAX_RUNNING, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "switchover-core-shell-" + n.incrementAndGet());
+            Thread t = new Thread(r, "switchover-console-shell-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -85,7 +85,7 @@ final class ShellRunner implements ControlProtocol.Shell, AutoCloseable {
             result.complete(out.text());
         } catch (LinkageError e) {
             result.completeExceptionally(new ControlProtocol.ShellFailure("the Gogo runtime is not wired to the"
-                    + " switchover core (refresh org.switchover.core): " + e, out.text()));
+                    + " switchover console (refresh org.switchover.console): " + e, out.text()));
         } catch (Exception e) {
             if (Thread.currentThread().isInterrupted() || e instanceof InterruptedException) {
                 LOG.warn("Shell command '{}' interrupted", line);
