@@ -15,8 +15,15 @@ public final class RoleConditions {
     public static final String PRIMARY = "switchover.primary";
     /** Registered while this node plays the backup role (Backup, Reconnecting or an upgrade state). */
     public static final String BACKUP = "switchover.backup";
+    /**
+     * Registered while the primary monitor should run: this node is backup in automatic mode and the links to the
+     * primary are up (or the wait for them is over). The primary monitor component requires it.
+     */
+    public static final String MONITORING = "switchover.monitoring";
     /** Target filter selecting the primary condition. */
     public static final String PRIMARY_FILTER = "(" + CONDITION_ID + "=" + PRIMARY + ")";
     /** Target filter selecting the backup condition. */
     public static final String BACKUP_FILTER = "(" + CONDITION_ID + "=" + BACKUP + ")";
+    /** Target filter selecting the monitoring condition. */
+    public static final String MONITORING_FILTER = "(" + CONDITION_ID + "=" + MONITORING + ")";
 }

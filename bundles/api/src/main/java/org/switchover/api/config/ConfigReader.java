@@ -105,6 +105,30 @@ public final class ConfigReader {
         return (int) number(method, name, previous, min, max);
     }
 
+    /**
+     * A whole number whose documented name and range come from the component's {@code @AttributeDefinition}
+     * ({@code name}, {@code min}, {@code max}; see {@link Metatype}), so the range is written in one place.
+     *
+     * @param method the annotation method (gives key, default, name and range)
+     * @param previous value kept when the configured one is malformed
+     * @return the value to use
+     */
+    public long number(String method, long previous) {
+        Metatype.Attribute a = Metatype.attribute(ocd, method);
+        return number(method, a.name(), previous, a.minOr(Long.MIN_VALUE), a.maxOr(Long.MAX_VALUE));
+    }
+
+    /** {@link #number(String, long)} for {@code int}. */
+    public int integer(String method, int previous) {
+        Metatype.Attribute a = Metatype.attribute(ocd, method);
+        return (int) number(method, a.name(), previous, a.minOr(Integer.MIN_VALUE), a.maxOr(Integer.MAX_VALUE));
+    }
+
+    /** {@link #bool(String, String, boolean)} with the documented name from the metatype. */
+    public boolean bool(String method, boolean previous) {
+        return bool(method, Metatype.attribute(ocd, method).name(), previous);
+    }
+
     /** A documented boolean: Yes/No, 1/0, true/false, on/off, case-insensitive. */
     public boolean bool(String method, String name, boolean previous) {
         String key = key(method);

@@ -3,5 +3,5 @@
  * bad, keeping the previous value, clamping numbers to their documented range.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.switchover.api.config;

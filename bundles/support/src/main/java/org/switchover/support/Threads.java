@@ -1,0 +1,37 @@
+package org.switchover.support;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Named daemon threads for the executors a component owns (house style: no unnamed threads, no {@code Timer}). The
+ * component that creates an executor shuts it down in its {@code @Deactivate}.
+ */
+public final class Threads {
+
+    private Threads() {
+    }
+
+    /** @return a factory of daemon threads named {@code prefix-1}, {@code prefix-2}, ... */
+    public static ThreadFactory factory(String prefix) {
+        AtomicInteger next = new AtomicInteger(1);
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + next.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** @return a one-thread executor on a daemon thread named {@code name-1} */
+    public static ExecutorService single(String name) {
+        return Executors.newSingleThreadExecutor(factory(name));
+    }
+
+    /** @return a one-thread scheduled executor on a daemon thread named {@code name-1} */
+    public static ScheduledExecutorService scheduled(String name) {
+        return Executors.newSingleThreadScheduledExecutor(factory(name));
+    }
+}
