@@ -20,11 +20,12 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchover.support.Threads;
 
 /**
  * The loopback-only control endpoint used by {@code bin/switchoverctl}: a plain server socket on 127.0.0.1 with an
@@ -41,6 +42,8 @@ final class ControlServer implements AutoCloseable {
     private static final int READ_TIMEOUT_MILLIS = 5_000;
     /** Requests served at once: a shell line or a switch may wait a minute while status requests keep coming. */
     private static final int WORKERS = 4;
+    /** Requests waiting for a worker; beyond that a request is answered "busy" at once. */
+    private static final int QUEUE = 8;
 
     private final Path dir;
     private final Function<String, ControlProtocol> protocolFactory;
@@ -75,15 +78,12 @@ final class ControlServer implements AutoCloseable {
             server.close();
             throw e;
         }
-        AtomicInteger n = new AtomicInteger();
-        workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(8), r -> {
-            Thread t = new Thread(r, "switchover-console-control-" + (n.incrementAndGet() + 1));
-            t.setDaemon(true);
-            return t;
-        });
+        // one naming sequence: the acceptor is switchover-console-control-1, the workers -2, -3, ...
+        ThreadFactory threads = Threads.factory("switchover-console-control");
+        acceptor = threads.newThread(this::acceptLoop);
+        workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
+                threads);
         workers.allowCoreThreadTimeOut(true);
-        acceptor = new Thread(this::acceptLoop, "switchover-console-control-1");
-        acceptor.setDaemon(true);
         acceptor.start();
         LOG.info("Control endpoint listening on 127.0.0.1:{} (port in {}, token in {})", server.getLocalPort(),
                 dir.resolve(PORT_FILE), dir.resolve(TOKEN_FILE));
