@@ -36,8 +36,18 @@ import org.switchover.api.warning.SwitchWarning;
  * </pre>
  * A request that is malformed, carries a wrong token, an unknown command or a field its command does not know changes
  * nothing; the messages themselves are the records of {@link ControlRequests}.
+ *
+ * @param token the expected token
+ * @param status produces the status object
+ * @param switcher runs a switch
+ * @param switchWaitMillis how long a switch request waits for the outcome
+ * @param shell runs shell lines
+ * @param shellWaitMillis how long a shell line may run before the request gives up on it (and interrupts it)
+ * @param warnings the switch warnings in force; a switch without {@code "acceptWarnings":true} is refused while there
+ *     are any
  */
-final class ControlProtocol {
+record ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> status, Switcher switcher,
+                       long switchWaitMillis, Shell shell, long shellWaitMillis, Supplier<List<String>> warnings) {
 
     /** Runs a switch request. */
     @FunctionalInterface
@@ -77,57 +87,16 @@ final class ControlProtocol {
     private static final Shell NO_SHELL = line -> CompletableFuture.failedFuture(
             new ShellFailure("no command shell on this node", ""));
 
-    private final Supplier<String> token;
-    private final Supplier<Map<String, Object>> status;
-    private final Switcher switcher;
-    private final long switchWaitMillis;
-    private final Shell shell;
-    private final long shellWaitMillis;
-    private final Supplier<List<String>> warnings;
-
-    /**
-     * @param token the expected token
-     * @param status produces the status object
-     * @param switcher runs a switch
-     * @param switchWaitMillis how long a switch request waits for the outcome
-     */
+    /** Without a shell and without warnings of its own (the node carrying the switch out may still refuse). */
     ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> status, Switcher switcher,
                     long switchWaitMillis) {
         this(token, status, switcher, switchWaitMillis, NO_SHELL, 0L, List::of);
     }
 
-    /**
-     * @param token the expected token
-     * @param status produces the status object
-     * @param switcher runs a switch
-     * @param switchWaitMillis how long a switch request waits for the outcome
-     * @param shell runs shell lines
-     * @param shellWaitMillis how long a shell line may run before the request gives up on it (and interrupts it)
-     */
+    /** Without warnings of its own. */
     ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> status, Switcher switcher,
                     long switchWaitMillis, Shell shell, long shellWaitMillis) {
         this(token, status, switcher, switchWaitMillis, shell, shellWaitMillis, List::of);
-    }
-
-    /**
-     * @param token the expected token
-     * @param status produces the status object
-     * @param switcher runs a switch
-     * @param switchWaitMillis how long a switch request waits for the outcome
-     * @param shell runs shell lines
-     * @param shellWaitMillis how long a shell line may run before the request gives up on it (and interrupts it)
-     * @param warnings the switch warnings in force; a switch without {@code "acceptWarnings":true} is refused
-     *     while there are any
-     */
-    ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> status, Switcher switcher,
-                    long switchWaitMillis, Shell shell, long shellWaitMillis, Supplier<List<String>> warnings) {
-        this.warnings = warnings;
-        this.token = token;
-        this.status = status;
-        this.switcher = switcher;
-        this.switchWaitMillis = switchWaitMillis;
-        this.shell = shell;
-        this.shellWaitMillis = shellWaitMillis;
     }
 
     /** @return the reply line (without the newline) for one request line. */

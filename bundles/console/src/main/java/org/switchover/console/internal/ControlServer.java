@@ -137,7 +137,16 @@ final class ControlServer implements AutoCloseable {
                 reply(s, ControlProtocol.error(e.getMessage()));
                 return;
             }
-            reply(s, protocol.handle(line));
+            // Authenticated before anything runs; the place where the endpoint's limits (capacity kept for an
+            // authenticated request, a bound on each request, a log line per refusal) go.
+            ControlRequests.Request request;
+            try {
+                request = protocol.authenticate(line);
+            } catch (IllegalArgumentException e) {
+                reply(s, ControlProtocol.error(e.getMessage()));
+                return;
+            }
+            reply(s, protocol.execute(request));
         } catch (IOException | RuntimeException e) {
             LOG.warn("Control request failed: {}", e.toString());
         }
@@ -175,6 +184,11 @@ final class ControlServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Not {@code DurableFiles}: the temporary file must be created readable by the owner only (a token readable by
+     * others for a moment is a token given away), and nothing here has to survive a crash - the files are written
+     * anew at every start.
+     */
     private static void writePrivate(Path target, String content) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
@@ -189,27 +203,24 @@ final class ControlServer implements AutoCloseable {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /**
+     * Stops accepting, interrupts the requests still running and removes the port and token files while they are
+     * still this server's. Only after a successful {@link #start()}.
+     */
     @Override
     public void close() {
         closed = true;
+        int port = server.getLocalPort();
         try {
-            if (server != null) {
-                server.close();
-            }
+            server.close();
+            acceptor.join(2_000);
         } catch (IOException e) {
             LOG.debug("closing the control socket: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        if (acceptor != null) {
-            try {
-                acceptor.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (workers != null) {
-            workers.shutdownNow();
-        }
-        deleteIfOurs(dir.resolve(PORT_FILE), server == null ? "" : server.getLocalPort() + "\n");
+        workers.shutdownNow();
+        deleteIfOurs(dir.resolve(PORT_FILE), port + "\n");
         deleteIfOurs(dir.resolve(TOKEN_FILE), token + "\n");
     }
 

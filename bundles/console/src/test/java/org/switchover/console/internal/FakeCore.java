@@ -39,8 +39,20 @@ final class FakeCore implements SwitchoverStatus, SwitchoverControl {
     }
 
     @Override
+    public NodeStatus report() {
+        PeerStatus peer = new PeerStatus(NodeId.A, "peer:3633", SwitchoverState.PRIMARY, 5, "1.0.0", 1_000L, "");
+        return new NodeStatus(NodeId.B, "", state, epoch, "1.0.0", peer, active(Link.MAIN), active(Link.AUX), false,
+                false, true, true, "fake monitor", -1L, "", "last row", reason, warnings(), List.of());
+    }
+
+    @Override
     public SwitchoverState state() {
         return state;
+    }
+
+    @Override
+    public List<String> warnings() {
+        return new ArrayList<>(warnings);
     }
 
     @Override
@@ -51,18 +63,6 @@ final class FakeCore implements SwitchoverStatus, SwitchoverControl {
     @Override
     public String lastSwitchReason() {
         return reason;
-    }
-
-    @Override
-    public List<String> warnings() {
-        return new ArrayList<>(warnings);
-    }
-
-    @Override
-    public NodeStatus report() {
-        PeerStatus peer = new PeerStatus(NodeId.A, "peer:3633", SwitchoverState.PRIMARY, 5, "1.0.0", 1_000L, "");
-        return new NodeStatus(NodeId.B, "", state, epoch, "1.0.0", peer, active(Link.MAIN), active(Link.AUX), false,
-                false, true, true, "fake monitor", -1L, "", "last row", reason, warnings(), List.of());
     }
 
     private static LinkStatus active(Link l) {

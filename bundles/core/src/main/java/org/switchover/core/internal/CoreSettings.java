@@ -212,11 +212,10 @@ record CoreSettings(
             return this;
         }
 
-        /** Sets the release; blank means 1.0.0. */
-        Builder version(String v) {
-            version = v == null || v.isBlank() ? "1.0.0" : v.trim();
-            return this;
-        }
+        Builder peerAddress(String v) { peerAddress = v; return this; }
+        Builder dataDir(Path v) { dataDir = v; return this; }
+        Builder reconnectTimeoutMillis(long v) { reconnectTimeoutMillis = v; return this; }
+        Builder reconnectMaxAttempts(int v) { reconnectMaxAttempts = v; return this; }
 
         Builder negotiation(long timeoutMillis, long retryMillis, int maxAttempts) {
             negotiationTimeoutMillis = timeoutMillis;
@@ -225,20 +224,19 @@ record CoreSettings(
             return this;
         }
 
+        Builder manualSwitchOnly(boolean v) { manualSwitchOnly = v; return this; }
+        Builder forceBackup(boolean v) { forceBackup = v; return this; }
+        Builder netTestHalts(boolean v) { netTestHalts = v; return this; }
+        Builder startupMaxMillis(long v) { startupMaxMillis = v; return this; }
+
         Builder discontinue(long intervalMillis, int maxAttempts) {
             discontinueIntervalMillis = intervalMillis;
             discontinueMaxAttempts = maxAttempts;
             return this;
         }
 
-        Builder peerAddress(String v) { peerAddress = v; return this; }
-        Builder dataDir(Path v) { dataDir = v; return this; }
-        Builder reconnectTimeoutMillis(long v) { reconnectTimeoutMillis = v; return this; }
-        Builder reconnectMaxAttempts(int v) { reconnectMaxAttempts = v; return this; }
-        Builder manualSwitchOnly(boolean v) { manualSwitchOnly = v; return this; }
-        Builder forceBackup(boolean v) { forceBackup = v; return this; }
-        Builder netTestHalts(boolean v) { netTestHalts = v; return this; }
-        Builder startupMaxMillis(long v) { startupMaxMillis = v; return this; }
+        /** Sets the release; blank means 1.0.0. */
+        Builder version(String v) { version = v == null || v.isBlank() ? "1.0.0" : v.trim(); return this; }
         Builder peerQueryMillis(long v) { peerQueryMillis = v; return this; }
         Builder watchdogMillis(long v) { watchdogMillis = v; return this; }
         Builder reconnectProbeMillis(long v) { reconnectProbeMillis = v; return this; }
