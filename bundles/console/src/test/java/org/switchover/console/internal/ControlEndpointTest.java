@@ -1,4 +1,4 @@
-package org.switchover.core.internal;
+package org.switchover.console.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,15 +17,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.switchover.core.internal.CtlRunner.Run;
+import org.switchover.console.internal.CtlRunner.Run;
 import org.junit.jupiter.api.io.TempDir;
-import org.switchover.api.SwitchResult;
 import org.switchover.api.SwitchoverState;
 
 /** The loopback control endpoint over a real socket, and bin/switchoverctl against it. */
@@ -34,23 +32,13 @@ class ControlEndpointTest {
     @TempDir
     Path nodeDir;
 
-    private Harness h;
+    private FakeCore h;
     private ControlServer server;
 
     private void startBackupNode() throws IOException {
-        h = new Harness(nodeDir.resolve("data"), "B");
-        h.startAsBackup();
-        StateMachine m = h.machine;
+        h = new FakeCore();
         server = new ControlServer(nodeDir.resolve("data"), token -> new ControlProtocol(() -> token,
-                () -> StatusView.toMap(m.snapshot(), h.notifier::status, "fake monitor"),
-                (immediate, by, accept) -> {
-                    // The control worker thread drives the virtual clock for the duration of the request.
-                    CompletableFuture<SwitchResult> f = m.requestSwitch(immediate, by, accept);
-                    synchronized (h.clock) {
-                        h.clock.runDue();
-                    }
-                    return f;
-                }, 10_000));
+                () -> StatusView.toMap(h.report()), h::requestSwitch, 10_000));
         server.start();
     }
 
@@ -78,7 +66,7 @@ class ControlEndpointTest {
     private JsonNode json(String line) throws IOException {
         String reply = call(line);
         assertTrue(reply.endsWith("\n") && reply.indexOf('\n') == reply.length() - 1, "one line: " + reply);
-        return Wire.JSON.readTree(reply);
+        return ControlRequests.JSON.readTree(reply);
     }
 
     @Test
@@ -175,7 +163,7 @@ class ControlEndpointTest {
         assertEquals(0, status.exit(), status.err());
         String[] lines = status.out().strip().split("\n");
         assertEquals(1, lines.length, status.out());
-        JsonNode s = Wire.JSON.readTree(lines[0]);
+        JsonNode s = ControlRequests.JSON.readTree(lines[0]);
         assertEquals("BACKUP", s.get("state").asText());
         assertEquals("B", s.get("node").asText());
         assertNotNull(s.get("connections").get("main"));

@@ -1,4 +1,4 @@
-package org.switchover.core.internal;
+package org.switchover.console.internal;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -24,13 +23,13 @@ import org.apache.felix.gogo.runtime.CommandProcessorImpl;
 import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.switchover.core.internal.CtlRunner.Run;
+import org.switchover.console.internal.CtlRunner.Run;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchover.api.SwitchoverState;
 
 /**
  * The control endpoint's {@code shell} command over a real socket, with a real Gogo command processor running the
- * core's own {@code switchover:*} commands and a few test commands, and {@code bin/switchoverctl shell} against it.
+ * console's own {@code switchover:*} commands and a few test commands, and {@code bin/switchoverctl shell} against it.
  */
 class ShellEndpointTest {
 
@@ -67,7 +66,7 @@ class ShellEndpointTest {
     @TempDir
     Path classes;
 
-    private Harness h;
+    private FakeCore h;
     private ThreadIOImpl threadIo;
     private CommandProcessorImpl processor;
     private ShellRunner runner;
@@ -75,22 +74,19 @@ class ShellEndpointTest {
     private final TestCommands test = new TestCommands();
 
     private void start(boolean withProcessor, long shellWaitMillis) throws IOException {
-        h = new Harness(nodeDir.resolve("data"), "B");
-        h.startAsBackup();
-        StateMachine m = h.machine;
+        h = new FakeCore();
         threadIo = new ThreadIOImpl();
         threadIo.start();
         processor = new CommandProcessorImpl(threadIo);
         // registered function by function, as Gogo does for the service's osgi.command.function property
-        ShellCommands commands = new ShellCommands(m, () -> "state " + m.snapshot().state());
+        ShellCommands commands = new ShellCommands(h, () -> "state " + h.state(), h::warnings);
         for (String f : new String[] {"status", "switch", "restart"}) {
             processor.addCommand("switchover", commands, f);
         }
         processor.addCommand("test", test);
         runner = new ShellRunner(() -> withProcessor ? new ShellRunner.Lease(processor, () -> { }) : null);
         server = new ControlServer(nodeDir.resolve("data"), token -> new ControlProtocol(() -> token,
-                () -> StatusView.toMap(m.snapshot(), h.notifier::status, ""),
-                (immediate, by, accept) -> m.requestSwitch(immediate, by, accept), 10_000, runner, shellWaitMillis));
+                () -> StatusView.toMap(h.report()), h::requestSwitch, 10_000, runner, shellWaitMillis));
         server.start();
     }
 
@@ -122,12 +118,12 @@ class ShellEndpointTest {
             s.getInputStream().transferTo(buf);
             String reply = buf.toString(StandardCharsets.UTF_8);
             assertTrue(reply.endsWith("\n") && reply.indexOf('\n') == reply.length() - 1, "one line: " + reply);
-            return Wire.JSON.readTree(reply);
+            return ControlRequests.JSON.readTree(reply);
         }
     }
 
     private static String quote(String s) {
-        return Wire.JSON.valueToTree(s).toString();
+        return ControlRequests.JSON.valueToTree(s).toString();
     }
 
     @Test
@@ -151,21 +147,7 @@ class ShellEndpointTest {
         assertTrue(asked.get("output").asText().contains("Switch cancelled."), asked.toString());
         assertEquals(SwitchoverState.BACKUP, h.state());
 
-        CompletableFuture<JsonNode> sw = CompletableFuture.supplyAsync(() -> {
-            try {
-                return shell("switchover:switch --yes --immediate");
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        // The machine runs on virtual time: drive it while the command waits for the outcome.
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            synchronized (h.clock) {
-                h.clock.runDue();
-            }
-            return sw.isDone();
-        });
-        JsonNode r = sw.get();
+        JsonNode r = shell("switchover:switch --yes --immediate");
         assertTrue(r.get("ok").asBoolean(), r.toString());
         assertTrue(r.get("output").asText().startsWith("Switched (UNCONTROLLED"), r.toString());
         assertEquals(SwitchoverState.PRIMARY, h.state());

@@ -1,4 +1,4 @@
-package org.switchover.core.internal;
+package org.switchover.console.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -12,9 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.switchover.api.SwitchResult;
+import org.switchover.api.warning.SwitchWarning;
 
 /**
  * The control endpoint's protocol: one JSON object per line in, one JSON object per line out.
@@ -32,9 +34,20 @@ import org.switchover.api.SwitchResult;
  * anything wrong
  *   -&gt; {"ok":false,"error":"&lt;what was wrong&gt;"}
  * </pre>
- * A request that is malformed, carries a wrong token or an unknown command changes nothing.
+ * A request that is malformed, carries a wrong token, an unknown command or a field its command does not know changes
+ * nothing; the messages themselves are the records of {@link ControlRequests}.
+ *
+ * @param token the expected token
+ * @param status produces the status object
+ * @param switcher runs a switch
+ * @param switchWaitMillis how long a switch request waits for the outcome
+ * @param shell runs shell lines
+ * @param shellWaitMillis how long a shell line may run before the request gives up on it (and interrupts it)
+ * @param warnings the switch warnings in force; a switch without {@code "acceptWarnings":true} is refused while there
+ *     are any
  */
-final class ControlProtocol {
+record ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> status, Switcher switcher,
+                       long switchWaitMillis, Shell shell, long shellWaitMillis, Supplier<List<String>> warnings) {
 
     /** Runs a switch request. */
     @FunctionalInterface
@@ -74,108 +87,91 @@ final class ControlProtocol {
     private static final Shell NO_SHELL = line -> CompletableFuture.failedFuture(
             new ShellFailure("no command shell on this node", ""));
 
-    private final Supplier<String> token;
-    private final Supplier<Map<String, Object>> status;
-    private final Switcher switcher;
-    private final long switchWaitMillis;
-    private final Shell shell;
-    private final long shellWaitMillis;
-    private final Supplier<List<String>> warnings;
-
-    /**
-     * @param token the expected token
-     * @param status produces the status object
-     * @param switcher runs a switch
-     * @param switchWaitMillis how long a switch request waits for the outcome
-     */
+    /** Without a shell and without warnings of its own (the node carrying the switch out may still refuse). */
     ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> status, Switcher switcher,
                     long switchWaitMillis) {
         this(token, status, switcher, switchWaitMillis, NO_SHELL, 0L, List::of);
     }
 
-    /**
-     * @param token the expected token
-     * @param status produces the status object
-     * @param switcher runs a switch
-     * @param switchWaitMillis how long a switch request waits for the outcome
-     * @param shell runs shell lines
-     * @param shellWaitMillis how long a shell line may run before the request gives up on it (and interrupts it)
-     */
+    /** Without warnings of its own. */
     ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> status, Switcher switcher,
                     long switchWaitMillis, Shell shell, long shellWaitMillis) {
         this(token, status, switcher, switchWaitMillis, shell, shellWaitMillis, List::of);
     }
 
-    /**
-     * @param token the expected token
-     * @param status produces the status object
-     * @param switcher runs a switch
-     * @param switchWaitMillis how long a switch request waits for the outcome
-     * @param shell runs shell lines
-     * @param shellWaitMillis how long a shell line may run before the request gives up on it (and interrupts it)
-     * @param warnings the switch warnings in force; a switch without {@code "acceptWarnings":true} is refused
-     *     while there are any
-     */
-    ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> status, Switcher switcher,
-                    long switchWaitMillis, Shell shell, long shellWaitMillis, Supplier<List<String>> warnings) {
-        this.warnings = warnings;
-        this.token = token;
-        this.status = status;
-        this.switcher = switcher;
-        this.switchWaitMillis = switchWaitMillis;
-        this.shell = shell;
-        this.shellWaitMillis = shellWaitMillis;
-    }
-
     /** @return the reply line (without the newline) for one request line. */
     String handle(String line) {
-        JsonNode req;
+        ControlRequests.Request req;
         try {
-            req = Wire.parse(line == null ? new byte[0] : line.getBytes(StandardCharsets.UTF_8), "request");
+            req = authenticate(line);
         } catch (IllegalArgumentException e) {
             return error(e.getMessage());
         }
+        return execute(req);
+    }
+
+    /**
+     * Parses a request line, checks its token, then binds it to its command's record. Cheap and never blocks, so the
+     * endpoint can do it before it gives the request a worker of its own.
+     *
+     * @throws IllegalArgumentException with the error for the client: malformed, unauthenticated, unknown command,
+     *     unknown/missing/mistyped field
+     */
+    ControlRequests.Request authenticate(String line) {
+        JsonNode req = ControlRequests.parse(line);
         JsonNode t = req.get("token");
         if (t == null || !t.isTextual()) {
-            return error("missing token: read it from control.token in the node's data directory");
+            throw new IllegalArgumentException("missing token: read it from control.token in the node's data"
+                    + " directory");
         }
         if (!MessageDigest.isEqual(t.asText().getBytes(StandardCharsets.UTF_8),
                 token.get().getBytes(StandardCharsets.UTF_8))) {
-            return error("bad token");
+            throw new IllegalArgumentException("bad token");
         }
         JsonNode c = req.get("cmd");
         if (c == null || !c.isTextual()) {
-            return error("malformed request: field 'cmd' must be a string (status, switch or shell)");
+            throw new IllegalArgumentException("malformed request: field 'cmd' must be a string (status, switch or"
+                    + " shell)");
         }
-        String cmd = c.asText();
-        try {
-            return switch (cmd) {
-                case "status" -> reply(Map.of("ok", true, "status", status.get()));
-                case "switch" -> doSwitch(req);
-                case "shell" -> doShell(req);
-                default -> error("unknown command '" + cmd + "' (expected status, switch or shell)");
-            };
-        } catch (IllegalArgumentException e) {
-            return error(e.getMessage());
-        }
+        return switch (c.asText()) {
+            case "status" -> ControlRequests.bind(req, ControlRequests.Status.class, "status request");
+            case "switch" -> ControlRequests.bind(req, ControlRequests.Switch.class, "switch request");
+            case "shell" -> ControlRequests.bind(req, ControlRequests.Shell.class, "shell request");
+            default -> throw new IllegalArgumentException("unknown command '" + c.asText()
+                    + "' (expected status, switch or shell)");
+        };
     }
 
-    private String doSwitch(JsonNode req) {
-        if (!req.has("confirmed") || !Wire.bool(req, "confirmed", "switch request")) {
+    /** @return the reply line for an authenticated request; may wait as long as the command runs. */
+    String execute(ControlRequests.Request req) {
+        if (req instanceof ControlRequests.Switch s) {
+            return doSwitch(s);
+        }
+        if (req instanceof ControlRequests.Shell s) {
+            return doShell(s);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.put("status", status.get());
+        return reply(out);
+    }
+
+    private String doSwitch(ControlRequests.Switch req) {
+        if (!Boolean.TRUE.equals(req.confirmed())) {
             return error("switch needs \"confirmed\":true (the operator confirms the switch)");
         }
-        boolean immediate = req.has("immediate") && Wire.bool(req, "immediate", "switch request");
-        String by = req.has("requestedBy") ? Wire.text(req, "requestedBy", "switch request") : "control endpoint";
+        boolean immediate = Boolean.TRUE.equals(req.immediate());
+        String by = req.requestedBy() == null ? "control endpoint" : req.requestedBy();
         if (by.length() > 200) {
             return error("malformed switch request: field 'requestedBy' is longer than 200 characters");
         }
-        boolean accept = req.has("acceptWarnings") && Wire.bool(req, "acceptWarnings", "switch request");
+        boolean accept = Boolean.TRUE.equals(req.acceptWarnings());
         List<String> now = warnings.get();
         if (!accept && !now.isEmpty()) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("ok", false);
             out.put("error", "switch not started: " + String.join("; ", now) + ". "
-                    + StateMachine.WARNING_QUESTION + " Send \"acceptWarnings\":true to switch anyway");
+                    + SwitchWarning.QUESTION + " Send \"acceptWarnings\":true to switch anyway");
             out.put("warnings", List.copyOf(now));
             out.put("warningsNotAccepted", true);
             return reply(out);
@@ -195,21 +191,23 @@ final class ControlProtocol {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", r.switched());
-        out.put("result", Wire.resultMap(r));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("switched", r.switched());
+        result.put("mode", r.mode().name());
+        result.put("epoch", r.epoch());
+        result.put("detail", r.detail());
+        out.put("result", result);
         if (!r.switched()) {
             out.put("error", r.detail());
-            if (!accept && r.detail().contains(StateMachine.WARNING_QUESTION)) {
+            if (!accept && r.detail().contains(SwitchWarning.QUESTION)) {
                 out.put("warningsNotAccepted", true); // refused by the node carrying it out (e.g. forwarded)
             }
         }
         return reply(out);
     }
 
-    private String doShell(JsonNode req) {
-        if (!req.has("line")) {
-            return error("shell needs \"line\": the command line to run, e.g. \"switchover:status\"");
-        }
-        String line = Wire.text(req, "line", "shell request").strip();
+    private String doShell(ControlRequests.Shell req) {
+        String line = req.line() == null ? "" : req.line().strip();
         if (line.isEmpty()) {
             return error("malformed shell request: field 'line' is empty");
         }
@@ -256,6 +254,10 @@ final class ControlProtocol {
     }
 
     private static String reply(Map<String, Object> m) {
-        return new String(Wire.bytes(m), StandardCharsets.UTF_8);
+        try {
+            return ControlRequests.JSON.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode the reply " + m, e);
+        }
     }
 }

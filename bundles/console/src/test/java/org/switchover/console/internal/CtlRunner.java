@@ -1,4 +1,4 @@
-package org.switchover.core.internal;
+package org.switchover.console.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.switchover.core.internal;
+package org.switchover.console.internal;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,6 +11,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import org.switchover.api.SwitchResult;
+import org.switchover.api.SwitchoverControl;
+import org.switchover.api.warning.SwitchWarning;
 
 /**
  * Gogo shell commands, scope {@code switchover}: {@code switchover:status},
@@ -28,16 +30,17 @@ public final class ShellCommands {
     private static final long SWITCH_WAIT_SECONDS = 60;
     private static final String USAGE = "Usage: switchover:switch [--yes] [--immediate] [--ignore-warnings]";
 
-    private final StateMachine machine;
+    private final SwitchoverControl control;
     private final Supplier<String> statusText;
     private final Supplier<List<String>> warnings;
 
-    ShellCommands(StateMachine machine, Supplier<String> statusText) {
-        this(machine, statusText, List::of);
-    }
-
-    ShellCommands(StateMachine machine, Supplier<String> statusText, Supplier<List<String>> warnings) {
-        this.machine = machine;
+    /**
+     * @param control the core's switch and restart
+     * @param statusText renders the status for {@code switchover:status}
+     * @param warnings the switch warnings in force
+     */
+    ShellCommands(SwitchoverControl control, Supplier<String> statusText, Supplier<List<String>> warnings) {
+        this.control = control;
         this.statusText = statusText;
         this.warnings = warnings;
     }
@@ -49,7 +52,7 @@ public final class ShellCommands {
 
     /** switchover:restart - a stale, halted or failed node negotiates its role again (row 28). */
     public String restart() {
-        machine.restart("shell");
+        control.restart("shell");
         return "Restart requested: a stale, halted or failed node negotiates its role again; other states ignore it."
                 + " See switchover:status.";
     }
@@ -103,18 +106,19 @@ public final class ShellCommands {
                 w.append("WARNING: ").append(line).append('\n');
             }
             if (!interactive) {
-                return w + "Not switched: " + StateMachine.WARNING_QUESTION
+                return w + "Not switched: " + SwitchWarning.QUESTION
                         + " Repeat with --ignore-warnings to switch anyway.";
             }
             System.out.print(w);
-            if (!ask(in, StateMachine.WARNING_QUESTION + " Switch anyway? [y/N] ")) {
+            if (!ask(in, SwitchWarning.QUESTION + " Switch anyway? [y/N] ")) {
                 return "Switch cancelled.";
             }
             accept = true;
         }
         SwitchResult r;
         try {
-            r = machine.requestSwitch(immediate, "shell", accept).get(SWITCH_WAIT_SECONDS, TimeUnit.SECONDS);
+            r = control.requestSwitch(immediate, "shell", accept).toCompletableFuture().get(SWITCH_WAIT_SECONDS,
+                    TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             return "The switch has not completed within " + SWITCH_WAIT_SECONDS + " s; see the audit log.";
         } catch (InterruptedException e) {

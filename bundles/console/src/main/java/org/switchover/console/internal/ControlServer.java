@@ -1,4 +1,4 @@
-package org.switchover.core.internal;
+package org.switchover.console.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,11 +20,12 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchover.support.Threads;
 
 /**
  * The loopback-only control endpoint used by {@code bin/switchoverctl}: a plain server socket on 127.0.0.1 with an
@@ -41,6 +42,8 @@ final class ControlServer implements AutoCloseable {
     private static final int READ_TIMEOUT_MILLIS = 5_000;
     /** Requests served at once: a shell line or a switch may wait a minute while status requests keep coming. */
     private static final int WORKERS = 4;
+    /** Requests waiting for a worker; beyond that a request is answered "busy" at once. */
+    private static final int QUEUE = 8;
 
     private final Path dir;
     private final Function<String, ControlProtocol> protocolFactory;
@@ -75,15 +78,12 @@ final class ControlServer implements AutoCloseable {
             server.close();
             throw e;
         }
-        AtomicInteger n = new AtomicInteger();
-        workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(8), r -> {
-            Thread t = new Thread(r, "switchover-core-control-" + (n.incrementAndGet() + 1));
-            t.setDaemon(true);
-            return t;
-        });
+        // one naming sequence: the acceptor is switchover-console-control-1, the workers -2, -3, ...
+        ThreadFactory threads = Threads.factory("switchover-console-control");
+        acceptor = threads.newThread(this::acceptLoop);
+        workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
+                threads);
         workers.allowCoreThreadTimeOut(true);
-        acceptor = new Thread(this::acceptLoop, "switchover-core-control-1");
-        acceptor.setDaemon(true);
         acceptor.start();
         LOG.info("Control endpoint listening on 127.0.0.1:{} (port in {}, token in {})", server.getLocalPort(),
                 dir.resolve(PORT_FILE), dir.resolve(TOKEN_FILE));
@@ -137,7 +137,16 @@ final class ControlServer implements AutoCloseable {
                 reply(s, ControlProtocol.error(e.getMessage()));
                 return;
             }
-            reply(s, protocol.handle(line));
+            // Authenticated before anything runs; the place where the endpoint's limits (capacity kept for an
+            // authenticated request, a bound on each request, a log line per refusal) go.
+            ControlRequests.Request request;
+            try {
+                request = protocol.authenticate(line);
+            } catch (IllegalArgumentException e) {
+                reply(s, ControlProtocol.error(e.getMessage()));
+                return;
+            }
+            reply(s, protocol.execute(request));
         } catch (IOException | RuntimeException e) {
             LOG.warn("Control request failed: {}", e.toString());
         }
@@ -175,6 +184,11 @@ final class ControlServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Not {@code DurableFiles}: the temporary file must be created readable by the owner only (a token readable by
+     * others for a moment is a token given away), and nothing here has to survive a crash - the files are written
+     * anew at every start.
+     */
     private static void writePrivate(Path target, String content) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
@@ -189,27 +203,24 @@ final class ControlServer implements AutoCloseable {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /**
+     * Stops accepting, interrupts the requests still running and removes the port and token files while they are
+     * still this server's. Only after a successful {@link #start()}.
+     */
     @Override
     public void close() {
         closed = true;
+        int port = server.getLocalPort();
         try {
-            if (server != null) {
-                server.close();
-            }
+            server.close();
+            acceptor.join(2_000);
         } catch (IOException e) {
             LOG.debug("closing the control socket: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        if (acceptor != null) {
-            try {
-                acceptor.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (workers != null) {
-            workers.shutdownNow();
-        }
-        deleteIfOurs(dir.resolve(PORT_FILE), server == null ? "" : server.getLocalPort() + "\n");
+        workers.shutdownNow();
+        deleteIfOurs(dir.resolve(PORT_FILE), port + "\n");
         deleteIfOurs(dir.resolve(TOKEN_FILE), token + "\n");
     }
 

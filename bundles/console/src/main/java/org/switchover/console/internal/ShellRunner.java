@@ -1,4 +1,4 @@
-package org.switchover.core.internal;
+package org.switchover.console.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -10,10 +10,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchover.support.Threads;
 
 /**
  * Runs Gogo command lines for the control endpoint's {@code shell} command, so that scripts and tests can reach the
@@ -44,12 +44,8 @@ final class ShellRunner implements ControlProtocol.Shell, AutoCloseable {
 
     ShellRunner(Source source) {
         this.source = source;
-        AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(0, MAX_RUNNING, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "switchover-core-shell-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = new ThreadPoolExecutor(0, MAX_RUNNING, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                Threads.factory("switchover-console-shell"));
     }
 
     @Override
@@ -85,7 +81,7 @@ final class ShellRunner implements ControlProtocol.Shell, AutoCloseable {
             result.complete(out.text());
         } catch (LinkageError e) {
             result.completeExceptionally(new ControlProtocol.ShellFailure("the Gogo runtime is not wired to the"
-                    + " switchover core (refresh org.switchover.core): " + e, out.text()));
+                    + " switchover console (refresh org.switchover.console): " + e, out.text()));
         } catch (Exception e) {
             if (Thread.currentThread().isInterrupted() || e instanceof InterruptedException) {
                 LOG.warn("Shell command '{}' interrupted", line);

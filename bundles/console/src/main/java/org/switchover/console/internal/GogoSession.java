@@ -1,4 +1,4 @@
-package org.switchover.core.internal;
+package org.switchover.console.internal;
 
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
@@ -10,8 +10,8 @@ import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
 
 /**
- * The only class of the core that uses Gogo types. It is loaded when the first shell line runs, so the core resolves
- * and runs without Gogo (its import of {@code org.apache.felix.service.command} is optional).
+ * The only class of the console that uses Gogo types. It is loaded when the first shell line runs, so the console
+ * resolves and runs without Gogo (its import of {@code org.apache.felix.service.command} is optional).
  */
 final class GogoSession {
     private GogoSession() {
