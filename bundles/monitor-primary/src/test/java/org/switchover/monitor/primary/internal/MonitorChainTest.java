@@ -16,7 +16,6 @@ import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.Link;
 import org.switchover.monitor.module.internal.ModuleMonitorComponent;
 import org.switchover.monitor.module.testing.ScriptedPrimary.Answer;
-import org.switchover.monitor.module.testing.ScriptedPrimary;
 import org.switchover.testing.MemoryNotifier;
 
 /** The real module monitor and the real primary monitor wired together on virtual time with a scripted peer. */

@@ -22,7 +22,6 @@ import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.ResponseOutcome;
 import org.switchover.monitor.module.testing.ScriptedPrimary.Answer;
-import org.switchover.monitor.module.testing.ScriptedPrimary;
 import org.switchover.testing.MemoryNotifier;
 import org.switchover.testing.VirtualScheduler;
 
