@@ -3,5 +3,5 @@
  * the reference's timelines on virtual time.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package org.switchover.api.time;

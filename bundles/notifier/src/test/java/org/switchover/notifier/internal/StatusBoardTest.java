@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.LinkStatus;
-import org.switchover.api.time.VirtualScheduler;
+import org.switchover.testing.VirtualScheduler;
 
 class StatusBoardTest {
 

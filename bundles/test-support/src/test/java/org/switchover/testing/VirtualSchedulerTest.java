@@ -1,4 +1,4 @@
-package org.switchover.api.time;
+package org.switchover.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.switchover.api.time.Cancellable;
 
 class VirtualSchedulerTest {
 
