@@ -299,23 +299,20 @@ public final class MemoryNotifier implements Notifier {
     }
 
     private PendingRequest pending(CompletableFuture<Response> f) {
-        long id = ids.incrementAndGet();
-        return new PendingRequest() {
-            @Override
-            public long requestId() {
-                return id;
-            }
+        return new Pending(ids.incrementAndGet(), f);
+    }
 
-            @Override
-            public CompletionStage<Response> response() {
-                return f;
-            }
+    /** A request in flight; cancelling it ends it as CANCELLED unless it already ended. */
+    private record Pending(long requestId, CompletableFuture<Response> future) implements PendingRequest {
+        @Override
+        public CompletionStage<Response> response() {
+            return future;
+        }
 
-            @Override
-            public void cancel() {
-                f.complete(Response.of(ResponseOutcome.CANCELLED, "cancelled"));
-            }
-        };
+        @Override
+        public void cancel() {
+            future.complete(Response.of(ResponseOutcome.CANCELLED, "cancelled"));
+        }
     }
 
     @Override

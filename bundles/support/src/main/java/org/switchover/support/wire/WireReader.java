@@ -67,22 +67,12 @@ public final class WireReader {
 
     /** @return a 32-bit integer */
     public int i32(String field) throws MalformedMessageException {
-        need(field, 4);
-        try {
-            return in.readInt();
-        } catch (IOException e) {
-            throw malformed(field, "truncated", e);
-        }
+        return (int) bigEndian(field, Integer.BYTES);
     }
 
     /** @return a 64-bit integer */
     public long i64(String field) throws MalformedMessageException {
-        need(field, 8);
-        try {
-            return in.readLong();
-        } catch (IOException e) {
-            throw malformed(field, "truncated", e);
-        }
+        return bigEndian(field, Long.BYTES);
     }
 
     /** @return a {@code writeUTF} string */
@@ -163,13 +153,22 @@ public final class WireReader {
 
     /** @return an error naming this message, {@code field} and {@code problem} */
     public MalformedMessageException malformed(String field, String problem) {
-        return new MalformedMessageException(what + ": " + field + ": " + problem + " (" + payload.length
-                + " bytes)");
+        return malformed(field, problem, null);
     }
 
     private MalformedMessageException malformed(String field, String problem, Throwable cause) {
         return new MalformedMessageException(what + ": " + field + ": " + problem + " (" + payload.length
                 + " bytes)", cause);
+    }
+
+    /** @return {@code n} bytes as a big-endian number, as {@link DataInput#readInt()}/{@code readLong()} read it */
+    private long bigEndian(String field, int n) throws MalformedMessageException {
+        need(field, n);
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            v = (v << 8) | bytes.read();
+        }
+        return v;
     }
 
     private void need(String field, int n) throws MalformedMessageException {

@@ -46,45 +46,37 @@ public final class WireWriter {
 
     /** One unsigned byte (0..255). */
     public WireWriter u8(int v) throws IOException {
-        out.writeByte(v);
-        return this;
+        return put(o -> o.writeByte(v));
     }
 
     /** A boolean as one byte. */
     public WireWriter bool(boolean v) throws IOException {
-        out.writeBoolean(v);
-        return this;
+        return put(o -> o.writeBoolean(v));
     }
 
     /** A 32-bit integer. */
     public WireWriter i32(int v) throws IOException {
-        out.writeInt(v);
-        return this;
+        return put(o -> o.writeInt(v));
     }
 
     /** A 64-bit integer. */
     public WireWriter i64(long v) throws IOException {
-        out.writeLong(v);
-        return this;
+        return put(o -> o.writeLong(v));
     }
 
     /** A string of at most 65,535 UTF-8 bytes, with a 2-byte length ({@code writeUTF}). */
     public WireWriter utf(String v) throws IOException {
-        out.writeUTF(v);
-        return this;
+        return put(o -> o.writeUTF(v));
     }
 
     /** Bytes with no length: the reader knows how many ({@link WireReader#raw}). */
     public WireWriter raw(byte[] v) throws IOException {
-        out.write(v);
-        return this;
+        return put(o -> o.write(v));
     }
 
     /** Bytes with a 4-byte length before them ({@link WireReader#blob}). */
     public WireWriter blob(byte[] v) throws IOException {
-        out.writeInt(v.length);
-        out.write(v);
-        return this;
+        return i32(v.length).raw(v);
     }
 
     /** @return the underlying output, for codecs written against {@link DataOutput} */
@@ -95,5 +87,16 @@ public final class WireWriter {
     /** @return the bytes written so far */
     public byte[] toBytes() {
         return bytes.toByteArray();
+    }
+
+    /** One field: a write to the underlying output. */
+    @FunctionalInterface
+    private interface Field {
+        void writeTo(DataOutput o) throws IOException;
+    }
+
+    private WireWriter put(Field field) throws IOException {
+        field.writeTo(out);
+        return this;
     }
 }
