@@ -33,16 +33,17 @@ final class Diagnosis {
      * @param ctx the monitor's shared parts
      * @param reports where reports go and the status line is kept
      * @param loop the ping loop, which waits while the diagnosis runs
-     * @param checks the network checks
      * @param supervisor the module monitor's supervision
+     * @param probe the echo probe of the network checks
+     * @param gateways this machine's gateways, for the gateway check
      */
-    Diagnosis(MonitorContext ctx, Reports reports, PingLoop loop, NetworkChecks checks,
-              ModuleMonitorSupervisor supervisor) {
+    Diagnosis(MonitorContext ctx, Reports reports, PingLoop loop, ModuleMonitorSupervisor supervisor,
+              NetworkProbe probe, GatewaySource gateways) {
         this.ctx = ctx;
         this.reports = reports;
         this.loop = loop;
-        this.checks = checks;
         this.supervisor = supervisor;
+        this.checks = new NetworkChecks(ctx, probe, gateways, loop::refresh);
         this.unreachable = new UnreachablePrimary(ctx, checks, reports, loop::inTrouble);
         this.confirmation = new InFlightRequest(ctx.scheduler(), ctx.log());
     }

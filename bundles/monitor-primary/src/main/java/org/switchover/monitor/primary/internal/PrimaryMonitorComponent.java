@@ -164,7 +164,7 @@ public final class PrimaryMonitorComponent implements PrimaryMonitor, ModuleMoni
         reports = new Reports(c, () -> sink);
         supervisor = new ModuleMonitorSupervisor(c, () -> moduleMonitor);
         loop = new PingLoop(c, reports, supervisor, () -> diagnosis);
-        diagnosis = new Diagnosis(c, reports, loop, new NetworkChecks(c, p, gateways, loop::refresh), supervisor);
+        diagnosis = new Diagnosis(c, reports, loop, supervisor, p, gateways);
         ctx = c;
         running = true;
         configure(properties, true);

@@ -39,6 +39,14 @@ class MonitorChainTest extends MonitorFixture {
         activate(primaryMonitor, config);
     }
 
+    /** Wires the chain with default parameters, the primary's machine reachable, and runs it {@code millis}. */
+    private void runWithPrimaryReachable(long millis) {
+        probe.host(PRIMARY, true);
+        wire(Map.of());
+        startPrimaryMonitor();
+        clock.advance(millis);
+    }
+
     private static int indexOf(List<String> lines, String fragment) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).contains(fragment)) {
@@ -121,10 +129,7 @@ class MonitorChainTest extends MonitorFixture {
     @Test
     void hungModuleWithBothConnectionsUpIsPostedAfterBothConnectionsAndTheConfirmation() {
         notifier.always(MPING, Answer.timeout()).always(NPING, Answer.reply(new byte[0]));
-        probe.host(PRIMARY, true);
-        wire(Map.of());
-        startPrimaryMonitor();
-        clock.advance(60_000);
+        runWithPrimaryReachable(60_000);
         // 10 + 1 + 10 on main, 1 + 10 + 1 + 10 on aux = 43 s, then two confirmation pings of 5 s.
         assertEquals(List.of(MODULE_DOWN), sink.signals());
         assertEquals(53_000, sink.posted().get(0).atMillis());
@@ -134,10 +139,7 @@ class MonitorChainTest extends MonitorFixture {
     void moduleRestartingTooOftenIsNotExcusedByItsAnswers() {
         // Every reply carries a new incarnation: the module answers, but restarts each time.
         notifier.on(MPING, (l, t, i) -> Answer.incarnation(500 + i)).always(NPING, Answer.reply(new byte[0]));
-        probe.host(PRIMARY, true);
-        wire(Map.of());
-        startPrimaryMonitor();
-        clock.advance(30_000);
+        runWithPrimaryReachable(30_000);
         assertEquals(List.of(MODULE_DOWN), sink.signals());
         assertEquals(30_000, sink.posted().get(0).atMillis());
         assertTrue(sink.posted().get(0).report().detail().contains("NetTestUnavailable, PrimaryReached"));

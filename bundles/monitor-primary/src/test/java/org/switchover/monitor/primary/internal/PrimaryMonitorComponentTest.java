@@ -35,6 +35,19 @@ class PrimaryMonitorComponentTest extends MonitorFixture {
         return activate(primaryMonitor(moduleMonitor), config);
     }
 
+    /**
+     * Starts the monitor with the primary's machine reachable, lets it run for {@code atMillis}, then reports the
+     * module monitor's MODULE_DOWN and lets {@code thenMillis} more pass.
+     */
+    private PrimaryMonitorComponent moduleDownAt(long atMillis, long thenMillis) {
+        probe.host(PRIMARY, true);
+        PrimaryMonitorComponent m = started(Map.of());
+        clock.advance(atMillis);
+        m.moduleDown("test");
+        clock.advance(thenMillis);
+        return m;
+    }
+
     /** Only this test's parameters matter here; the monitor runs as it always does once activated. */
     private PrimaryMonitorComponent monitor(Map<String, Object> config) {
         return started(config);
@@ -365,11 +378,7 @@ class PrimaryMonitorComponentTest extends MonitorFixture {
     @Test
     void moduleDownWithTheNetworkGoodIsPostedAsTsPingFailure() {
         notifier.always(NPING, Answer.reply(new byte[0])).always(MPING, Answer.timeout());
-        probe.host(PRIMARY, true);
-        PrimaryMonitorComponent m = started(Map.of());
-        clock.advance(1_000);
-        m.moduleDown("test");
-        clock.advance(10_000);
+        PrimaryMonitorComponent m = moduleDownAt(1_000, 10_000);
         assertEquals(List.of(MODULE_DOWN), sink.signals());
         RecordingSink.Posted p = sink.posted().get(0);
         assertEquals(11_000, p.atMillis(), "two confirmation pings of 5 s");
@@ -381,11 +390,7 @@ class PrimaryMonitorComponentTest extends MonitorFixture {
     @Test
     void moduleDownDuringConnectionAnalysisIsLeftToThatAnalysis() {
         notifier.always(NPING, Answer.timeout());
-        probe.host(PRIMARY, true);
-        PrimaryMonitorComponent m = started(Map.of());
-        clock.advance(6_000);
-        m.moduleDown("test");
-        clock.advance(20_000);
+        PrimaryMonitorComponent m = moduleDownAt(6_000, 20_000);
         assertEquals(List.of(NOTIFIER_DOWN), sink.signals());
         assertTrue(notifier.sent(MPING).isEmpty());
     }
