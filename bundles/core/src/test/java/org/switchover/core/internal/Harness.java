@@ -14,6 +14,7 @@ import org.switchover.api.NodeId;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.host.HostStartup;
 import org.switchover.api.monitor.PrimaryMonitor;
+import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Response;
 import org.switchover.api.notifier.ResponseOutcome;
@@ -72,12 +73,23 @@ final class Harness {
         handlers.remove(EventIds.STATE_QUERY);
     }
 
-    /** Starts as backup of a primary A (epoch 5, same release). */
-    StateMachine startAsBackup() {
-        peerAnswers(NodeId.A, SwitchoverState.PRIMARY, 5, settings.build().version());
+    /** Creates and starts the machine and runs what is due (row 1 and the first query). */
+    StateMachine start() {
         create();
         machine.start();
         run();
+        return machine;
+    }
+
+    /** Starts with the peer answering state queries as given. */
+    StateMachine startAgainst(NodeId node, SwitchoverState state, long epoch, String version) {
+        peerAnswers(node, state, epoch, version);
+        return start();
+    }
+
+    /** Starts as backup of a primary A (epoch 5, same release). */
+    StateMachine startAsBackup() {
+        startAgainst(NodeId.A, SwitchoverState.PRIMARY, 5, settings.build().version());
         assertEquals(SwitchoverState.BACKUP, state());
         return machine;
     }
@@ -85,15 +97,19 @@ final class Harness {
     /** Starts alone (the peer is unreachable), which makes this node primary. */
     StateMachine startAsPrimary() {
         peerUnreachable();
-        create();
-        machine.start();
-        run();
+        start();
         // a silent peer is asked a few more times (one retry delay apart) before the fail-safe start
         for (int i = 0; i < 20 && state() == SwitchoverState.INIT; i++) {
             advance(settings.build().negotiationRetryMillis());
         }
         assertEquals(SwitchoverState.PRIMARY, state());
         return machine;
+    }
+
+    /** Sets both links' status and runs what is due. */
+    void links(ConnectionStatus status) {
+        notifier.bothLinks(status);
+        run();
     }
 
     void run() {

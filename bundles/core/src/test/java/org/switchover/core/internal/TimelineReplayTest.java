@@ -28,8 +28,7 @@ class TimelineReplayTest {
         Harness h = new Harness(dir, "B");
         h.settings.reconnectTimeoutMillis(30_000);
         h.startAsBackup();
-        h.notifier.bothLinks(ConnectionStatus.ACTIVE);
-        h.run();
+        h.links(ConnectionStatus.ACTIVE);
         long t0 = h.clock.nowMillis();
         int from = h.journal().size();
 

@@ -45,8 +45,25 @@ class TransitionRowsTest {
     @TempDir
     Path dir;
 
+    private static final MonitorReport NOTIFIER_DOWN = report(MonitorSignal.NOTIFIER_DOWN,
+            "Loss of Connection to Notifier");
+
     private static MonitorReport report(MonitorSignal s, String reason) {
         return new MonitorReport(s, reason, "GatewayReached, NetTestUnavailable, PrimaryReached");
+    }
+
+    /** @return node B started as backup of a primary A */
+    private Harness backup() {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        return h;
+    }
+
+    /** @return {@code node} started alone, which makes it primary */
+    private Harness primary(String node) {
+        Harness h = new Harness(dir, node);
+        h.startAsPrimary();
+        return h;
     }
 
     private static Request request(String eventId, byte[] body) {
@@ -80,8 +97,7 @@ class TransitionRowsTest {
 
     @Test
     void row02_unreachablePeerMakesThisNodePrimaryFailSafe() throws Exception {
-        Harness h = new Harness(dir, "B");
-        h.startAsPrimary();
+        Harness h = primary("B");
         assertEquals(1, h.epoch());
         assertEquals("1", Files.readString(dir.resolve("core/epoch")).strip());
         RecordingOutputs.Change c = h.outputs.last();
@@ -91,18 +107,14 @@ class TransitionRowsTest {
         assertNull(h.find("Switch Initiated"), "taking the role at start is not a switch");
         // A peer that answers but is stale also leaves the role to this node.
         Harness h2 = new Harness(dir.resolve("two"), "A");
-        h2.peerAnswers(NodeId.B, INACTIVE, 9, "1.0.0");
-        h2.create();
-        h2.machine.start();
-        h2.run();
+        h2.startAgainst(NodeId.B, INACTIVE, 9, "1.0.0");
         assertEquals(PRIMARY, h2.state());
         assertEquals(10, h2.epoch(), "a new primary's epoch is above every epoch it has seen");
     }
 
     @Test
     void row03_peerPrimaryOnTheSameReleaseMakesThisNodeBackup() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         assertEquals(1, h.notifier.openCount(), "main and aux links opened");
         assertTrue(h.outputs.monitoring, "primary monitor started");
         assertTrue(h.machine.snapshot().primaryConfirmed());
@@ -110,9 +122,7 @@ class TransitionRowsTest {
         // force backup with no peer at all: backup, but no monitoring and no automatic switch
         Harness f = new Harness(dir.resolve("forced"), "A");
         f.settings.forceBackup(true);
-        f.create();
-        f.machine.start();
-        f.run();
+        f.start();
         assertEquals(BACKUP, f.state());
         assertEquals(0, f.outputs.monitoringRaised);
         assertEquals(1, f.notifier.openCount());
@@ -130,10 +140,7 @@ class TransitionRowsTest {
     void row04_peerPrimaryOnAnOlderReleaseGivesUpgradeHigher() {
         Harness h = new Harness(dir, "B");
         h.settings.version("1.10");
-        h.peerAnswers(NodeId.A, PRIMARY, 2, "1.9");
-        h.create();
-        h.machine.start();
-        h.run();
+        h.startAgainst(NodeId.A, PRIMARY, 2, "1.9");
         assertEquals(UPGRADE_HIGHER, h.state());
         assertEquals(0, h.outputs.monitoringRaised, "no monitoring in an upgrade state");
         assertEquals(1, h.notifier.openCount());
@@ -143,10 +150,7 @@ class TransitionRowsTest {
     void row05_peerPrimaryOnANewerReleaseGivesUpgradeLower() {
         Harness h = new Harness(dir, "B");
         h.settings.version("2.0.0");
-        h.peerAnswers(NodeId.A, PRIMARY, 2, "2.0.1");
-        h.create();
-        h.machine.start();
-        h.run();
+        h.startAgainst(NodeId.A, PRIMARY, 2, "2.0.1");
         assertEquals(UPGRADE_LOWER, h.state());
         assertEquals(0, h.outputs.monitoringRaised);
     }
@@ -154,19 +158,14 @@ class TransitionRowsTest {
     @Test
     void row06_wrongNodeLetterMeansNoRole() {
         Harness h = new Harness(dir, "C");
-        h.create();
-        h.machine.start();
-        h.run();
+        h.start();
         assertEquals(ERROR, h.state());
         assertTrue(h.notifier.sent(EventIds.STATE_QUERY).isEmpty(), "no negotiation without an identity");
         assertTrue(h.machine.snapshot().nodeError().contains("must be A or B, got 'C'"));
         assertNotNull(h.find("The roles cannot be determined"));
         // both nodes configured as the same letter
         Harness twin = new Harness(dir.resolve("twin"), "A");
-        twin.peerAnswers(NodeId.A, INIT, 0, "1.0.0");
-        twin.create();
-        twin.machine.start();
-        twin.run();
+        twin.startAgainst(NodeId.A, INIT, 0, "1.0.0");
         assertEquals(ERROR, twin.state());
         assertTrue(twin.outputs.last().reason().contains("also claims to be node A"));
     }
@@ -188,8 +187,7 @@ class TransitionRowsTest {
 
     @Test
     void row08_networkDownStartsReconnecting() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         h.machine.report(new MonitorReport(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier",
                 "GatewayUnreachable"));
         h.run();
@@ -200,9 +198,8 @@ class TransitionRowsTest {
 
     @Test
     void row09_notifierDownInAutomaticModeStopsTheMonitorsAndReconnects() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
-        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        Harness h = backup();
+        h.machine.report(NOTIFIER_DOWN);
         h.run();
         assertEquals(RECONNECTING, h.state());
         assertFalse(h.outputs.monitoring);
@@ -215,8 +212,7 @@ class TransitionRowsTest {
         h.settings.manualSwitchOnly(true);
         h.startAsBackup();
         assertEquals(0, h.outputs.monitoringRaised, "manual mode: no monitors");
-        h.notifier.bothLinks(ConnectionStatus.ACTIVE);
-        h.run();
+        h.links(ConnectionStatus.ACTIVE);
         h.notifier.bothLinks(ConnectionStatus.NOT_CONNECTED); // the core notices the loss itself
         h.run();
         assertEquals(RECONNECTING, h.state());
@@ -227,8 +223,7 @@ class TransitionRowsTest {
 
     @Test
     void row11_primaryUnreachableStopsBothMonitorsAndReconnects() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         h.machine.report(new MonitorReport(MonitorSignal.PRIMARY_UNREACHABLE, "Loss of Connection to Notifier",
                 "GatewayReached, NetTestUnavailable, PrimaryUnreachable"));
         h.run();
@@ -249,8 +244,7 @@ class TransitionRowsTest {
 
     @Test
     void row13_moduleDownInAutomaticModeSwitchesAtOnce() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         long t0 = h.clock.nowMillis();
         h.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
         h.run();
@@ -286,8 +280,7 @@ class TransitionRowsTest {
 
     @Test
     void row15_manualSwitchOnTheBackupWhenThePrimaryIsUnreachable() throws Exception {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         long t0 = h.clock.nowMillis();
         CompletableFuture<SwitchResult> f = h.machine.requestSwitch(false, "operator");
         h.run();
@@ -303,8 +296,7 @@ class TransitionRowsTest {
 
     @Test
     void row16_connectionsDownSwitches() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         h.post(EventType.CONNECTIONS_DOWN, StateMachine.REASON_NOTIFIER, "reconnect period expired");
         h.run();
         assertEquals(PRIMARY, h.state());
@@ -317,9 +309,8 @@ class TransitionRowsTest {
         Harness h = new Harness(dir, "B");
         h.settings.reconnectMaxAttempts(3);
         h.startAsBackup();
-        h.notifier.bothLinks(ConnectionStatus.ACTIVE);
-        h.run();
-        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        h.links(ConnectionStatus.ACTIVE);
+        h.machine.report(NOTIFIER_DOWN);
         h.run();
         assertEquals(RECONNECTING, h.state());
         h.advance(5_000);
@@ -337,9 +328,8 @@ class TransitionRowsTest {
 
     @Test
     void row18_moduleDownWhileReconnectingSwitches() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
-        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        Harness h = backup();
+        h.machine.report(NOTIFIER_DOWN);
         h.advance(1_000);
         h.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
         h.run();
@@ -349,8 +339,7 @@ class TransitionRowsTest {
 
     @Test
     void row19_primaryUnreachableWhileReconnectingSwitches() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         h.machine.report(report(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier"));
         h.advance(10_000);
         assertEquals(RECONNECTING, h.state());
@@ -362,10 +351,9 @@ class TransitionRowsTest {
 
     @Test
     void row20_reconnectTimerExpiryPostsConnectionsDown() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         long t0 = h.clock.nowMillis();
-        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        h.machine.report(NOTIFIER_DOWN);
         h.advance(29_999);
         assertEquals(RECONNECTING, h.state());
         h.advance(1);
@@ -378,11 +366,9 @@ class TransitionRowsTest {
 
     @Test
     void row21_connectionsRestoredReturnsToBackupAndRestartsTheMonitors() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
-        h.notifier.bothLinks(ConnectionStatus.ACTIVE);
-        h.run();
-        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        Harness h = backup();
+        h.links(ConnectionStatus.ACTIVE);
+        h.machine.report(NOTIFIER_DOWN);
         h.run();
         h.notifier.bothLinks(ConnectionStatus.NOT_CONNECTED);
         h.advance(5_000);
@@ -390,8 +376,7 @@ class TransitionRowsTest {
         assertFalse(h.outputs.monitoring);
         // the primary's notifier answers again
         h.handlers.put(EventIds.NOTIFIER_PING, s -> MemoryNotifier.reply(new byte[0]));
-        h.notifier.bothLinks(ConnectionStatus.ACTIVE);
-        h.run();
+        h.links(ConnectionStatus.ACTIVE);
         assertEquals(BACKUP, h.state());
         assertTrue(h.outputs.monitoring, "monitoring resumed");
         assertEquals(-1, h.machine.snapshot().reconnectDueMillis(), "timer cancelled");
@@ -408,13 +393,11 @@ class TransitionRowsTest {
 
     @Test
     void row22_intermediateReconnectStepsToggleWithoutResettingTheTimer() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
-        h.notifier.bothLinks(ConnectionStatus.ACTIVE);
-        h.run();
+        Harness h = backup();
+        h.links(ConnectionStatus.ACTIVE);
         long t0 = h.clock.nowMillis();
         h.notifier.bothLinks(ConnectionStatus.NOT_CONNECTED);
-        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        h.machine.report(NOTIFIER_DOWN);
         h.run();
         assertEquals(RECONNECTING, h.state());
         h.advance(5_000);
@@ -434,8 +417,7 @@ class TransitionRowsTest {
 
     @Test
     void row23_aFailingCriticalSubsystemHaltsTheBackup() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         h.monitor.pollFailure = new IllegalStateException("module monitor thread died");
         h.advance(14_999);
         assertEquals(BACKUP, h.state());
@@ -448,10 +430,7 @@ class TransitionRowsTest {
     void row24_manualSwitchFromAnUpgradeStateDemotesTheOldPrimary() {
         Harness h = new Harness(dir, "B");
         h.settings.version("1.1");
-        h.peerAnswers(NodeId.A, PRIMARY, 4, "1.0");
-        h.create();
-        h.machine.start();
-        h.run();
+        h.startAgainst(NodeId.A, PRIMARY, 4, "1.0");
         assertEquals(UPGRADE_HIGHER, h.state());
         CompletableFuture<SwitchResult> f = h.machine.requestSwitch(false, "release procedure");
         h.run();
@@ -466,13 +445,10 @@ class TransitionRowsTest {
     void row25_noAutomaticSwitchInAnUpgradeState() {
         Harness h = new Harness(dir, "B");
         h.settings.version("0.9");
-        h.peerAnswers(NodeId.A, PRIMARY, 4, "1.0");
-        h.create();
-        h.machine.start();
-        h.run();
+        h.startAgainst(NodeId.A, PRIMARY, 4, "1.0");
         assertEquals(UPGRADE_LOWER, h.state());
         h.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
-        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        h.machine.report(NOTIFIER_DOWN);
         h.advance(60_000);
         assertEquals(UPGRADE_LOWER, h.state());
         assertNotNull(h.find("no automatic switch in an upgrade state"));
@@ -480,8 +456,7 @@ class TransitionRowsTest {
 
     @Test
     void row26_aPrimaryToldOfAHigherEpochBecomesStale() throws Exception {
-        Harness h = new Harness(dir, "A");
-        h.startAsPrimary();
+        Harness h = primary("A");
         assertEquals(1, h.epoch());
         // a DISCONTINUE with a lower epoch is refused
         CompletionStage<byte[]> low = h.machine.handle(request(EventIds.DISCONTINUE,
@@ -503,8 +478,7 @@ class TransitionRowsTest {
 
     @Test
     void row27_splitBrainHealedWhenThePeerIsPrimaryWithAHigherEpoch() {
-        Harness h = new Harness(dir, "A");
-        h.startAsPrimary();
+        Harness h = primary("A");
         h.peerAnswers(NodeId.B, PRIMARY, 7, "1.0.0");
         h.advance(3_000);
         assertEquals(INACTIVE, h.state());
@@ -513,8 +487,7 @@ class TransitionRowsTest {
 
     @Test
     void row28_aStaleNodeThatRestartsComesUpBackup() {
-        Harness h = new Harness(dir, "A");
-        h.startAsPrimary();
+        Harness h = primary("A");
         h.peerAnswers(NodeId.B, PRIMARY, 7, "1.0.0");
         h.advance(3_000);
         assertEquals(INACTIVE, h.state());
@@ -527,8 +500,7 @@ class TransitionRowsTest {
 
     @Test
     void row29_netTestUnreachableAssumesAWanFailureAndHalts() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         h.machine.report(new MonitorReport(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier",
                 "GatewayReached, NetTestUnreachable, PrimaryUnreachable"));
         h.advance(120_000);
@@ -546,8 +518,7 @@ class TransitionRowsTest {
 
     @Test
     void row30_shutdownFromAnyState() throws Exception {
-        Harness h = new Harness(dir, "B");
-        h.startAsPrimary();
+        Harness h = primary("B");
         CompletableFuture<Void> done = h.machine.shutdown();
         h.run();
         assertTrue(done.isDone());
@@ -565,9 +536,7 @@ class TransitionRowsTest {
         Files.createDirectories(dir.resolve("core"));
         Files.writeString(dir.resolve("core/epoch"), "12x\n", StandardCharsets.US_ASCII);
         Harness h = new Harness(dir, "B");
-        h.create();
-        h.machine.start();
-        h.run();
+        h.start();
         assertEquals(ERROR, h.state());
         assertTrue(h.outputs.last().reason().contains("corrupt"), h.outputs.last().reason());
         assertTrue(h.notifier.sent(EventIds.STATE_QUERY).isEmpty());
@@ -581,8 +550,7 @@ class TransitionRowsTest {
 
     @Test
     void malformedPeerRequestsAreRefusedAndChangeNothing() {
-        Harness h = new Harness(dir, "A");
-        h.startAsPrimary();
+        Harness h = primary("A");
         for (byte[] bad : List.of(new byte[0], "nope".getBytes(StandardCharsets.UTF_8),
                 "{\"node\":\"B\"}".getBytes(StandardCharsets.UTF_8),
                 "{\"node\":\"B\",\"epoch\":-4}".getBytes(StandardCharsets.UTF_8),
@@ -611,11 +579,10 @@ class TransitionRowsTest {
 
     @Test
     void reconnectTimeoutChangesLiveForTheNextPeriod() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         h.machine.reconfigure(h.settings.reconnectTimeoutMillis(10_000).build());
         h.run();
-        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        h.machine.report(NOTIFIER_DOWN);
         h.advance(10_000);
         assertEquals(PRIMARY, h.state());
         assertNotNull(h.find("Scheduling reconnect timeout to execute in 10 second(s)"));
@@ -623,9 +590,8 @@ class TransitionRowsTest {
 
     @Test
     void manualModeSwitchedOnLiveStopsTheMonitorsAndTheTimer() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
-        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        Harness h = backup();
+        h.machine.report(NOTIFIER_DOWN);
         h.advance(1_000);
         h.machine.reconfigure(h.settings.manualSwitchOnly(true).build());
         h.advance(60_000);
@@ -637,8 +603,7 @@ class TransitionRowsTest {
 
     @Test
     void watchdogPollsTheMonitorOnlyInBackup() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         h.advance(15_000);
         assertEquals(3, h.monitor.polls);
         h.machine.report(report(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier"));
