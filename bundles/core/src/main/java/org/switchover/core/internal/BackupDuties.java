@@ -3,6 +3,7 @@ package org.switchover.core.internal;
 import org.switchover.api.RoleConditions;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.host.HostStartup;
+import org.switchover.api.log.Journal;
 import org.switchover.api.monitor.PrimaryMonitor;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.LinkStatus;

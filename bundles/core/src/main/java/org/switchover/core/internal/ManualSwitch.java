@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 
 import org.switchover.api.SwitchResult;
 import org.switchover.api.SwitchoverState;
+import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.Link;
 
 /**

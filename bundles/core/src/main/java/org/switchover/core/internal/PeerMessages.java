@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionStage;
 
 import org.switchover.api.NodeId;
 import org.switchover.api.SwitchoverState;
+import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Request;
 

@@ -1,5 +1,6 @@
 package org.switchover.core.internal;
 
+import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.time.Cancellable;
 

@@ -5,9 +5,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
+import org.slf4j.LoggerFactory;
 import org.switchover.api.SwitchResult;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.host.HostStartup;
+import org.switchover.api.log.Journal;
 import org.switchover.api.monitor.MonitorReport;
 import org.switchover.api.monitor.PrimaryMonitor;
 import org.switchover.api.notifier.Link;
@@ -75,7 +77,8 @@ public final class StateMachine {
         this.hostStartup = hostStartup;
         this.outputs = outputs;
         this.settings = settings;
-        this.journal = new Journal(scheduler::nowMillis);
+        this.journal = new Journal(scheduler, LoggerFactory.getLogger(StateMachine.class),
+                LoggerFactory.getLogger(Journal.AUDIT_LOGGER));
         this.table = TransitionTable.rows();
         this.epochs = new Epochs(journal, settings);
         this.peer = new PeerClient(this, notifier);

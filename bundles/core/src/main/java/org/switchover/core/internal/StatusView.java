@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.switchover.api.log.Journal;
 
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.LinkStatus;

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.switchover.api.NodeId;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.host.HostStartup;
+import org.switchover.api.log.Journal;
 import org.switchover.api.monitor.PrimaryMonitor;
 import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.EventIds;

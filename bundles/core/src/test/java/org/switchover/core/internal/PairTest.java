@@ -98,11 +98,11 @@ class PairTest {
         assertEquals(PRIMARY, p.b.state());
         assertEquals(INACTIVE, p.a.state());
         assertEquals(p.a.epoch() + 1, p.b.epoch());
-        assertEquals(t0, p.b.find("Switch Initiated").millis(), "no waiting when the primary answers at once");
+        assertEquals(t0, p.b.find("Switch Initiated").atMillis(), "no waiting when the primary answers at once");
         assertTrue(p.b.find("Switch reason: Manual Switchover").text().contains("controlled: primary A stopped"));
         assertNotNull(p.a.find("controlled hand-off"));
         // the old primary announced the end of its role before the new one took over
-        assertTrue(p.a.find("State PRIMARY -> INACTIVE").millis() <= p.b.find("State BACKUP -> PRIMARY").millis());
+        assertTrue(p.a.find("State PRIMARY -> INACTIVE").atMillis() <= p.b.find("State BACKUP -> PRIMARY").atMillis());
         assertEquals(1, p.b.notifier.sent(EventIds.PREPARE_SWITCH).size());
         assertEquals("MAIN", p.b.notifier.sent(EventIds.PREPARE_SWITCH).get(0).channel());
         p.advance(10_000);

@@ -255,7 +255,7 @@ class TransitionRowsTest {
         int initiated = h.indexOf("Switchover Service: Switch Initiated");
         int state = h.indexOf("State BACKUP -> PRIMARY");
         assertTrue(reason >= 0 && reason < initiated && initiated < state, h.journal().toString());
-        assertEquals(t0, h.find("Switch Initiated").millis());
+        assertEquals(t0, h.find("Switch Initiated").atMillis());
         assertFalse(h.outputs.monitoring);
         assertFalse(h.notifier.peerLinksOpen(), "the new primary closes its outgoing links");
     }
@@ -290,7 +290,7 @@ class TransitionRowsTest {
         assertTrue(r.switched());
         assertEquals(SwitchResult.Mode.UNCONTROLLED, r.mode());
         assertEquals("Manual Switchover", h.machine.snapshot().lastSwitchReason());
-        assertEquals(t0, h.find("Switch Initiated").millis(), "no delay between request and switch");
+        assertEquals(t0, h.find("Switch Initiated").atMillis(), "no delay between request and switch");
         assertTrue(h.find("Switch reason: Manual Switchover").text().contains("uncontrolled"));
     }
 
@@ -323,7 +323,7 @@ class TransitionRowsTest {
         h.notifier.setLink(Link.AUX, ConnectionStatus.NOT_CONNECTED, 3);
         h.run();
         assertEquals(PRIMARY, h.state());
-        assertEquals(10_000, h.find("Switch Initiated").millis() - h.find("Scheduling reconnect").millis());
+        assertEquals(10_000, h.find("Switch Initiated").atMillis() - h.find("Scheduling reconnect").atMillis());
     }
 
     @Test
@@ -361,7 +361,7 @@ class TransitionRowsTest {
         int expired = h.indexOf("Reconnect period expired after 30 s; posting CONNECTIONS_DOWN");
         int lost = h.indexOf("lost the connections to the primary");
         assertTrue(expired >= 0 && expired < lost);
-        assertEquals(t0 + 30_000, h.find("Switch Initiated").millis());
+        assertEquals(t0 + 30_000, h.find("Switch Initiated").atMillis());
     }
 
     @Test
@@ -410,7 +410,7 @@ class TransitionRowsTest {
         assertEquals(RECONNECTING, h.state());
         h.advance(24_000);
         assertEquals(PRIMARY, h.state(), "the timer started at the diagnosis still fires");
-        assertEquals(t0 + 30_000, h.find("Switch Initiated").millis());
+        assertEquals(t0 + 30_000, h.find("Switch Initiated").atMillis());
         assertEquals(List.of(BACKUP, RECONNECTING, BACKUP, RECONNECTING, PRIMARY), h.outputs.states().subList(
                 h.outputs.states().indexOf(BACKUP), h.outputs.states().size()));
     }
