@@ -99,7 +99,7 @@ final class BackupDuties implements Duties {
         endReconnect();
         pendingSwitch = null;
         search.stop();
-        machine.peer().closeLinks();
+        machine.peer.closeLinks();
     }
 
     // ---- guards ----
@@ -175,7 +175,7 @@ final class BackupDuties implements Duties {
     /** Row 20: the reconnect timer ran out; post CONNECTIONS_DOWN. */
     Outcome timerExpired(Event e) {
         journal.info("Reconnect period expired after {} s; posting CONNECTIONS_DOWN to start a switch",
-                StateMachine.seconds(machine.scheduler().nowMillis() - reconnect.startedMillis()));
+                StateMachine.seconds(machine.scheduler.nowMillis() - reconnect.startedMillis()));
         machine.post(Event.of(EventType.CONNECTIONS_DOWN, StateMachine.REASON_NOTIFIER, e.detail()));
         return Outcome.asRow();
     }
@@ -239,7 +239,7 @@ final class BackupDuties implements Duties {
     /** Row B1: a forced backup met the primary; automatic switching and monitoring start. */
     Outcome confirmPrimary(Event e) {
         PeerAnswer a = e.payload(PeerAnswer.class);
-        machine.peer().note(a);
+        machine.peer.note(a);
         primaryConfirmed = true;
         search.stop();
         journal.audit("Primary {} found (epoch {}, release {}): automatic switching enabled", a.info().node(),
@@ -277,7 +277,7 @@ final class BackupDuties implements Duties {
 
     private void openLinks() {
         linksEverActive = false;
-        machine.peer().openLinks();
+        machine.peer.openLinks();
     }
 
     /** Row L: a link changed; what it means for the monitors and the reconnect period. */
@@ -328,7 +328,7 @@ final class BackupDuties implements Duties {
      * (row 3w; a primary that died right after the negotiation must still be detected).
      */
     private void startMonitorsOnceLinked() {
-        PeerClient peer = machine.peer();
+        PeerClient peer = machine.peer;
         if (peer.linkActive(Link.MAIN) && peer.linkActive(Link.AUX)) {
             startMonitors();
             return;
@@ -337,7 +337,7 @@ final class BackupDuties implements Duties {
         monitorsPending = true;
         StateMachine.cancel(monitorWait);
         journal.info("The monitors start once both links are up (at most {} s from now)", StateMachine.seconds(wait));
-        monitorWait = machine.scheduler().schedule(() -> {
+        monitorWait = machine.scheduler.schedule(() -> {
             monitorWait = null;
             machine.post(Event.of(EventType.MONITOR_WAIT_EXPIRED));
         }, wait);
@@ -392,7 +392,7 @@ final class BackupDuties implements Duties {
 
     private void startWatchdog() {
         if (watchdogTimer == null && monitorsWanted) {
-            watchdogTimer = machine.scheduler().schedule(this::watchdogTick, machine.settings().watchdogMillis());
+            watchdogTimer = machine.scheduler.schedule(this::watchdogTick, machine.settings().watchdogMillis());
         }
     }
 

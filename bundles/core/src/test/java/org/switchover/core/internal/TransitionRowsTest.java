@@ -463,13 +463,13 @@ class TransitionRowsTest {
                 Wire.encode(new Wire.Discontinue(NodeId.B, 0, "test"))));
         h.run();
         assertEquals(PRIMARY, h.state());
-        assertFalse(Wire.decodeDiscontinueAck(low.toCompletableFuture().getNow(null)).ack());
+        assertFalse(Wire.decode(low.toCompletableFuture().getNow(null), Wire.DiscontinueAck.class).ack());
         // a higher one makes it stale at once
         CompletionStage<byte[]> high = h.machine.handle(request(EventIds.DISCONTINUE,
                 Wire.encode(new Wire.Discontinue(NodeId.B, 2, "Loss of Connection to Notifier"))));
         h.run();
         assertEquals(INACTIVE, h.state());
-        Wire.DiscontinueAck ack = Wire.decodeDiscontinueAck(high.toCompletableFuture().getNow(null));
+        Wire.DiscontinueAck ack = Wire.decode(high.toCompletableFuture().getNow(null), Wire.DiscontinueAck.class);
         assertTrue(ack.ack());
         assertEquals(INACTIVE, ack.state());
         assertEquals(PRIMARY, h.outputs.last().from());
@@ -570,7 +570,7 @@ class TransitionRowsTest {
         h.settings.version("3.2.1");
         h.startAsPrimary();
         byte[] body = h.machine.handle(request(EventIds.STATE_QUERY, new byte[0])).toCompletableFuture().getNow(null);
-        Wire.StateInfo s = Wire.decodeStateInfo(body);
+        Wire.StateInfo s = Wire.decode(body, Wire.StateInfo.class);
         assertEquals(NodeId.A, s.node());
         assertEquals(SwitchoverState.PRIMARY, s.state());
         assertEquals(1, s.epoch());
