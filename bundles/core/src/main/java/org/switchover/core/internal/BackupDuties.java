@@ -1,24 +1,19 @@
 package org.switchover.core.internal;
 
-import org.switchover.api.RoleConditions;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.host.HostStartup;
 import org.switchover.api.log.Journal;
-import org.switchover.api.monitor.PrimaryMonitor;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.LinkStatus;
-import org.switchover.api.time.Cancellable;
 
 /**
  * What the backup does while it plays the backup role (Backup, Reconnecting, the upgrade states), and stops the
- * moment it leaves it: its links to the primary, the primary monitor (raised and dropped as the
- * {@link RoleConditions#MONITORING} condition) and its watchdog, the reconnect period ({@link Reconnect}), a switch
+ * moment it leaves it: its links to the primary, the primary monitor and its watchdog ({@link MonitorSupervision}),
+ * the reconnect period ({@link Reconnect}), a switch
  * deferred while the local host starts, and - while no primary was seen - the search for one. Created by rows 3 to 5;
  * each method below is a row's action (see {@link TransitionTable}). Runs on the machine's thread.
  */
 final class BackupDuties implements Duties {
-
-    private static final int WATCHDOG_FAILURE_LIMIT = 3;
 
     private final StateMachine machine;
     private final Journal journal;
@@ -27,12 +22,7 @@ final class BackupDuties implements Duties {
     private boolean primaryConfirmed;
     private boolean linksEverActive;
 
-    private boolean monitorsWanted;
-    private boolean monitorsPending;
-    private Cancellable monitorWait;
-    private Cancellable watchdogTimer;
-    private int watchdogFailures;
-
+    private final MonitorSupervision monitors;
     private Reconnect reconnect;
     private Event pendingSwitch;
     private boolean startupSubscribed;
@@ -43,6 +33,7 @@ final class BackupDuties implements Duties {
         this.primaryConfirmed = primaryConfirmed;
         this.upgrade = upgrade;
         this.search = new PeerWatch(machine);
+        this.monitors = new MonitorSupervision(machine);
     }
 
     /** Row 3: the peer is primary on the same release, or force backup. */
@@ -72,7 +63,7 @@ final class BackupDuties implements Duties {
                 journal.info("Manual switch only: the primary and module monitors are not started, no automatic"
                         + " switch");
             } else if (primaryConfirmed) {
-                startMonitorsOnceLinked();
+                monitors.startOnceLinked();
             } else {
                 journal.info("No primary seen yet: monitoring and automatic switching start once one is found");
             }
@@ -89,13 +80,13 @@ final class BackupDuties implements Duties {
             search.start();
         }
         if (state == SwitchoverState.BACKUP) {
-            startWatchdog();
+            monitors.resumeWatchdog();
         }
     }
 
     @Override
     public void close() {
-        stopMonitors();
+        monitors.stop();
         endReconnect();
         pendingSwitch = null;
         search.stop();
@@ -122,11 +113,11 @@ final class BackupDuties implements Duties {
     }
 
     boolean monitorsPending() {
-        return monitorsPending;
+        return monitors.pending();
     }
 
     boolean monitorsWanted() {
-        return monitorsWanted;
+        return monitors.wanted();
     }
 
     /** @return scheduler time the reconnect timer fires, -1 when it does not run. */
@@ -145,7 +136,7 @@ final class BackupDuties implements Duties {
     Outcome reconnect(Event e, boolean stopMonitors) {
         journal.info("{}: {}{}", machine.state(), e.type(), e.describe().isEmpty() ? "" : " - " + e.describe());
         if (stopMonitors) {
-            stopMonitors();
+            monitors.stop();
         }
         startReconnect();
         return Outcome.asRow();
@@ -167,7 +158,7 @@ final class BackupDuties implements Duties {
 
     /** Rows 12, 23 and 29: stop the monitors and halt, no switch. */
     Outcome halt(String format, Event e) {
-        stopMonitors();
+        monitors.stop();
         journal.auditError(format, e.describe());
         return Outcome.asRow();
     }
@@ -187,7 +178,7 @@ final class BackupDuties implements Duties {
         endReconnect();
         pendingSwitch = null;
         if (automatic()) {
-            startMonitors();
+            monitors.start();
         }
         return Outcome.asRow();
     }
@@ -250,14 +241,14 @@ final class BackupDuties implements Duties {
         }
         openLinks();
         if (machine.state() == SwitchoverState.BACKUP && automatic()) {
-            startMonitorsOnceLinked();
+            monitors.startOnceLinked();
         }
         return Outcome.asRow();
     }
 
     /** Manual mode switched on: monitoring and the reconnect timer stop. */
     Outcome manualModeOn(Event e) {
-        stopMonitors();
+        monitors.stop();
         if (reconnect != null) {
             reconnect.stopTimer();
         }
@@ -266,9 +257,19 @@ final class BackupDuties implements Duties {
 
     /** Manual mode switched off: monitoring resumes and, while reconnecting, a fresh reconnect period. */
     Outcome manualModeOff(Event e) {
-        startMonitors();
+        monitors.start();
         if (reconnect != null) {
             startReconnect();
+        }
+        return Outcome.asRow();
+    }
+
+    /** Row 3w: the links are not both up after the bounded wait. */
+    Outcome monitorWaitExpired(Event e) {
+        monitors.waitOver();
+        if (automatic()) {
+            journal.info("The links are not both up yet; starting the monitors anyway");
+            monitors.start();
         }
         return Outcome.asRow();
     }
@@ -291,9 +292,9 @@ final class BackupDuties implements Duties {
         if (mainUp || auxUp) {
             linksEverActive = true;
         }
-        if (monitorsPending && mainUp && auxUp && automatic()) {
+        if (monitors.pending() && mainUp && auxUp && automatic()) {
             journal.info("Both links are up");
-            startMonitors();
+            monitors.start();
         }
         if (!primaryConfirmed && ls.isActive() && !previous.isActive()) {
             search.now(); // a link came up: look for the primary now rather than at the next period
@@ -313,113 +314,10 @@ final class BackupDuties implements Duties {
                 machine.post(Event.of(EventType.RECONNECT_ATTEMPTS_EXHAUSTED, StateMachine.REASON_NOTIFIER,
                         "both connections failed " + max + " reconnect attempts"));
             }
-        } else if (linksEverActive && !mainUp && !auxUp && !monitorRunning()) {
+        } else if (linksEverActive && !mainUp && !auxUp && !monitors.running()) {
             machine.post(Event.of(EventType.NOTIFIER_DOWN, StateMachine.REASON_NOTIFIER,
                     "both notifier connections lost and no primary monitor is running"));
         }
         return Outcome.asRow();
-    }
-
-    // ---- the primary monitor and its watchdog ----
-
-    /**
-     * Row 3 opens the links, then starts the monitors: a monitor started before the links are up would diagnose the
-     * connection set-up as a failure. Bounded: after twice the notifier's reconnect delay the monitors start anyway
-     * (row 3w; a primary that died right after the negotiation must still be detected).
-     */
-    private void startMonitorsOnceLinked() {
-        PeerClient peer = machine.peer;
-        if (peer.linkActive(Link.MAIN) && peer.linkActive(Link.AUX)) {
-            startMonitors();
-            return;
-        }
-        long wait = peer.linkWaitMillis();
-        monitorsPending = true;
-        StateMachine.cancel(monitorWait);
-        journal.info("The monitors start once both links are up (at most {} s from now)", StateMachine.seconds(wait));
-        monitorWait = machine.scheduler.schedule(() -> {
-            monitorWait = null;
-            machine.post(Event.of(EventType.MONITOR_WAIT_EXPIRED));
-        }, wait);
-    }
-
-    /** Row 3w: the links are not both up after the bounded wait. */
-    Outcome monitorWaitExpired(Event e) {
-        monitorsPending = false;
-        if (automatic()) {
-            journal.info("The links are not both up yet; starting the monitors anyway");
-            startMonitors();
-        }
-        return Outcome.asRow();
-    }
-
-    private void startMonitors() {
-        monitorsPending = false;
-        StateMachine.cancel(monitorWait);
-        monitorWait = null;
-        monitorsWanted = true;
-        watchdogFailures = 0;
-        machine.monitoring(true);
-        journal.info("Primary monitor started (condition {} raised)", RoleConditions.MONITORING);
-        SwitchoverState state = machine.state();
-        if (state == SwitchoverState.BACKUP || state == SwitchoverState.RECONNECTING) {
-            startWatchdog();
-        }
-    }
-
-    private void stopMonitors() {
-        boolean was = monitorsWanted;
-        monitorsWanted = false;
-        monitorsPending = false;
-        StateMachine.cancel(monitorWait);
-        monitorWait = null;
-        StateMachine.cancel(watchdogTimer);
-        watchdogTimer = null;
-        if (was) {
-            machine.monitoring(false);
-            journal.info("Primary monitor stopped (condition {} dropped)", RoleConditions.MONITORING);
-        }
-    }
-
-    private boolean monitorRunning() {
-        PrimaryMonitor pm = machine.primaryMonitor();
-        try {
-            return monitorsWanted && pm != null && pm.isRunning();
-        } catch (RuntimeException ex) {
-            return false;
-        }
-    }
-
-    private void startWatchdog() {
-        if (watchdogTimer == null && monitorsWanted) {
-            watchdogTimer = machine.scheduler.schedule(this::watchdogTick, machine.settings().watchdogMillis());
-        }
-    }
-
-    private void watchdogTick() {
-        watchdogTimer = null;
-        if (!monitorsWanted) {
-            return;
-        }
-        // Tracking is suspended while reconnecting (spec section 5.4).
-        if (machine.state() == SwitchoverState.BACKUP) {
-            PrimaryMonitor pm = machine.primaryMonitor();
-            if (pm != null) {
-                try {
-                    pm.watchdogPoll();
-                    watchdogFailures = 0;
-                } catch (RuntimeException ex) {
-                    watchdogFailures++;
-                    journal.warn("Watchdog poll of the primary monitor failed ({} of {}): {}", watchdogFailures,
-                            WATCHDOG_FAILURE_LIMIT, String.valueOf(ex));
-                    if (watchdogFailures >= WATCHDOG_FAILURE_LIMIT) {
-                        machine.post(Event.of(EventType.SUBSYSTEM_FAILED, "primary monitor",
-                                "watchdog poll failed " + watchdogFailures + " times: " + ex));
-                        return;
-                    }
-                }
-            }
-        }
-        startWatchdog();
     }
 }

@@ -153,23 +153,21 @@ final class Harness {
         machine.post(Event.of(type, reason, detail));
     }
 
-    /** A host whose start-up completes when the test says so. */
+    /** A host whose start-up completes when the test says so ({@link #finish}). */
     static final class Host implements HostStartup {
-        volatile boolean starting = true;
-        final CompletableFuture<Void> started = new CompletableFuture<>();
+        private final CompletableFuture<Void> started = new CompletableFuture<>();
 
         @Override
         public boolean isStarting() {
-            return starting;
+            return !started.isDone();
         }
 
         @Override
         public CompletionStage<Void> started() {
-            return started;
+            return started.copy(); // callers cannot complete it
         }
 
         void finish() {
-            starting = false;
             started.complete(null);
         }
     }
