@@ -5,6 +5,7 @@ import java.util.Hashtable;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.condition.Condition;
@@ -24,6 +25,9 @@ import org.switchover.api.Topics;
  * events announcing a new role, so that role-gated components never run in the wrong role. The monitoring condition
  * ({@link RoleConditions#MONITORING}) is registered while the backup wants its primary monitor running.
  */
+// Declares that this bundle registers Condition services, so that a resolver (Karaf's feature verification, bnd)
+// can satisfy the components that require a role condition (the primary monitor requires the monitoring one).
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"org.osgi.service.condition.Condition\"")
 final class OsgiRoleOutputs implements RoleOutputs, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OsgiRoleOutputs.class);
