@@ -1,5 +1,6 @@
 package org.switchover.core.internal;
 
+import org.switchover.api.Role;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.host.HostStartup;
 import org.switchover.api.log.Journal;
@@ -52,7 +53,7 @@ final class BackupDuties implements Duties {
 
     @Override
     public boolean covers(SwitchoverState state) {
-        return state.role() == org.switchover.api.Role.BACKUP;
+        return state.role() == Role.BACKUP;
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.switchover.api.NodeId;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.host.HostStartup;
 import org.switchover.api.log.Journal;
+import org.switchover.api.monitor.MonitorReport;
 import org.switchover.api.monitor.PrimaryMonitor;
 import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.EventIds;
@@ -95,6 +96,13 @@ final class Harness {
         return machine;
     }
 
+    /** Starts as backup of a primary A with both links ACTIVE. */
+    StateMachine startAsLinkedBackup() {
+        startAsBackup();
+        links(ConnectionStatus.ACTIVE);
+        return machine;
+    }
+
     /** Starts alone (the peer is unreachable), which makes this node primary. */
     StateMachine startAsPrimary() {
         peerUnreachable();
@@ -105,6 +113,12 @@ final class Harness {
         }
         assertEquals(SwitchoverState.PRIMARY, state());
         return machine;
+    }
+
+    /** Delivers a monitor's report and runs what is due. */
+    void report(MonitorReport report) {
+        machine.report(report);
+        run();
     }
 
     /** Sets both links' status and runs what is due. */

@@ -28,8 +28,7 @@ class TimelineReplayTest {
     void v4_lossOfConnectionToNotifier() {
         Harness h = new Harness(dir, "B");
         h.settings.reconnectTimeoutMillis(30_000);
-        h.startAsBackup();
-        h.links(ConnectionStatus.ACTIVE);
+        h.startAsLinkedBackup();
         long t0 = h.clock.nowMillis();
         int from = h.journal().size();
 
@@ -93,9 +92,8 @@ class TimelineReplayTest {
         h.startAsBackup();
         h.advance(15_000);
         long t0 = h.clock.nowMillis();
-        h.machine.report(new MonitorReport(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier",
+        h.report(new MonitorReport(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier",
                 "no answer to 3 pings"));
-        h.run();
         assertEquals(SwitchoverState.PRIMARY, h.state());
         assertEquals(t0, h.find("Scheduling reconnect timeout to execute in 0 second(s)").atMillis());
         assertEquals(t0, h.find("Switch Initiated").atMillis());

@@ -48,6 +48,11 @@ class TransitionRowsTest {
     private static final MonitorReport NOTIFIER_DOWN = report(MonitorSignal.NOTIFIER_DOWN,
             "Loss of Connection to Notifier");
 
+    /** @return a report of a lost connection to the primary with the monitor's diagnosis */
+    private static MonitorReport lost(MonitorSignal s, String diagnosis) {
+        return new MonitorReport(s, "Loss of Connection to Notifier", diagnosis);
+    }
+
     private static MonitorReport report(MonitorSignal s, String reason) {
         return new MonitorReport(s, reason, "GatewayReached, NetTestUnavailable, PrimaryReached");
     }
@@ -56,6 +61,23 @@ class TransitionRowsTest {
     private Harness backup() {
         Harness h = new Harness(dir, "B");
         h.startAsBackup();
+        return h;
+    }
+
+    /** @return primary A made stale by a primary B with a higher epoch (row 27) */
+    private Harness staleA() {
+        Harness h = primary("A");
+        h.peerAnswers(NodeId.B, PRIMARY, 7, "1.0.0");
+        h.advance(3_000);
+        assertEquals(INACTIVE, h.state());
+        return h;
+    }
+
+    /** @return node B on {@code release} started as backup of a primary A on {@code primaryRelease} */
+    private Harness upgrade(String release, long primaryEpoch, String primaryRelease) {
+        Harness h = new Harness(dir, "B");
+        h.settings.version(release);
+        h.startAgainst(NodeId.A, PRIMARY, primaryEpoch, primaryRelease);
         return h;
     }
 
@@ -126,8 +148,7 @@ class TransitionRowsTest {
         assertEquals(BACKUP, f.state());
         assertEquals(0, f.outputs.monitoringRaised);
         assertEquals(1, f.notifier.openCount());
-        f.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
-        f.run();
+        f.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
         assertEquals(BACKUP, f.state(), "no automatic switch without a primary");
         // ...until the primary turns up: then monitoring and automatic switching start
         f.peerAnswers(NodeId.B, PRIMARY, 3, "1.0.0");
@@ -138,9 +159,7 @@ class TransitionRowsTest {
 
     @Test
     void row04_peerPrimaryOnAnOlderReleaseGivesUpgradeHigher() {
-        Harness h = new Harness(dir, "B");
-        h.settings.version("1.10");
-        h.startAgainst(NodeId.A, PRIMARY, 2, "1.9");
+        Harness h = upgrade("1.10", 2, "1.9");
         assertEquals(UPGRADE_HIGHER, h.state());
         assertEquals(0, h.outputs.monitoringRaised, "no monitoring in an upgrade state");
         assertEquals(1, h.notifier.openCount());
@@ -148,9 +167,7 @@ class TransitionRowsTest {
 
     @Test
     void row05_peerPrimaryOnANewerReleaseGivesUpgradeLower() {
-        Harness h = new Harness(dir, "B");
-        h.settings.version("2.0.0");
-        h.startAgainst(NodeId.A, PRIMARY, 2, "2.0.1");
+        Harness h = upgrade("2.0.0", 2, "2.0.1");
         assertEquals(UPGRADE_LOWER, h.state());
         assertEquals(0, h.outputs.monitoringRaised);
     }
@@ -188,9 +205,7 @@ class TransitionRowsTest {
     @Test
     void row08_networkDownStartsReconnecting() {
         Harness h = backup();
-        h.machine.report(new MonitorReport(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier",
-                "GatewayUnreachable"));
-        h.run();
+        h.report(lost(MonitorSignal.NETWORK_DOWN, "GatewayUnreachable"));
         assertEquals(RECONNECTING, h.state());
         assertNotNull(h.find("Scheduling reconnect timeout to execute in 30 second(s)"));
         assertTrue(h.outputs.monitoring, "row 8 does not stop the monitors");
@@ -199,8 +214,7 @@ class TransitionRowsTest {
     @Test
     void row09_notifierDownInAutomaticModeStopsTheMonitorsAndReconnects() {
         Harness h = backup();
-        h.machine.report(NOTIFIER_DOWN);
-        h.run();
+        h.report(NOTIFIER_DOWN);
         assertEquals(RECONNECTING, h.state());
         assertFalse(h.outputs.monitoring);
         assertTrue(h.machine.snapshot().reconnectDueMillis() > 0);
@@ -224,9 +238,7 @@ class TransitionRowsTest {
     @Test
     void row11_primaryUnreachableStopsBothMonitorsAndReconnects() {
         Harness h = backup();
-        h.machine.report(new MonitorReport(MonitorSignal.PRIMARY_UNREACHABLE, "Loss of Connection to Notifier",
-                "GatewayReached, NetTestUnavailable, PrimaryUnreachable"));
-        h.run();
+        h.report(lost(MonitorSignal.PRIMARY_UNREACHABLE, "GatewayReached, NetTestUnavailable, PrimaryUnreachable"));
         assertEquals(RECONNECTING, h.state());
         assertFalse(h.outputs.monitoring);
     }
@@ -236,8 +248,7 @@ class TransitionRowsTest {
         Harness h = new Harness(dir, "B");
         h.settings.manualSwitchOnly(true);
         h.startAsBackup();
-        h.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
-        h.run();
+        h.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
         assertEquals(STOPPING, h.state());
         assertEquals(0, h.epoch(), "no switch");
     }
@@ -246,8 +257,7 @@ class TransitionRowsTest {
     void row13_moduleDownInAutomaticModeSwitchesAtOnce() {
         Harness h = backup();
         long t0 = h.clock.nowMillis();
-        h.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
-        h.run();
+        h.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
         assertEquals(PRIMARY, h.state());
         assertEquals(6, h.epoch(), "one above the primary's epoch 5");
         assertEquals("TS Ping Failure", h.machine.snapshot().lastSwitchReason());
@@ -266,8 +276,7 @@ class TransitionRowsTest {
         Harness.Host host = new Harness.Host();
         h.host = host;
         h.startAsBackup();
-        h.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
-        h.run();
+        h.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
         assertEquals(BACKUP, h.state());
         assertEquals("TS Ping Failure", h.machine.snapshot().pendingSwitch());
         h.advance(10_000);
@@ -308,10 +317,8 @@ class TransitionRowsTest {
     void row17_reconnectAttemptsUsedUpSwitchBeforeTheTimer() {
         Harness h = new Harness(dir, "B");
         h.settings.reconnectMaxAttempts(3);
-        h.startAsBackup();
-        h.links(ConnectionStatus.ACTIVE);
-        h.machine.report(NOTIFIER_DOWN);
-        h.run();
+        h.startAsLinkedBackup();
+        h.report(NOTIFIER_DOWN);
         assertEquals(RECONNECTING, h.state());
         h.advance(5_000);
         h.notifier.setLink(Link.MAIN, ConnectionStatus.NOT_CONNECTED, 2);
@@ -331,8 +338,7 @@ class TransitionRowsTest {
         Harness h = backup();
         h.machine.report(NOTIFIER_DOWN);
         h.advance(1_000);
-        h.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
-        h.run();
+        h.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
         assertEquals(PRIMARY, h.state());
         assertEquals("TS Ping Failure", h.machine.snapshot().lastSwitchReason());
     }
@@ -343,9 +349,7 @@ class TransitionRowsTest {
         h.machine.report(report(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier"));
         h.advance(10_000);
         assertEquals(RECONNECTING, h.state());
-        h.machine.report(new MonitorReport(MonitorSignal.PRIMARY_UNREACHABLE, "Loss of Connection to Notifier",
-                "PrimaryUnreachable after 3 ping sets"));
-        h.run();
+        h.report(lost(MonitorSignal.PRIMARY_UNREACHABLE, "PrimaryUnreachable after 3 ping sets"));
         assertEquals(PRIMARY, h.state());
     }
 
@@ -366,10 +370,9 @@ class TransitionRowsTest {
 
     @Test
     void row21_connectionsRestoredReturnsToBackupAndRestartsTheMonitors() {
-        Harness h = backup();
-        h.links(ConnectionStatus.ACTIVE);
-        h.machine.report(NOTIFIER_DOWN);
-        h.run();
+        Harness h = new Harness(dir, "B");
+        h.startAsLinkedBackup();
+        h.report(NOTIFIER_DOWN);
         h.notifier.bothLinks(ConnectionStatus.NOT_CONNECTED);
         h.advance(5_000);
         assertEquals(RECONNECTING, h.state());
@@ -383,22 +386,19 @@ class TransitionRowsTest {
         h.advance(60_000);
         assertEquals(BACKUP, h.state());
         // the module answering again also ends a reconnect
-        h.machine.report(report(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier"));
-        h.run();
+        h.report(report(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier"));
         assertEquals(RECONNECTING, h.state());
-        h.machine.report(new MonitorReport(MonitorSignal.MODULE_UP, "", "module answers"));
-        h.run();
+        h.report(new MonitorReport(MonitorSignal.MODULE_UP, "", "module answers"));
         assertEquals(BACKUP, h.state());
     }
 
     @Test
     void row22_intermediateReconnectStepsToggleWithoutResettingTheTimer() {
-        Harness h = backup();
-        h.links(ConnectionStatus.ACTIVE);
+        Harness h = new Harness(dir, "B");
+        h.startAsLinkedBackup();
         long t0 = h.clock.nowMillis();
         h.notifier.bothLinks(ConnectionStatus.NOT_CONNECTED);
-        h.machine.report(NOTIFIER_DOWN);
-        h.run();
+        h.report(NOTIFIER_DOWN);
         assertEquals(RECONNECTING, h.state());
         h.advance(5_000);
         h.notifier.setLink(Link.MAIN, ConnectionStatus.ACTIVE, 0);
@@ -428,9 +428,7 @@ class TransitionRowsTest {
 
     @Test
     void row24_manualSwitchFromAnUpgradeStateDemotesTheOldPrimary() {
-        Harness h = new Harness(dir, "B");
-        h.settings.version("1.1");
-        h.startAgainst(NodeId.A, PRIMARY, 4, "1.0");
+        Harness h = upgrade("1.1", 4, "1.0");
         assertEquals(UPGRADE_HIGHER, h.state());
         CompletableFuture<SwitchResult> f = h.machine.requestSwitch(false, "release procedure");
         h.run();
@@ -443,9 +441,7 @@ class TransitionRowsTest {
 
     @Test
     void row25_noAutomaticSwitchInAnUpgradeState() {
-        Harness h = new Harness(dir, "B");
-        h.settings.version("0.9");
-        h.startAgainst(NodeId.A, PRIMARY, 4, "1.0");
+        Harness h = upgrade("0.9", 4, "1.0");
         assertEquals(UPGRADE_LOWER, h.state());
         h.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
         h.machine.report(NOTIFIER_DOWN);
@@ -478,19 +474,13 @@ class TransitionRowsTest {
 
     @Test
     void row27_splitBrainHealedWhenThePeerIsPrimaryWithAHigherEpoch() {
-        Harness h = primary("A");
-        h.peerAnswers(NodeId.B, PRIMARY, 7, "1.0.0");
-        h.advance(3_000);
-        assertEquals(INACTIVE, h.state());
+        Harness h = staleA();
         assertNotNull(h.find("split brain healed"));
     }
 
     @Test
     void row28_aStaleNodeThatRestartsComesUpBackup() {
-        Harness h = primary("A");
-        h.peerAnswers(NodeId.B, PRIMARY, 7, "1.0.0");
-        h.advance(3_000);
-        assertEquals(INACTIVE, h.state());
+        Harness h = staleA();
         h.machine.restart("operator");
         h.run();
         assertEquals(BACKUP, h.state());
@@ -501,8 +491,7 @@ class TransitionRowsTest {
     @Test
     void row29_netTestUnreachableAssumesAWanFailureAndHalts() {
         Harness h = backup();
-        h.machine.report(new MonitorReport(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier",
-                "GatewayReached, NetTestUnreachable, PrimaryUnreachable"));
+        h.machine.report(lost(MonitorSignal.NETWORK_DOWN, "GatewayReached, NetTestUnreachable, PrimaryUnreachable"));
         h.advance(120_000);
         assertEquals(STOPPING, h.state());
         assertEquals(0, h.epoch(), "no switch");
@@ -510,9 +499,7 @@ class TransitionRowsTest {
         Harness m = new Harness(dir.resolve("modern"), "B");
         m.settings.netTestHalts(false);
         m.startAsBackup();
-        m.machine.report(new MonitorReport(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier",
-                "GatewayReached, NetTestUnreachable, PrimaryUnreachable"));
-        m.run();
+        m.report(lost(MonitorSignal.NETWORK_DOWN, "GatewayReached, NetTestUnreachable, PrimaryUnreachable"));
         assertEquals(RECONNECTING, m.state());
     }
 
