@@ -1,23 +1,20 @@
 package org.switchover.core.internal;
 
-import org.switchover.api.RoleConditions;
+import org.switchover.api.Role;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.host.HostStartup;
-import org.switchover.api.monitor.PrimaryMonitor;
+import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.LinkStatus;
-import org.switchover.api.time.Cancellable;
 
 /**
  * What the backup does while it plays the backup role (Backup, Reconnecting, the upgrade states), and stops the
- * moment it leaves it: its links to the primary, the primary monitor (raised and dropped as the
- * {@link RoleConditions#MONITORING} condition) and its watchdog, the reconnect period ({@link Reconnect}), a switch
+ * moment it leaves it: its links to the primary, the primary monitor and its watchdog ({@link MonitorSupervision}),
+ * the reconnect period ({@link Reconnect}), a switch
  * deferred while the local host starts, and - while no primary was seen - the search for one. Created by rows 3 to 5;
  * each method below is a row's action (see {@link TransitionTable}). Runs on the machine's thread.
  */
 final class BackupDuties implements Duties {
-
-    private static final int WATCHDOG_FAILURE_LIMIT = 3;
 
     private final StateMachine machine;
     private final Journal journal;
@@ -26,12 +23,7 @@ final class BackupDuties implements Duties {
     private boolean primaryConfirmed;
     private boolean linksEverActive;
 
-    private boolean monitorsWanted;
-    private boolean monitorsPending;
-    private Cancellable monitorWait;
-    private Cancellable watchdogTimer;
-    private int watchdogFailures;
-
+    private final MonitorSupervision monitors;
     private Reconnect reconnect;
     private Event pendingSwitch;
     private boolean startupSubscribed;
@@ -42,6 +34,7 @@ final class BackupDuties implements Duties {
         this.primaryConfirmed = primaryConfirmed;
         this.upgrade = upgrade;
         this.search = new PeerWatch(machine);
+        this.monitors = new MonitorSupervision(machine);
     }
 
     /** Row 3: the peer is primary on the same release, or force backup. */
@@ -60,7 +53,7 @@ final class BackupDuties implements Duties {
 
     @Override
     public boolean covers(SwitchoverState state) {
-        return state.role() == org.switchover.api.Role.BACKUP;
+        return state.role() == Role.BACKUP;
     }
 
     @Override
@@ -71,7 +64,7 @@ final class BackupDuties implements Duties {
                 journal.info("Manual switch only: the primary and module monitors are not started, no automatic"
                         + " switch");
             } else if (primaryConfirmed) {
-                startMonitorsOnceLinked();
+                monitors.startOnceLinked();
             } else {
                 journal.info("No primary seen yet: monitoring and automatic switching start once one is found");
             }
@@ -88,17 +81,17 @@ final class BackupDuties implements Duties {
             search.start();
         }
         if (state == SwitchoverState.BACKUP) {
-            startWatchdog();
+            monitors.resumeWatchdog();
         }
     }
 
     @Override
     public void close() {
-        stopMonitors();
+        monitors.stop();
         endReconnect();
         pendingSwitch = null;
         search.stop();
-        machine.peer().closeLinks();
+        machine.peer.closeLinks();
     }
 
     // ---- guards ----
@@ -121,11 +114,11 @@ final class BackupDuties implements Duties {
     }
 
     boolean monitorsPending() {
-        return monitorsPending;
+        return monitors.pending();
     }
 
     boolean monitorsWanted() {
-        return monitorsWanted;
+        return monitors.wanted();
     }
 
     /** @return scheduler time the reconnect timer fires, -1 when it does not run. */
@@ -144,7 +137,7 @@ final class BackupDuties implements Duties {
     Outcome reconnect(Event e, boolean stopMonitors) {
         journal.info("{}: {}{}", machine.state(), e.type(), e.describe().isEmpty() ? "" : " - " + e.describe());
         if (stopMonitors) {
-            stopMonitors();
+            monitors.stop();
         }
         startReconnect();
         return Outcome.asRow();
@@ -166,7 +159,7 @@ final class BackupDuties implements Duties {
 
     /** Rows 12, 23 and 29: stop the monitors and halt, no switch. */
     Outcome halt(String format, Event e) {
-        stopMonitors();
+        monitors.stop();
         journal.auditError(format, e.describe());
         return Outcome.asRow();
     }
@@ -174,7 +167,7 @@ final class BackupDuties implements Duties {
     /** Row 20: the reconnect timer ran out; post CONNECTIONS_DOWN. */
     Outcome timerExpired(Event e) {
         journal.info("Reconnect period expired after {} s; posting CONNECTIONS_DOWN to start a switch",
-                StateMachine.seconds(machine.scheduler().nowMillis() - reconnect.startedMillis()));
+                StateMachine.seconds(machine.scheduler.nowMillis() - reconnect.startedMillis()));
         machine.post(Event.of(EventType.CONNECTIONS_DOWN, StateMachine.REASON_NOTIFIER, e.detail()));
         return Outcome.asRow();
     }
@@ -186,7 +179,7 @@ final class BackupDuties implements Duties {
         endReconnect();
         pendingSwitch = null;
         if (automatic()) {
-            startMonitors();
+            monitors.start();
         }
         return Outcome.asRow();
     }
@@ -238,7 +231,7 @@ final class BackupDuties implements Duties {
     /** Row B1: a forced backup met the primary; automatic switching and monitoring start. */
     Outcome confirmPrimary(Event e) {
         PeerAnswer a = e.payload(PeerAnswer.class);
-        machine.peer().note(a);
+        machine.peer.note(a);
         primaryConfirmed = true;
         search.stop();
         journal.audit("Primary {} found (epoch {}, release {}): automatic switching enabled", a.info().node(),
@@ -249,14 +242,14 @@ final class BackupDuties implements Duties {
         }
         openLinks();
         if (machine.state() == SwitchoverState.BACKUP && automatic()) {
-            startMonitorsOnceLinked();
+            monitors.startOnceLinked();
         }
         return Outcome.asRow();
     }
 
     /** Manual mode switched on: monitoring and the reconnect timer stop. */
     Outcome manualModeOn(Event e) {
-        stopMonitors();
+        monitors.stop();
         if (reconnect != null) {
             reconnect.stopTimer();
         }
@@ -265,9 +258,19 @@ final class BackupDuties implements Duties {
 
     /** Manual mode switched off: monitoring resumes and, while reconnecting, a fresh reconnect period. */
     Outcome manualModeOff(Event e) {
-        startMonitors();
+        monitors.start();
         if (reconnect != null) {
             startReconnect();
+        }
+        return Outcome.asRow();
+    }
+
+    /** Row 3w: the links are not both up after the bounded wait. */
+    Outcome monitorWaitExpired(Event e) {
+        monitors.waitOver();
+        if (automatic()) {
+            journal.info("The links are not both up yet; starting the monitors anyway");
+            monitors.start();
         }
         return Outcome.asRow();
     }
@@ -276,7 +279,7 @@ final class BackupDuties implements Duties {
 
     private void openLinks() {
         linksEverActive = false;
-        machine.peer().openLinks();
+        machine.peer.openLinks();
     }
 
     /** Row L: a link changed; what it means for the monitors and the reconnect period. */
@@ -290,9 +293,9 @@ final class BackupDuties implements Duties {
         if (mainUp || auxUp) {
             linksEverActive = true;
         }
-        if (monitorsPending && mainUp && auxUp && automatic()) {
+        if (monitors.pending() && mainUp && auxUp && automatic()) {
             journal.info("Both links are up");
-            startMonitors();
+            monitors.start();
         }
         if (!primaryConfirmed && ls.isActive() && !previous.isActive()) {
             search.now(); // a link came up: look for the primary now rather than at the next period
@@ -312,113 +315,10 @@ final class BackupDuties implements Duties {
                 machine.post(Event.of(EventType.RECONNECT_ATTEMPTS_EXHAUSTED, StateMachine.REASON_NOTIFIER,
                         "both connections failed " + max + " reconnect attempts"));
             }
-        } else if (linksEverActive && !mainUp && !auxUp && !monitorRunning()) {
+        } else if (linksEverActive && !mainUp && !auxUp && !monitors.running()) {
             machine.post(Event.of(EventType.NOTIFIER_DOWN, StateMachine.REASON_NOTIFIER,
                     "both notifier connections lost and no primary monitor is running"));
         }
         return Outcome.asRow();
-    }
-
-    // ---- the primary monitor and its watchdog ----
-
-    /**
-     * Row 3 opens the links, then starts the monitors: a monitor started before the links are up would diagnose the
-     * connection set-up as a failure. Bounded: after twice the notifier's reconnect delay the monitors start anyway
-     * (row 3w; a primary that died right after the negotiation must still be detected).
-     */
-    private void startMonitorsOnceLinked() {
-        PeerClient peer = machine.peer();
-        if (peer.linkActive(Link.MAIN) && peer.linkActive(Link.AUX)) {
-            startMonitors();
-            return;
-        }
-        long wait = peer.linkWaitMillis();
-        monitorsPending = true;
-        StateMachine.cancel(monitorWait);
-        journal.info("The monitors start once both links are up (at most {} s from now)", StateMachine.seconds(wait));
-        monitorWait = machine.scheduler().schedule(() -> {
-            monitorWait = null;
-            machine.post(Event.of(EventType.MONITOR_WAIT_EXPIRED));
-        }, wait);
-    }
-
-    /** Row 3w: the links are not both up after the bounded wait. */
-    Outcome monitorWaitExpired(Event e) {
-        monitorsPending = false;
-        if (automatic()) {
-            journal.info("The links are not both up yet; starting the monitors anyway");
-            startMonitors();
-        }
-        return Outcome.asRow();
-    }
-
-    private void startMonitors() {
-        monitorsPending = false;
-        StateMachine.cancel(monitorWait);
-        monitorWait = null;
-        monitorsWanted = true;
-        watchdogFailures = 0;
-        machine.monitoring(true);
-        journal.info("Primary monitor started (condition {} raised)", RoleConditions.MONITORING);
-        SwitchoverState state = machine.state();
-        if (state == SwitchoverState.BACKUP || state == SwitchoverState.RECONNECTING) {
-            startWatchdog();
-        }
-    }
-
-    private void stopMonitors() {
-        boolean was = monitorsWanted;
-        monitorsWanted = false;
-        monitorsPending = false;
-        StateMachine.cancel(monitorWait);
-        monitorWait = null;
-        StateMachine.cancel(watchdogTimer);
-        watchdogTimer = null;
-        if (was) {
-            machine.monitoring(false);
-            journal.info("Primary monitor stopped (condition {} dropped)", RoleConditions.MONITORING);
-        }
-    }
-
-    private boolean monitorRunning() {
-        PrimaryMonitor pm = machine.primaryMonitor();
-        try {
-            return monitorsWanted && pm != null && pm.isRunning();
-        } catch (RuntimeException ex) {
-            return false;
-        }
-    }
-
-    private void startWatchdog() {
-        if (watchdogTimer == null && monitorsWanted) {
-            watchdogTimer = machine.scheduler().schedule(this::watchdogTick, machine.settings().watchdogMillis());
-        }
-    }
-
-    private void watchdogTick() {
-        watchdogTimer = null;
-        if (!monitorsWanted) {
-            return;
-        }
-        // Tracking is suspended while reconnecting (spec section 5.4).
-        if (machine.state() == SwitchoverState.BACKUP) {
-            PrimaryMonitor pm = machine.primaryMonitor();
-            if (pm != null) {
-                try {
-                    pm.watchdogPoll();
-                    watchdogFailures = 0;
-                } catch (RuntimeException ex) {
-                    watchdogFailures++;
-                    journal.warn("Watchdog poll of the primary monitor failed ({} of {}): {}", watchdogFailures,
-                            WATCHDOG_FAILURE_LIMIT, String.valueOf(ex));
-                    if (watchdogFailures >= WATCHDOG_FAILURE_LIMIT) {
-                        machine.post(Event.of(EventType.SUBSYSTEM_FAILED, "primary monitor",
-                                "watchdog poll failed " + watchdogFailures + " times: " + ex));
-                        return;
-                    }
-                }
-            }
-        }
-        startWatchdog();
     }
 }

@@ -39,6 +39,7 @@ import org.switchover.api.SwitchoverState;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.config.ConfigReader;
 import org.switchover.api.host.HostStartup;
+import org.switchover.api.log.Journal;
 import org.switchover.api.monitor.ModuleMonitor;
 import org.switchover.api.monitor.MonitorReport;
 import org.switchover.api.monitor.PrimaryMonitor;

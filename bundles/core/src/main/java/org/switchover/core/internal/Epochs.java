@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import org.switchover.api.NodeId;
+import org.switchover.api.log.Journal;
 
 /**
  * This node's epoch and the highest epoch seen from the peer (decisions E1, E2, E4). The epoch file holds only this

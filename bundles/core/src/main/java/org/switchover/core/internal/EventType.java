@@ -61,7 +61,7 @@ enum EventType {
     PEER_STATE,
     /** A critical local subsystem failed (row 23). */
     SUBSYSTEM_FAILED,
-    /** A link changed status (payload: the new {@code LinkStatus}); the backup's reconnect logic reads it (rows 3, 22). */
+    /** A link changed status (payload: the new {@code LinkStatus}); the backup reads it (rows 3 and 22). */
     LINK_CHANGED,
     /** The links did not both come up within the bounded wait after row 3: start the monitors anyway. */
     MONITOR_WAIT_EXPIRED,

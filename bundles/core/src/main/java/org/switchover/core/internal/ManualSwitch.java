@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 
 import org.switchover.api.SwitchResult;
 import org.switchover.api.SwitchoverState;
+import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.Link;
 
 /**
@@ -40,7 +41,7 @@ final class ManualSwitch {
     /** Rows 15 and 24: not immediate, and MAIN is up. */
     boolean canHandOff(Event e) {
         SwitchRequest r = e.payload(SwitchRequest.class);
-        return r != null && !r.immediate() && machine.peer().linkActive(Link.MAIN);
+        return r != null && !r.immediate() && machine.peer.linkActive(Link.MAIN);
     }
 
     /** Row 15f: the request did not come from the peer. */
@@ -65,11 +66,11 @@ final class ManualSwitch {
     /** Rows 15 and 24: ask the primary to prepare a controlled hand-off. */
     Outcome prepare(Event e) {
         SwitchRequest r = e.payload(SwitchRequest.class);
-        long proposed = machine.epochs().next();
+        long proposed = machine.epochs.next();
         pending = r;
         journal.info("{}: manual switch requested by {}; asking the primary to prepare a controlled hand-off"
                 + " (new epoch {})", machine.state(), r.requestedBy(), proposed);
-        machine.peer().prepare(r, proposed, o -> machine.post(Event.of(EventType.PREPARE_REPLY,
+        machine.peer.prepare(r, proposed, o -> machine.post(Event.of(EventType.PREPARE_REPLY,
                 StateMachine.REASON_MANUAL, o)));
         return Outcome.asRow();
     }
@@ -80,7 +81,7 @@ final class ManualSwitch {
         pending = null;
         boolean controlled = o.ack() != null && o.ack().accepted();
         if (o.ack() != null) {
-            machine.epochs().notePeer(o.ack().epoch());
+            machine.epochs.notePeer(o.ack().epoch());
         }
         String detail = controlled
                 ? "controlled: primary " + o.ack().node() + " stopped taking work and acknowledged"
@@ -110,7 +111,7 @@ final class ManualSwitch {
         SwitchRequest r = e.payload(SwitchRequest.class);
         String w = String.join("; ", currentWarnings());
         journal.warn("Manual switch requested by {} refused: warnings not accepted: {}", r.requestedBy(), w);
-        r.result().complete(SwitchResult.refused(machine.epochs().current(), "switch refused: " + w + ". "
+        r.result().complete(SwitchResult.refused(machine.epochs.current(), "switch refused: " + w + ". "
                 + StateMachine.WARNING_QUESTION + " Accept the warnings to switch anyway (switchoverctl switch"
                 + " --ignore-warnings, switchover:switch --ignore-warnings)"));
         return Outcome.asRow();
@@ -130,7 +131,7 @@ final class ManualSwitch {
                     + (state == SwitchoverState.INACTIVE ? " (stale: restart this node first)" : "");
         }
         journal.warn("Manual switch requested by {} refused: {}", r.requestedBy(), why);
-        r.result().complete(SwitchResult.refused(machine.epochs().current(), "switch refused: " + why));
+        r.result().complete(SwitchResult.refused(machine.epochs.current(), "switch refused: " + why));
         return Outcome.asRow();
     }
 
@@ -138,7 +139,7 @@ final class ManualSwitch {
     Outcome forward(Event e) {
         SwitchRequest r = e.payload(SwitchRequest.class);
         journal.info("PRIMARY: manual switch requested by {}; forwarding the request to the backup", r.requestedBy());
-        machine.peer().forward(r, result -> {
+        machine.peer.forward(r, result -> {
             machine.onMachine(() -> journal.info("Forwarded switch request: {}", result.detail()));
             r.result().complete(result);
         });
@@ -150,7 +151,7 @@ final class ManualSwitch {
         if (pending != null) {
             SwitchRequest r = pending;
             pending = null;
-            r.result().complete(SwitchResult.refused(machine.epochs().current(),
+            r.result().complete(SwitchResult.refused(machine.epochs.current(),
                     "switch abandoned: node went " + target));
         }
     }
@@ -159,14 +160,14 @@ final class ManualSwitch {
     void unhandled(Event e, String why) {
         SwitchRequest req = e.payload(SwitchRequest.class);
         if (req != null) {
-            req.result().complete(SwitchResult.refused(machine.epochs().current(), "switch refused: " + why));
+            req.result().complete(SwitchResult.refused(machine.epochs.current(), "switch refused: " + why));
         }
         PrepareOutcome po = e.payload(PrepareOutcome.class);
         if (po != null) {
             if (po.request() == pending) {
                 pending = null;
             }
-            po.request().result().complete(SwitchResult.refused(machine.epochs().current(),
+            po.request().result().complete(SwitchResult.refused(machine.epochs.current(),
                     "switch refused: " + why));
         }
     }

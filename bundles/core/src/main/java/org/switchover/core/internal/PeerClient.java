@@ -37,11 +37,11 @@ final class PeerClient {
 
     /** Records a state answer (or why there is none) and the peer's epoch. */
     void note(PeerAnswer a) {
-        lastMillis = machine.scheduler().nowMillis();
+        lastMillis = machine.scheduler.nowMillis();
         if (a.info() != null) {
             last = a.info();
             lastFailure = "";
-            machine.epochs().notePeer(a.info().epoch());
+            machine.epochs.notePeer(a.info().epoch());
         } else {
             lastFailure = a.failure();
         }
@@ -130,7 +130,7 @@ final class PeerClient {
             return new PeerAnswer(null, r.outcome() + (r.detail().isEmpty() ? "" : ": " + r.detail()));
         }
         try {
-            return new PeerAnswer(Wire.decodeStateInfo(r.payload()), "");
+            return new PeerAnswer(Wire.decode(r.payload(), Wire.StateInfo.class), "");
         } catch (IllegalArgumentException bad) {
             return new PeerAnswer(null, "the peer's answer cannot be verified: " + bad.getMessage());
         }
@@ -160,7 +160,7 @@ final class PeerClient {
                     + (resp.detail().isEmpty() ? "" : " (" + resp.detail() + ")"));
         }
         try {
-            return new PrepareOutcome(r, proposed, Wire.decodePrepareAck(resp.payload()), "");
+            return new PrepareOutcome(r, proposed, Wire.decode(resp.payload(), Wire.PrepareAck.class), "");
         } catch (IllegalArgumentException bad) {
             return new PrepareOutcome(r, proposed, null, "the primary's answer is not valid: " + bad.getMessage());
         }
@@ -179,7 +179,7 @@ final class PeerClient {
             p = linkActive(Link.MAIN) ? notifier.send(Link.MAIN, "*", EventIds.REQUEST_SWITCH, body, timeout)
                     : notifier.sendOnce("*", EventIds.REQUEST_SWITCH, body, timeout);
         } catch (RuntimeException ex) {
-            r.result().complete(SwitchResult.refused(machine.epochs().current(),
+            r.result().complete(SwitchResult.refused(machine.epochs.current(),
                     "switch failed: the notifier failed: " + ex));
             return;
         }
@@ -221,7 +221,7 @@ final class PeerClient {
             return null;
         }
         try {
-            return Wire.decodeDiscontinueAck(r.payload());
+            return Wire.decode(r.payload(), Wire.DiscontinueAck.class);
         } catch (IllegalArgumentException bad) {
             machine.journal().warn("Ignoring the peer's DISCONTINUE answer: {}", bad.getMessage());
             return null;

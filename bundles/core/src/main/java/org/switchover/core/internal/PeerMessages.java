@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionStage;
 
 import org.switchover.api.NodeId;
 import org.switchover.api.SwitchoverState;
+import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Request;
 
@@ -36,17 +37,17 @@ final class PeerMessages {
             return switch (request.eventId()) {
                 case EventIds.STATE_QUERY -> answerStateQuery(request);
                 case EventIds.DISCONTINUE -> {
-                    Wire.Discontinue d = Wire.decodeDiscontinue(request.payload());
+                    Wire.Discontinue d = Wire.decode(request.payload(), Wire.Discontinue.class);
                     checkSender(d.node(), "DISCONTINUE");
                     yield inbound(EventType.PEER_TOOK_OVER, "DISCONTINUE from peer " + d.node(), d);
                 }
                 case EventIds.PREPARE_SWITCH -> {
-                    Wire.Prepare p = Wire.decodePrepare(request.payload());
+                    Wire.Prepare p = Wire.decode(request.payload(), Wire.Prepare.class);
                     checkSender(p.node(), "PREPARE_SWITCH");
                     yield inbound(EventType.PREPARE_SWITCH, "PREPARE_SWITCH from peer " + p.node(), p);
                 }
                 case EventIds.REQUEST_SWITCH -> {
-                    Wire.SwitchAsk ask = Wire.decodeSwitchAsk(request.payload());
+                    Wire.SwitchAsk ask = Wire.decode(request.payload(), Wire.SwitchAsk.class);
                     checkSender(ask.node(), "REQUEST_SWITCH");
                     yield machine.requestSwitch(ask.immediate(), ask.requestedBy() + " on node " + ask.node(), true,
                             ask.acceptWarnings()).thenApply(Wire::encode);
@@ -76,9 +77,9 @@ final class PeerMessages {
 
     private CompletionStage<byte[]> answerStateQuery(Request request) {
         if (request.payload() != null && request.payload().length > 0) {
-            Wire.StateInfo asker = Wire.decodeStateInfo(request.payload());
+            Wire.StateInfo asker = Wire.decode(request.payload(), Wire.StateInfo.class);
             checkSender(asker.node(), "state query");
-            machine.onMachine(() -> machine.peer().note(new PeerAnswer(asker, "")));
+            machine.onMachine(() -> machine.peer.note(new PeerAnswer(asker, "")));
         }
         return CompletableFuture.completedFuture(Wire.encode(machine.selfInfo()));
     }
@@ -94,7 +95,7 @@ final class PeerMessages {
     /** Row 26c: the PREPARE_SWITCH carries an epoch higher than this node's. */
     boolean prepareAcceptable(Event e) {
         Inbound<?> in = e.payload(Inbound.class);
-        return in != null && in.message() instanceof Wire.Prepare p && p.epoch() > machine.epochs().current();
+        return in != null && in.message() instanceof Wire.Prepare p && p.epoch() > machine.epochs.current();
     }
 
     /** Rows 27b and B1: the peer answered PRIMARY. */
@@ -109,7 +110,7 @@ final class PeerMessages {
     }
 
     private boolean peerWins(long peerEpoch) {
-        return machine.epochs().peerWins(peerEpoch, machine.settings().node());
+        return machine.epochs.peerWins(peerEpoch, machine.settings().node());
     }
 
     // ---- actions ----
@@ -121,16 +122,16 @@ final class PeerMessages {
 
     private byte[] discontinueAck(boolean ack) {
         return Wire.encode(new Wire.DiscontinueAck(ack, machine.settings().node(), machine.state(),
-                machine.epochs().current()));
+                machine.epochs.current()));
     }
 
     /** Row 26: the peer took over with a higher epoch; this node becomes stale. */
     Outcome discontinued(Event e) {
         Inbound<Wire.Discontinue> in = inbound(e);
         Wire.Discontinue d = in.message();
-        machine.epochs().notePeer(d.epoch());
+        machine.epochs.notePeer(d.epoch());
         journal.audit("Peer {} took over with epoch {} ({}); this node (epoch {}) stops acting as primary and"
-                + " becomes INACTIVE (stale)", d.node(), d.epoch(), d.reason(), machine.epochs().current());
+                + " becomes INACTIVE (stale)", d.node(), d.epoch(), d.reason(), machine.epochs.current());
         return Outcome.because("peer " + d.node() + " took over with epoch " + d.epoch())
                 .then(() -> in.reply().complete(discontinueAck(true)));
     }
@@ -139,18 +140,18 @@ final class PeerMessages {
     Outcome refuseDiscontinue(Event e) {
         Inbound<Wire.Discontinue> in = inbound(e);
         Wire.Discontinue d = in.message();
-        machine.epochs().notePeer(d.epoch());
+        machine.epochs.notePeer(d.epoch());
         journal.warn("Peer {} claims to have taken over with epoch {}, but this primary holds epoch {}: refusing"
-                + " and telling it to discontinue", d.node(), d.epoch(), machine.epochs().current());
+                + " and telling it to discontinue", d.node(), d.epoch(), machine.epochs.current());
         in.reply().complete(discontinueAck(false));
-        machine.primary().discontinue("peer " + d.node() + " claims primacy with a lower epoch");
+        machine.duties(PrimaryDuties.class).discontinue("peer " + d.node() + " claims primacy with a lower epoch");
         return Outcome.asRow();
     }
 
     /** Row 26a: a node that is not primary acknowledges. */
     Outcome ackDiscontinue(Event e) {
         Inbound<Wire.Discontinue> in = inbound(e);
-        machine.epochs().notePeer(in.message().epoch());
+        machine.epochs.notePeer(in.message().epoch());
         journal.info("{}: peer {} announces it is primary with epoch {}", machine.state(), in.message().node(),
                 in.message().epoch());
         in.reply().complete(discontinueAck(true));
@@ -161,7 +162,7 @@ final class PeerMessages {
     Outcome prepareAccept(Event e) {
         Inbound<Wire.Prepare> in = inbound(e);
         Wire.Prepare p = in.message();
-        machine.epochs().notePeer(p.epoch());
+        machine.epochs.notePeer(p.epoch());
         journal.audit("Peer {} takes over in a controlled hand-off ({}, requested by {}, new epoch {}): this node"
                 + " stops taking new work and becomes INACTIVE", p.node(), p.reason(), p.requestedBy(), p.epoch());
         // The host has nothing to flush yet; ROLE_DISCONTINUE goes out with the state change.
@@ -171,18 +172,18 @@ final class PeerMessages {
 
     private byte[] prepareAck(boolean accepted, String detail) {
         return Wire.encode(new Wire.PrepareAck(accepted, machine.settings().node(), machine.state(),
-                machine.epochs().current(), detail));
+                machine.epochs.current(), detail));
     }
 
     /** Row 26r: refuse a hand-off with the reason. */
     Outcome prepareRefuse(Event e) {
         Inbound<Wire.Prepare> in = inbound(e);
         Wire.Prepare p = in.message();
-        machine.epochs().notePeer(p.epoch());
+        machine.epochs.notePeer(p.epoch());
         SwitchoverState state = machine.state();
         String why = state == SwitchoverState.PRIMARY
                 ? "proposed epoch " + p.epoch() + " is not higher than this primary's epoch "
-                + machine.epochs().current()
+                + machine.epochs.current()
                 : "this node is not primary (state " + state + ")";
         journal.warn("Refusing PREPARE_SWITCH from peer {}: {}", p.node(), why);
         in.reply().complete(prepareAck(false, why));
@@ -192,27 +193,27 @@ final class PeerMessages {
     /** Row 27: split brain healed, the peer wins; this node becomes stale. */
     Outcome splitBrainYield(Event e) {
         PeerAnswer a = e.payload(PeerAnswer.class);
-        machine.peer().note(a);
+        machine.peer.note(a);
         journal.audit("Peer {} is also PRIMARY with epoch {} (this node: {}): split brain healed, this node becomes"
-                + " INACTIVE (stale)", a.info().node(), a.info().epoch(), machine.epochs().current());
+                + " INACTIVE (stale)", a.info().node(), a.info().epoch(), machine.epochs.current());
         return Outcome.because("peer " + a.info().node() + " is primary with epoch " + a.info().epoch());
     }
 
     /** Row 27b: split brain, this node wins; tell the peer to discontinue. */
     Outcome splitBrainHold(Event e) {
         PeerAnswer a = e.payload(PeerAnswer.class);
-        machine.peer().note(a);
+        machine.peer.note(a);
         journal.warn("Peer {} is also PRIMARY with epoch {} (this node: {}): telling it to discontinue",
-                a.info().node(), a.info().epoch(), machine.epochs().current());
-        machine.primary().discontinue("split brain: this node holds the higher epoch");
+                a.info().node(), a.info().epoch(), machine.epochs.current());
+        machine.duties(PrimaryDuties.class).discontinue("split brain: this node holds the higher epoch");
         return Outcome.asRow();
     }
 
     /** Rows 27c and B2: note the peer; a primary stops re-sending DISCONTINUE once the peer is no longer primary. */
     Outcome peerNoted(Event e) {
         PeerAnswer a = e.payload(PeerAnswer.class);
-        machine.peer().note(a);
-        PrimaryDuties primary = machine.primary();
+        machine.peer.note(a);
+        PrimaryDuties primary = machine.duties(PrimaryDuties.class);
         if (a.info() != null && primary != null && primary.discontinuing()
                 && a.info().state() != SwitchoverState.PRIMARY && a.info().state() != SwitchoverState.INIT) {
             journal.info("Peer {} is {}: no further DISCONTINUE needed", a.info().node(), a.info().state());

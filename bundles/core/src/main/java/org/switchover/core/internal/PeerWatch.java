@@ -22,7 +22,7 @@ final class PeerWatch {
     /** Starts the period (no effect when running). */
     void start() {
         if (timer == null) {
-            timer = machine.scheduler().schedule(this::tick, machine.settings().peerQueryMillis());
+            timer = machine.scheduler.schedule(this::tick, machine.settings().peerQueryMillis());
         }
     }
 
@@ -42,8 +42,8 @@ final class PeerWatch {
         if (!inFlight) {
             inFlight = true;
             CoreSettings s = machine.settings();
-            machine.peer().queryState(Duration.ofMillis(Math.min(s.peerQueryMillis(), s.negotiationTimeoutMillis())),
-                    a -> machine.scheduler().execute(() -> {
+            machine.peer.queryState(Duration.ofMillis(Math.min(s.peerQueryMillis(), s.negotiationTimeoutMillis())),
+                    a -> machine.scheduler.execute(() -> {
                         inFlight = false;
                         machine.process(Event.of(EventType.PEER_STATE, "", a));
                     }));

@@ -50,11 +50,11 @@ final class PrimaryDuties implements Duties {
 
     /** Row 2: store the raised epoch, then take the role (decision E1). */
     static Outcome take(StateMachine m, Event e) {
-        if (!m.epochs().persist(m.epochs().next())) {
+        if (!m.epochs.persist(m.epochs.next())) {
             return Outcome.fail("the epoch could not be stored; this node does not act as primary");
         }
         m.journal().audit("Node {} takes the PRIMARY role: {} (epoch {})", m.settings().node(), e.reason(),
-                m.epochs().current());
+                m.epochs.current());
         return Outcome.asRow().enter(new PrimaryDuties(m, null));
     }
 
@@ -96,19 +96,19 @@ final class PrimaryDuties implements Duties {
 
     private void startLiveness() {
         if (livenessTimer == null && !closed) {
-            livenessDueMillis = machine.scheduler().nowMillis() + LIVENESS_TICK_MILLIS;
-            livenessTimer = machine.scheduler().schedule(this::livenessTick, LIVENESS_TICK_MILLIS);
+            livenessDueMillis = machine.scheduler.nowMillis() + LIVENESS_TICK_MILLIS;
+            livenessTimer = machine.scheduler.schedule(this::livenessTick, LIVENESS_TICK_MILLIS);
         }
     }
 
     private void livenessTick() {
         livenessTimer = null;
-        long late = machine.scheduler().nowMillis() - livenessDueMillis;
+        long late = machine.scheduler.nowMillis() - livenessDueMillis;
         if (late > SUSPENSION_THRESHOLD_MILLIS && !verifying) {
             machine.journal().warn("This primary ran {} ms late (the process was stopped or starved): asking peer {}"
                     + " whether it took over before anything else", late, machine.settings().peerAddress());
             verifying = true;
-            verifyGuard = machine.scheduler().schedule(() -> {
+            verifyGuard = machine.scheduler.schedule(() -> {
                 verifyGuard = null;
                 if (verifying) {
                     machine.journal().warn("No answer from the peer within {} ms after the suspension: staying"
@@ -117,8 +117,8 @@ final class PrimaryDuties implements Duties {
                     machine.publish();
                 }
             }, StateMachine.VERIFY_TIMEOUT_MILLIS + 500L);
-            machine.peer().queryState(Duration.ofMillis(StateMachine.VERIFY_TIMEOUT_MILLIS),
-                    a -> machine.scheduler().execute(() -> {
+            machine.peer.queryState(Duration.ofMillis(StateMachine.VERIFY_TIMEOUT_MILLIS),
+                    a -> machine.scheduler.execute(() -> {
                         machine.process(Event.of(EventType.PEER_STATE, "", a));
                         endVerification();
                     }));
@@ -150,7 +150,7 @@ final class PrimaryDuties implements Duties {
         }
         discontinueActive = true;
         discontinueAttempts = 0;
-        discontinueTimer = machine.scheduler().schedule(this::discontinueTick, 0L);
+        discontinueTimer = machine.scheduler.schedule(this::discontinueTick, 0L);
     }
 
     /** @return true while DISCONTINUE is being re-sent. */
@@ -178,25 +178,25 @@ final class PrimaryDuties implements Duties {
             return;
         }
         discontinueAttempts++;
-        long epoch = machine.epochs().current();
+        long epoch = machine.epochs.current();
         if (discontinueAttempts == 1) {
             machine.journal().info("Sending DISCONTINUE (epoch {}) to the peer, every {} ms until it acknowledges",
                     epoch, s.discontinueIntervalMillis());
         }
-        machine.peer().discontinue(epoch, discontinueReason, Duration.ofMillis(s.discontinueIntervalMillis()),
+        machine.peer.discontinue(epoch, discontinueReason, Duration.ofMillis(s.discontinueIntervalMillis()),
                 r -> machine.onMachine(() -> onDiscontinueAnswer(r)));
-        discontinueTimer = machine.scheduler().schedule(this::discontinueTick, s.discontinueIntervalMillis());
+        discontinueTimer = machine.scheduler.schedule(this::discontinueTick, s.discontinueIntervalMillis());
     }
 
     private void onDiscontinueAnswer(Response r) {
         if (r == null || !r.isReply() || !discontinueActive) {
             return;
         }
-        Wire.DiscontinueAck ack = machine.peer().decodeAck(r);
+        Wire.DiscontinueAck ack = machine.peer.decodeAck(r);
         if (ack == null) {
             return;
         }
-        machine.epochs().notePeer(ack.epoch());
+        machine.epochs.notePeer(ack.epoch());
         if (ack.ack()) {
             machine.journal().audit("Peer {} acknowledged DISCONTINUE; it is now {}", ack.node(), ack.state());
             stopDiscontinue();

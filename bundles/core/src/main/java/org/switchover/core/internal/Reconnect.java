@@ -1,5 +1,6 @@
 package org.switchover.core.internal;
 
+import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.time.Cancellable;
 
@@ -33,17 +34,17 @@ final class Reconnect {
             journal.info("Manual switch only: no reconnect timer, waiting for the connections to return");
         } else if (timer == null) {
             long ms = s.reconnectTimeoutMillis();
-            startedMillis = machine.scheduler().nowMillis();
+            startedMillis = machine.scheduler.nowMillis();
             dueMillis = startedMillis + ms;
             journal.info("Scheduling reconnect timeout to execute in {} second(s)", StateMachine.seconds(ms));
-            timer = machine.scheduler().schedule(() -> {
+            timer = machine.scheduler.schedule(() -> {
                 timer = null;
                 machine.post(Event.of(EventType.RECONNECT_TIMER_EXPIRED, StateMachine.REASON_NOTIFIER,
                         "reconnect period of " + StateMachine.seconds(ms) + " s expired"));
             }, ms);
         } else {
             journal.info("Reconnect timer already running; it fires in {} second(s)",
-                    StateMachine.seconds(dueMillis - machine.scheduler().nowMillis()));
+                    StateMachine.seconds(dueMillis - machine.scheduler.nowMillis()));
         }
         startProbe();
     }
@@ -74,7 +75,7 @@ final class Reconnect {
 
     private void startProbe() {
         if (probeTimer == null && !closed) {
-            probeTimer = machine.scheduler().schedule(this::probeTick, machine.settings().reconnectProbeMillis());
+            probeTimer = machine.scheduler.schedule(this::probeTick, machine.settings().reconnectProbeMillis());
         }
     }
 
@@ -86,7 +87,7 @@ final class Reconnect {
 
     /** "Try to restore the connections": when both links are up, check that the primary's notifier answers. */
     void probeNow() {
-        PeerClient peer = machine.peer();
+        PeerClient peer = machine.peer;
         if (probeInFlight || !peer.linkActive(Link.MAIN) || !peer.linkActive(Link.AUX)) {
             return;
         }

@@ -33,13 +33,13 @@ final class Startup implements Duties {
             return Outcome.asRow().enter(fresh);
         }
         try {
-            m.epochs().open(s.dataDir());
+            m.epochs.open(s.dataDir());
         } catch (IOException ex) {
             m.post(Event.of(EventType.ERROR, "cannot read the epoch: " + ex.getMessage()));
             return Outcome.asRow().enter(fresh);
         }
         m.journal().info("Node {} starting: release {}, epoch {}, peer {}, manual switch only {}, force backup {},"
-                        + " reconnect timeout {} s", s.node(), s.version(), m.epochs().current(), s.peerAddress(),
+                        + " reconnect timeout {} s", s.node(), s.version(), m.epochs.current(), s.peerAddress(),
                 s.manualSwitchOnly(), s.forceBackup(), StateMachine.seconds(s.reconnectTimeoutMillis()));
         fresh.negotiate = true;
         return Outcome.asRow().enter(fresh);
@@ -57,7 +57,7 @@ final class Startup implements Duties {
         }
         long max = machine.settings().startupMaxMillis();
         if (max > 0) {
-            startupTimer = machine.scheduler().schedule(() -> machine.post(Event.of(EventType.STARTUP_TIMEOUT,
+            startupTimer = machine.scheduler.schedule(() -> machine.post(Event.of(EventType.STARTUP_TIMEOUT,
                     "the role was not decided within " + StateMachine.seconds(max) + " s")), max);
         }
         askPeer();
@@ -76,22 +76,22 @@ final class Startup implements Duties {
         attempt++;
         CoreSettings s = machine.settings();
         machine.journal().info("Asking peer {} for its switchover state (query {})", s.peerAddress(), attempt);
-        machine.peer().queryState(Duration.ofMillis(s.negotiationTimeoutMillis()),
+        machine.peer.queryState(Duration.ofMillis(s.negotiationTimeoutMillis()),
                 a -> machine.post(Event.of(EventType.PEER_ANSWER, "", a)));
     }
 
     /** Row N1: decide the service mode on the peer's answer and post it, or ask again later. */
     Outcome decide(Event e) {
         PeerAnswer a = e.payload(PeerAnswer.class);
-        machine.peer().note(a);
+        machine.peer.note(a);
         CoreSettings s = machine.settings();
-        Negotiation.Decision d = Negotiation.decide(s.node(), s.version(), machine.epochs().current(),
+        Negotiation.Decision d = Negotiation.decide(s.node(), s.version(), machine.epochs.current(),
                 s.forceBackup(), a.info(), a.failure(), attempt, s.negotiationMaxAttempts());
         machine.journal().info("Negotiation: {} -> {}", a.info() != null ? "peer " + a.info().node() + " is "
                 + a.info().state() + " (epoch " + a.info().epoch() + ", release " + a.info().version() + ")"
                 : "no answer (" + a.failure() + ")", d.mode());
         switch (d.mode()) {
-            case WAIT -> retryTimer = machine.scheduler().schedule(() -> machine.post(Event.of(
+            case WAIT -> retryTimer = machine.scheduler.schedule(() -> machine.post(Event.of(
                     EventType.NEGOTIATION_RETRY, d.reason())), s.negotiationRetryMillis());
             case ERROR -> machine.post(Event.of(EventType.ROLE_UNDETERMINED, d.reason()));
             case PRIMARY -> machine.post(Event.of(EventType.MODE_PRIMARY, d.reason(), d));

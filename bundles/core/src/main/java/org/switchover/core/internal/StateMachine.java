@@ -5,9 +5,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
+import org.slf4j.LoggerFactory;
 import org.switchover.api.SwitchResult;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.host.HostStartup;
+import org.switchover.api.log.Journal;
 import org.switchover.api.monitor.MonitorReport;
 import org.switchover.api.monitor.PrimaryMonitor;
 import org.switchover.api.notifier.Link;
@@ -37,16 +39,21 @@ public final class StateMachine {
     /** The question every front end asks again while a switch warning is in force (spec section 8). */
     public static final String WARNING_QUESTION = "Recent file changes on the primary may be missing on this node.";
 
-    private final Scheduler scheduler;
+    /** The machine's thread and clock. */
+    final Scheduler scheduler;
     private final Supplier<PrimaryMonitor> monitors;
     private final Supplier<HostStartup> hostStartup;
     private final RoleOutputs outputs;
     private final Journal journal;
     private final List<Transition> table;
-    private final Epochs epochs;
-    private final PeerClient peer;
-    private final PeerMessages peerMessages;
-    private final ManualSwitch manual;
+    /** This node's epoch and the highest seen from the peer. */
+    final Epochs epochs;
+    /** Requests to the peer and what it last said. */
+    final PeerClient peer;
+    /** Requests from the peer and the rows answering them. */
+    final PeerMessages peerMessages;
+    /** The manual switch and the hand-off in progress. */
+    final ManualSwitch manual;
     private volatile CoreSettings settings;
     private volatile Snapshot snapshot;
 
@@ -75,7 +82,8 @@ public final class StateMachine {
         this.hostStartup = hostStartup;
         this.outputs = outputs;
         this.settings = settings;
-        this.journal = new Journal(scheduler::nowMillis);
+        this.journal = new Journal(scheduler, LoggerFactory.getLogger(StateMachine.class),
+                LoggerFactory.getLogger(Journal.AUDIT_LOGGER));
         this.table = TransitionTable.rows();
         this.epochs = new Epochs(journal, settings);
         this.peer = new PeerClient(this, notifier);
@@ -246,7 +254,7 @@ public final class StateMachine {
     public CompletableFuture<Snapshot> verifiedSnapshot() {
         CompletableFuture<Snapshot> f = new CompletableFuture<>();
         scheduler.execute(() -> {
-            PrimaryDuties p = primary();
+            PrimaryDuties p = duties(PrimaryDuties.class);
             if (p != null && p.verifying() && !stopped) {
                 p.await(f);
             } else {
@@ -388,49 +396,14 @@ public final class StateMachine {
         return state;
     }
 
-    Scheduler scheduler() {
-        return scheduler;
+    /** @return the duties in force when they serve {@code role}, else null. */
+    <T extends Duties> T duties(Class<T> role) {
+        return role.isInstance(duties) ? role.cast(duties) : null;
     }
 
-    Epochs epochs() {
-        return epochs;
-    }
-
-    PeerClient peer() {
-        return peer;
-    }
-
-    PeerMessages peerMessages() {
-        return peerMessages;
-    }
-
-    ManualSwitch manual() {
-        return manual;
-    }
-
-    /** @return the INIT duties while negotiating, else null. */
-    Startup startup() {
-        return duties instanceof Startup s ? s : null;
-    }
-
-    /** @return the primary's duties while PRIMARY, else null. */
-    PrimaryDuties primary() {
-        return duties instanceof PrimaryDuties p ? p : null;
-    }
-
-    /** @return the backup's duties while in a backup role, else null. */
+    /** @return the backup's duties while in a backup role, else null (the rows of a backup role use them). */
     BackupDuties backup() {
-        return duties instanceof BackupDuties b ? b : null;
-    }
-
-    /** @return the primary monitor when one is active, else null. */
-    PrimaryMonitor primaryMonitor() {
-        return monitors.get();
-    }
-
-    /** @return the host's start-up service, or null. */
-    HostStartup hostStartup() {
-        return hostStartup.get();
+        return duties(BackupDuties.class);
     }
 
     /** Raises or drops the monitoring condition (only the backup's duties call this, from a row). */
@@ -440,6 +413,11 @@ public final class StateMachine {
         } catch (RuntimeException ex) {
             journal.warn("{} the monitoring condition failed: {}", on ? "Raising" : "Dropping", String.valueOf(ex));
         }
+    }
+
+    /** @return the primary monitor when one is active, else null. */
+    PrimaryMonitor primaryMonitor() {
+        return monitors.get();
     }
 
     /** @return the last status reported for {@code link}. */
@@ -466,6 +444,11 @@ public final class StateMachine {
     boolean automatic() {
         BackupDuties b = backup();
         return b != null && b.automatic();
+    }
+
+    /** @return the host's start-up service, or null. */
+    HostStartup hostStartup() {
+        return hostStartup.get();
     }
 
     /** The local host is still starting. */

@@ -3,6 +3,7 @@ package org.switchover.core.internal;
 import java.util.List;
 import java.util.function.Function;
 
+import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.LinkStatus;
 import org.switchover.api.status.NodeStatus;

@@ -35,7 +35,7 @@ final class Takeover {
      */
     static Outcome switchNow(StateMachine m, String reason, String detail, SwitchResult.Mode mode,
                              SwitchRequest req, long proposedEpoch) {
-        Epochs epochs = m.epochs();
+        Epochs epochs = m.epochs;
         long next = Math.max(epochs.next(), proposedEpoch);
         if (!epochs.persist(next)) {
             Outcome failed = Outcome.fail("the new epoch could not be stored; this node does not act as primary");

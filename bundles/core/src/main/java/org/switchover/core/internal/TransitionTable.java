@@ -50,10 +50,12 @@ final class TransitionTable {
         // Init: read parameters, negotiate, enter the service mode (duties: Startup).
         row(t, "1", set(INIT), on(EventType.SERVICE_START), "-", ALWAYS,
                 "read parameters, load the epoch, ask the peer for its state", Startup::begin, null);
-        row(t, "N1", set(INIT), on(EventType.PEER_ANSWER), "negotiating", (m, e) -> m.startup() != null,
-                "decide the service mode and post it (or ask again)", (m, e) -> m.startup().decide(e), null);
-        row(t, "N2", set(INIT), on(EventType.NEGOTIATION_RETRY), "negotiating", (m, e) -> m.startup() != null,
-                "ask the peer again", (m, e) -> m.startup().retry(e), null);
+        row(t, "N1", set(INIT), on(EventType.PEER_ANSWER), "negotiating",
+                (m, e) -> m.duties(Startup.class) != null, "decide the service mode and post it (or ask again)",
+                (m, e) -> m.duties(Startup.class).decide(e), null);
+        row(t, "N2", set(INIT), on(EventType.NEGOTIATION_RETRY), "negotiating",
+                (m, e) -> m.duties(Startup.class) != null, "ask the peer again",
+                (m, e) -> m.duties(Startup.class).retry(e), null);
         row(t, "2", set(INIT), on(EventType.MODE_PRIMARY), "peer unreachable/unverifiable, or no primary present",
                 ALWAYS, "raise and store the epoch, take the role (PrimaryDuties: peer watch, liveness)",
                 PrimaryDuties::take, PRIMARY);
@@ -121,29 +123,29 @@ final class TransitionTable {
 
         // Manual switch (ManualSwitch).
         row(t, "15p", ALL, on(EventType.INTERNAL_SWITCH_REQ), "a switch is already in progress",
-                (m, e) -> m.manual().inProgress(), "refuse", (m, e) -> m.manual().refuse(e), null);
+                (m, e) -> m.manual.inProgress(), "refuse", (m, e) -> m.manual.refuse(e), null);
         row(t, "15w", BACKUP_ROLES, on(EventType.INTERNAL_SWITCH_REQ), "switch warnings in force, not accepted",
-                (m, e) -> m.manual().warningsNotAccepted(e), "refuse, naming the warnings",
-                (m, e) -> m.manual().refuseWarnings(e), null);
+                (m, e) -> m.manual.warningsNotAccepted(e), "refuse, naming the warnings",
+                (m, e) -> m.manual.refuseWarnings(e), null);
         row(t, "15", BACKUPS, on(EventType.INTERNAL_SWITCH_REQ), "not immediate, primary reachable over MAIN",
-                (m, e) -> m.manual().canHandOff(e), "ask the primary to prepare a controlled hand-off",
-                (m, e) -> m.manual().prepare(e), null);
+                (m, e) -> m.manual.canHandOff(e), "ask the primary to prepare a controlled hand-off",
+                (m, e) -> m.manual.prepare(e), null);
         row(t, "15u", BACKUPS, on(EventType.INTERNAL_SWITCH_REQ), "immediate, or primary unreachable", ALWAYS,
-                "uncontrolled switch now (Manual Switchover)", (m, e) -> m.manual().uncontrolled(e), PRIMARY);
+                "uncontrolled switch now (Manual Switchover)", (m, e) -> m.manual.uncontrolled(e), PRIMARY);
         row(t, "24", UPGRADES, on(EventType.INTERNAL_SWITCH_REQ), "not immediate, primary reachable over MAIN",
-                (m, e) -> m.manual().canHandOff(e), "ask the primary to prepare a controlled hand-off",
-                (m, e) -> m.manual().prepare(e), null);
+                (m, e) -> m.manual.canHandOff(e), "ask the primary to prepare a controlled hand-off",
+                (m, e) -> m.manual.prepare(e), null);
         row(t, "24u", UPGRADES, on(EventType.INTERNAL_SWITCH_REQ), "immediate, or primary unreachable", ALWAYS,
                 "uncontrolled switch now; the old primary is told to discontinue",
-                (m, e) -> m.manual().uncontrolled(e), PRIMARY);
+                (m, e) -> m.manual.uncontrolled(e), PRIMARY);
         row(t, "15c", BACKUP_ROLES, on(EventType.PREPARE_REPLY), "answer to this node's pending hand-off",
-                (m, e) -> m.manual().isPending(e), "switch now (controlled when the primary accepted)",
-                (m, e) -> m.manual().prepared(e), PRIMARY);
+                (m, e) -> m.manual.isPending(e), "switch now (controlled when the primary accepted)",
+                (m, e) -> m.manual.prepared(e), PRIMARY);
         row(t, "15f", set(PRIMARY), on(EventType.INTERNAL_SWITCH_REQ), "request not from the peer",
-                (m, e) -> !m.manual().fromPeer(e), "forward the request to the backup",
-                (m, e) -> m.manual().forward(e), null);
+                (m, e) -> !m.manual.fromPeer(e), "forward the request to the backup",
+                (m, e) -> m.manual.forward(e), null);
         row(t, "15r", ALL, on(EventType.INTERNAL_SWITCH_REQ), "-", ALWAYS, "refuse with the reason",
-                (m, e) -> m.manual().refuse(e), null);
+                (m, e) -> m.manual.refuse(e), null);
 
         // Reconnecting (BackupDuties, Reconnect).
         row(t, "16", BACKUPS, on(EventType.CONNECTIONS_DOWN), "automatic mode", (m, e) -> m.automatic(),
@@ -175,31 +177,31 @@ final class TransitionTable {
 
         // Primary: the peer took over, or both are primary (PeerMessages, PrimaryDuties).
         row(t, "26", set(PRIMARY), on(EventType.PEER_TOOK_OVER), "the peer's epoch is higher (equal: B yields)",
-                (m, e) -> m.peerMessages().discontinueOutranks(e), "become stale",
-                (m, e) -> m.peerMessages().discontinued(e), INACTIVE);
+                (m, e) -> m.peerMessages.discontinueOutranks(e), "become stale",
+                (m, e) -> m.peerMessages.discontinued(e), INACTIVE);
         row(t, "26n", set(PRIMARY), on(EventType.PEER_TOOK_OVER), "this node's epoch is higher", ALWAYS,
-                "refuse; tell the peer to discontinue", (m, e) -> m.peerMessages().refuseDiscontinue(e), null);
+                "refuse; tell the peer to discontinue", (m, e) -> m.peerMessages.refuseDiscontinue(e), null);
         row(t, "26a", ALL, on(EventType.PEER_TOOK_OVER), "not primary", ALWAYS, "acknowledge",
-                (m, e) -> m.peerMessages().ackDiscontinue(e), null);
+                (m, e) -> m.peerMessages.ackDiscontinue(e), null);
         row(t, "26c", set(PRIMARY), on(EventType.PREPARE_SWITCH), "the backup's new epoch is higher",
-                (m, e) -> m.peerMessages().prepareAcceptable(e),
+                (m, e) -> m.peerMessages.prepareAcceptable(e),
                 "stop taking work, post DISCONTINUE, acknowledge, become stale",
-                (m, e) -> m.peerMessages().prepareAccept(e), INACTIVE);
+                (m, e) -> m.peerMessages.prepareAccept(e), INACTIVE);
         row(t, "26r", ALL, on(EventType.PREPARE_SWITCH), "-", ALWAYS, "refuse with the reason",
-                (m, e) -> m.peerMessages().prepareRefuse(e), null);
+                (m, e) -> m.peerMessages.prepareRefuse(e), null);
         row(t, "27", set(PRIMARY), on(EventType.PEER_STATE), "peer is primary with a higher epoch (equal: B yields)",
-                (m, e) -> m.peerMessages().peerIsPrimaryAndWins(e), "become stale (split brain healed)",
-                (m, e) -> m.peerMessages().splitBrainYield(e), INACTIVE);
+                (m, e) -> m.peerMessages.peerIsPrimaryAndWins(e), "become stale (split brain healed)",
+                (m, e) -> m.peerMessages.splitBrainYield(e), INACTIVE);
         row(t, "27b", set(PRIMARY), on(EventType.PEER_STATE), "peer is primary with a lower epoch",
                 (m, e) -> PeerMessages.peerIsPrimary(e), "tell the peer to discontinue",
-                (m, e) -> m.peerMessages().splitBrainHold(e), null);
+                (m, e) -> m.peerMessages.splitBrainHold(e), null);
         row(t, "27c", set(PRIMARY), on(EventType.PEER_STATE), "-", ALWAYS, "note the peer",
-                (m, e) -> m.peerMessages().peerNoted(e), null);
+                (m, e) -> m.peerMessages.peerNoted(e), null);
         row(t, "B1", BACKUP_ROLES, on(EventType.PEER_STATE), "no primary seen yet, the peer is primary",
                 (m, e) -> PeerMessages.peerIsPrimary(e) && !m.backup().primaryConfirmed(),
                 "enable automatic switching, start the monitors", (m, e) -> m.backup().confirmPrimary(e), null);
         row(t, "B2", BACKUP_ROLES, on(EventType.PEER_STATE), "-", ALWAYS, "note the peer",
-                (m, e) -> m.peerMessages().peerNoted(e), null);
+                (m, e) -> m.peerMessages.peerNoted(e), null);
 
         // Stale, halted or failed node restarted.
         row(t, "28", set(INACTIVE, STOPPING, ERROR), on(EventType.RESTART), "-", ALWAYS,

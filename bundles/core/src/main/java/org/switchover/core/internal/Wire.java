@@ -37,6 +37,13 @@ final class Wire {
     /** Largest body accepted; every message here is a few hundred bytes. */
     static final int MAX_BODY = 16 * 1024;
 
+    /** The name of a message in error messages ("DISCONTINUE"). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    @interface Message {
+        String value();
+    }
+
     /** A field an older release may leave out; absent means "" or false. */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.RECORD_COMPONENT)
@@ -52,10 +59,12 @@ final class Wire {
      * @param version its release
      * @param forceBackup whether it was started with force-backup (it never claims primary while starting)
      */
+    @Message("state answer")
     record StateInfo(NodeId node, SwitchoverState state, long epoch, String version, @Optional boolean forceBackup) {
     }
 
     /** DISCONTINUE: the sender took over with {@code epoch}. */
+    @Message("DISCONTINUE")
     @JsonPropertyOrder({"epoch", "node", "reason"})
     record Discontinue(NodeId node, long epoch, @Optional String reason) {
         Discontinue {
@@ -64,10 +73,12 @@ final class Wire {
     }
 
     /** Answer to DISCONTINUE. */
+    @Message("DISCONTINUE answer")
     record DiscontinueAck(boolean ack, NodeId node, SwitchoverState state, long epoch) {
     }
 
     /** PREPARE_SWITCH: the backup {@code node} will take over with {@code epoch}. */
+    @Message("PREPARE_SWITCH")
     record Prepare(NodeId node, long epoch, @Optional String reason, @Optional String requestedBy) {
         Prepare {
             reason = reason == null ? "" : reason;
@@ -76,6 +87,7 @@ final class Wire {
     }
 
     /** Answer to PREPARE_SWITCH. */
+    @Message("PREPARE_SWITCH answer")
     record PrepareAck(boolean accepted, NodeId node, SwitchoverState state, long epoch, @Optional String detail) {
         PrepareAck {
             detail = detail == null ? "" : detail;
@@ -86,6 +98,7 @@ final class Wire {
      * REQUEST_SWITCH: a primary asks its backup to run a manual switch. {@code acceptWarnings} is optional on the wire
      * (absent = false), so an older primary's request is checked against the backup's warnings.
      */
+    @Message("REQUEST_SWITCH")
     record SwitchAsk(NodeId node, boolean immediate, @Optional String requestedBy, @Optional boolean acceptWarnings) {
         SwitchAsk {
             requestedBy = requestedBy == null ? "" : requestedBy;
@@ -93,6 +106,7 @@ final class Wire {
     }
 
     /** Answer to REQUEST_SWITCH: the {@link SwitchResult} of the backup that carried the request out. */
+    @Message("REQUEST_SWITCH answer")
     record SwitchOutcome(boolean switched, SwitchResult.Mode mode, long epoch, @Optional String detail) {
         SwitchOutcome {
             detail = detail == null ? "" : detail;
@@ -107,42 +121,18 @@ final class Wire {
         return bytes(new SwitchOutcome(r.switched(), r.mode(), r.epoch(), r.detail()));
     }
 
-    static StateInfo decodeStateInfo(byte[] body) {
-        return decode(body, StateInfo.class, "state answer");
-    }
-
-    static Discontinue decodeDiscontinue(byte[] body) {
-        return decode(body, Discontinue.class, "DISCONTINUE");
-    }
-
-    static DiscontinueAck decodeDiscontinueAck(byte[] body) {
-        return decode(body, DiscontinueAck.class, "DISCONTINUE answer");
-    }
-
-    static Prepare decodePrepare(byte[] body) {
-        return decode(body, Prepare.class, "PREPARE_SWITCH");
-    }
-
-    static PrepareAck decodePrepareAck(byte[] body) {
-        return decode(body, PrepareAck.class, "PREPARE_SWITCH answer");
-    }
-
-    static SwitchAsk decodeSwitchAsk(byte[] body) {
-        return decode(body, SwitchAsk.class, "REQUEST_SWITCH");
-    }
-
     static SwitchResult decodeSwitchResult(byte[] body) {
-        SwitchOutcome o = decode(body, SwitchOutcome.class, "REQUEST_SWITCH answer");
+        SwitchOutcome o = decode(body, SwitchOutcome.class);
         return new SwitchResult(o.switched(), o.mode(), o.epoch(), o.detail());
     }
 
     /**
      * Checks every field of {@code body} against the components of {@code type}, then binds it.
      *
-     * @param what the message's name for the error ("DISCONTINUE")
-     * @throws IllegalArgumentException naming {@code what} and the field when the body does not fit
+     * @throws IllegalArgumentException naming the {@link Message message} and the field when the body does not fit
      */
-    static <T extends Record> T decode(byte[] body, Class<T> type, String what) {
+    static <T extends Record> T decode(byte[] body, Class<T> type) {
+        String what = type.getAnnotation(Message.class).value();
         JsonNode n = parse(body, what);
         Map<String, RecordComponent> known = new LinkedHashMap<>();
         for (RecordComponent c : type.getRecordComponents()) {

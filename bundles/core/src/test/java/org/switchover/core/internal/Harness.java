@@ -13,7 +13,10 @@ import java.util.function.Function;
 import org.switchover.api.NodeId;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.host.HostStartup;
+import org.switchover.api.log.Journal;
+import org.switchover.api.monitor.MonitorReport;
 import org.switchover.api.monitor.PrimaryMonitor;
+import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Response;
 import org.switchover.api.notifier.ResponseOutcome;
@@ -72,28 +75,56 @@ final class Harness {
         handlers.remove(EventIds.STATE_QUERY);
     }
 
-    /** Starts as backup of a primary A (epoch 5, same release). */
-    StateMachine startAsBackup() {
-        peerAnswers(NodeId.A, SwitchoverState.PRIMARY, 5, settings.build().version());
+    /** Creates and starts the machine and runs what is due (row 1 and the first query). */
+    StateMachine start() {
         create();
         machine.start();
         run();
+        return machine;
+    }
+
+    /** Starts with the peer answering state queries as given. */
+    StateMachine startAgainst(NodeId node, SwitchoverState state, long epoch, String version) {
+        peerAnswers(node, state, epoch, version);
+        return start();
+    }
+
+    /** Starts as backup of a primary A (epoch 5, same release). */
+    StateMachine startAsBackup() {
+        startAgainst(NodeId.A, SwitchoverState.PRIMARY, 5, settings.build().version());
         assertEquals(SwitchoverState.BACKUP, state());
+        return machine;
+    }
+
+    /** Starts as backup of a primary A with both links ACTIVE. */
+    StateMachine startAsLinkedBackup() {
+        startAsBackup();
+        links(ConnectionStatus.ACTIVE);
         return machine;
     }
 
     /** Starts alone (the peer is unreachable), which makes this node primary. */
     StateMachine startAsPrimary() {
         peerUnreachable();
-        create();
-        machine.start();
-        run();
+        start();
         // a silent peer is asked a few more times (one retry delay apart) before the fail-safe start
         for (int i = 0; i < 20 && state() == SwitchoverState.INIT; i++) {
             advance(settings.build().negotiationRetryMillis());
         }
         assertEquals(SwitchoverState.PRIMARY, state());
         return machine;
+    }
+
+    /** Delivers a monitor's report and runs what is due. */
+    void report(MonitorReport report) {
+        machine.report(report);
+        run();
+    }
+
+    /** Sets both links' status and runs what is due. */
+    void links(ConnectionStatus status) {
+        notifier.bothLinks(status);
+        run();
     }
 
     void run() {
@@ -136,23 +167,21 @@ final class Harness {
         machine.post(Event.of(type, reason, detail));
     }
 
-    /** A host whose start-up completes when the test says so. */
+    /** A host whose start-up completes when the test says so ({@link #finish}). */
     static final class Host implements HostStartup {
-        volatile boolean starting = true;
-        final CompletableFuture<Void> started = new CompletableFuture<>();
+        private final CompletableFuture<Void> started = new CompletableFuture<>();
 
         @Override
         public boolean isStarting() {
-            return starting;
+            return !started.isDone();
         }
 
         @Override
         public CompletionStage<Void> started() {
-            return started;
+            return started.copy(); // callers cannot complete it
         }
 
         void finish() {
-            starting = false;
             started.complete(null);
         }
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.switchover.api.SwitchResult;
 import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.Response;
@@ -85,6 +86,18 @@ final class Pair {
     void linksDown() {
         a.notifier.bothLinks(ConnectionStatus.NOT_CONNECTED);
         b.notifier.bothLinks(ConnectionStatus.NOT_CONNECTED);
+    }
+
+    /** A manual switch requested on {@code node}, carried out as far as it goes now. */
+    CompletableFuture<SwitchResult> requestSwitch(Harness node, boolean immediate, String by) {
+        return requestSwitch(node, immediate, by, false);
+    }
+
+    /** A manual switch requested on {@code node}, accepting warnings or not, carried out as far as it goes now. */
+    CompletableFuture<SwitchResult> requestSwitch(Harness node, boolean immediate, String by, boolean accept) {
+        CompletableFuture<SwitchResult> f = node.machine.requestSwitch(immediate, by, accept);
+        run();
+        return f;
     }
 
     void run() {

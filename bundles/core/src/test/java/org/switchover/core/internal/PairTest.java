@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchover.api.SwitchResult;
+import org.switchover.api.SwitchoverState;
 import org.switchover.api.monitor.MonitorReport;
 import org.switchover.api.monitor.MonitorSignal;
 import org.switchover.api.notifier.EventIds;
@@ -54,6 +55,16 @@ class PairTest {
         return p;
     }
 
+    private static void assertStates(Pair p, SwitchoverState a, SwitchoverState b) {
+        assertEquals(a, p.a.state());
+        assertEquals(b, p.b.state());
+    }
+
+    private static void neverBothPrimaryAfter(Pair p, long millis) {
+        p.advance(millis);
+        neverBothPrimary(p);
+    }
+
     private static void neverBothPrimary(Pair p) {
         assertFalse(p.a.state() == PRIMARY && p.b.state() == PRIMARY, "both nodes are PRIMARY");
     }
@@ -66,8 +77,7 @@ class PairTest {
         p.b.machine.start();
         p.a.machine.start();
         p.advance(5_000);
-        assertEquals(PRIMARY, p.a.state());
-        assertEquals(BACKUP, p.b.state());
+        assertStates(p, PRIMARY, BACKUP);
     }
 
     @Test
@@ -80,8 +90,7 @@ class PairTest {
         p.a.machine.start();
         p.b.machine.start();
         p.advance(5_000);
-        assertEquals(BACKUP, p.a.state());
-        assertEquals(PRIMARY, p.b.state());
+        assertStates(p, BACKUP, PRIMARY);
         assertEquals(5, p.b.epoch());
     }
 
@@ -89,24 +98,21 @@ class PairTest {
     void controlledManualSwitch() {
         Pair p = running();
         long t0 = p.clock.nowMillis();
-        CompletableFuture<SwitchResult> f = p.b.machine.requestSwitch(false, "operator");
-        p.run();
+        CompletableFuture<SwitchResult> f = p.requestSwitch(p.b, false, "operator");
         SwitchResult r = f.getNow(null);
         assertNotNull(r);
         assertTrue(r.switched());
         assertEquals(SwitchResult.Mode.CONTROLLED, r.mode());
-        assertEquals(PRIMARY, p.b.state());
-        assertEquals(INACTIVE, p.a.state());
+        assertStates(p, INACTIVE, PRIMARY);
         assertEquals(p.a.epoch() + 1, p.b.epoch());
-        assertEquals(t0, p.b.find("Switch Initiated").millis(), "no waiting when the primary answers at once");
+        assertEquals(t0, p.b.find("Switch Initiated").atMillis(), "no waiting when the primary answers at once");
         assertTrue(p.b.find("Switch reason: Manual Switchover").text().contains("controlled: primary A stopped"));
         assertNotNull(p.a.find("controlled hand-off"));
         // the old primary announced the end of its role before the new one took over
-        assertTrue(p.a.find("State PRIMARY -> INACTIVE").millis() <= p.b.find("State BACKUP -> PRIMARY").millis());
+        assertTrue(p.a.find("State PRIMARY -> INACTIVE").atMillis() <= p.b.find("State BACKUP -> PRIMARY").atMillis());
         assertEquals(1, p.b.notifier.sent(EventIds.PREPARE_SWITCH).size());
         assertEquals("MAIN", p.b.notifier.sent(EventIds.PREPARE_SWITCH).get(0).channel());
-        p.advance(10_000);
-        neverBothPrimary(p);
+        neverBothPrimaryAfter(p, 10_000);
         assertTrue(p.b.notifier.sent(EventIds.DISCONTINUE).size() <= 1, "DISCONTINUE acknowledged at once");
     }
 
@@ -116,8 +122,7 @@ class PairTest {
         p.partitioned = true;
         p.linksDown();
         p.run();
-        CompletableFuture<SwitchResult> f = p.b.machine.requestSwitch(false, "operator");
-        p.run();
+        CompletableFuture<SwitchResult> f = p.requestSwitch(p.b, false, "operator");
         assertEquals(SwitchResult.Mode.UNCONTROLLED, f.getNow(null).mode());
         assertEquals(PRIMARY, p.b.state());
         assertTrue(p.b.find("Switch reason: Manual Switchover").text().contains("uncontrolled"));
@@ -125,17 +130,14 @@ class PairTest {
         p.advance(20_000);
         p.partitioned = false; // the WAN link is back
         p.advance(1_000);
-        assertEquals(INACTIVE, p.a.state());
-        assertEquals(PRIMARY, p.b.state());
-        p.advance(30_000);
-        neverBothPrimary(p);
+        assertStates(p, INACTIVE, PRIMARY);
+        neverBothPrimaryAfter(p, 30_000);
     }
 
     @Test
     void immediateManualSwitchSkipsTheHandOff() {
         Pair p = running();
-        CompletableFuture<SwitchResult> f = p.b.machine.requestSwitch(true, "operator");
-        p.run();
+        CompletableFuture<SwitchResult> f = p.requestSwitch(p.b, true, "operator");
         assertEquals(SwitchResult.Mode.UNCONTROLLED, f.getNow(null).mode());
         assertTrue(p.b.notifier.sent(EventIds.PREPARE_SWITCH).isEmpty());
         assertEquals(PRIMARY, p.b.state());
@@ -145,14 +147,12 @@ class PairTest {
     @Test
     void aSwitchRequestedOnThePrimaryIsForwardedToTheBackup() {
         Pair p = running();
-        CompletableFuture<SwitchResult> f = p.a.machine.requestSwitch(false, "operator on A");
-        p.run();
+        CompletableFuture<SwitchResult> f = p.requestSwitch(p.a, false, "operator on A");
         SwitchResult r = f.getNow(null);
         assertNotNull(r, "the forwarded request completes");
         assertTrue(r.switched(), r.toString());
         assertEquals(SwitchResult.Mode.CONTROLLED, r.mode());
-        assertEquals(PRIMARY, p.b.state());
-        assertEquals(INACTIVE, p.a.state());
+        assertStates(p, INACTIVE, PRIMARY);
         assertEquals(1, p.a.notifier.sent(EventIds.REQUEST_SWITCH).size());
     }
 
@@ -160,8 +160,7 @@ class PairTest {
     void aForwardedSwitchIsCheckedAgainstTheBackupsWarnings() {
         Pair p = running();
         p.b.machine.warnings(() -> List.of("file replication from the primary has stopped (test)"));
-        CompletableFuture<SwitchResult> refused = p.a.machine.requestSwitch(false, "operator on A");
-        p.run();
+        CompletableFuture<SwitchResult> refused = p.requestSwitch(p.a, false, "operator on A");
         SwitchResult r = refused.getNow(null);
         assertNotNull(r, "the forwarded request completes");
         assertFalse(r.switched(), r.toString());
@@ -169,8 +168,7 @@ class PairTest {
                 && r.detail().contains(StateMachine.WARNING_QUESTION), r.detail());
         assertEquals(PRIMARY, p.a.state());
 
-        CompletableFuture<SwitchResult> accepted = p.a.machine.requestSwitch(false, "operator on A", true);
-        p.run();
+        CompletableFuture<SwitchResult> accepted = p.requestSwitch(p.a, false, "operator on A", true);
         assertTrue(accepted.getNow(null).switched(), String.valueOf(accepted.getNow(null)));
         assertEquals(PRIMARY, p.b.state());
         assertTrue(p.b.find("Switch reason: Manual Switchover").text()
@@ -260,34 +258,27 @@ class PairTest {
         p.a.machine.start();
         p.b.machine.start();
         p.advance(6_000); // both ask their silent peer a few times before the fail-safe start
-        assertEquals(PRIMARY, p.a.state());
-        assertEquals(PRIMARY, p.b.state());
+        assertStates(p, PRIMARY, PRIMARY);
         assertEquals(p.a.epoch(), p.b.epoch());
         p.partitioned = false;
         p.advance(3_000);
-        assertEquals(PRIMARY, p.a.state());
-        assertEquals(INACTIVE, p.b.state());
-        p.advance(30_000);
-        neverBothPrimary(p);
+        assertStates(p, PRIMARY, INACTIVE);
+        neverBothPrimaryAfter(p, 30_000);
     }
 
     @Test
     void aStaleNodeRestartsAsBackup() {
         Pair p = running();
-        p.b.machine.requestSwitch(false, "operator");
-        p.run();
+        p.requestSwitch(p.b, false, "operator");
         assertEquals(INACTIVE, p.a.state());
         p.a.machine.restart("operator");
         p.run();
-        assertEquals(BACKUP, p.a.state());
-        assertEquals(PRIMARY, p.b.state());
+        assertStates(p, BACKUP, PRIMARY);
         // and the pair can switch back
         p.linksUp();
-        CompletableFuture<SwitchResult> back = p.a.machine.requestSwitch(false, "operator");
-        p.run();
+        CompletableFuture<SwitchResult> back = p.requestSwitch(p.a, false, "operator");
         assertEquals(SwitchResult.Mode.CONTROLLED, back.getNow(null).mode());
-        assertEquals(PRIMARY, p.a.state());
-        assertEquals(INACTIVE, p.b.state());
+        assertStates(p, PRIMARY, INACTIVE);
         assertTrue(p.a.epoch() > p.b.epoch() - 1);
     }
 
@@ -296,19 +287,16 @@ class PairTest {
         Pair p = running();
         Path core = dir.resolve("B/core");
         Files.createDirectories(core.resolve("epoch.tmp")); // blocks the temporary file
-        CompletableFuture<SwitchResult> f = p.b.machine.requestSwitch(true, "operator");
-        p.run();
+        CompletableFuture<SwitchResult> f = p.requestSwitch(p.b, true, "operator");
         assertFalse(f.getNow(null).switched());
-        assertEquals(ERROR, p.b.state());
-        assertEquals(PRIMARY, p.a.state());
+        assertStates(p, PRIMARY, ERROR);
         neverBothPrimary(p);
     }
 
     @Test
     void aStaleNodeRestartingDuringAPartitionIsResolvedWhenThePartitionHeals() {
         Pair p = running();
-        p.b.machine.requestSwitch(false, "operator");
-        p.run();
+        p.requestSwitch(p.b, false, "operator");
         // A restarts while B cannot be reached: it takes the role fail-safe...
         p.partitioned = true;
         p.a.machine.restart("operator");
@@ -316,8 +304,7 @@ class PairTest {
         assertEquals(PRIMARY, p.a.state());
         // ...and as soon as the two can talk again exactly one of them stays primary.
         p.partitioned = false;
-        p.advance(3_000);
-        neverBothPrimary(p);
+        neverBothPrimaryAfter(p, 3_000);
         assertEquals(1, (p.a.state() == PRIMARY ? 1 : 0) + (p.b.state() == PRIMARY ? 1 : 0));
     }
 }

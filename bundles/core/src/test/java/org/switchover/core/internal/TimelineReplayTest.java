@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchover.api.SwitchResult;
 import org.switchover.api.SwitchoverState;
+import org.switchover.api.log.Journal;
 import org.switchover.api.monitor.MonitorReport;
 import org.switchover.api.monitor.MonitorSignal;
 import org.switchover.api.notifier.ConnectionStatus;
@@ -27,9 +28,7 @@ class TimelineReplayTest {
     void v4_lossOfConnectionToNotifier() {
         Harness h = new Harness(dir, "B");
         h.settings.reconnectTimeoutMillis(30_000);
-        h.startAsBackup();
-        h.notifier.bothLinks(ConnectionStatus.ACTIVE);
-        h.run();
+        h.startAsLinkedBackup();
         long t0 = h.clock.nowMillis();
         int from = h.journal().size();
 
@@ -60,9 +59,9 @@ class TimelineReplayTest {
             assertTrue(i > last, "'" + e + "' out of order in " + j);
             last = i;
         }
-        long scheduled = j.get(indexOf(j, expectedOrder[0])).millis() - t0;
+        long scheduled = j.get(indexOf(j, expectedOrder[0])).atMillis() - t0;
         assertEquals(109, scheduled, 1, "timer scheduled after the ~0.1 s diagnosis");
-        long switched = j.get(indexOf(j, "Switch Initiated")).millis() - t0;
+        long switched = j.get(indexOf(j, "Switch Initiated")).atMillis() - t0;
         assertEquals(30_100, switched, 50, "switch at 30.1 s +- 0.05 s");
         assertEquals(SwitchoverState.PRIMARY, h.state());
         assertEquals("Loss of Connection to Notifier", h.machine.snapshot().lastSwitchReason());
@@ -79,8 +78,8 @@ class TimelineReplayTest {
         h.run();
         assertEquals(SwitchoverState.PRIMARY, h.state());
         assertEquals(t0, h.find("manual switch requested by operator (immediate); backup switching to primary mode")
-                .millis());
-        assertEquals(t0, h.find("Switch Initiated").millis());
+                .atMillis());
+        assertEquals(t0, h.find("Switch Initiated").atMillis());
         assertTrue(f.getNow(null).switched());
         assertEquals("Manual Switchover", h.machine.snapshot().lastSwitchReason());
     }
@@ -93,12 +92,11 @@ class TimelineReplayTest {
         h.startAsBackup();
         h.advance(15_000);
         long t0 = h.clock.nowMillis();
-        h.machine.report(new MonitorReport(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier",
+        h.report(new MonitorReport(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier",
                 "no answer to 3 pings"));
-        h.run();
         assertEquals(SwitchoverState.PRIMARY, h.state());
-        assertEquals(t0, h.find("Scheduling reconnect timeout to execute in 0 second(s)").millis());
-        assertEquals(t0, h.find("Switch Initiated").millis());
+        assertEquals(t0, h.find("Scheduling reconnect timeout to execute in 0 second(s)").atMillis());
+        assertEquals(t0, h.find("Switch Initiated").atMillis());
     }
 
     private static int indexOf(List<Journal.Entry> j, String text) {

@@ -45,8 +45,47 @@ class TransitionRowsTest {
     @TempDir
     Path dir;
 
+    private static final MonitorReport NOTIFIER_DOWN = report(MonitorSignal.NOTIFIER_DOWN,
+            "Loss of Connection to Notifier");
+
+    /** @return a report of a lost connection to the primary with the monitor's diagnosis */
+    private static MonitorReport lost(MonitorSignal s, String diagnosis) {
+        return new MonitorReport(s, "Loss of Connection to Notifier", diagnosis);
+    }
+
     private static MonitorReport report(MonitorSignal s, String reason) {
         return new MonitorReport(s, reason, "GatewayReached, NetTestUnavailable, PrimaryReached");
+    }
+
+    /** @return node B started as backup of a primary A */
+    private Harness backup() {
+        Harness h = new Harness(dir, "B");
+        h.startAsBackup();
+        return h;
+    }
+
+    /** @return primary A made stale by a primary B with a higher epoch (row 27) */
+    private Harness staleA() {
+        Harness h = primary("A");
+        h.peerAnswers(NodeId.B, PRIMARY, 7, "1.0.0");
+        h.advance(3_000);
+        assertEquals(INACTIVE, h.state());
+        return h;
+    }
+
+    /** @return node B on {@code release} started as backup of a primary A on {@code primaryRelease} */
+    private Harness upgrade(String release, long primaryEpoch, String primaryRelease) {
+        Harness h = new Harness(dir, "B");
+        h.settings.version(release);
+        h.startAgainst(NodeId.A, PRIMARY, primaryEpoch, primaryRelease);
+        return h;
+    }
+
+    /** @return {@code node} started alone, which makes it primary */
+    private Harness primary(String node) {
+        Harness h = new Harness(dir, node);
+        h.startAsPrimary();
+        return h;
     }
 
     private static Request request(String eventId, byte[] body) {
@@ -80,8 +119,7 @@ class TransitionRowsTest {
 
     @Test
     void row02_unreachablePeerMakesThisNodePrimaryFailSafe() throws Exception {
-        Harness h = new Harness(dir, "B");
-        h.startAsPrimary();
+        Harness h = primary("B");
         assertEquals(1, h.epoch());
         assertEquals("1", Files.readString(dir.resolve("core/epoch")).strip());
         RecordingOutputs.Change c = h.outputs.last();
@@ -91,18 +129,14 @@ class TransitionRowsTest {
         assertNull(h.find("Switch Initiated"), "taking the role at start is not a switch");
         // A peer that answers but is stale also leaves the role to this node.
         Harness h2 = new Harness(dir.resolve("two"), "A");
-        h2.peerAnswers(NodeId.B, INACTIVE, 9, "1.0.0");
-        h2.create();
-        h2.machine.start();
-        h2.run();
+        h2.startAgainst(NodeId.B, INACTIVE, 9, "1.0.0");
         assertEquals(PRIMARY, h2.state());
         assertEquals(10, h2.epoch(), "a new primary's epoch is above every epoch it has seen");
     }
 
     @Test
     void row03_peerPrimaryOnTheSameReleaseMakesThisNodeBackup() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         assertEquals(1, h.notifier.openCount(), "main and aux links opened");
         assertTrue(h.outputs.monitoring, "primary monitor started");
         assertTrue(h.machine.snapshot().primaryConfirmed());
@@ -110,14 +144,11 @@ class TransitionRowsTest {
         // force backup with no peer at all: backup, but no monitoring and no automatic switch
         Harness f = new Harness(dir.resolve("forced"), "A");
         f.settings.forceBackup(true);
-        f.create();
-        f.machine.start();
-        f.run();
+        f.start();
         assertEquals(BACKUP, f.state());
         assertEquals(0, f.outputs.monitoringRaised);
         assertEquals(1, f.notifier.openCount());
-        f.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
-        f.run();
+        f.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
         assertEquals(BACKUP, f.state(), "no automatic switch without a primary");
         // ...until the primary turns up: then monitoring and automatic switching start
         f.peerAnswers(NodeId.B, PRIMARY, 3, "1.0.0");
@@ -128,12 +159,7 @@ class TransitionRowsTest {
 
     @Test
     void row04_peerPrimaryOnAnOlderReleaseGivesUpgradeHigher() {
-        Harness h = new Harness(dir, "B");
-        h.settings.version("1.10");
-        h.peerAnswers(NodeId.A, PRIMARY, 2, "1.9");
-        h.create();
-        h.machine.start();
-        h.run();
+        Harness h = upgrade("1.10", 2, "1.9");
         assertEquals(UPGRADE_HIGHER, h.state());
         assertEquals(0, h.outputs.monitoringRaised, "no monitoring in an upgrade state");
         assertEquals(1, h.notifier.openCount());
@@ -141,12 +167,7 @@ class TransitionRowsTest {
 
     @Test
     void row05_peerPrimaryOnANewerReleaseGivesUpgradeLower() {
-        Harness h = new Harness(dir, "B");
-        h.settings.version("2.0.0");
-        h.peerAnswers(NodeId.A, PRIMARY, 2, "2.0.1");
-        h.create();
-        h.machine.start();
-        h.run();
+        Harness h = upgrade("2.0.0", 2, "2.0.1");
         assertEquals(UPGRADE_LOWER, h.state());
         assertEquals(0, h.outputs.monitoringRaised);
     }
@@ -154,19 +175,14 @@ class TransitionRowsTest {
     @Test
     void row06_wrongNodeLetterMeansNoRole() {
         Harness h = new Harness(dir, "C");
-        h.create();
-        h.machine.start();
-        h.run();
+        h.start();
         assertEquals(ERROR, h.state());
         assertTrue(h.notifier.sent(EventIds.STATE_QUERY).isEmpty(), "no negotiation without an identity");
         assertTrue(h.machine.snapshot().nodeError().contains("must be A or B, got 'C'"));
         assertNotNull(h.find("The roles cannot be determined"));
         // both nodes configured as the same letter
         Harness twin = new Harness(dir.resolve("twin"), "A");
-        twin.peerAnswers(NodeId.A, INIT, 0, "1.0.0");
-        twin.create();
-        twin.machine.start();
-        twin.run();
+        twin.startAgainst(NodeId.A, INIT, 0, "1.0.0");
         assertEquals(ERROR, twin.state());
         assertTrue(twin.outputs.last().reason().contains("also claims to be node A"));
     }
@@ -188,11 +204,8 @@ class TransitionRowsTest {
 
     @Test
     void row08_networkDownStartsReconnecting() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
-        h.machine.report(new MonitorReport(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier",
-                "GatewayUnreachable"));
-        h.run();
+        Harness h = backup();
+        h.report(lost(MonitorSignal.NETWORK_DOWN, "GatewayUnreachable"));
         assertEquals(RECONNECTING, h.state());
         assertNotNull(h.find("Scheduling reconnect timeout to execute in 30 second(s)"));
         assertTrue(h.outputs.monitoring, "row 8 does not stop the monitors");
@@ -200,10 +213,8 @@ class TransitionRowsTest {
 
     @Test
     void row09_notifierDownInAutomaticModeStopsTheMonitorsAndReconnects() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
-        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
-        h.run();
+        Harness h = backup();
+        h.report(NOTIFIER_DOWN);
         assertEquals(RECONNECTING, h.state());
         assertFalse(h.outputs.monitoring);
         assertTrue(h.machine.snapshot().reconnectDueMillis() > 0);
@@ -215,8 +226,7 @@ class TransitionRowsTest {
         h.settings.manualSwitchOnly(true);
         h.startAsBackup();
         assertEquals(0, h.outputs.monitoringRaised, "manual mode: no monitors");
-        h.notifier.bothLinks(ConnectionStatus.ACTIVE);
-        h.run();
+        h.links(ConnectionStatus.ACTIVE);
         h.notifier.bothLinks(ConnectionStatus.NOT_CONNECTED); // the core notices the loss itself
         h.run();
         assertEquals(RECONNECTING, h.state());
@@ -227,11 +237,8 @@ class TransitionRowsTest {
 
     @Test
     void row11_primaryUnreachableStopsBothMonitorsAndReconnects() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
-        h.machine.report(new MonitorReport(MonitorSignal.PRIMARY_UNREACHABLE, "Loss of Connection to Notifier",
-                "GatewayReached, NetTestUnavailable, PrimaryUnreachable"));
-        h.run();
+        Harness h = backup();
+        h.report(lost(MonitorSignal.PRIMARY_UNREACHABLE, "GatewayReached, NetTestUnavailable, PrimaryUnreachable"));
         assertEquals(RECONNECTING, h.state());
         assertFalse(h.outputs.monitoring);
     }
@@ -241,19 +248,16 @@ class TransitionRowsTest {
         Harness h = new Harness(dir, "B");
         h.settings.manualSwitchOnly(true);
         h.startAsBackup();
-        h.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
-        h.run();
+        h.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
         assertEquals(STOPPING, h.state());
         assertEquals(0, h.epoch(), "no switch");
     }
 
     @Test
     void row13_moduleDownInAutomaticModeSwitchesAtOnce() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         long t0 = h.clock.nowMillis();
-        h.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
-        h.run();
+        h.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
         assertEquals(PRIMARY, h.state());
         assertEquals(6, h.epoch(), "one above the primary's epoch 5");
         assertEquals("TS Ping Failure", h.machine.snapshot().lastSwitchReason());
@@ -261,7 +265,7 @@ class TransitionRowsTest {
         int initiated = h.indexOf("Switchover Service: Switch Initiated");
         int state = h.indexOf("State BACKUP -> PRIMARY");
         assertTrue(reason >= 0 && reason < initiated && initiated < state, h.journal().toString());
-        assertEquals(t0, h.find("Switch Initiated").millis());
+        assertEquals(t0, h.find("Switch Initiated").atMillis());
         assertFalse(h.outputs.monitoring);
         assertFalse(h.notifier.peerLinksOpen(), "the new primary closes its outgoing links");
     }
@@ -272,8 +276,7 @@ class TransitionRowsTest {
         Harness.Host host = new Harness.Host();
         h.host = host;
         h.startAsBackup();
-        h.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
-        h.run();
+        h.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
         assertEquals(BACKUP, h.state());
         assertEquals("TS Ping Failure", h.machine.snapshot().pendingSwitch());
         h.advance(10_000);
@@ -286,8 +289,7 @@ class TransitionRowsTest {
 
     @Test
     void row15_manualSwitchOnTheBackupWhenThePrimaryIsUnreachable() throws Exception {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         long t0 = h.clock.nowMillis();
         CompletableFuture<SwitchResult> f = h.machine.requestSwitch(false, "operator");
         h.run();
@@ -297,14 +299,13 @@ class TransitionRowsTest {
         assertTrue(r.switched());
         assertEquals(SwitchResult.Mode.UNCONTROLLED, r.mode());
         assertEquals("Manual Switchover", h.machine.snapshot().lastSwitchReason());
-        assertEquals(t0, h.find("Switch Initiated").millis(), "no delay between request and switch");
+        assertEquals(t0, h.find("Switch Initiated").atMillis(), "no delay between request and switch");
         assertTrue(h.find("Switch reason: Manual Switchover").text().contains("uncontrolled"));
     }
 
     @Test
     void row16_connectionsDownSwitches() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         h.post(EventType.CONNECTIONS_DOWN, StateMachine.REASON_NOTIFIER, "reconnect period expired");
         h.run();
         assertEquals(PRIMARY, h.state());
@@ -316,11 +317,8 @@ class TransitionRowsTest {
     void row17_reconnectAttemptsUsedUpSwitchBeforeTheTimer() {
         Harness h = new Harness(dir, "B");
         h.settings.reconnectMaxAttempts(3);
-        h.startAsBackup();
-        h.notifier.bothLinks(ConnectionStatus.ACTIVE);
-        h.run();
-        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
-        h.run();
+        h.startAsLinkedBackup();
+        h.report(NOTIFIER_DOWN);
         assertEquals(RECONNECTING, h.state());
         h.advance(5_000);
         h.notifier.setLink(Link.MAIN, ConnectionStatus.NOT_CONNECTED, 2);
@@ -332,40 +330,34 @@ class TransitionRowsTest {
         h.notifier.setLink(Link.AUX, ConnectionStatus.NOT_CONNECTED, 3);
         h.run();
         assertEquals(PRIMARY, h.state());
-        assertEquals(10_000, h.find("Switch Initiated").millis() - h.find("Scheduling reconnect").millis());
+        assertEquals(10_000, h.find("Switch Initiated").atMillis() - h.find("Scheduling reconnect").atMillis());
     }
 
     @Test
     void row18_moduleDownWhileReconnectingSwitches() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
-        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        Harness h = backup();
+        h.machine.report(NOTIFIER_DOWN);
         h.advance(1_000);
-        h.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
-        h.run();
+        h.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
         assertEquals(PRIMARY, h.state());
         assertEquals("TS Ping Failure", h.machine.snapshot().lastSwitchReason());
     }
 
     @Test
     void row19_primaryUnreachableWhileReconnectingSwitches() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         h.machine.report(report(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier"));
         h.advance(10_000);
         assertEquals(RECONNECTING, h.state());
-        h.machine.report(new MonitorReport(MonitorSignal.PRIMARY_UNREACHABLE, "Loss of Connection to Notifier",
-                "PrimaryUnreachable after 3 ping sets"));
-        h.run();
+        h.report(lost(MonitorSignal.PRIMARY_UNREACHABLE, "PrimaryUnreachable after 3 ping sets"));
         assertEquals(PRIMARY, h.state());
     }
 
     @Test
     void row20_reconnectTimerExpiryPostsConnectionsDown() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         long t0 = h.clock.nowMillis();
-        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        h.machine.report(NOTIFIER_DOWN);
         h.advance(29_999);
         assertEquals(RECONNECTING, h.state());
         h.advance(1);
@@ -373,49 +365,40 @@ class TransitionRowsTest {
         int expired = h.indexOf("Reconnect period expired after 30 s; posting CONNECTIONS_DOWN");
         int lost = h.indexOf("lost the connections to the primary");
         assertTrue(expired >= 0 && expired < lost);
-        assertEquals(t0 + 30_000, h.find("Switch Initiated").millis());
+        assertEquals(t0 + 30_000, h.find("Switch Initiated").atMillis());
     }
 
     @Test
     void row21_connectionsRestoredReturnsToBackupAndRestartsTheMonitors() {
         Harness h = new Harness(dir, "B");
-        h.startAsBackup();
-        h.notifier.bothLinks(ConnectionStatus.ACTIVE);
-        h.run();
-        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
-        h.run();
+        h.startAsLinkedBackup();
+        h.report(NOTIFIER_DOWN);
         h.notifier.bothLinks(ConnectionStatus.NOT_CONNECTED);
         h.advance(5_000);
         assertEquals(RECONNECTING, h.state());
         assertFalse(h.outputs.monitoring);
         // the primary's notifier answers again
         h.handlers.put(EventIds.NOTIFIER_PING, s -> MemoryNotifier.reply(new byte[0]));
-        h.notifier.bothLinks(ConnectionStatus.ACTIVE);
-        h.run();
+        h.links(ConnectionStatus.ACTIVE);
         assertEquals(BACKUP, h.state());
         assertTrue(h.outputs.monitoring, "monitoring resumed");
         assertEquals(-1, h.machine.snapshot().reconnectDueMillis(), "timer cancelled");
         h.advance(60_000);
         assertEquals(BACKUP, h.state());
         // the module answering again also ends a reconnect
-        h.machine.report(report(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier"));
-        h.run();
+        h.report(report(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier"));
         assertEquals(RECONNECTING, h.state());
-        h.machine.report(new MonitorReport(MonitorSignal.MODULE_UP, "", "module answers"));
-        h.run();
+        h.report(new MonitorReport(MonitorSignal.MODULE_UP, "", "module answers"));
         assertEquals(BACKUP, h.state());
     }
 
     @Test
     void row22_intermediateReconnectStepsToggleWithoutResettingTheTimer() {
         Harness h = new Harness(dir, "B");
-        h.startAsBackup();
-        h.notifier.bothLinks(ConnectionStatus.ACTIVE);
-        h.run();
+        h.startAsLinkedBackup();
         long t0 = h.clock.nowMillis();
         h.notifier.bothLinks(ConnectionStatus.NOT_CONNECTED);
-        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
-        h.run();
+        h.report(NOTIFIER_DOWN);
         assertEquals(RECONNECTING, h.state());
         h.advance(5_000);
         h.notifier.setLink(Link.MAIN, ConnectionStatus.ACTIVE, 0);
@@ -427,15 +410,14 @@ class TransitionRowsTest {
         assertEquals(RECONNECTING, h.state());
         h.advance(24_000);
         assertEquals(PRIMARY, h.state(), "the timer started at the diagnosis still fires");
-        assertEquals(t0 + 30_000, h.find("Switch Initiated").millis());
+        assertEquals(t0 + 30_000, h.find("Switch Initiated").atMillis());
         assertEquals(List.of(BACKUP, RECONNECTING, BACKUP, RECONNECTING, PRIMARY), h.outputs.states().subList(
                 h.outputs.states().indexOf(BACKUP), h.outputs.states().size()));
     }
 
     @Test
     void row23_aFailingCriticalSubsystemHaltsTheBackup() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         h.monitor.pollFailure = new IllegalStateException("module monitor thread died");
         h.advance(14_999);
         assertEquals(BACKUP, h.state());
@@ -446,12 +428,7 @@ class TransitionRowsTest {
 
     @Test
     void row24_manualSwitchFromAnUpgradeStateDemotesTheOldPrimary() {
-        Harness h = new Harness(dir, "B");
-        h.settings.version("1.1");
-        h.peerAnswers(NodeId.A, PRIMARY, 4, "1.0");
-        h.create();
-        h.machine.start();
-        h.run();
+        Harness h = upgrade("1.1", 4, "1.0");
         assertEquals(UPGRADE_HIGHER, h.state());
         CompletableFuture<SwitchResult> f = h.machine.requestSwitch(false, "release procedure");
         h.run();
@@ -464,15 +441,10 @@ class TransitionRowsTest {
 
     @Test
     void row25_noAutomaticSwitchInAnUpgradeState() {
-        Harness h = new Harness(dir, "B");
-        h.settings.version("0.9");
-        h.peerAnswers(NodeId.A, PRIMARY, 4, "1.0");
-        h.create();
-        h.machine.start();
-        h.run();
+        Harness h = upgrade("0.9", 4, "1.0");
         assertEquals(UPGRADE_LOWER, h.state());
         h.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
-        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        h.machine.report(NOTIFIER_DOWN);
         h.advance(60_000);
         assertEquals(UPGRADE_LOWER, h.state());
         assertNotNull(h.find("no automatic switch in an upgrade state"));
@@ -480,21 +452,20 @@ class TransitionRowsTest {
 
     @Test
     void row26_aPrimaryToldOfAHigherEpochBecomesStale() throws Exception {
-        Harness h = new Harness(dir, "A");
-        h.startAsPrimary();
+        Harness h = primary("A");
         assertEquals(1, h.epoch());
         // a DISCONTINUE with a lower epoch is refused
         CompletionStage<byte[]> low = h.machine.handle(request(EventIds.DISCONTINUE,
                 Wire.encode(new Wire.Discontinue(NodeId.B, 0, "test"))));
         h.run();
         assertEquals(PRIMARY, h.state());
-        assertFalse(Wire.decodeDiscontinueAck(low.toCompletableFuture().getNow(null)).ack());
+        assertFalse(Wire.decode(low.toCompletableFuture().getNow(null), Wire.DiscontinueAck.class).ack());
         // a higher one makes it stale at once
         CompletionStage<byte[]> high = h.machine.handle(request(EventIds.DISCONTINUE,
                 Wire.encode(new Wire.Discontinue(NodeId.B, 2, "Loss of Connection to Notifier"))));
         h.run();
         assertEquals(INACTIVE, h.state());
-        Wire.DiscontinueAck ack = Wire.decodeDiscontinueAck(high.toCompletableFuture().getNow(null));
+        Wire.DiscontinueAck ack = Wire.decode(high.toCompletableFuture().getNow(null), Wire.DiscontinueAck.class);
         assertTrue(ack.ack());
         assertEquals(INACTIVE, ack.state());
         assertEquals(PRIMARY, h.outputs.last().from());
@@ -503,21 +474,13 @@ class TransitionRowsTest {
 
     @Test
     void row27_splitBrainHealedWhenThePeerIsPrimaryWithAHigherEpoch() {
-        Harness h = new Harness(dir, "A");
-        h.startAsPrimary();
-        h.peerAnswers(NodeId.B, PRIMARY, 7, "1.0.0");
-        h.advance(3_000);
-        assertEquals(INACTIVE, h.state());
+        Harness h = staleA();
         assertNotNull(h.find("split brain healed"));
     }
 
     @Test
     void row28_aStaleNodeThatRestartsComesUpBackup() {
-        Harness h = new Harness(dir, "A");
-        h.startAsPrimary();
-        h.peerAnswers(NodeId.B, PRIMARY, 7, "1.0.0");
-        h.advance(3_000);
-        assertEquals(INACTIVE, h.state());
+        Harness h = staleA();
         h.machine.restart("operator");
         h.run();
         assertEquals(BACKUP, h.state());
@@ -527,10 +490,8 @@ class TransitionRowsTest {
 
     @Test
     void row29_netTestUnreachableAssumesAWanFailureAndHalts() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
-        h.machine.report(new MonitorReport(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier",
-                "GatewayReached, NetTestUnreachable, PrimaryUnreachable"));
+        Harness h = backup();
+        h.machine.report(lost(MonitorSignal.NETWORK_DOWN, "GatewayReached, NetTestUnreachable, PrimaryUnreachable"));
         h.advance(120_000);
         assertEquals(STOPPING, h.state());
         assertEquals(0, h.epoch(), "no switch");
@@ -538,16 +499,13 @@ class TransitionRowsTest {
         Harness m = new Harness(dir.resolve("modern"), "B");
         m.settings.netTestHalts(false);
         m.startAsBackup();
-        m.machine.report(new MonitorReport(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier",
-                "GatewayReached, NetTestUnreachable, PrimaryUnreachable"));
-        m.run();
+        m.report(lost(MonitorSignal.NETWORK_DOWN, "GatewayReached, NetTestUnreachable, PrimaryUnreachable"));
         assertEquals(RECONNECTING, m.state());
     }
 
     @Test
     void row30_shutdownFromAnyState() throws Exception {
-        Harness h = new Harness(dir, "B");
-        h.startAsPrimary();
+        Harness h = primary("B");
         CompletableFuture<Void> done = h.machine.shutdown();
         h.run();
         assertTrue(done.isDone());
@@ -565,9 +523,7 @@ class TransitionRowsTest {
         Files.createDirectories(dir.resolve("core"));
         Files.writeString(dir.resolve("core/epoch"), "12x\n", StandardCharsets.US_ASCII);
         Harness h = new Harness(dir, "B");
-        h.create();
-        h.machine.start();
-        h.run();
+        h.start();
         assertEquals(ERROR, h.state());
         assertTrue(h.outputs.last().reason().contains("corrupt"), h.outputs.last().reason());
         assertTrue(h.notifier.sent(EventIds.STATE_QUERY).isEmpty());
@@ -581,8 +537,7 @@ class TransitionRowsTest {
 
     @Test
     void malformedPeerRequestsAreRefusedAndChangeNothing() {
-        Harness h = new Harness(dir, "A");
-        h.startAsPrimary();
+        Harness h = primary("A");
         for (byte[] bad : List.of(new byte[0], "nope".getBytes(StandardCharsets.UTF_8),
                 "{\"node\":\"B\"}".getBytes(StandardCharsets.UTF_8),
                 "{\"node\":\"B\",\"epoch\":-4}".getBytes(StandardCharsets.UTF_8),
@@ -602,7 +557,7 @@ class TransitionRowsTest {
         h.settings.version("3.2.1");
         h.startAsPrimary();
         byte[] body = h.machine.handle(request(EventIds.STATE_QUERY, new byte[0])).toCompletableFuture().getNow(null);
-        Wire.StateInfo s = Wire.decodeStateInfo(body);
+        Wire.StateInfo s = Wire.decode(body, Wire.StateInfo.class);
         assertEquals(NodeId.A, s.node());
         assertEquals(SwitchoverState.PRIMARY, s.state());
         assertEquals(1, s.epoch());
@@ -611,11 +566,10 @@ class TransitionRowsTest {
 
     @Test
     void reconnectTimeoutChangesLiveForTheNextPeriod() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         h.machine.reconfigure(h.settings.reconnectTimeoutMillis(10_000).build());
         h.run();
-        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        h.machine.report(NOTIFIER_DOWN);
         h.advance(10_000);
         assertEquals(PRIMARY, h.state());
         assertNotNull(h.find("Scheduling reconnect timeout to execute in 10 second(s)"));
@@ -623,9 +577,8 @@ class TransitionRowsTest {
 
     @Test
     void manualModeSwitchedOnLiveStopsTheMonitorsAndTheTimer() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
-        h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
+        Harness h = backup();
+        h.machine.report(NOTIFIER_DOWN);
         h.advance(1_000);
         h.machine.reconfigure(h.settings.manualSwitchOnly(true).build());
         h.advance(60_000);
@@ -637,8 +590,7 @@ class TransitionRowsTest {
 
     @Test
     void watchdogPollsTheMonitorOnlyInBackup() {
-        Harness h = new Harness(dir, "B");
-        h.startAsBackup();
+        Harness h = backup();
         h.advance(15_000);
         assertEquals(3, h.monitor.polls);
         h.machine.report(report(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier"));

@@ -38,44 +38,47 @@ class WireTest {
     @Test
     void everyMessageSurvivesTheRoundTrip() {
         Wire.PrepareAck ack = new Wire.PrepareAck(true, NodeId.A, SwitchoverState.INACTIVE, 9, "stopped taking work");
-        assertEquals(ack, Wire.decodePrepareAck(Wire.encode(ack)));
+        assertEquals(ack, Wire.decode(Wire.encode(ack), Wire.PrepareAck.class));
         Wire.Prepare p = new Wire.Prepare(NodeId.B, 10, "Manual Switchover", "shell");
-        assertEquals(p, Wire.decodePrepare(Wire.encode(p)));
+        assertEquals(p, Wire.decode(Wire.encode(p), Wire.Prepare.class));
         Wire.DiscontinueAck d = new Wire.DiscontinueAck(false, NodeId.A, SwitchoverState.PRIMARY, 2);
-        assertEquals(d, Wire.decodeDiscontinueAck(Wire.encode(d)));
+        assertEquals(d, Wire.decode(Wire.encode(d), Wire.DiscontinueAck.class));
         SwitchResult r = SwitchResult.refused(3, "no");
         assertEquals(r, Wire.decodeSwitchResult(Wire.encode(r)));
     }
 
     @Test
     void optionalFieldsMayBeLeftOutByAnOlderRelease() {
-        Wire.SwitchAsk ask = Wire.decodeSwitchAsk(json("{\"node\":\"A\",\"immediate\":false,\"requestedBy\":\"x\"}"));
+        Wire.SwitchAsk ask = Wire.decode(json("{\"node\":\"A\",\"immediate\":false,\"requestedBy\":\"x\"}"),
+                Wire.SwitchAsk.class);
         assertFalse(ask.acceptWarnings());
-        assertEquals("", Wire.decodeDiscontinue(json("{\"node\":\"A\",\"epoch\":1}")).reason());
+        assertEquals("", Wire.decode(json("{\"node\":\"A\",\"epoch\":1}"), Wire.Discontinue.class).reason());
     }
 
     @Test
     void unknownMissingAndMistypedFieldsAreRefusedByName() {
-        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Wire.decodeDiscontinue(
-                json("{\"node\":\"A\",\"epoch\":1,\"reason\":\"\",\"extra\":1}")));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Wire.decode(
+                json("{\"node\":\"A\",\"epoch\":1,\"reason\":\"\",\"extra\":1}"), Wire.Discontinue.class));
         assertTrue(unknown.getMessage().startsWith("malformed DISCONTINUE: unknown field 'extra'"),
                 unknown.getMessage());
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> Wire.decodeStateInfo(json("{\"node\":\"A\",\"state\":\"PRIMARY\",\"version\":\"1\"}")));
+                () -> Wire.decode(json("{\"node\":\"A\",\"state\":\"PRIMARY\",\"version\":\"1\"}"),
+                        Wire.StateInfo.class));
         assertEquals("malformed state answer: field 'epoch' is missing", missing.getMessage());
         IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
-                () -> Wire.decodeDiscontinue(json("{\"node\":\"A\",\"epoch\":-4}")));
+                () -> Wire.decode(json("{\"node\":\"A\",\"epoch\":-4}"), Wire.Discontinue.class));
         assertTrue(negative.getMessage().contains("field 'epoch' must be a non-negative integer, got -4"),
                 negative.getMessage());
         IllegalArgumentException state = assertThrows(IllegalArgumentException.class,
-                () -> Wire.decodeDiscontinueAck(json("{\"ack\":true,\"node\":\"A\",\"state\":\"BOSS\",\"epoch\":1}")));
+                () -> Wire.decode(json("{\"ack\":true,\"node\":\"A\",\"state\":\"BOSS\",\"epoch\":1}"),
+                        Wire.DiscontinueAck.class));
         assertTrue(state.getMessage().startsWith("malformed DISCONTINUE answer: field 'state' must be one of"),
                 state.getMessage());
         IllegalArgumentException bool = assertThrows(IllegalArgumentException.class,
-                () -> Wire.decodeSwitchAsk(json("{\"node\":\"A\",\"immediate\":1}")));
+                () -> Wire.decode(json("{\"node\":\"A\",\"immediate\":1}"), Wire.SwitchAsk.class));
         assertTrue(bool.getMessage().contains("field 'immediate' must be true or false"), bool.getMessage());
         IllegalArgumentException notJson = assertThrows(IllegalArgumentException.class,
-                () -> Wire.decodePrepare(json("nope")));
+                () -> Wire.decode(json("nope"), Wire.Prepare.class));
         assertTrue(notJson.getMessage().startsWith("malformed PREPARE_SWITCH: not JSON"), notJson.getMessage());
     }
 }
