@@ -189,16 +189,6 @@ final class Wire {
         return new IllegalArgumentException("malformed " + what + ": " + problem);
     }
 
-    /** The switch result as the control endpoint shows it (the fields of {@link SwitchOutcome}). */
-    static Map<String, Object> resultMap(SwitchResult r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("switched", r.switched());
-        m.put("mode", r.mode().name());
-        m.put("epoch", r.epoch());
-        m.put("detail", r.detail());
-        return m;
-    }
-
     static byte[] bytes(Object value) {
         try {
             return JSON.writeValueAsBytes(value);
@@ -227,24 +217,6 @@ final class Wire {
                     + preview(body));
         }
         return n;
-    }
-
-    static String text(JsonNode n, String field, String what) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isTextual()) {
-            throw new IllegalArgumentException("malformed " + what + ": field '" + field + "' must be a string, got "
-                    + (v == null ? "nothing" : v.toString()));
-        }
-        return v.asText();
-    }
-
-    static boolean bool(JsonNode n, String field, String what) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isBoolean()) {
-            throw new IllegalArgumentException("malformed " + what + ": field '" + field + "' must be true or false,"
-                    + " got " + (v == null ? "nothing" : v.toString()));
-        }
-        return v.asBoolean();
     }
 
     private static String preview(byte[] body) {
