@@ -94,8 +94,7 @@ public class SwitchoverWiringIT {
     /** The DS components the product ships; each must be satisfied once the node is configured. */
     private static final List<String> COMPONENTS = List.of(NOTIFIER, NODE + ".metatype", CORE, MODULE,
             MODULE + ".ping", PRIMARY, PRIMARY + ".metatype", HOST, HOST + ".startup", HOST + ".commands", DSSYNC,
-            DSSYNC + ".metatype", DSSYNC + ".roles", DSSYNC + ".configadmin", DSSYNC + ".commands", MIRROR,
-            MIRROR + ".metatype");
+            DSSYNC + ".roles", DSSYNC + ".configadmin", DSSYNC + ".commands", MIRROR);
 
     @Inject
     private BundleContext context;
