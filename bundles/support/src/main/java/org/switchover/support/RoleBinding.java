@@ -9,15 +9,13 @@ import org.switchover.api.RoleConditions;
 
 /**
  * The role a component follows, from the core's role conditions: one place for the bind/unbind bookkeeping every
- * role-gated component needs. The component declares two optional dynamic references to {@code Condition} (targets
- * {@link RoleConditions#PRIMARY_FILTER} and {@link RoleConditions#BACKUP_FILTER}), both bound to the same two methods,
- * which hand the condition's service properties to {@link #bind(Map)} and {@link #unbind(Map)}:
+ * role-gated component needs. The component declares one multiple dynamic reference to {@code Condition} with target
+ * {@link #TARGET} (the primary and the backup condition) whose bind and unbind methods hand the condition's service
+ * properties to {@link #bind(Map)} and {@link #unbind(Map)}:
  *
  * <pre>{@code
- * @Component(reference = {
- *     @Reference(name = "primary", service = Condition.class, cardinality = OPTIONAL, policy = DYNAMIC,
- *             target = RoleConditions.PRIMARY_FILTER, bind = "bindRole", unbind = "unbindRole"),
- *     @Reference(name = "backup", ...BACKUP_FILTER...)})
+ * @Component(reference = @Reference(name = "role", service = Condition.class, cardinality = MULTIPLE,
+ *         policy = DYNAMIC, target = RoleBinding.TARGET, bind = "bindRole", unbind = "unbindRole"))
  * ...
  * void bindRole(Map<String, Object> condition) { roles.bind(condition); }
  * void unbindRole(Map<String, Object> condition) { roles.unbind(condition); }
@@ -25,7 +23,7 @@ import org.switchover.api.RoleConditions;
  *
  * <p>Each change posts one check to the component's single-threaded executor; there the listener is told the
  * {@link Role} whenever it differs from the one it was told last (primary wins while both conditions are
- * registered). The conditions are optional dynamic references because the core registers them at run time, so no
+ * registered). The conditions are a dynamic reference of cardinality 0..n because the core registers them at run time, so no
  * bundle declares them as a capability and a mandatory reference would not resolve in Karaf. The flags themselves may
  * be read from any thread.
  */
@@ -40,6 +38,9 @@ public final class RoleBinding {
         /** The backup condition is registered and the primary one is not. */
         BACKUP
     }
+
+    /** Target filter of the role reference: the primary or the backup condition. */
+    public static final String TARGET = "(|" + RoleConditions.PRIMARY_FILTER + RoleConditions.BACKUP_FILTER + ")";
 
     private final Executor executor;
     private final Consumer<Role> listener;

@@ -6,7 +6,9 @@ import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.UTFDataFormatException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,10 @@ import java.util.TreeMap;
 /**
  * Binary form of a {@link DirectoryEntry}, used by durable stores and on the wire: path, class name, attribute count,
  * then per attribute its name, value count and values; strings in {@link DataOutput#writeUTF} form. Bounded: more
- * than {@link #MAX_ITEMS} attributes or values is refused as malformed.
+ * than {@link #MAX_ITEMS} attributes or values is refused as malformed. Every refusal is an {@link IOException} whose
+ * message starts with "malformed directory entry" and names the field and what was wrong (truncated, a count out of
+ * range, a bad path, trailing bytes). On the wire it is embedded in the messages of the bounded reader/writer of the
+ * replicating bundle, which hands it its {@link DataInput} and {@link DataOutput}.
  */
 public final class DirectoryCodec {
 
@@ -46,16 +51,16 @@ public final class DirectoryCodec {
      * @throws IOException when the bytes are not an entry (truncated, bad counts, bad path)
      */
     public static DirectoryEntry read(DataInput in) throws IOException {
-        String path = in.readUTF();
-        String cls = in.readUTF();
-        int n = count(in.readInt(), "attribute count");
+        String path = utf(in, "path");
+        String cls = utf(in, "class name");
+        int n = count(in, "attribute count");
         TreeMap<String, List<String>> attrs = new TreeMap<>();
         for (int i = 0; i < n; i++) {
-            String name = in.readUTF();
-            int m = count(in.readInt(), "value count of " + name);
-            List<String> values = new ArrayList<>(m);
+            String name = utf(in, "attribute name");
+            int m = count(in, "value count of " + name);
+            List<String> values = new ArrayList<>(Math.min(m, 1024));
             for (int j = 0; j < m; j++) {
-                values.add(in.readUTF());
+                values.add(utf(in, "value of " + name));
             }
             attrs.put(name, values);
         }
@@ -66,11 +71,31 @@ public final class DirectoryCodec {
         }
     }
 
-    private static int count(int n, String what) throws IOException {
+    private static int count(DataInput in, String what) throws IOException {
+        int n;
+        try {
+            n = in.readInt();
+        } catch (EOFException e) {
+            throw truncated(what, e);
+        }
         if (n < 0 || n > MAX_ITEMS) {
-            throw new IOException("malformed directory entry: " + what + " " + n);
+            throw new IOException("malformed directory entry: " + what + " " + n + " outside 0.." + MAX_ITEMS);
         }
         return n;
+    }
+
+    private static String utf(DataInput in, String what) throws IOException {
+        try {
+            return in.readUTF();
+        } catch (EOFException e) {
+            throw truncated(what, e);
+        } catch (UTFDataFormatException e) {
+            throw new IOException("malformed directory entry: " + what + " is not valid modified UTF-8", e);
+        }
+    }
+
+    private static IOException truncated(String what, EOFException e) {
+        return new IOException("malformed directory entry: truncated in " + what, e);
     }
 
     /** @return the entry as bytes */
@@ -84,8 +109,13 @@ public final class DirectoryCodec {
         return bytes.toByteArray();
     }
 
-    /** @return the entry read from {@code bytes}; IOException when malformed */
+    /** @return the entry read from {@code bytes}; IOException when malformed, or when bytes follow the entry */
     public static DirectoryEntry fromBytes(byte[] bytes) throws IOException {
-        return read(new DataInputStream(new ByteArrayInputStream(bytes)));
+        ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+        DirectoryEntry e = read(new DataInputStream(in));
+        if (in.available() > 0) {
+            throw new IOException("malformed directory entry: " + in.available() + " trailing byte(s)");
+        }
+        return e;
     }
 }

@@ -19,7 +19,6 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.condition.Condition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.switchover.api.RoleConditions;
 import org.switchover.api.ds.DirectoryChange;
 import org.switchover.api.ds.DirectoryEntry;
 import org.switchover.api.ds.DirectoryPaths;
@@ -37,13 +36,8 @@ import org.switchover.support.Threads;
  * component's thread {@code switchover-dssync-cm-1}.
  */
 @Component(name = "org.switchover.dssync.configadmin", service = ConfigurationListener.class, immediate = true,
-        reference = {
-            @Reference(name = "primary", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
-                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.PRIMARY_FILTER, bind = "bindRole",
-                    unbind = "unbindRole"),
-            @Reference(name = "backup", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
-                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.BACKUP_FILTER, bind = "bindRole",
-                    unbind = "unbindRole")})
+        reference = @Reference(name = "role", service = Condition.class, cardinality = ReferenceCardinality.MULTIPLE,
+                policy = ReferencePolicy.DYNAMIC, target = RoleBinding.TARGET, bind = "bindRole", unbind = "unbindRole"))
 public final class ConfigAdminAdapterComponent implements ConfigurationListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigAdminAdapterComponent.class);
@@ -64,10 +58,12 @@ public final class ConfigAdminAdapterComponent implements ConfigurationListener 
         this.storeListener = store.addListener(this::storeChanged);
     }
 
+    /** A role condition came: the primary exports ConfigAdmin, the backup imports the tree. */
     void bindRole(Map<String, Object> condition) {
         roles.bind(condition);
     }
 
+    /** A role condition went: the adapter stops exporting or importing. */
     void unbindRole(Map<String, Object> condition) {
         roles.unbind(condition);
     }

@@ -22,7 +22,7 @@ import org.switchover.api.ds.DirectoryPaths;
  * text; several values for an array or collection).
  *
  * <p>The rule for what is replicated: PIDs starting with {@code org.switchover.} except the node-identity PID
- * {@code org.switchover.node} and the reference host's {@code org.switchover.host.*}, which are node-local as a
+ * {@code org.switchover.node} ({@link NodeIdentity#PID}) and the reference host's {@code org.switchover.host.*}, which are node-local as a
  * whole; within a PID every key except the node-local ones: {@code node}, {@code data.dir}, {@code mirror.base.dir}, {@code mirror.root.map},
  * {@code force.backup}, {@code control.enabled}, {@code configadmin.replication}, any key containing {@code port}, {@code address} or
  * {@code password}, any key starting with {@code tls.}, and ConfigAdmin's and FileInstall's own keys

@@ -18,7 +18,6 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.condition.Condition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.switchover.api.RoleConditions;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.ds.DirectoryStore;
 import org.switchover.api.notifier.DsSyncMessages;
@@ -33,13 +32,8 @@ import org.switchover.support.Threads;
  * is the only code that starts or stops a part.
  */
 @Component(name = "org.switchover.dssync.roles", service = {}, immediate = true,
-        reference = {
-            @Reference(name = "primary", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
-                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.PRIMARY_FILTER, bind = "bindRole",
-                    unbind = "unbindRole"),
-            @Reference(name = "backup", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
-                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.BACKUP_FILTER, bind = "bindRole",
-                    unbind = "unbindRole")})
+        reference = @Reference(name = "role", service = Condition.class, cardinality = ReferenceCardinality.MULTIPLE,
+                policy = ReferencePolicy.DYNAMIC, target = RoleBinding.TARGET, bind = "bindRole", unbind = "unbindRole"))
 public final class DsSyncRolesComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(DsSyncRolesComponent.class);
@@ -67,10 +61,12 @@ public final class DsSyncRolesComponent {
         this.settings = settings;
     }
 
+    /** A role condition came: the primary or backup part starts (on the control thread). */
     void bindRole(Map<String, Object> condition) {
         roles.bind(condition);
     }
 
+    /** A role condition went: its part stops. */
     void unbindRole(Map<String, Object> condition) {
         roles.unbind(condition);
     }

@@ -1,5 +1,7 @@
 package org.switchover.dssync.internal;
 
+import static org.switchover.support.wire.WireDecoder.decode;
+
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -72,7 +74,10 @@ final class Wire {
     }
 
     static Change change(byte[] payload) throws IOException {
-        WireReader in = new WireReader(payload, "dssync stream message");
+        return decode(payload, "dssync stream message", Wire::change);
+    }
+
+    private static Change change(WireReader in) throws IOException {
         int v = in.u8("version");
         if (v != VERSION && v != VERSION_1) {
             throw new MalformedMessageException("dssync message version " + v + " not understood");
@@ -81,24 +86,19 @@ final class Wire {
         long micros = v == VERSION ? in.i64("commit time") : NO_TIME;
         int kind = in.u8("kind");
         String path = in.utf("path");
-        Change out;
         switch (kind) {
             case 'D':
-                out = new Change(n, micros, path, null);
-                break;
+                return new Change(n, micros, path, null);
             case 'P': {
                 DirectoryEntry e = entry(in);
                 if (!e.path().equals(path)) {
                     throw in.malformed("entry", "the message for " + path + " carries an entry of " + e.path());
                 }
-                out = new Change(n, micros, path, e);
-                break;
+                return new Change(n, micros, path, e);
             }
             default:
                 throw in.malformed("kind", "kind " + kind + " not understood");
         }
-        in.end();
-        return out;
     }
 
     /** @return {@code clock}'s time in microseconds since the epoch (the commit and durable times of the lag) */
@@ -112,10 +112,7 @@ final class Wire {
     }
 
     static String path(byte[] payload) throws IOException {
-        WireReader in = new WireReader(payload, "dssync node request");
-        String path = in.utf("path");
-        in.end();
-        return path;
+        return decode(payload, "dssync node request", in -> in.utf("path"));
     }
 
     static byte[] node(NodeView v) {
@@ -129,7 +126,10 @@ final class Wire {
     }
 
     static NodeView node(byte[] payload) throws IOException {
-        WireReader in = new WireReader(payload, "dssync node answer");
+        return decode(payload, "dssync node answer", Wire::node);
+    }
+
+    private static NodeView node(WireReader in) throws IOException {
         byte[] own = ownHash(in);
         int n = in.count("child count", MAX_BATCH);
         List<DirectoryStore.ChildNode> children = new ArrayList<>(Math.min(n, 4096));
@@ -137,7 +137,6 @@ final class Wire {
             children.add(new DirectoryStore.ChildNode(in.utf("child name"), in.raw("subtree hash", FULL_HASH),
                     in.bool("has entry"), in.bool("has children")));
         }
-        in.end();
         return new NodeView(own, children);
     }
 
@@ -165,7 +164,10 @@ final class Wire {
     }
 
     static List<RemoteTree.NodeRequest> nodeRequests(byte[] payload) throws IOException {
-        WireReader in = new WireReader(payload, "dssync nodes request");
+        return decode(payload, "dssync nodes request", Wire::nodeRequests);
+    }
+
+    private static List<RemoteTree.NodeRequest> nodeRequests(WireReader in) throws IOException {
         int n = in.count("node count", MAX_BATCH);
         List<RemoteTree.NodeRequest> out = new ArrayList<>(Math.min(n, 4096));
         for (int i = 0; i < n; i++) {
@@ -189,7 +191,6 @@ final class Wire {
             }
             out.add(new RemoteTree.NodeRequest(path, buckets, idx));
         }
-        in.end();
         return out;
     }
 
@@ -216,7 +217,10 @@ final class Wire {
     }
 
     static List<NodeView> nodes(byte[] payload) throws IOException {
-        WireReader in = new WireReader(payload, "dssync nodes answer");
+        return decode(payload, "dssync nodes answer", Wire::nodes);
+    }
+
+    private static List<NodeView> nodes(WireReader in) throws IOException {
         int n = in.count("node count", MAX_BATCH);
         List<NodeView> out = new ArrayList<>(Math.min(n, 4096));
         for (int i = 0; i < n; i++) {
@@ -246,7 +250,6 @@ final class Wire {
                 throw in.malformed("kind", "node answer kind " + mode + " not understood");
             }
         }
-        in.end();
         return out;
     }
 
@@ -259,15 +262,13 @@ final class Wire {
     }
 
     static Scan scanRequest(byte[] payload) throws IOException {
-        WireReader in = new WireReader(payload, "dssync scan request");
-        String path = in.utf("path");
-        String after = in.utf("after");
-        int limit = in.i32("limit");
-        if (limit < 1 || limit > MAX_BATCH) {
-            throw in.malformed("limit", limit + " out of range 1.." + MAX_BATCH);
-        }
-        in.end();
-        return new Scan(path, after, limit);
+        return decode(payload, "dssync scan request", in -> {
+            Scan s = new Scan(in.utf("path"), in.utf("after"), in.i32("limit"));
+            if (s.limit() < 1 || s.limit() > MAX_BATCH) {
+                throw in.malformed("limit", s.limit() + " out of range 1.." + MAX_BATCH);
+            }
+            return s;
+        });
     }
 
     static byte[] page(RemoteTree.Page page) {
@@ -281,15 +282,14 @@ final class Wire {
     }
 
     static RemoteTree.Page page(byte[] payload) throws IOException {
-        WireReader in = new WireReader(payload, "dssync scan answer");
-        int n = in.count("entry count", MAX_BATCH);
-        List<DirectoryEntry> out = new ArrayList<>(Math.min(n, 4096));
-        for (int i = 0; i < n; i++) {
-            out.add(entry(in));
-        }
-        RemoteTree.Page page = new RemoteTree.Page(out, in.bool("more"));
-        in.end();
-        return page;
+        return decode(payload, "dssync scan answer", in -> {
+            int n = in.count("entry count", MAX_BATCH);
+            List<DirectoryEntry> out = new ArrayList<>(Math.min(n, 4096));
+            for (int i = 0; i < n; i++) {
+                out.add(entry(in));
+            }
+            return new RemoteTree.Page(out, in.bool("more"));
+        });
     }
 
     static byte[] paths(List<String> paths) {
@@ -302,14 +302,14 @@ final class Wire {
     }
 
     static List<String> paths(byte[] payload) throws IOException {
-        WireReader in = new WireReader(payload, "dssync entries request");
-        int n = in.count("path count", MAX_BATCH);
-        List<String> out = new ArrayList<>(Math.min(n, 4096));
-        for (int i = 0; i < n; i++) {
-            out.add(in.utf("path"));
-        }
-        in.end();
-        return out;
+        return decode(payload, "dssync entries request", in -> {
+            int n = in.count("path count", MAX_BATCH);
+            List<String> out = new ArrayList<>(Math.min(n, 4096));
+            for (int i = 0; i < n; i++) {
+                out.add(in.utf("path"));
+            }
+            return out;
+        });
     }
 
     static byte[] entries(List<Optional<DirectoryEntry>> entries) {
@@ -325,14 +325,14 @@ final class Wire {
     }
 
     static List<Optional<DirectoryEntry>> entries(byte[] payload) throws IOException {
-        WireReader in = new WireReader(payload, "dssync entries answer");
-        int n = in.count("entry count", MAX_BATCH);
-        List<Optional<DirectoryEntry>> out = new ArrayList<>(Math.min(n, 4096));
-        for (int i = 0; i < n; i++) {
-            out.add(in.bool("present") ? Optional.of(entry(in)) : Optional.empty());
-        }
-        in.end();
-        return out;
+        return decode(payload, "dssync entries answer", in -> {
+            int n = in.count("entry count", MAX_BATCH);
+            List<Optional<DirectoryEntry>> out = new ArrayList<>(Math.min(n, 4096));
+            for (int i = 0; i < n; i++) {
+                out.add(in.bool("present") ? Optional.of(entry(in)) : Optional.empty());
+            }
+            return out;
+        });
     }
 
     /** One {@link DirectoryCodec} entry; a truncated or malformed one names the message. */

@@ -81,6 +81,14 @@ class DsSyncRolesTest {
         return new DsSyncBackup(backupStore, loop, s, () -> ReplicationFilter.FULL, clock);
     }
 
+    /** Starts both parts, lets the backup apply one change, stops the backup. */
+    private void backupAppliedOneChangeAndStopped(DsSyncComponent s) throws Exception {
+        primary(s);
+        DsSyncBackup b = backup(s);
+        primaryStore.put(user("a", "1"));
+        b.close();
+    }
+
     private static DirectoryEntry user(String name, String ext) {
         return new DirectoryEntry("${CONFIG}/Users/" + name, "User", Map.of("Extension", List.of(ext)));
     }
@@ -112,10 +120,7 @@ class DsSyncRolesTest {
     @Test
     void restartedBackupResumesFromItsPersistedPositionWithoutAFullCompare() throws Exception {
         DsSyncComponent s = settings();
-        primary(s);
-        DsSyncBackup b = backup(s);
-        primaryStore.put(user("a", "1"));
-        b.close();
+        backupAppliedOneChangeAndStopped(s);
         // changes while the backup is down
         Random r = new Random(5);
         for (int i = 0; i < 50; i++) {
@@ -134,10 +139,7 @@ class DsSyncRolesTest {
     @Test
     void aNewEpochOrABrokenPositionFileMeansAFullCompare() throws Exception {
         DsSyncComponent s = settings();
-        primary(s);
-        DsSyncBackup b = backup(s);
-        primaryStore.put(user("a", "1"));
-        b.close();
+        backupAppliedOneChangeAndStopped(s);
         epoch = 4;
         primaryStore.put(user("b", "1"));
         DsSyncBackup b2 = backup(s);

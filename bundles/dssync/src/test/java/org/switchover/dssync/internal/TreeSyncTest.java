@@ -218,11 +218,7 @@ class TreeSyncTest {
     @Test
     void aFewDifferencesInWideFoldersMoveLittleMoreThanTheDifferingEntries() throws Exception {
         MemoryDirectoryStore primary = new MemoryDirectoryStore();
-        List<org.switchover.api.ds.DirectoryWrite> fill = new ArrayList<>();
-        for (int i = 0; i < 100_000; i++) {
-            fill.add(org.switchover.api.ds.DirectoryWrite.put(new DirectoryEntry("Config/Users/f" + i / 1000 + "/e" + i,
-                    "User", Map.of("n", List.of(Integer.toString(i))))));
-        }
+        List<org.switchover.api.ds.DirectoryWrite> fill = users(100_000);
         primary.write(fill);
         MemoryDirectoryStore backup = new MemoryDirectoryStore();
         backup.write(fill);
@@ -253,11 +249,7 @@ class TreeSyncTest {
     @Test
     void anEmptyBackupIsCopiedPageByPageWithoutNodeListings() throws Exception {
         MemoryDirectoryStore primary = new MemoryDirectoryStore();
-        List<org.switchover.api.ds.DirectoryWrite> fill = new ArrayList<>();
-        for (int i = 0; i < 10_000; i++) {
-            fill.add(org.switchover.api.ds.DirectoryWrite.put(new DirectoryEntry("Config/Users/f" + i / 1000 + "/e" + i,
-                    "User", Map.of("n", List.of(Integer.toString(i))))));
-        }
+        List<org.switchover.api.ds.DirectoryWrite> fill = users(10_000);
         primary.write(fill);
         List<Integer> commits = new ArrayList<>();
         MemoryDirectoryStore backup = new MemoryDirectoryStore(List.of(), 0, c -> commits.add(c.size()));
@@ -314,5 +306,15 @@ class TreeSyncTest {
         assertEquals("lag: last 2 ms, p50 2 ms, p99 2 ms over 10000 messages", lag.line());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("p50 (\\d+) ms, p99 (\\d+) ms").matcher(lag.line());
         org.junit.jupiter.api.Assertions.assertTrue(m.find());
+    }
+
+    /** @return puts of {@code n} users, a thousand to a folder: {@code Config/Users/f<i/1000>/e<i>} */
+    private static List<org.switchover.api.ds.DirectoryWrite> users(int n) {
+        List<org.switchover.api.ds.DirectoryWrite> fill = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            fill.add(org.switchover.api.ds.DirectoryWrite.put(new DirectoryEntry("Config/Users/f" + i / 1000 + "/e" + i,
+                    "User", Map.of("n", List.of(Integer.toString(i))))));
+        }
+        return fill;
     }
 }

@@ -30,7 +30,6 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.switchover.api.RoleConditions;
 import org.switchover.api.ServerParameters;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.SwitchoverStatus;
@@ -59,13 +58,8 @@ import org.switchover.support.Threads;
 // The request handler is registered from the constructor, not as this component's DS service: the notifier's
 // whiteboard reference to handlers and this component's reference to the notifier would otherwise form a cycle.
 @Component(name = MirrorComponent.PID, configurationPid = MirrorComponent.PID, service = {}, immediate = true,
-        reference = {
-            @Reference(name = "primary", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
-                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.PRIMARY_FILTER, bind = "bindRole",
-                    unbind = "unbindRole"),
-            @Reference(name = "backup", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
-                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.BACKUP_FILTER, bind = "bindRole",
-                    unbind = "unbindRole")})
+        reference = @Reference(name = "role", service = Condition.class, cardinality = ReferenceCardinality.MULTIPLE,
+                policy = ReferencePolicy.DYNAMIC, target = RoleBinding.TARGET, bind = "bindRole", unbind = "unbindRole"))
 @Designate(ocd = MirrorComponent.Config.class)
 public final class MirrorComponent implements RequestHandler {
 
@@ -238,10 +232,12 @@ public final class MirrorComponent implements RequestHandler {
 
     // ---------------------------------------------------------------- role
 
+    /** A role condition came: the mirror starts serving or following (on the control thread). */
     void bindRole(Map<String, Object> condition) {
         roles.bind(condition);
     }
 
+    /** A role condition went: the side it started stops. */
     void unbindRole(Map<String, Object> condition) {
         roles.unbind(condition);
     }

@@ -1,5 +1,7 @@
 package org.switchover.mirror.internal;
 
+import static org.switchover.support.wire.WireDecoder.decode;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,10 +56,8 @@ final class Wire {
     }
 
     static Change change(byte[] body) throws IOException {
-        WireReader in = new WireReader(body, "mirror change message");
-        Change c = new Change(in.utf("root"), in.bool("recursive"), relative(in, "scope"), in.i64("seen time"));
-        in.end();
-        return c;
+        return decode(body, "mirror change message", in -> new Change(in.utf("root"), in.bool("recursive"),
+                relative(in, "scope"), in.i64("seen time")));
     }
 
     static byte[] manifestRequest(ManifestRequest r) {
@@ -65,11 +65,8 @@ final class Wire {
     }
 
     static ManifestRequest manifestRequest(byte[] body) throws IOException {
-        WireReader in = new WireReader(body, "mirror manifest request");
-        ManifestRequest r = new ManifestRequest(in.utf("root"), in.bool("recursive"), relative(in, "scope"),
-                in.utf("exceptions"));
-        in.end();
-        return r;
+        return decode(body, "mirror manifest request", in -> new ManifestRequest(in.utf("root"),
+                in.bool("recursive"), relative(in, "scope"), in.utf("exceptions")));
     }
 
     static byte[] manifest(SortedMap<String, Entry> entries) {
@@ -82,17 +79,17 @@ final class Wire {
     }
 
     static SortedMap<String, Entry> manifest(byte[] body) throws IOException {
-        WireReader in = new WireReader(body, "mirror manifest");
-        // an entry takes at least 2 + 1 + 8 + 8 + 2 bytes: a count beyond the body's length is a lie
-        int n = in.count("entry count", body.length);
-        SortedMap<String, Entry> out = new TreeMap<>();
-        for (int i = 0; i < n; i++) {
-            Entry e = new Entry(relative(in, "entry path"), in.bool("directory"), in.i64("size"), in.i64("mtime"),
-                    in.utf("sha256"));
-            out.put(e.path(), e);
-        }
-        in.end();
-        return out;
+        return decode(body, "mirror manifest", in -> {
+            // an entry takes at least 2 + 1 + 8 + 8 + 2 bytes: a count beyond the body's length is a lie
+            int n = in.count("entry count", body.length);
+            SortedMap<String, Entry> out = new TreeMap<>();
+            for (int i = 0; i < n; i++) {
+                Entry e = new Entry(relative(in, "entry path"), in.bool("directory"), in.i64("size"),
+                        in.i64("mtime"), in.utf("sha256"));
+                out.put(e.path(), e);
+            }
+            return out;
+        });
     }
 
     static byte[] chunkRequest(ChunkRequest r) {
@@ -100,11 +97,8 @@ final class Wire {
     }
 
     static ChunkRequest chunkRequest(byte[] body) throws IOException {
-        WireReader in = new WireReader(body, "mirror chunk request");
-        ChunkRequest r = checked(in, new ChunkRequest(in.utf("root"), relative(in, "path"), in.i64("offset"),
-                in.i32("length")));
-        in.end();
-        return r;
+        return decode(body, "mirror chunk request", in -> checked(in, new ChunkRequest(in.utf("root"),
+                relative(in, "path"), in.i64("offset"), in.i32("length"))));
     }
 
     private static ChunkRequest checked(WireReader in, ChunkRequest r) throws MalformedMessageException {
@@ -124,22 +118,23 @@ final class Wire {
     }
 
     static BatchRequest batchRequest(byte[] body) throws IOException {
-        WireReader in = new WireReader(body, "mirror batch request");
-        String root = in.utf("root");
-        int n = fileCount(in);
-        List<ChunkRequest> items = new ArrayList<>(n);
-        long total = 0;
-        for (int i = 0; i < n; i++) {
-            ChunkRequest r = checked(in, new ChunkRequest(root, relative(in, "path"), in.i64("offset"),
-                    in.i32("length")));
-            total += r.length();
-            items.add(r);
-        }
-        if (total > BATCH_BYTES) {
-            throw in.malformed("total length", "asks for " + total + " bytes, at most " + BATCH_BYTES + " allowed");
-        }
-        in.end();
-        return new BatchRequest(root, List.copyOf(items));
+        return decode(body, "mirror batch request", in -> {
+            String root = in.utf("root");
+            int n = fileCount(in);
+            List<ChunkRequest> items = new ArrayList<>(n);
+            long total = 0;
+            for (int i = 0; i < n; i++) {
+                ChunkRequest r = checked(in, new ChunkRequest(root, relative(in, "path"), in.i64("offset"),
+                        in.i32("length")));
+                total += r.length();
+                items.add(r);
+            }
+            if (total > BATCH_BYTES) {
+                throw in.malformed("total length", "asks for " + total + " bytes, at most " + BATCH_BYTES
+                        + " allowed");
+            }
+            return new BatchRequest(root, List.copyOf(items));
+        });
     }
 
     private static int fileCount(WireReader in) throws MalformedMessageException {
@@ -169,14 +164,15 @@ final class Wire {
     }
 
     static List<BatchItem> batch(byte[] body) throws IOException {
-        WireReader in = new WireReader(body, "mirror batch reply");
-        int n = fileCount(in);
-        List<BatchItem> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(in.bool("present") ? new BatchItem(readChunk(in), null) : new BatchItem(null, in.utf("error")));
-        }
-        in.end();
-        return out;
+        return decode(body, "mirror batch reply", in -> {
+            int n = fileCount(in);
+            List<BatchItem> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                out.add(in.bool("present") ? new BatchItem(readChunk(in), null)
+                        : new BatchItem(null, in.utf("error")));
+            }
+            return out;
+        });
     }
 
     static byte[] chunk(VfsFiles.Chunk c) {
@@ -184,10 +180,7 @@ final class Wire {
     }
 
     static VfsFiles.Chunk chunk(byte[] body) throws IOException {
-        WireReader in = new WireReader(body, "mirror chunk");
-        VfsFiles.Chunk c = readChunk(in);
-        in.end();
-        return c;
+        return decode(body, "mirror chunk", Wire::readChunk);
     }
 
     /** Size, mtime and length in front of a chunk's bytes. */

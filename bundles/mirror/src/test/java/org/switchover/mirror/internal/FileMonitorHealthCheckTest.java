@@ -44,7 +44,8 @@ class FileMonitorHealthCheckTest {
     private final FakePrimary primary = new FakePrimary(clock);
     private final List<String> failures = new ArrayList<>();
     private final List<String> recoveries = new ArrayList<>();
-    private final FileMonitorHealthCheck check = new FileMonitorHealthCheck(clock, primary, failures::add, recoveries::add);
+    private final FileMonitorHealthCheck check = new FileMonitorHealthCheck(clock, primary, failures::add,
+            recoveries::add);
 
     @Test
     void asksEveryIntervalAndStaysOkWhileTheMonitorAnswers() {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** Root lists, exceptions, path mapping and reading the parameters (spec section 8, formatting rules). */
 class ParsingTest {

@@ -18,14 +18,18 @@ import org.junit.jupiter.api.io.TempDir;
 import org.switchover.testing.VirtualScheduler;
 
 /**
- * What the primary's health answer rests on: the File Monitor answers pings at its turns while it runs, answers none
- * while it hangs (and reports no change), and a stopped monitor fails a ping at once. The monitor's turns run on
- * virtual time; only the operating system's file events arrive in real time (awaited with a bound).
+ * The primary's File Monitor. What the health answer rests on: the monitor answers pings at its turns while it runs,
+ * answers none while it hangs (and reports no change), and a stopped monitor fails a ping at once. A root that does
+ * not exist yet when the monitor starts (a fresh install, the demo pair) is watched as soon as it appears: it is
+ * first reported whole (the backup compares it), then file by file. The monitor's turns run on virtual time; only
+ * the operating system's file events arrive in real time (awaited with a bound).
  */
-class FileMonitorHealthTest {
+class FileMonitorTest {
 
     @TempDir
     Path root;
+    @TempDir
+    Path base;
 
     private final VirtualScheduler clock = new VirtualScheduler();
     private VfsFiles files;
@@ -91,5 +95,27 @@ class FileMonitorHealthTest {
         CompletableFuture<Void> late = w.ping();
         assertTrue(late.isCompletedExceptionally());
         assertFalse(w.isAlive());
+    }
+
+    @Test
+    void aRootCreatedAfterTheStartIsWatchedOnceItAppears() throws Exception {
+        Path root = base.resolve("later/Resources");
+        files = new VfsFiles();
+        monitor = new FileMonitor(List.of(new FileMonitor.Watched(new MirrorRoot("/ic/Resources", true), root)),
+                changes::add, files, clock);
+        clock.advance(FileMonitor.TURN_MILLIS); // the monitor has found the root missing (its first turn)
+        Files.createDirectories(root);
+        Files.writeString(root.resolve("first.txt"), "written with the directory");
+        clock.advance(FileMonitor.MISSING_ROOT_CHECK_MILLIS + FileMonitor.SETTLE_MILLIS);
+        assertTrue(changes.stream().anyMatch(c -> c.root().equals("/ic/Resources") && c.scope().isEmpty()),
+                "the new root reported whole: " + changes);
+
+        Files.writeString(root.resolve("second.txt"), "written once it was watched");
+        await("a file under it reported").atMost(Duration.ofSeconds(10)).pollInSameThread()
+                .pollInterval(Duration.ofMillis(20)).until(() -> {
+                    clock.advance(FileMonitor.TURN_MILLIS);
+                    return changes.stream().anyMatch(c -> c.scope().equals("second.txt"));
+                });
+        assertTrue(monitor.isAlive());
     }
 }
