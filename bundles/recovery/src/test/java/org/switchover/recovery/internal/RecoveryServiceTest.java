@@ -129,14 +129,14 @@ class RecoveryServiceTest {
     @Test
     void aChannelWhoseSyncIsIncompleteRaisesTheWarningAndIsNotPromoted() {
         // the primary does not publish chat yet: the backup waits
-        channelA.enabled = false;
+        channelA.on().set(false);
         startPair();
         assertEquals(ChannelBackup.Sync.WAITING, b.backupSides().get(Channel.CHAT).sync());
         assertTrue(b.warning().orElseThrow().contains("not in sync for chat (waiting"), b.warning().toString());
         // now it publishes, but its snapshot pages fail
         chatA.put(chat("c1", InteractionState.CONNECTED, QueueRef.user("alice"), "alice", "hi"));
         pair.a().handle(RecoveryProtocol.SNAPSHOT, r -> CompletableFuture.failedFuture(new IOException("disk gone")));
-        channelA.enabled = true;
+        channelA.on().set(true);
         a.channel(channelA);
         assertEquals(ChannelBackup.Sync.FAILED, b.backupSides().get(Channel.CHAT).sync());
         assertTrue(b.warning().orElseThrow().contains("not in sync for chat (failed"), b.warning().toString());
@@ -153,16 +153,16 @@ class RecoveryServiceTest {
         startPair();
         assertEquals(1, b.backupSides().get(Channel.CHAT).size());
 
-        channelA.enabled = false;
-        channelB.enabled = false;
+        channelA.on().set(false);
+        channelB.on().set(false);
         a.channel(channelA);
         b.channel(channelB);
         assertNull(b.backupSides().get(Channel.CHAT), "disabled: shadows dropped");
         assertNull(a.primarySides().get(Channel.CHAT), "disabled: nothing published");
         chatA.put(chat("c2", InteractionState.CONNECTED, QueueRef.user("bob"), "bob", "hi"));
 
-        channelA.enabled = true;
-        channelB.enabled = true;
+        channelA.on().set(true);
+        channelB.on().set(true);
         a.channel(channelA);
         b.channel(channelB);
         assertEquals(2, b.backupSides().get(Channel.CHAT).size(), "enabled again: full sync");
@@ -191,8 +191,8 @@ class RecoveryServiceTest {
                 return "user queues only";
             }
         };
-        channelA.filter = userOnly;
-        channelB.filter = userOnly;
+        channelA.filter().set(userOnly);
+        channelB.filter().set(userOnly);
         a.channel(channelA);
         b.channel(channelB);
         ChannelBackup side = b.backupSides().get(Channel.CHAT);

@@ -1,5 +1,8 @@
 package org.switchover.recovery.internal;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
 import org.switchover.api.interaction.Channel;
 import org.switchover.api.interaction.Interaction;
 import org.switchover.api.interaction.InteractionSource;
@@ -8,41 +11,26 @@ import org.switchover.api.interaction.RecoveryChannel;
 import org.switchover.api.interaction.ShadowFilter;
 
 /** A channel binding for tests: enabled and filter set by the test; the shared promotion rules. */
-final class TestChannel implements RecoveryChannel {
-
-    private final Channel channel;
-    private final InteractionSource source;
-    volatile boolean enabled = true;
-    volatile ShadowFilter filter = ShadowFilter.ALL;
+record TestChannel(Channel channel, InteractionSource source, AtomicBoolean on, AtomicReference<ShadowFilter> filter)
+        implements RecoveryChannel {
 
     TestChannel(Channel channel, InteractionSource source) {
-        this.channel = channel;
-        this.source = source;
-    }
-
-    @Override
-    public Channel channel() {
-        return channel;
+        this(channel, source, new AtomicBoolean(true), new AtomicReference<>(ShadowFilter.ALL));
     }
 
     @Override
     public boolean enabled() {
-        return enabled;
-    }
-
-    @Override
-    public InteractionSource source() {
-        return source;
+        return on.get();
     }
 
     @Override
     public ShadowFilter newFilter() {
-        return filter;
+        return filter.get();
     }
 
     @Override
     public String filterName() {
-        return filter.toString();
+        return filter.get().toString();
     }
 
     @Override

@@ -24,8 +24,8 @@ class CallbackRecoveryTest {
         Interaction cb = new Interaction("cb-1", Channel.CALLBACK, InteractionState.QUEUED,
                 QueueRef.workgroup("support"), "", 900_000, 4, Map.of(),
                 new CallbackContent("+33123456", 1_060_000, 2));
-        CallbackRecoveryComponent c = new CallbackRecoveryComponent(null,
-                Map.of("callback.interaction.recovery.enabled", "1"));
+        CallbackRecoveryComponent c = new CallbackRecoveryComponent();
+        c.configure(Map.of("callback.interaction.recovery.enabled", "1"));
 
         Promotion early = c.promote(cb, clock.nowMillis());
         assertEquals(cb, early.restored(), "number, requested time, attempts, id and creation time unchanged");
@@ -39,8 +39,8 @@ class CallbackRecoveryTest {
 
     @Test
     void anyNonZeroIntegerEnablesAsTheChangeLogSays() {
-        CallbackRecoveryComponent c = new CallbackRecoveryComponent(null,
-                Map.of("callback.interaction.recovery.enabled", "7"));
+        CallbackRecoveryComponent c = new CallbackRecoveryComponent();
+        c.configure(Map.of("callback.interaction.recovery.enabled", "7"));
         assertTrue(c.enabled());
         c.configure(Map.of("callback.interaction.recovery.enabled", "0"));
         assertFalse(c.enabled());

@@ -19,7 +19,8 @@ class ChatRecoveryTest {
 
     @Test
     void everyTypedTextIsKeptAndWhatCannotSurviveIsReported() {
-        ChatRecoveryComponent c = new ChatRecoveryComponent(null, Map.of("chat.interaction.recovery.enabled", "1"));
+        ChatRecoveryComponent c = new ChatRecoveryComponent();
+        c.configure(Map.of("chat.interaction.recovery.enabled", "1"));
         Transcript t = new Transcript(List.of(
                 Transcript.Entry.text(1, "customer", "hello"),
                 new Transcript.Entry(2, "system", Transcript.Kind.STATUS, "alice has joined", true),
@@ -42,7 +43,8 @@ class ChatRecoveryTest {
 
     @Test
     void theParameterTakesOneOrZeroAndYesOrNo() {
-        ChatRecoveryComponent c = new ChatRecoveryComponent(null, Map.of("chat.interaction.recovery.enabled", "Yes"));
+        ChatRecoveryComponent c = new ChatRecoveryComponent();
+        c.configure(Map.of("chat.interaction.recovery.enabled", "Yes"));
         assertTrue(c.enabled());
         c.configure(Map.of("chat.interaction.recovery.enabled", "0"));
         assertFalse(c.enabled());

@@ -58,7 +58,8 @@ class MailRecoveryTest {
 
     @Test
     void bothParametersAreReadLiveInTheirDocumentedForms() {
-        MailRecoveryComponent c = new MailRecoveryComponent(null, Map.of("mail.interaction.recovery.enabled", "1"));
+        MailRecoveryComponent c = new MailRecoveryComponent();
+        c.configure(Map.of("mail.interaction.recovery.enabled", "1"));
         assertTrue(c.enabled());
         assertEquals(ShadowFilter.ALL.toString(), c.filterName());
         c.configure(Map.of("mail.interaction.recovery.enabled", "Yes", "mail.interaction.recovery.filter.enabled",

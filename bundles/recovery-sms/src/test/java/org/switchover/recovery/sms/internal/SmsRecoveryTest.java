@@ -19,7 +19,8 @@ class SmsRecoveryTest {
 
     @Test
     void smsTakesYesOrOneAndKeepsTheTextsButReportsStatusMessages() {
-        SmsRecoveryComponent c = new SmsRecoveryComponent(null, Map.of("sms.interaction.recovery.enabled", "yes"));
+        SmsRecoveryComponent c = new SmsRecoveryComponent();
+        c.configure(Map.of("sms.interaction.recovery.enabled", "yes"));
         assertTrue(c.enabled());
         c.configure(Map.of("sms.interaction.recovery.enabled", "No"));
         assertFalse(c.enabled());

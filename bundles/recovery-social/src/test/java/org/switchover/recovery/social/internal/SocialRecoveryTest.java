@@ -19,10 +19,10 @@ class SocialRecoveryTest {
 
     @Test
     void conversationAndDirectMessageHaveTheirOwnNonZeroParameters() {
-        SocialConversationRecoveryComponent conv = new SocialConversationRecoveryComponent(null,
-                Map.of("socialconversation.interaction.recovery.enabled", "3"));
-        DirectMessageRecoveryComponent dm = new DirectMessageRecoveryComponent(null,
-                Map.of("directmessage.interaction.recovery.enabled", "0"));
+        SocialConversationRecoveryComponent conv = new SocialConversationRecoveryComponent();
+        conv.configure(Map.of("socialconversation.interaction.recovery.enabled", "3"));
+        DirectMessageRecoveryComponent dm = new DirectMessageRecoveryComponent();
+        dm.configure(Map.of("directmessage.interaction.recovery.enabled", "0"));
         assertTrue(conv.enabled());
         assertFalse(dm.enabled());
         assertEquals(Channel.SOCIAL_CONVERSATION, conv.channel());
@@ -33,8 +33,8 @@ class SocialRecoveryTest {
 
     @Test
     void theSpellingWithASpaceIsReadWhenTheMainKeyIsAbsent() {
-        SocialConversationRecoveryComponent conv = new SocialConversationRecoveryComponent(null,
-                Map.of("social.conversation.interaction.recovery.enabled", "1"));
+        SocialConversationRecoveryComponent conv = new SocialConversationRecoveryComponent();
+        conv.configure(Map.of("social.conversation.interaction.recovery.enabled", "1"));
         assertTrue(conv.enabled());
         conv.configure(Map.of("socialconversation.interaction.recovery.enabled", "0",
                 "social.conversation.interaction.recovery.enabled", "1"));
@@ -43,8 +43,8 @@ class SocialRecoveryTest {
 
     @Test
     void aConversationKeepsItsHistoryAndStaysWithItsAgent() {
-        DirectMessageRecoveryComponent dm = new DirectMessageRecoveryComponent(null,
-                Map.of("directmessage.interaction.recovery.enabled", "1"));
+        DirectMessageRecoveryComponent dm = new DirectMessageRecoveryComponent();
+        dm.configure(Map.of("directmessage.interaction.recovery.enabled", "1"));
         Interaction i = new Interaction("dm-1", Channel.DIRECT_MESSAGE, InteractionState.CONNECTED,
                 QueueRef.user("dave"), "dave", 7, 1, Map.of("platform", "twitter"), new Transcript(List.of(
                         Transcript.Entry.text(8, "@customer", "hi"), Transcript.Entry.text(9, "dave", "hello"))));
