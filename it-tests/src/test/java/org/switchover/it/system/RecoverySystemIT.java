@@ -82,8 +82,8 @@ class RecoverySystemIT {
 
         // traffic on all six channels, and one chat worked on by hand
         assertTrue(a.shellOk("host:interaction-load r1 400 200").startsWith("loaded 2400"));
-        String chat = a.shellOk("host:interaction-create chat user:alice hello, I need help");
-        a.shellOk("host:interaction-say " + chat + " alice sure, what is the order number?");
+        String chat = a.shellOk("host:interaction-create chat user:alice hello I need help");
+        a.shellOk("host:interaction-say " + chat + " alice sure what is the order number");
         a.shellOk("host:interaction-status " + chat + " alice is typing");
         a.shellOk("host:interaction-file " + chat + " customer receipt.pdf");
         a.shellOk("host:interaction-say " + chat + " customer it is 4711");

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +30,7 @@ import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.RequestHandler;
 import org.switchover.api.warning.SwitchWarning;
 import org.switchover.support.DurableFiles;
+import org.switchover.support.RoleBinding;
 import org.switchover.support.Threads;
 
 /**
@@ -40,7 +42,14 @@ import org.switchover.support.Threads;
  */
 @Component(name = "org.switchover.recovery", immediate = true,
         service = {RecoveryComponent.class, SwitchWarning.class, RequestHandler.class},
-        property = RequestHandler.EVENT_ID + "=" + RecoveryProtocol.SNAPSHOT)
+        property = RequestHandler.EVENT_ID + "=" + RecoveryProtocol.SNAPSHOT,
+        reference = {
+            @Reference(name = "primary", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
+                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.PRIMARY_FILTER, bind = "bindRole",
+                    unbind = "unbindRole"),
+            @Reference(name = "backup", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
+                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.BACKUP_FILTER, bind = "bindRole",
+                    unbind = "unbindRole")})
 public final class RecoveryComponent implements SwitchWarning, RequestHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryComponent.class);
@@ -54,8 +63,7 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler {
     private final ExecutorService control = Threads.single("switchover-recovery");
     private final RecoveryService service;
     private final Path reportDir;
-    private volatile boolean primaryCondition;
-    private volatile boolean backupCondition;
+    private final RoleBinding roles;
 
     @Activate
     public RecoveryComponent(@Reference Notifier notifier, @Reference SwitchoverStatus status,
@@ -63,7 +71,8 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler {
         this.reportDir = identity.dataDir().resolve("recovery");
         this.service = new RecoveryService(notifier, status::epoch, System::currentTimeMillis, this::reported,
                 QUIET_MILLIS, MAX_QUIET_WAIT_MILLIS);
-        post(this::roleChanged);
+        this.roles = new RoleBinding(control, role -> guarded(() -> service.role(role)));
+        roles.post();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -79,50 +88,25 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler {
         post(() -> service.channelGone(c));
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            target = RoleConditions.PRIMARY_FILTER)
-    void bindPrimary(Condition c) {
-        primaryCondition = true;
-        post(this::roleChanged);
+    void bindRole(Map<String, Object> condition) {
+        roles.bind(condition);
     }
 
-    void unbindPrimary(Condition c) {
-        primaryCondition = false;
-        post(this::roleChanged);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            target = RoleConditions.BACKUP_FILTER)
-    void bindBackup(Condition c) {
-        backupCondition = true;
-        post(this::roleChanged);
-    }
-
-    void unbindBackup(Condition c) {
-        backupCondition = false;
-        post(this::roleChanged);
+    void unbindRole(Map<String, Object> condition) {
+        roles.unbind(condition);
     }
 
     private void post(Runnable task) {
-        // dynamic references may be bound while the constructor still runs: the constructor posts the role again
-        if (service == null || control.isShutdown()) {
-            return;
+        if (!control.isShutdown()) {
+            control.execute(() -> guarded(task));
         }
-        control.execute(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.error("Interaction recovery: a change could not be applied", e);
-            }
-        });
     }
 
-    private void roleChanged() {
-        // both flags read when the task runs: a backup-to-primary change is seen as one step, not via "none"
-        RecoveryService.Role r = primaryCondition ? RecoveryService.Role.PRIMARY
-                : backupCondition ? RecoveryService.Role.BACKUP : RecoveryService.Role.NONE;
-        if (r != service.role()) {
-            service.role(r);
+    private static void guarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.error("Interaction recovery: a change could not be applied", e);
         }
     }
 
@@ -170,6 +154,7 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler {
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        roles.close();
         control.execute(service::close);
         control.shutdown();
         if (!control.awaitTermination(10, TimeUnit.SECONDS)) {

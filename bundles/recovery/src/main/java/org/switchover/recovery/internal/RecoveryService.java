@@ -28,6 +28,7 @@ import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.Response;
+import org.switchover.support.RoleBinding.Role;
 
 /**
  * The Interaction Recovery Service without OSGi: which channels are enabled (the channel bundles' {@link
@@ -45,11 +46,6 @@ final class RecoveryService {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryService.class);
     private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(30);
-
-    /** The role the core's conditions give this node. */
-    enum Role {
-        NONE, PRIMARY, BACKUP
-    }
 
     private final Notifier notifier;
     private final LongSupplier epoch;

@@ -22,6 +22,7 @@ import org.switchover.api.interaction.RecoveryProtocol;
 import org.switchover.api.interaction.ShadowFilter;
 import org.switchover.api.interaction.Transcript;
 import org.switchover.api.notifier.StreamListener;
+import org.switchover.support.RoleBinding.Role;
 import org.switchover.testing.MemoryNotifier;
 import org.switchover.testing.VirtualScheduler;
 
@@ -64,9 +65,9 @@ class RecoveryServiceTest {
 
     private void startPair() {
         a.channel(channelA);
-        a.role(RecoveryService.Role.PRIMARY);
+        a.role(Role.PRIMARY);
         b.channel(channelB);
-        b.role(RecoveryService.Role.BACKUP);
+        b.role(Role.BACKUP);
     }
 
     @Test
@@ -103,8 +104,8 @@ class RecoveryServiceTest {
         chatA.put(chat("c3", InteractionState.CONNECTED, QueueRef.user("carol"), "carol").withContent(withFile));
 
         // the primary dies: the backup takes over
-        a.role(RecoveryService.Role.NONE);
-        b.role(RecoveryService.Role.PRIMARY);
+        a.role(Role.NONE);
+        b.role(Role.PRIMARY);
 
         assertEquals(3, chatB.restored.size());
         Interaction c1 = chatB.live.get("c1");
@@ -141,7 +142,7 @@ class RecoveryServiceTest {
         assertEquals(ChannelBackup.Sync.FAILED, b.backupSides().get(Channel.CHAT).sync());
         assertTrue(b.warning().orElseThrow().contains("not in sync for chat (failed"), b.warning().toString());
 
-        b.role(RecoveryService.Role.PRIMARY);
+        b.role(Role.PRIMARY);
         assertTrue(chatB.restored.isEmpty(), "a partly synchronised channel is never promoted");
         assertTrue(reports.get(0).summaries().get(Channel.CHAT).startsWith("NOT PROMOTED"), reports.get(0).text());
         assertTrue(b.warning().isEmpty(), "no warning once primary");
@@ -205,11 +206,11 @@ class RecoveryServiceTest {
     void aBackupThatLostTheLinkResumesWithoutAFullSync() {
         chatA.put(chat("c1", InteractionState.CONNECTED, QueueRef.user("alice"), "alice", "hi"));
         startPair();
-        b.role(RecoveryService.Role.NONE);
+        b.role(Role.NONE);
         chatA.put(chat("c2", InteractionState.CONNECTED, QueueRef.user("bob"), "bob", "hi"));
         chatA.put(chat("c3", InteractionState.CONNECTED, QueueRef.user("bob"), "bob", "hi"));
         int pagesBefore = pair.b().sent(RecoveryProtocol.SNAPSHOT).size();
-        b.role(RecoveryService.Role.BACKUP);
+        b.role(Role.BACKUP);
         assertEquals(3, b.backupSides().get(Channel.CHAT).size());
         assertEquals(pagesBefore, pair.b().sent(RecoveryProtocol.SNAPSHOT).size(), "resumed: no snapshot asked");
     }

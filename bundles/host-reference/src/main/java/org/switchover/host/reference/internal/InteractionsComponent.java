@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
@@ -22,6 +23,7 @@ import org.switchover.api.RoleConditions;
 import org.switchover.api.interaction.Channel;
 import org.switchover.api.interaction.InteractionSource;
 import org.switchover.api.interaction.RecoveryProtocol;
+import org.switchover.support.RoleBinding;
 
 /**
  * The reference host's interactions: runs the {@link AcdSimulation} and registers its six
@@ -33,13 +35,18 @@ import org.switchover.api.interaction.RecoveryProtocol;
 @Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\""
         + "org.switchover.api.interaction.InteractionSource\"")
 @Component(name = "org.switchover.host.reference.interactions", service = InteractionsComponent.class,
-        immediate = true)
+        immediate = true, reference = {
+            @Reference(name = "primary", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
+                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.PRIMARY_FILTER, bind = "bindRole",
+                    unbind = "unbindRole")})
 public final class InteractionsComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(InteractionsComponent.class);
 
     private final AcdSimulation acd;
     private final List<ServiceRegistration<InteractionSource>> registrations = new ArrayList<>();
+    // told on the DS thread that binds the condition (a direct executor): accepting is a volatile flag
+    private final RoleBinding roles;
 
     @Activate
     public InteractionsComponent(BundleContext context, @Reference NodeIdentity identity) {
@@ -50,29 +57,24 @@ public final class InteractionsComponent {
             registrations.add(context.registerService(InteractionSource.class, sim.source(c), props));
         }
         this.acd = sim;
-        sim.accepting(primary);
+        this.roles = new RoleBinding(Runnable::run, this::roleChanged);
+        roles.post();
     }
 
-    private volatile boolean primary;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            target = RoleConditions.PRIMARY_FILTER)
-    void bindPrimary(Condition c) {
-        primary = true;
-        if (acd != null) {
-            acd.accepting(true);
-            LOG.info("Reference host: primary, taking interactions");
-        }
+    void bindRole(Map<String, Object> condition) {
+        roles.bind(condition);
     }
 
-    void unbindPrimary(Condition c) {
-        primary = false;
-        if (acd != null) {
-            int n = acd.all().size();
-            acd.accepting(false);
-            LOG.info("Reference host: no longer primary, {} live interactions discarded (the new primary holds"
-                    + " their shadows)", n);
-        }
+    void unbindRole(Map<String, Object> condition) {
+        roles.unbind(condition);
+    }
+
+    private void roleChanged(RoleBinding.Role role) {
+        boolean primary = role == RoleBinding.Role.PRIMARY;
+        int discarded = primary ? 0 : acd.all().size();
+        acd.accepting(primary);
+        LOG.info(primary ? "Reference host: primary, taking interactions" : "Reference host: not primary, {} live"
+                + " interactions discarded (the new primary holds their shadows)", discarded);
     }
 
     AcdSimulation acd() {
@@ -81,6 +83,7 @@ public final class InteractionsComponent {
 
     @Deactivate
     void deactivate() {
+        roles.close();
         for (ServiceRegistration<InteractionSource> r : registrations) {
             try {
                 r.unregister();
