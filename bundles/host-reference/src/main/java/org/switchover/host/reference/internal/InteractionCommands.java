@@ -34,8 +34,8 @@ import org.switchover.api.interaction.Transcript;
  * {@code interaction-file <id> <party> <name> [done]} a file transfer (in flight unless {@code done})</li>
  * <li>{@code interaction-release <id>}</li>
  * <li>{@code interaction-list [channel]}, {@code interaction-show <id>}, {@code interaction-count [prefix]}</li>
- * <li>{@code interaction-digest [prefix]}: one line per interaction (id, channel, state, queue, agent, creation
- * time, hash of the content), sorted, to compare two nodes</li>
+ * <li>{@code interaction-digest [prefix]}: how many interactions and one hash over them (id, channel, state,
+ * queue, agent, creation time, content), to compare two nodes in one line</li>
  * <li>{@code interaction-load <prefix> <perChannel> <perSecond>}: {@code perChannel} interactions on each of the six
  * channels, {@code perSecond} per channel, each taken through its life (queued, assigned, a few lines) and left
  * connected (a callback: queued); ids {@code <prefix>-<channel>-<n>}; answers {@code loaded <n> in <ms> ms}</li>
@@ -182,13 +182,20 @@ public final class InteractionCommands {
         return b.append("total=").append(total).toString();
     }
 
+    /**
+     * One line for the interactions whose id starts with {@code prefix}: how many, and a hash over their sorted
+     * lines (id, channel, state, queue, agent, creation time, hash of the content), so two nodes compare in one line.
+     */
     private String digest(String prefix) {
         StringBuilder b = new StringBuilder();
-        acd.all().stream().filter(i -> i.id().startsWith(prefix)).sorted((x, y) -> x.id().compareTo(y.id()))
-                .forEach(i -> b.append(i.id()).append(' ').append(i.channel().key()).append(' ').append(i.state())
-                        .append(' ').append(i.queue()).append(' ').append(i.agent().isEmpty() ? "-" : i.agent())
-                        .append(' ').append(i.createdMillis()).append(' ').append(hash(canonical(i))).append('\n'));
-        return b.toString().trim();
+        List<Interaction> all = acd.all().stream().filter(i -> i.id().startsWith(prefix))
+                .sorted((x, y) -> x.id().compareTo(y.id())).toList();
+        for (Interaction i : all) {
+            b.append(i.id()).append(' ').append(i.channel().key()).append(' ').append(i.state()).append(' ')
+                    .append(i.queue()).append(' ').append(i.agent().isEmpty() ? "-" : i.agent()).append(' ')
+                    .append(i.createdMillis()).append(' ').append(hash(canonical(i))).append('\n');
+        }
+        return all.size() + " interactions, digest " + hash(b.toString());
     }
 
     /** The content in a form independent of map order, for the digest and {@code interaction-show}. */

@@ -56,12 +56,15 @@ class InteractionCommandsTest {
         assertEquals("mail=20 chat=20 callback=20 sms=20 social_conversation=20 direct_message=20 total=120",
                 run("interaction-count", "t-"));
         assertEquals(80, events.size(), "a chat: created, assigned, two lines");
+        assertTrue(run("interaction-list", "chat").contains("t-chat-1 chat CONNECTED user:agent1 agent=agent1"));
         String digest = run("interaction-digest", "t-chat-1");
-        assertTrue(digest.startsWith("t-chat-1 chat CONNECTED user:agent1 agent1 "), digest);
+        assertTrue(digest.startsWith("11 interactions, digest "), digest);
         assertEquals(digest, run("interaction-digest", "t-chat-1"));
+        acd.say("t-chat-1", org.switchover.api.interaction.Transcript.Entry.text(9, "customer", "one more"));
+        assertTrue(!digest.equals(run("interaction-digest", "t-chat-1")), "a changed transcript changes the digest");
 
         acd.accepting(false);
         assertEquals("no interactions", run("interaction-list"));
-        assertEquals(80, events.size(), "discarding the live copy on leaving the primary role reports no release");
+        assertEquals(81, events.size(), "discarding the live copy on leaving the primary role reports no release");
     }
 }
