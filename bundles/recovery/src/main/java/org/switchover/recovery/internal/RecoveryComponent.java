@@ -146,10 +146,14 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler {
         return service.status();
     }
 
-    /** @return the last promotion's report, or a line saying there was none */
+    /**
+     * @return the last promotion's summaries and the interactions that lost something (the whole report, every
+     *     interaction, is in {@code last-promotion.txt}), or a line saying there was none
+     */
     String report() {
         RecoveryReport r = service.lastReport();
-        return r == null ? "no promotion since this node started" : r.text();
+        return r == null ? "no promotion since this node started" : r.losses(LOGGED_LOSSES) + "every interaction: "
+                + reportDir.resolve("last-promotion.txt");
     }
 
     @Deactivate

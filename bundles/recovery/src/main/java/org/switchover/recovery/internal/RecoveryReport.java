@@ -71,11 +71,23 @@ final class RecoveryReport {
                 + losses().size() + " with something not kept";
     }
 
-    /** @return the whole report as text, one interaction per line */
+    /** @return the whole report as text, one interaction per line (the file) */
     String text() {
+        return text(lines, Integer.MAX_VALUE);
+    }
+
+    /** @return the summaries and at most {@code max} interactions that lost something (the shell) */
+    String losses(int max) {
+        return text(losses(), max);
+    }
+
+    private String text(List<Line> shown, int max) {
         StringBuilder b = new StringBuilder("Interaction recovery report, ").append(headline()).append('\n');
         summaries.forEach((c, s) -> b.append(c.key()).append(": ").append(s).append('\n'));
-        for (Line l : lines) {
+        if (shown.size() > max) {
+            b.append("(the first ").append(max).append(" of ").append(shown.size()).append(" lines)\n");
+        }
+        for (Line l : shown.subList(0, Math.min(max, shown.size()))) {
             b.append(l.channel().key()).append(' ').append(l.id()).append(": ").append(l.action());
             if (!l.lost().isEmpty()) {
                 b.append("; NOT KEPT: ").append(String.join("; ", l.lost()));
