@@ -92,10 +92,9 @@ public class SwitchoverWiringIT {
     private static final List<String> PIDS = List.of(NODE, NOTIFIER, CORE, MODULE, PRIMARY, HOST, DSSYNC, MIRROR);
 
     /** The DS components the product ships; each must be satisfied once the node is configured. */
-    private static final List<String> COMPONENTS = List.of(NOTIFIER, NODE + ".metatype", CORE, MODULE,
-            MODULE + ".ping", PRIMARY, HOST, HOST + ".startup", HOST + ".commands", DSSYNC,
-            DSSYNC + ".metatype", DSSYNC + ".roles", DSSYNC + ".configadmin", DSSYNC + ".commands", MIRROR,
-            MIRROR + ".metatype");
+    private static final List<String> COMPONENTS = List.of(NOTIFIER, NODE, CORE, MODULE, MODULE + ".ping", PRIMARY,
+            HOST, HOST + ".startup", HOST + ".commands", DSSYNC, DSSYNC + ".roles", DSSYNC + ".configadmin",
+            DSSYNC + ".commands", MIRROR);
 
     @Inject
     private BundleContext context;
