@@ -1,0 +1,237 @@
+package org.switchover.recovery.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchover.api.interaction.Channel;
+import org.switchover.api.interaction.Interaction;
+import org.switchover.api.interaction.RecoveryProtocol;
+import org.switchover.api.notifier.Notifier;
+import org.switchover.api.notifier.StreamListener;
+import org.switchover.api.notifier.StreamPosition;
+import org.switchover.api.notifier.StreamSubscription;
+import org.switchover.support.wire.MalformedMessageException;
+
+/**
+ * The backup's side of one channel: follows the channel's stream and keeps one shadow per interaction, serialized
+ * (the encoded interaction, so a shadow costs its encoded size and one map entry). A shadow is replaced only by a
+ * higher version, so a snapshot page read after a change and the change's message arriving later converge on the
+ * newest state. When the primary cannot resume it (first start, other replication id, position out of the backlog)
+ * it runs a full synchronisation: the shadows are dropped and reloaded page by page from the primary's live source;
+ * the last page is the completion marker, after which the channel's shadows are promotable.
+ */
+final class ChannelBackup implements StreamListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelBackup.class);
+    static final int PAGE_SIZE = 1000;
+
+    /** Where the channel's synchronisation stands. */
+    enum Sync {
+        /** Not yet answered by a primary. */
+        WAITING,
+        /** A full synchronisation runs: the shadows are not promotable. */
+        SYNCING,
+        /** The last full synchronisation completed; the stream keeps the shadows current. */
+        COMPLETE,
+        /** The last full synchronisation failed; it is retried when the subscription is re-established. */
+        FAILED
+    }
+
+    /** Fetches one snapshot page from the primary. */
+    @FunctionalInterface
+    interface Pages {
+        RecoveryWire.Page fetch(RecoveryWire.PageRequest request) throws Exception;
+    }
+
+    private final Channel channel;
+    private final Notifier notifier;
+    private final Pages pages;
+    private final Map<String, byte[]> shadows = new ConcurrentHashMap<>();
+    private volatile Sync sync = Sync.WAITING;
+    private volatile StreamSubscription subscription;
+    private volatile boolean stopped = true;
+    private volatile StreamPosition position = StreamPosition.NONE;
+    private volatile int primaryLive = -1;
+    private volatile long lastMessageNanos;
+    private volatile long messages;
+    private volatile long lastLagMillis = -1;
+    private volatile long maxLagMillis;
+    private volatile String lastSync = "none";
+
+    ChannelBackup(Channel channel, Notifier notifier, Pages pages) {
+        this.channel = channel;
+        this.notifier = notifier;
+        this.pages = pages;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    /** Follows the stream from where this side stood (a fresh side: from scratch, so a full synchronisation). */
+    void follow() {
+        if (stopped) {
+            stopped = false;
+            LOG.info("Interaction recovery: following {} after {}", RecoveryProtocol.stream(channel), position);
+            subscription = notifier.follow(RecoveryProtocol.stream(channel), position, this);
+        }
+    }
+
+    /** Stops following and keeps the shadows and the position (for a promotion, or to resume later). */
+    void pause() {
+        stopped = true;
+        StreamSubscription s = subscription;
+        subscription = null;
+        if (s != null) {
+            position = s.position();
+            s.close();
+        }
+    }
+
+    /** Stops following and drops the shadows. */
+    void drop() {
+        pause();
+        int n = shadows.size();
+        shadows.clear();
+        sync = Sync.WAITING;
+        position = StreamPosition.NONE;
+        LOG.info("Interaction recovery: {} shadows of {} dropped", n, channel.key());
+    }
+
+    @Override
+    public void onMessage(String replicationId, long sequence, byte[] payload) throws Exception {
+        RecoveryWire.Change c;
+        try {
+            c = RecoveryWire.change(payload);
+        } catch (MalformedMessageException e) {
+            LOG.error("Interaction recovery: {} message {} of {} is malformed ({}); nothing applied", channel.key(),
+                    sequence, replicationId, e.getMessage());
+            throw e;
+        }
+        if (c.removal()) {
+            shadows.computeIfPresent(c.id(), (k, old) -> InteractionCodec.version(old) <= c.version() ? null : old);
+        } else {
+            keep(c.id(), c.interaction());
+        }
+        primaryLive = c.liveCount();
+        long lag = Math.max(0, System.currentTimeMillis() - c.publishMicros() / 1000);
+        lastLagMillis = lag;
+        if (lag > maxLagMillis) {
+            maxLagMillis = lag;
+        }
+        messages++;
+        lastMessageNanos = System.nanoTime();
+    }
+
+    private void keep(String id, byte[] encoded) {
+        shadows.merge(id, encoded, (old, now) -> InteractionCodec.version(now) >= InteractionCodec.version(old)
+                ? now : old);
+    }
+
+    @Override
+    public void onResync(String replicationId, long headSequence) throws Exception {
+        long t0 = System.nanoTime();
+        sync = Sync.SYNCING;
+        int before = shadows.size();
+        shadows.clear();
+        maxLagMillis = 0;
+        LOG.info("Interaction recovery: full synchronisation of {} from the primary (replication id {}, head {};"
+                + " {} shadows dropped)", channel.key(), replicationId, headSequence, before);
+        String after = "";
+        int received = 0;
+        int pageCount = 0;
+        RecoveryWire.Page p;
+        try {
+            do {
+                if (stopped) {
+                    throw new IllegalStateException("the backup side stopped");
+                }
+                p = pages.fetch(new RecoveryWire.PageRequest(channel, after, PAGE_SIZE));
+                pageCount++;
+                for (byte[] i : p.interactions()) {
+                    keep(InteractionCodec.decode(i).id(), i);
+                }
+                received += p.interactions().size();
+                after = p.next();
+                primaryLive = p.liveCount();
+            } while (!p.last());
+        } catch (Exception e) {
+            sync = Sync.FAILED;
+            lastSync = "failed after " + received + " shadows in " + pageCount + " pages: " + e.getMessage();
+            LOG.warn("Interaction recovery: full synchronisation of {} failed after {} shadows ({}); it is retried",
+                    channel.key(), received, e.getMessage());
+            throw e;
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        lastSync = "complete: " + received + " shadows in " + pageCount + " pages, " + ms + " ms, primary live "
+                + p.liveCount();
+        sync = Sync.COMPLETE;
+        lastMessageNanos = System.nanoTime();
+        LOG.info("Interaction recovery: full synchronisation of {} complete: {} shadows received in {} pages in {} ms"
+                + " (primary live count {}); continuing with the stream after {}", channel.key(), received, pageCount,
+                ms, p.liveCount(), headSequence);
+    }
+
+    Sync sync() {
+        return sync;
+    }
+
+    int size() {
+        return shadows.size();
+    }
+
+    /** @return nanoTime of the last message or completed synchronisation, 0 when none */
+    long lastMessageNanos() {
+        return lastMessageNanos;
+    }
+
+    /**
+     * Decodes every shadow (for a promotion).
+     *
+     * @param broken receives the id of each shadow that cannot be decoded, with the reason
+     * @return the shadows
+     */
+    List<Interaction> shadows(java.util.function.BiConsumer<String, String> broken) {
+        List<Interaction> out = new ArrayList<>(shadows.size());
+        for (Map.Entry<String, byte[]> e : shadows.entrySet()) {
+            try {
+                out.add(InteractionCodec.decode(e.getValue()));
+            } catch (MalformedMessageException ex) {
+                broken.accept(e.getKey(), "shadow unreadable: " + ex.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** @return the bytes the shadows' encoded forms take */
+    long bytes() {
+        long n = 0;
+        for (byte[] b : shadows.values()) {
+            n += b.length;
+        }
+        return n;
+    }
+
+    /** @return the status words of this side */
+    String describe() {
+        StreamSubscription s = subscription;
+        return "backup, " + shadows.size() + " shadows (primary live " + (primaryLive < 0 ? "?" : primaryLive)
+                + "), sync " + sync.name().toLowerCase(java.util.Locale.ROOT) + ", "
+                + (s == null ? "not following" : s.isLive() ? "live at " + s.position().sequence() : "not live")
+                + ", lag " + (lastLagMillis < 0 ? "-" : lastLagMillis + " ms") + " (max " + maxLagMillis
+                + " ms), " + messages + " messages; last full sync " + lastSync;
+    }
+
+    /** @return the last lag (ms), -1 when none */
+    long lagMillis() {
+        return lastLagMillis;
+    }
+
+    int primaryLive() {
+        return primaryLive;
+    }
+}

@@ -1,0 +1,138 @@
+package org.switchover.recovery.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchover.api.interaction.Channel;
+import org.switchover.api.interaction.Interaction;
+import org.switchover.api.interaction.InteractionListener;
+import org.switchover.api.interaction.InteractionSource;
+import org.switchover.api.interaction.RecoveryChannel;
+import org.switchover.api.interaction.RecoveryProtocol;
+import org.switchover.api.interaction.ShadowFilter;
+import org.switchover.api.notifier.Notifier;
+import org.switchover.api.notifier.StreamPublisher;
+
+/**
+ * The primary's side of one channel: publishes every change the host's source reports (and the filter admits) on
+ * the channel's numbered stream, and answers the backup's snapshot pages from the live source. The change is put on
+ * the stream on the host's thread, right after the host committed it; publishing never blocks on the network.
+ */
+final class ChannelPrimary implements InteractionListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelPrimary.class);
+
+    private final RecoveryChannel channel;
+    private final InteractionSource source;
+    private final ShadowFilter filter;
+    private final String filterName;
+    private final Object lock = new Object();
+    private final AtomicLong published = new AtomicLong();
+    private StreamPublisher publisher;
+    private final AutoCloseable registration;
+
+    ChannelPrimary(RecoveryChannel channel, Notifier notifier, String replicationId) {
+        this.channel = channel;
+        this.source = channel.source();
+        this.filter = channel.newFilter();
+        this.filterName = channel.filterName();
+        synchronized (lock) {
+            publisher = notifier.publish(RecoveryProtocol.stream(channel.channel()), replicationId);
+        }
+        registration = source.addListener(this);
+        LOG.info("Interaction recovery: publishing {} changes on stream '{}' under replication id {} ({}; {} live)",
+                channel.channel().key(), RecoveryProtocol.stream(channel.channel()), replicationId, filterName,
+                source.count());
+    }
+
+    Channel channel() {
+        return channel.channel();
+    }
+
+    RecoveryChannel binding() {
+        return channel;
+    }
+
+    String filterName() {
+        return filterName;
+    }
+
+    @Override
+    public void changed(Interaction now) {
+        if (!filter.admits(now)) {
+            return;
+        }
+        send(new RecoveryWire.Change(micros(), source.count(), now.id(), now.version(), InteractionCodec.encode(now)));
+    }
+
+    @Override
+    public void removed(String id, long version) {
+        filter.forget(id);
+        send(new RecoveryWire.Change(micros(), source.count(), id, version, null));
+    }
+
+    private void send(RecoveryWire.Change c) {
+        byte[] payload = RecoveryWire.change(c);
+        synchronized (lock) {
+            if (publisher != null) {
+                publisher.publish(payload);
+                published.incrementAndGet();
+            }
+        }
+    }
+
+    private static long micros() {
+        return System.currentTimeMillis() * 1000;
+    }
+
+    /** @return one snapshot page: the admitted interactions after {@code afterId}, in id order */
+    RecoveryWire.Page page(String afterId, int limit) {
+        List<Interaction> got = source.page(afterId, limit);
+        List<byte[]> out = new ArrayList<>(got.size());
+        for (Interaction i : got) {
+            if (filter.admits(i)) {
+                out.add(InteractionCodec.encode(i));
+            }
+        }
+        boolean last = got.size() < limit;
+        // a page the filter thinned out still tells the backup where to go on
+        String next = got.isEmpty() ? afterId : got.get(got.size() - 1).id();
+        return new RecoveryWire.Page(out, last, source.count(), next);
+    }
+
+    /** @return the status words of this side */
+    String describe() {
+        synchronized (lock) {
+            if (publisher == null) {
+                return "primary, stopped";
+            }
+            return "primary, " + source.count() + " live, " + published.get() + " changes published (head "
+                    + publisher.headSequence() + ", acknowledged " + publisher.acknowledgedSequence() + "), "
+                    + filterName;
+        }
+    }
+
+    /** @return how many live interactions the source holds */
+    int live() {
+        return source.count();
+    }
+
+    void close() {
+        try {
+            registration.close();
+        } catch (Exception e) {
+            LOG.warn("Interaction recovery: could not remove the {} listener", channel.channel().key(), e);
+        }
+        synchronized (lock) {
+            if (publisher != null) {
+                publisher.close();
+                publisher = null;
+            }
+        }
+        LOG.info("Interaction recovery: stopped publishing {} after {} changes", channel.channel().key(),
+                published.get());
+    }
+}

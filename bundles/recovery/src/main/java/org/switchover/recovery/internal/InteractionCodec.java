@@ -1,0 +1,163 @@
+package org.switchover.recovery.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.switchover.api.interaction.CallbackContent;
+import org.switchover.api.interaction.Channel;
+import org.switchover.api.interaction.Interaction;
+import org.switchover.api.interaction.InteractionContent;
+import org.switchover.api.interaction.InteractionState;
+import org.switchover.api.interaction.MailContent;
+import org.switchover.api.interaction.QueueRef;
+import org.switchover.api.interaction.Transcript;
+import org.switchover.support.wire.MalformedMessageException;
+import org.switchover.support.wire.WireReader;
+import org.switchover.support.wire.WireWriter;
+
+/**
+ * The binary form of one interaction: what a stream message and a snapshot page carry, and what the backup keeps as
+ * the shadow (serialized, so a shadow costs its encoded size plus one map entry). The version comes first, as 8
+ * bytes, so the backup compares versions without decoding. Long texts (bodies, transcript lines) are length-prefixed
+ * UTF-8, not {@code writeUTF}, which stops at 64 KiB.
+ */
+final class InteractionCodec {
+
+    static final int FORMAT = 1;
+    static final String WHAT = "recovery interaction";
+    /** Bounds that keep a hostile or broken peer from making the backup allocate without end. */
+    static final int MAX_TEXT = 16 << 20;
+    static final int MAX_ITEMS = 100_000;
+
+    private InteractionCodec() {
+    }
+
+    static byte[] encode(Interaction i) {
+        return WireWriter.encode(w -> {
+            w.i64(i.version()).u8(FORMAT).utf(i.id()).u8(i.channel().ordinal()).u8(i.state().ordinal())
+                    .u8(i.queue().kind().ordinal()).utf(i.queue().name()).utf(i.agent()).i64(i.createdMillis());
+            w.i32(i.attributes().size());
+            for (Map.Entry<String, String> a : i.attributes().entrySet()) {
+                text(w, a.getKey());
+                text(w, a.getValue());
+            }
+            writeContent(w, i.content());
+        });
+    }
+
+    private static void writeContent(WireWriter w, InteractionContent c) throws IOException {
+        if (c instanceof MailContent m) {
+            w.i32(m.headers().size());
+            for (Map.Entry<String, String> h : m.headers().entrySet()) {
+                text(w, h.getKey());
+                text(w, h.getValue());
+            }
+            text(w, m.plainBody());
+            text(w, m.htmlBody());
+            w.i32(m.attachments().size());
+            for (MailContent.Attachment a : m.attachments()) {
+                text(w, a.name());
+                text(w, a.mimeType());
+                w.i64(a.size());
+                text(w, a.location());
+                w.bool(a.draft());
+            }
+        } else if (c instanceof Transcript t) {
+            w.i32(t.entries().size());
+            for (Transcript.Entry e : t.entries()) {
+                w.i64(e.atMillis());
+                text(w, e.party());
+                w.u8(e.kind().ordinal());
+                text(w, e.text());
+                w.bool(e.complete());
+            }
+        } else if (c instanceof CallbackContent cb) {
+            text(w, cb.number());
+            w.i64(cb.requestedMillis()).i32(cb.attempts());
+        }
+    }
+
+    private static void text(WireWriter w, String s) throws IOException {
+        w.blob(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String text(WireReader r, String field) throws MalformedMessageException {
+        return new String(r.blob(field, MAX_TEXT), StandardCharsets.UTF_8);
+    }
+
+    /** @return the version of an encoded interaction (its first 8 bytes) */
+    static long version(byte[] encoded) {
+        long v = 0;
+        for (int k = 0; k < 8; k++) {
+            v = (v << 8) | (encoded[k] & 0xff);
+        }
+        return v;
+    }
+
+    static Interaction decode(byte[] bytes) throws MalformedMessageException {
+        WireReader r = new WireReader(bytes, WHAT);
+        long version = r.i64("version");
+        r.version(FORMAT);
+        String id = r.utf("id");
+        Channel channel = pick(r, Channel.values(), "channel");
+        InteractionState state = pick(r, InteractionState.values(), "state");
+        QueueRef.Kind kind = pick(r, QueueRef.Kind.values(), "queue kind");
+        QueueRef queue = new QueueRef(kind, r.utf("queue name"));
+        String agent = r.utf("agent");
+        long created = r.i64("created");
+        int n = r.count("attributes", MAX_ITEMS);
+        Map<String, String> attributes = new HashMap<>(n * 2);
+        for (int k = 0; k < n; k++) {
+            attributes.put(text(r, "attribute name"), text(r, "attribute value"));
+        }
+        InteractionContent content = switch (channel) {
+            case MAIL -> readMail(r);
+            case CALLBACK -> new CallbackContent(text(r, "callback number"), r.i64("requested"), r.i32("attempts"));
+            default -> readTranscript(r);
+        };
+        r.end();
+        return new Interaction(id, channel, state, queue, agent, created, version, attributes, content);
+    }
+
+    private static MailContent readMail(WireReader r) throws MalformedMessageException {
+        int n = r.count("headers", MAX_ITEMS);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int k = 0; k < n; k++) {
+            headers.put(text(r, "header name"), text(r, "header value"));
+        }
+        String plain = text(r, "plain body");
+        String html = text(r, "html body");
+        int a = r.count("attachments", MAX_ITEMS);
+        List<MailContent.Attachment> attachments = new ArrayList<>(a);
+        for (int k = 0; k < a; k++) {
+            attachments.add(new MailContent.Attachment(text(r, "attachment name"), text(r, "attachment type"),
+                    r.i64("attachment size"), text(r, "attachment location"), r.bool("attachment draft")));
+        }
+        return new MailContent(headers, plain, html, attachments);
+    }
+
+    private static Transcript readTranscript(WireReader r) throws MalformedMessageException {
+        int n = r.count("transcript entries", MAX_ITEMS);
+        List<Transcript.Entry> entries = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            long at = r.i64("entry time");
+            String party = text(r, "entry party");
+            Transcript.Kind kind = pick(r, Transcript.Kind.values(), "entry kind");
+            entries.add(new Transcript.Entry(at, party, kind, text(r, "entry text"), r.bool("entry complete")));
+        }
+        return new Transcript(entries);
+    }
+
+    private static <E> E pick(WireReader r, E[] values, String field) throws MalformedMessageException {
+        int k = r.u8(field);
+        if (k >= values.length) {
+            throw r.malformed(field, "unknown value " + k);
+        }
+        return values[k];
+    }
+}

@@ -1,0 +1,169 @@
+package org.switchover.recovery.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.condition.Condition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchover.api.NodeIdentity;
+import org.switchover.api.RoleConditions;
+import org.switchover.api.SwitchoverStatus;
+import org.switchover.api.interaction.RecoveryChannel;
+import org.switchover.api.interaction.RecoveryProtocol;
+import org.switchover.api.notifier.Notifier;
+import org.switchover.api.notifier.Request;
+import org.switchover.api.notifier.RequestHandler;
+import org.switchover.api.warning.SwitchWarning;
+import org.switchover.support.DurableFiles;
+import org.switchover.support.RoleBinding;
+import org.switchover.support.Threads;
+
+/**
+ * The Interaction Recovery Service in OSGi: follows the core's role conditions and the channel bundles'
+ * {@link RecoveryChannel} services and hands every change to {@link RecoveryService} on this component's one thread
+ * ({@code switchover-recovery-1}). Answers the backup's snapshot requests ({@value RecoveryProtocol#SNAPSHOT}), raises
+ * a {@link SwitchWarning} while an enabled channel's synchronisation is incomplete on the backup, and writes each
+ * promotion's report to {@code ${data.dir}/recovery/last-promotion.txt} (and logs it).
+ */
+@Component(name = "org.switchover.recovery", immediate = true,
+        service = {RecoveryComponent.class, SwitchWarning.class, RequestHandler.class},
+        property = RequestHandler.EVENT_ID + "=" + RecoveryProtocol.SNAPSHOT,
+        reference = {
+            @Reference(name = "primary", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
+                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.PRIMARY_FILTER, bind = "bindRole",
+                    unbind = "unbindRole"),
+            @Reference(name = "backup", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
+                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.BACKUP_FILTER, bind = "bindRole",
+                    unbind = "unbindRole")})
+public final class RecoveryComponent implements SwitchWarning, RequestHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecoveryComponent.class);
+    private static final Logger AUDIT = LoggerFactory.getLogger("org.switchover.audit");
+    /** Lines of a report logged one by one; the file has them all. */
+    private static final int LOGGED_LOSSES = 200;
+    /** Before a promotion: the stream tail of a controlled hand-off lands within this quiet time. */
+    private static final long QUIET_MILLIS = 300;
+    private static final long MAX_QUIET_WAIT_MILLIS = 3000;
+
+    private final ExecutorService control = Threads.single("switchover-recovery");
+    private final RecoveryService service;
+    private final Path reportDir;
+    private final RoleBinding roles;
+
+    @Activate
+    public RecoveryComponent(@Reference Notifier notifier, @Reference SwitchoverStatus status,
+            @Reference NodeIdentity identity) {
+        this.reportDir = identity.dataDir().resolve("recovery");
+        this.service = new RecoveryService(notifier, status::epoch, System::currentTimeMillis, this::reported,
+                QUIET_MILLIS, MAX_QUIET_WAIT_MILLIS);
+        this.roles = new RoleBinding(control, role -> guarded(() -> service.role(role)));
+        roles.post();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindChannel(RecoveryChannel c) {
+        post(() -> service.channel(c));
+    }
+
+    void updatedChannel(RecoveryChannel c) {
+        post(() -> service.channel(c));
+    }
+
+    void unbindChannel(RecoveryChannel c) {
+        post(() -> service.channelGone(c));
+    }
+
+    void bindRole(Map<String, Object> condition) {
+        roles.bind(condition);
+    }
+
+    void unbindRole(Map<String, Object> condition) {
+        roles.unbind(condition);
+    }
+
+    private void post(Runnable task) {
+        if (!control.isShutdown()) {
+            control.execute(() -> guarded(task));
+        }
+    }
+
+    private static void guarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.error("Interaction recovery: a change could not be applied", e);
+        }
+    }
+
+    private void reported(RecoveryReport report) {
+        AUDIT.info("Interaction recovery: {}", report.headline());
+        report.summaries().forEach((c, s) -> LOG.info("Interaction recovery report: {}: {}", c.key(), s));
+        List<RecoveryReport.Line> losses = report.losses();
+        for (int k = 0; k < losses.size() && k < LOGGED_LOSSES; k++) {
+            RecoveryReport.Line l = losses.get(k);
+            LOG.warn("Interaction recovery report: {} {} ({}): not kept: {}", l.channel().key(), l.id(), l.action(),
+                    String.join("; ", l.lost()));
+        }
+        if (losses.size() > LOGGED_LOSSES) {
+            LOG.warn("Interaction recovery report: {} more interactions with losses, see {}",
+                    losses.size() - LOGGED_LOSSES, reportDir.resolve("last-promotion.txt"));
+        }
+        try {
+            Files.createDirectories(reportDir);
+            DurableFiles.write(reportDir.resolve("last-promotion.txt"), report.text().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            LOG.error("Interaction recovery: could not write the report to {}: {}", reportDir, e.getMessage());
+        }
+    }
+
+    @Override
+    public CompletionStage<byte[]> handle(Request request) {
+        return service.handle(request);
+    }
+
+    @Override
+    public Optional<String> warning() {
+        return service.warning();
+    }
+
+    /** @return the lines of {@code switchover:recovery-status} */
+    String status() {
+        return service.status();
+    }
+
+    /**
+     * @return the last promotion's summaries and the interactions that lost something (the whole report, every
+     *     interaction, is in {@code last-promotion.txt}), or a line saying there was none
+     */
+    String report() {
+        RecoveryReport r = service.lastReport();
+        return r == null ? "no promotion since this node started" : r.losses(LOGGED_LOSSES) + "every interaction: "
+                + reportDir.resolve("last-promotion.txt");
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        roles.close();
+        control.execute(service::close);
+        control.shutdown();
+        if (!control.awaitTermination(10, TimeUnit.SECONDS)) {
+            LOG.warn("Interaction recovery: control thread did not stop within 10 s");
+            control.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,349 @@
+package org.switchover.recovery.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchover.api.interaction.Channel;
+import org.switchover.api.interaction.Interaction;
+import org.switchover.api.interaction.Promotion;
+import org.switchover.api.interaction.RecoveryChannel;
+import org.switchover.api.interaction.RecoveryProtocol;
+import org.switchover.api.interaction.RestoreIssue;
+import org.switchover.api.notifier.Link;
+import org.switchover.api.notifier.Notifier;
+import org.switchover.api.notifier.Request;
+import org.switchover.api.notifier.Response;
+import org.switchover.support.RoleBinding.Role;
+
+/**
+ * The Interaction Recovery Service without OSGi: which channels are enabled (the channel bundles' {@link
+ * RecoveryChannel} services), which role this node plays, and per channel the primary side (publishing) or the backup
+ * side (shadows). The role and channel methods run on one control thread (the component's); {@link #handle},
+ * {@link #warning} and {@link #status} may be called from any thread and read the current sides only.
+ *
+ * <p>On becoming primary, a channel's backup side is promoted before the channel starts publishing: when its full
+ * synchronisation completed, every shadow goes through the channel's promotion rule and into the host's source
+ * with its id and creation time; what could not be kept goes into the {@link RecoveryReport}. A channel whose
+ * synchronisation had not completed is not promoted (its partial shadows are discarded and the report says so):
+ * promoting a partly synchronised copy would resurrect stale state.
+ */
+final class RecoveryService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecoveryService.class);
+    private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Notifier notifier;
+    private final LongSupplier epoch;
+    private final LongSupplier clock;
+    private final Consumer<RecoveryReport> reports;
+    private final long quietMillis;
+    private final long maxWaitMillis;
+    // changed on the control thread only; the maps are concurrent so that other threads may read them
+    private final Map<Channel, RecoveryChannel> channels = new EnumMap<>(Channel.class);
+    private final Map<Channel, ChannelPrimary> primaries = new ConcurrentHashMap<>();
+    private final Map<Channel, ChannelBackup> backups = new ConcurrentHashMap<>();
+    private final Map<Channel, String> backupFilters = new EnumMap<>(Channel.class);
+    private volatile Role role = Role.NONE;
+    private volatile RecoveryReport lastReport;
+
+    /**
+     * @param notifier the node's notifier
+     * @param epoch the node's current epoch (part of the replication id)
+     * @param clock wall clock (ms), given to the promotion rules
+     * @param reports receives each promotion's report (log it, write it)
+     * @param quietMillis before a promotion, how long the streams must have been quiet (the tail of a controlled
+     *     hand-off still arriving); 0 for none
+     * @param maxWaitMillis the longest wait for that quiet
+     */
+    RecoveryService(Notifier notifier, LongSupplier epoch, LongSupplier clock, Consumer<RecoveryReport> reports,
+            long quietMillis, long maxWaitMillis) {
+        this.notifier = notifier;
+        this.epoch = epoch;
+        this.clock = clock;
+        this.reports = reports;
+        this.quietMillis = quietMillis;
+        this.maxWaitMillis = maxWaitMillis;
+    }
+
+    /** A channel's service appeared or its properties changed (control thread). */
+    void channel(RecoveryChannel c) {
+        channels.put(c.channel(), c);
+        reconcile();
+    }
+
+    /** A channel's service went away (control thread). */
+    void channelGone(RecoveryChannel c) {
+        if (channels.get(c.channel()) == c) {
+            channels.remove(c.channel());
+        }
+        reconcile();
+    }
+
+    /** The role changed (control thread). */
+    void role(Role r) {
+        role = r;
+        reconcile();
+    }
+
+    Role role() {
+        return role;
+    }
+
+    private RecoveryChannel enabled(Channel c) {
+        RecoveryChannel rc = channels.get(c);
+        return rc != null && rc.enabled() ? rc : null;
+    }
+
+    private void reconcile() {
+        Role r = role;
+        if (r == Role.PRIMARY && !backups.isEmpty()) {
+            promote();
+        }
+        for (Channel c : Channel.values()) {
+            RecoveryChannel rc = enabled(c);
+            ChannelPrimary p = primaries.get(c);
+            ChannelBackup b = backups.get(c);
+            boolean wantPrimary = rc != null && r == Role.PRIMARY;
+            boolean wantBackup = rc != null && r == Role.BACKUP;
+            if (p != null && (!wantPrimary || p.binding() != rc || !p.filterName().equals(rc.filterName()))) {
+                primaries.remove(c).close();
+                p = null;
+            }
+            if (wantPrimary && p == null) {
+                String id = epoch.getAsLong() + "-" + UUID.randomUUID().toString().substring(0, 8);
+                primaries.put(c, new ChannelPrimary(rc, notifier, id));
+            }
+            if (b != null && rc == null) {
+                backups.remove(c).drop();
+                backupFilters.remove(c);
+                b = null;
+            } else if (b != null && wantBackup && !rc.filterName().equals(backupFilters.get(c))) {
+                LOG.info("Interaction recovery: {} filter is now '{}': shadows dropped, resynchronising", c.key(),
+                        rc.filterName());
+                backups.remove(c).drop();
+                b = null;
+            }
+            if (wantBackup) {
+                if (b == null) {
+                    b = new ChannelBackup(c, notifier, this::fetch);
+                    backups.put(c, b);
+                }
+                backupFilters.put(c, rc.filterName());
+                b.follow();
+            } else if (b != null) {
+                b.pause();
+            }
+        }
+    }
+
+    /** Promotes every channel's shadows into the host (control thread, on becoming primary). */
+    private void promote() {
+        backups.values().forEach(ChannelBackup::pause);
+        awaitQuiet();
+        RecoveryReport report = new RecoveryReport(clock.getAsLong());
+        for (Channel c : Channel.values()) {
+            ChannelBackup b = backups.remove(c);
+            backupFilters.remove(c);
+            if (b == null) {
+                continue;
+            }
+            RecoveryChannel rc = enabled(c);
+            if (rc == null) {
+                report.summary(c, "disabled: " + b.size() + " shadows discarded");
+            } else if (b.sync() != ChannelBackup.Sync.COMPLETE) {
+                report.summary(c, "NOT PROMOTED: its synchronisation was " + b.sync().name().toLowerCase()
+                        + "; " + b.size() + " partial shadows discarded (the interactions requeue from the host's"
+                        + " own sources, as without recovery)");
+                LOG.warn("Interaction recovery: {} not promoted: synchronisation {} ({} partial shadows discarded)",
+                        c.key(), b.sync(), b.size());
+            } else {
+                promote(rc, b, report);
+            }
+        }
+        lastReport = report;
+        reports.accept(report);
+    }
+
+    private void promote(RecoveryChannel rc, ChannelBackup b, RecoveryReport report) {
+        Channel c = rc.channel();
+        long t0 = System.nanoTime();
+        long now = clock.getAsLong();
+        List<Interaction> restore = new ArrayList<>(b.size());
+        Map<String, RecoveryReport.Line> lines = new java.util.HashMap<>();
+        for (Interaction shadow : b.shadows((id, why) -> report.add(new RecoveryReport.Line(c, id, "not restored",
+                List.of(why))))) {
+            Promotion p;
+            try {
+                p = rc.promote(shadow, now);
+            } catch (RuntimeException e) {
+                LOG.error("Interaction recovery: the {} promotion rule failed for {}; restored as shadowed", c.key(),
+                        shadow.id(), e);
+                p = new Promotion(shadow, "restored as shadowed (rule failed: " + e + ")", List.of());
+            }
+            restore.add(p.restored());
+            lines.put(shadow.id(), new RecoveryReport.Line(c, shadow.id(), p.action(), p.lost()));
+        }
+        List<RestoreIssue> issues;
+        try {
+            issues = rc.source().restore(restore);
+        } catch (RuntimeException e) {
+            LOG.error("Interaction recovery: the host refused to restore {} {} interactions", restore.size(),
+                    c.key(), e);
+            report.summary(c, "RESTORE FAILED for " + restore.size() + " interactions: " + e);
+            return;
+        }
+        for (RestoreIssue i : issues) {
+            RecoveryReport.Line l = lines.get(i.interactionId());
+            List<String> lost = new ArrayList<>(l == null ? List.of() : l.lost());
+            lost.add(i.what());
+            lines.put(i.interactionId(), new RecoveryReport.Line(c, i.interactionId(),
+                    l == null ? "restored" : l.action(), lost));
+        }
+        lines.values().forEach(report::add);
+        report.restored(restore.size());
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        long lossy = lines.values().stream().filter(l -> !l.lost().isEmpty()).count();
+        report.summary(c, "promoted " + restore.size() + " shadows in " + ms + " ms; " + lossy
+                + " with something not kept");
+        LOG.info("Interaction recovery: {} promoted: {} interactions restored with their ids and creation times in"
+                + " {} ms; {} with something not kept", c.key(), restore.size(), ms, lossy);
+    }
+
+    /** Waits until no backup side got a message for {@code quietMillis} (bounded by {@code maxWaitMillis}). */
+    private void awaitQuiet() {
+        if (quietMillis <= 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        while (true) {
+            long newest = 0;
+            for (ChannelBackup b : backups.values()) {
+                newest = Math.max(newest, b.lastMessageNanos());
+            }
+            long now = System.nanoTime();
+            if (now - newest >= TimeUnit.MILLISECONDS.toNanos(quietMillis)
+                    || now - start >= TimeUnit.MILLISECONDS.toNanos(maxWaitMillis)) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private RecoveryWire.Page fetch(RecoveryWire.PageRequest request) throws Exception {
+        Response r;
+        try {
+            r = notifier.send(Link.MAIN, "*", RecoveryProtocol.SNAPSHOT, RecoveryWire.pageRequest(request),
+                    PAGE_TIMEOUT).response().toCompletableFuture()
+                    .get(PAGE_TIMEOUT.toMillis() + 5000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("snapshot page of " + request.channel().key() + " got no answer within "
+                    + PAGE_TIMEOUT.toSeconds() + " s");
+        }
+        if (!r.isReply()) {
+            throw new IOException("snapshot page of " + request.channel().key() + " ended " + r.outcome() + ": "
+                    + r.detail());
+        }
+        return RecoveryWire.page(r.payload());
+    }
+
+    /** Answers the backup's snapshot page request (any thread). */
+    CompletionStage<byte[]> handle(Request request) {
+        try {
+            RecoveryWire.PageRequest p = RecoveryWire.pageRequest(request.payload());
+            ChannelPrimary side = primaries.get(p.channel());
+            if (side == null) {
+                throw new IOException("this node does not publish " + p.channel().key()
+                        + " (not primary, or the channel is not enabled here)");
+            }
+            return CompletableFuture.completedFuture(RecoveryWire.page(side.page(p.afterId(), p.limit())));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Interaction recovery: refused snapshot request from {}: {}", request.senderId(),
+                    e.getMessage());
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** @return the switch warning while this node is backup and an enabled channel's sync is not complete */
+    Optional<String> warning() {
+        if (role != Role.BACKUP) {
+            return Optional.empty();
+        }
+        List<String> behind = new ArrayList<>();
+        for (ChannelBackup b : backups.values()) {
+            if (b.sync() != ChannelBackup.Sync.COMPLETE) {
+                behind.add(b.channel().key() + " (" + b.sync().name().toLowerCase() + ", " + b.size()
+                        + " shadows so far)");
+            }
+        }
+        if (behind.isEmpty()) {
+            return Optional.empty();
+        }
+        behind.sort(null);
+        return Optional.of("Interaction recovery is not in sync for " + String.join(", ", behind)
+                + ": those interactions would not be recovered by a switch now");
+    }
+
+    /** @return per channel: enabled, side, shadows or live count, sync state, lag; then the last promotion */
+    String status() {
+        StringBuilder b = new StringBuilder("Interaction recovery (" + role.name().toLowerCase() + ")\n");
+        for (Channel c : Channel.values()) {
+            RecoveryChannel rc = channels.get(c);
+            b.append(c.key()).append(": ");
+            if (rc == null) {
+                b.append("not configured\n");
+                continue;
+            }
+            if (!rc.enabled()) {
+                b.append("disabled\n");
+                continue;
+            }
+            ChannelPrimary p = primaries.get(c);
+            ChannelBackup k = backups.get(c);
+            b.append("enabled, ").append(p != null ? p.describe() : k != null ? k.describe() : "idle").append('\n');
+        }
+        RecoveryReport r = lastReport;
+        b.append("last promotion: ").append(r == null ? "none" : r.headline());
+        return b.toString();
+    }
+
+    /** @return the per-channel figures for tests and the status JSON */
+    Map<Channel, ChannelBackup> backupSides() {
+        return backups;
+    }
+
+    Map<Channel, ChannelPrimary> primarySides() {
+        return primaries;
+    }
+
+    RecoveryReport lastReport() {
+        return lastReport;
+    }
+
+    /** Stops every side (control thread); shadows are dropped. */
+    void close() {
+        primaries.values().forEach(ChannelPrimary::close);
+        primaries.clear();
+        backups.values().forEach(ChannelBackup::drop);
+        backups.clear();
+    }
+}

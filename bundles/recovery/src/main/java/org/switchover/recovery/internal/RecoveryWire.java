@@ -1,0 +1,117 @@
+package org.switchover.recovery.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.switchover.api.interaction.Channel;
+import org.switchover.support.wire.MalformedMessageException;
+import org.switchover.support.wire.WireReader;
+import org.switchover.support.wire.WireWriter;
+
+/**
+ * The messages of the recovery protocol: a stream message (one change of one interaction), the backup's request for
+ * a snapshot page, and the page (the last one is the completion marker with the counts). Every message starts with
+ * a version byte; every read is bounded ({@link WireReader}).
+ */
+final class RecoveryWire {
+
+    static final int VERSION = 1;
+    static final int MAX_PAGE = 10_000;
+    static final int MAX_INTERACTION = 64 << 20;
+
+    private RecoveryWire() {
+    }
+
+    /**
+     * One change on a channel's stream.
+     *
+     * @param publishMicros the primary's wall clock when it published the change (µs), for the lag
+     * @param liveCount the primary's live interactions of the channel after the change
+     * @param id the interaction's id
+     * @param version its version after the change
+     * @param interaction the encoded interaction, null for a removal
+     */
+    record Change(long publishMicros, int liveCount, String id, long version, byte[] interaction) {
+        boolean removal() {
+            return interaction == null;
+        }
+    }
+
+    /** A snapshot page request: the channel, the last id of the previous page ("" at first) and the page size. */
+    record PageRequest(Channel channel, String afterId, int limit) {
+    }
+
+    /**
+     * A snapshot page.
+     *
+     * @param interactions encoded interactions in id order
+     * @param last true for the completion marker: no more pages
+     * @param liveCount the primary's live interactions of the channel when it read the page
+     * @param next the id to ask the next page after (the last id the primary read, admitted or not)
+     */
+    record Page(List<byte[]> interactions, boolean last, int liveCount, String next) {
+    }
+
+    static byte[] change(Change c) {
+        return WireWriter.encode(w -> {
+            w.u8(VERSION).bool(c.removal()).i64(c.publishMicros()).i32(c.liveCount()).utf(c.id()).i64(c.version());
+            if (!c.removal()) {
+                w.blob(c.interaction());
+            }
+        });
+    }
+
+    static Change change(byte[] payload) throws MalformedMessageException {
+        WireReader r = new WireReader(payload, "recovery stream message");
+        r.version(VERSION);
+        boolean removal = r.bool("removal");
+        long micros = r.i64("publish time");
+        int live = r.count("live count", Integer.MAX_VALUE);
+        String id = r.utf("id");
+        long version = r.i64("version");
+        byte[] body = removal ? null : r.blob("interaction", MAX_INTERACTION);
+        r.end();
+        return new Change(micros, live, id, version, body);
+    }
+
+    static byte[] pageRequest(PageRequest p) {
+        return WireWriter.encode(w -> w.u8(VERSION).u8(p.channel().ordinal()).utf(p.afterId()).i32(p.limit()));
+    }
+
+    static PageRequest pageRequest(byte[] payload) throws MalformedMessageException {
+        WireReader r = new WireReader(payload, "recovery snapshot request");
+        r.version(VERSION);
+        int c = r.u8("channel");
+        if (c >= Channel.values().length) {
+            throw r.malformed("channel", "unknown channel " + c);
+        }
+        String after = r.utf("after id");
+        int limit = r.count("limit", MAX_PAGE);
+        r.end();
+        return new PageRequest(Channel.values()[c], after, limit);
+    }
+
+    static byte[] page(Page p) {
+        return WireWriter.encode(w -> {
+            w.u8(VERSION).bool(p.last()).i32(p.liveCount()).utf(p.next()).i32(p.interactions().size());
+            for (byte[] i : p.interactions()) {
+                w.blob(i);
+            }
+        });
+    }
+
+    static Page page(byte[] payload) throws MalformedMessageException {
+        WireReader r = new WireReader(payload, "recovery snapshot page");
+        r.version(VERSION);
+        boolean last = r.bool("last");
+        int live = r.count("live count", Integer.MAX_VALUE);
+        String next = r.utf("next");
+        int n = r.count("interactions", MAX_PAGE);
+        List<byte[]> out = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            out.add(r.blob("interaction", MAX_INTERACTION));
+        }
+        r.end();
+        return new Page(out, last, live, next);
+    }
+}

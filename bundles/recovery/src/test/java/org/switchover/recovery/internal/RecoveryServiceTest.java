@@ -1,0 +1,238 @@
+package org.switchover.recovery.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.switchover.api.interaction.CallbackContent;
+import org.switchover.api.interaction.Channel;
+import org.switchover.api.interaction.Interaction;
+import org.switchover.api.interaction.InteractionState;
+import org.switchover.api.interaction.QueueRef;
+import org.switchover.api.interaction.RecoveryProtocol;
+import org.switchover.api.interaction.ShadowFilter;
+import org.switchover.api.interaction.Transcript;
+import org.switchover.api.notifier.StreamListener;
+import org.switchover.support.RoleBinding.Role;
+import org.switchover.testing.MemoryNotifier;
+import org.switchover.testing.VirtualScheduler;
+
+/** The recovery core on an in-memory notifier pair: full sync, streaming, promotion, enable/disable, filter change. */
+class RecoveryServiceTest {
+
+    private static final long T0 = 1_700_000_000_000L;
+
+    private final VirtualScheduler scheduler = new VirtualScheduler();
+    private final List<RecoveryReport> reports = new ArrayList<>();
+    private MemoryNotifier.Pair pair;
+    private RecoveryService a;
+    private RecoveryService b;
+    private MemorySource chatA;
+    private MemorySource chatB;
+    private TestChannel channelA;
+    private TestChannel channelB;
+
+    @BeforeEach
+    void pair() {
+        pair = MemoryNotifier.pair(scheduler);
+        a = new RecoveryService(pair.a(), () -> 7, scheduler::nowMillis, reports::add, 0, 0);
+        b = new RecoveryService(pair.b(), () -> 7, scheduler::nowMillis, reports::add, 0, 0);
+        pair.a().handle(RecoveryProtocol.SNAPSHOT, a::handle);
+        pair.b().handle(RecoveryProtocol.SNAPSHOT, b::handle);
+        chatA = new MemorySource(Channel.CHAT);
+        chatB = new MemorySource(Channel.CHAT);
+        channelA = new TestChannel(Channel.CHAT, chatA);
+        channelB = new TestChannel(Channel.CHAT, chatB);
+    }
+
+    static Interaction chat(String id, InteractionState state, QueueRef queue, String agent, String... lines) {
+        List<Transcript.Entry> entries = new ArrayList<>();
+        for (int k = 0; k < lines.length; k++) {
+            entries.add(Transcript.Entry.text(T0 + k, k % 2 == 0 ? "customer" : agent, lines[k]));
+        }
+        return new Interaction(id, Channel.CHAT, state, queue, agent, T0 - 60_000, 0, Map.of("lang", "en"),
+                new Transcript(entries));
+    }
+
+    private void startPair() {
+        a.channel(channelA);
+        a.role(Role.PRIMARY);
+        b.channel(channelB);
+        b.role(Role.BACKUP);
+    }
+
+    @Test
+    void aBackupStartingLateRunsAFullSyncThenFollowsTheStream() {
+        for (int k = 0; k < 2500; k++) {
+            chatA.put(chat(String.format("c%05d", k), InteractionState.CONNECTED, QueueRef.user("alice"), "alice",
+                    "hello", "hi"));
+        }
+        startPair();
+        ChannelBackup side = b.backupSides().get(Channel.CHAT);
+        assertEquals(ChannelBackup.Sync.COMPLETE, side.sync());
+        assertEquals(2500, side.size(), "every interaction of the three snapshot pages has a shadow");
+        assertTrue(b.warning().isEmpty(), "in sync: no switch warning");
+
+        chatA.put(chat("c00001", InteractionState.CONNECTED, QueueRef.user("alice"), "alice", "hello", "hi", "bye"));
+        chatA.put(chat("z-new", InteractionState.QUEUED, QueueRef.workgroup("sales"), ""));
+        chatA.remove("c00002");
+        assertEquals(2500, side.size());
+        assertTrue(b.status().contains("chat: enabled, backup, 2500 shadows (primary live 2500), sync complete"),
+                b.status());
+        assertTrue(a.status().contains("chat: enabled, primary, 2500 live"), a.status());
+    }
+
+    @Test
+    void promotionRestoresEveryShadowWithItsIdCreationTimeAgentAndTranscript() {
+        startPair();
+        Interaction connected = chat("c1", InteractionState.CONNECTED, QueueRef.user("alice"), "alice", "hello",
+                "hi, how can I help?", "typed during the switch");
+        chatA.put(connected);
+        chatA.put(chat("c2", InteractionState.OFFERING, QueueRef.workgroup("sales"), "bob"));
+        Transcript withFile = new Transcript(List.of(Transcript.Entry.text(T0, "customer", "see attached"),
+                new Transcript.Entry(T0 + 1, "system", Transcript.Kind.STATUS, "alice joined", true),
+                new Transcript.Entry(T0 + 2, "customer", Transcript.Kind.FILE_TRANSFER, "invoice.pdf", false)));
+        chatA.put(chat("c3", InteractionState.CONNECTED, QueueRef.user("carol"), "carol").withContent(withFile));
+
+        // the primary dies: the backup takes over
+        a.role(Role.NONE);
+        b.role(Role.PRIMARY);
+
+        assertEquals(3, chatB.restored.size());
+        Interaction c1 = chatB.live.get("c1");
+        assertEquals(connected.atVersion(1), c1, "same id, state, agent, creation time, attributes, transcript");
+        Interaction c2 = chatB.live.get("c2");
+        assertEquals(InteractionState.QUEUED, c2.state(), "offering on a workgroup queue is requeued");
+        assertEquals("", c2.agent());
+        assertEquals(T0 - 60_000, c2.createdMillis(), "creation time kept: time in queue does not restart");
+        Transcript t3 = (Transcript) chatB.live.get("c3").content();
+        assertEquals(2, t3.entries().size(), "the transfer in flight is gone, text and status kept");
+
+        RecoveryReport r = reports.get(0);
+        assertEquals(3, r.restored());
+        List<RecoveryReport.Line> losses = r.losses();
+        assertEquals(1, losses.size(), r.text());
+        assertEquals("c3", losses.get(0).id());
+        assertTrue(losses.get(0).lost().get(0).contains("invoice.pdf"), r.text());
+        assertTrue(losses.get(0).lost().get(1).contains("1 generated status message"), r.text());
+        assertTrue(b.status().contains("chat: enabled, primary, 3 live"), b.status());
+    }
+
+    @Test
+    void aChannelWhoseSyncIsIncompleteRaisesTheWarningAndIsNotPromoted() {
+        // the primary does not publish chat yet: the backup waits
+        channelA.on().set(false);
+        startPair();
+        assertEquals(ChannelBackup.Sync.WAITING, b.backupSides().get(Channel.CHAT).sync());
+        assertTrue(b.warning().orElseThrow().contains("not in sync for chat (waiting"), b.warning().toString());
+        // now it publishes, but its snapshot pages fail
+        chatA.put(chat("c1", InteractionState.CONNECTED, QueueRef.user("alice"), "alice", "hi"));
+        pair.a().handle(RecoveryProtocol.SNAPSHOT, r -> CompletableFuture.failedFuture(new IOException("disk gone")));
+        channelA.on().set(true);
+        a.channel(channelA);
+        assertEquals(ChannelBackup.Sync.FAILED, b.backupSides().get(Channel.CHAT).sync());
+        assertTrue(b.warning().orElseThrow().contains("not in sync for chat (failed"), b.warning().toString());
+
+        b.role(Role.PRIMARY);
+        assertTrue(chatB.restored.isEmpty(), "a partly synchronised channel is never promoted");
+        assertTrue(reports.get(0).summaries().get(Channel.CHAT).startsWith("NOT PROMOTED"), reports.get(0).text());
+        assertTrue(b.warning().isEmpty(), "no warning once primary");
+    }
+
+    @Test
+    void disablingDropsTheShadowsAndEnablingRunsAFullSyncWithoutRestart() {
+        chatA.put(chat("c1", InteractionState.CONNECTED, QueueRef.user("alice"), "alice", "hi"));
+        startPair();
+        assertEquals(1, b.backupSides().get(Channel.CHAT).size());
+
+        channelA.on().set(false);
+        channelB.on().set(false);
+        a.channel(channelA);
+        b.channel(channelB);
+        assertNull(b.backupSides().get(Channel.CHAT), "disabled: shadows dropped");
+        assertNull(a.primarySides().get(Channel.CHAT), "disabled: nothing published");
+        chatA.put(chat("c2", InteractionState.CONNECTED, QueueRef.user("bob"), "bob", "hi"));
+
+        channelA.on().set(true);
+        channelB.on().set(true);
+        a.channel(channelA);
+        b.channel(channelB);
+        assertEquals(2, b.backupSides().get(Channel.CHAT).size(), "enabled again: full sync");
+        assertEquals(ChannelBackup.Sync.COMPLETE, b.backupSides().get(Channel.CHAT).sync());
+    }
+
+    @Test
+    void aFilterChangeDropsTheShadowsAndResyncsByTheFilter() {
+        chatA.put(chat("c1", InteractionState.CONNECTED, QueueRef.user("alice"), "alice", "hi"));
+        chatA.put(chat("c2", InteractionState.QUEUED, QueueRef.workgroup("sales"), ""));
+        startPair();
+        assertEquals(2, b.backupSides().get(Channel.CHAT).size());
+
+        ShadowFilter userOnly = new ShadowFilter() {
+            @Override
+            public boolean admits(Interaction i) {
+                return i.queue().isUser();
+            }
+
+            @Override
+            public void forget(String id) {
+            }
+
+            @Override
+            public String toString() {
+                return "user queues only";
+            }
+        };
+        channelA.filter().set(userOnly);
+        channelB.filter().set(userOnly);
+        a.channel(channelA);
+        b.channel(channelB);
+        ChannelBackup side = b.backupSides().get(Channel.CHAT);
+        assertEquals(1, side.size(), "only the interaction on a user queue is shadowed");
+        chatA.put(chat("c3", InteractionState.QUEUED, QueueRef.workgroup("sales"), ""));
+        assertEquals(1, side.size());
+    }
+
+    @Test
+    void aBackupThatLostTheLinkResumesWithoutAFullSync() {
+        chatA.put(chat("c1", InteractionState.CONNECTED, QueueRef.user("alice"), "alice", "hi"));
+        startPair();
+        b.role(Role.NONE);
+        chatA.put(chat("c2", InteractionState.CONNECTED, QueueRef.user("bob"), "bob", "hi"));
+        chatA.put(chat("c3", InteractionState.CONNECTED, QueueRef.user("bob"), "bob", "hi"));
+        int pagesBefore = pair.b().sent(RecoveryProtocol.SNAPSHOT).size();
+        b.role(Role.BACKUP);
+        assertEquals(3, b.backupSides().get(Channel.CHAT).size());
+        assertEquals(pagesBefore, pair.b().sent(RecoveryProtocol.SNAPSHOT).size(), "resumed: no snapshot asked");
+    }
+
+    @Test
+    void anOlderVersionNeverReplacesANewerShadow() throws Exception {
+        ChannelBackup side = new ChannelBackup(Channel.CALLBACK, pair.b(), r -> {
+            throw new AssertionError("no sync");
+        });
+        Interaction cb = new Interaction("cb1", Channel.CALLBACK, InteractionState.QUEUED,
+                QueueRef.workgroup("support"), "", T0, 5, Map.of(), new CallbackContent("+3312345", T0 + 3600_000, 1));
+        StreamListener l = side;
+        l.onMessage("r", 1, RecoveryWire.change(new RecoveryWire.Change(0, 1, "cb1", 5, InteractionCodec.encode(cb))));
+        l.onMessage("r", 2, RecoveryWire.change(new RecoveryWire.Change(0, 1, "cb1", 4,
+                InteractionCodec.encode(cb.atVersion(4).routed(InteractionState.OFFERING, cb.queue(), "x")))));
+        Interaction kept = side.shadows((id, why) -> { }).get(0);
+        assertEquals(5, kept.version());
+        assertEquals(InteractionState.QUEUED, kept.state());
+        l.onMessage("r", 3, RecoveryWire.change(new RecoveryWire.Change(0, 0, "cb1", 4, null)));
+        assertEquals(1, side.size(), "a removal older than the shadow is ignored");
+        l.onMessage("r", 4, RecoveryWire.change(new RecoveryWire.Change(0, 0, "cb1", 6, null)));
+        assertEquals(0, side.size());
+        assertFalse(side.describe().isEmpty());
+    }
+}
