@@ -1,20 +1,14 @@
 package org.switchover.api.interaction;
 
+import org.switchover.api.notifier.EventIds;
+
 /**
- * Names of the recovery protocol between the two nodes and of the service properties of the recovery services.
+ * Service properties of the recovery services, the replication delay and the stream name of a channel (the event
+ * ids and stream prefix of the recovery protocol are in {@link EventIds}).
  */
 public final class RecoveryProtocol {
     private RecoveryProtocol() {
     }
-
-    /** String: prefix of the numbered notifier stream of one channel ({@code recovery.mail}, {@code recovery.chat}...). */
-    public static final String STREAM_PREFIX = "recovery.";
-
-    /**
-     * Event id of the backup's request for one page of a channel's snapshot during a full synchronisation; the
-     * answer's last page is the completion marker carrying the counts.
-     */
-    public static final String SNAPSHOT = "Recovery Snapshot";
 
     /** Service property, String: the {@link Channel#key()} an {@link InteractionSource} or {@link RecoveryChannel} serves. */
     public static final String CHANNEL_PROPERTY = "switchover.interaction.channel";
@@ -27,6 +21,6 @@ public final class RecoveryProtocol {
 
     /** @return the name of the numbered stream carrying {@code channel}'s changes */
     public static String stream(Channel channel) {
-        return STREAM_PREFIX + channel.key();
+        return EventIds.RECOVERY_STREAM_PREFIX + channel.key();
     }
 }

@@ -4,9 +4,9 @@
  * {@link org.switchover.api.interaction.InteractionSource} per channel offered by the host (change feed, paged
  * snapshot for a full synchronisation, restore at promotion), the {@link org.switchover.api.interaction.RecoveryChannel}
  * a channel bundle offers to the recovery service while its parameter enables it, the common promotion rules
- * ({@link org.switchover.api.interaction.Promotion}) and the stream names and event ids of the recovery protocol
+ * ({@link org.switchover.api.interaction.Promotion}) and the service properties and stream names of the recovery protocol
  * ({@link org.switchover.api.interaction.RecoveryProtocol}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package org.switchover.api.interaction;

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.switchover.api.ds.DirectoryEntry;
 import org.switchover.api.ds.DirectoryStore;
 import org.switchover.api.ds.DirectoryWrite;
-import org.switchover.api.notifier.DsSyncMessages;
+import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Response;
@@ -27,7 +27,7 @@ import org.switchover.api.notifier.StreamSubscription;
 
 /**
  * The backup's side of DS sync, started by {@link DsSyncRolesComponent} while the backup role condition is registered. Follows stream
- * {@value DsSyncMessages#STREAM} from the position persisted in {@code ${data.dir}/dssync/position}. Messages are kept as they
+ * {@value EventIds#DSSYNC_STREAM} from the position persisted in {@code ${data.dir}/dssync/position}. Messages are kept as they
  * arrive and written when the subscription flushes (its queue ran empty, or every
  * {@value StreamListener#FLUSH_EVERY_MESSAGES} messages) with one batch write, one durable commit; only then are they
  * acknowledged and may the position file move past them, so the position is never ahead of the store. When the primary cannot resume it (new replication id, or the position
@@ -83,9 +83,9 @@ public final class DsSyncBackup implements StreamListener {
         this.positionFile = new PositionFile(settings.stateDir());
         this.applied = positionFile.load();
         settings.activity(describer);
-        LOG.info("DS sync backup: following stream '{}' after {} (position file {})", DsSyncMessages.STREAM, applied,
+        LOG.info("DS sync backup: following stream '{}' after {} (position file {})", EventIds.DSSYNC_STREAM, applied,
                 positionFile.path());
-        this.subscription = notifier.follow(DsSyncMessages.STREAM, applied, this);
+        this.subscription = notifier.follow(EventIds.DSSYNC_STREAM, applied, this);
     }
 
     /** Decodes and keeps the message; {@link #flush()} writes the kept messages in one batch. */
@@ -202,18 +202,18 @@ public final class DsSyncBackup implements StreamListener {
         return new RemoteTree() {
             @Override
             public List<NodeView> nodes(List<NodeRequest> requests) throws Exception {
-                return Wire.nodes(call(DsSyncMessages.NODES, Wire.nodeRequests(requests),
+                return Wire.nodes(call(EventIds.DSSYNC_NODES, Wire.nodeRequests(requests),
                         requests.size() + " nodes from " + requests.get(0).path(), progress));
             }
 
             @Override
             public List<Optional<DirectoryEntry>> entries(List<String> paths) throws Exception {
-                return Wire.entries(call(DsSyncMessages.ENTRIES, Wire.paths(paths), paths.size() + " entries", progress));
+                return Wire.entries(call(EventIds.DSSYNC_ENTRIES, Wire.paths(paths), paths.size() + " entries", progress));
             }
 
             @Override
             public Page scan(String path, String after, int limit) throws Exception {
-                return Wire.page(call(DsSyncMessages.SCAN, Wire.scanRequest(path, after, limit),
+                return Wire.page(call(EventIds.DSSYNC_SCAN, Wire.scanRequest(path, after, limit),
                         "entries below '" + path + "' after '" + after + "'", progress));
             }
         };
@@ -241,7 +241,7 @@ public final class DsSyncBackup implements StreamListener {
     private String describe() {
         SyncProgress p = lastResync;
         String resync = p == null ? "none" : (p.finished() ? "done" : "running") + " (" + p.line() + ")";
-        return "backup (" + filter.get() + "), following stream '" + DsSyncMessages.STREAM + "' at " + applied.replicationId() + "/"
+        return "backup (" + filter.get() + "), following stream '" + EventIds.DSSYNC_STREAM + "' at " + applied.replicationId() + "/"
                 + applied.sequence() + (subscription != null && subscription.isLive() ? " (live)" : " (not live)")
                 + "; " + store.size() + " entries\nmessages applied: " + messages + "\n" + lag.line()
                 + "\nlast full compare: " + resync;

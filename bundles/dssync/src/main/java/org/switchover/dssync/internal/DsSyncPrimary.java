@@ -15,7 +15,7 @@ import org.switchover.api.ds.DirectoryChange;
 import org.switchover.api.ds.DirectoryEntry;
 import org.switchover.api.ds.DirectoryPaths;
 import org.switchover.api.ds.DirectoryStore;
-import org.switchover.api.notifier.DsSyncMessages;
+import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.RequestHandler;
@@ -23,9 +23,9 @@ import org.switchover.api.notifier.StreamPublisher;
 
 /**
  * The primary's side of DS sync, started by {@link DsSyncRolesComponent} while the primary role condition is registered (and
- * then registered by it as the {@link RequestHandler} of {@value DsSyncMessages#NODE} and {@value DsSyncMessages#ENTRIES}): publishes every
- * change of the host's {@link DirectoryStore} on stream {@value DsSyncMessages#STREAM} (replication id = this node's epoch) and
- * answers the backup's compare requests ({@value DsSyncMessages#NODE}, {@value DsSyncMessages#ENTRIES}) from the live store.
+ * then registered by it as the {@link RequestHandler} of {@value EventIds#DSSYNC_NODE} and {@value EventIds#DSSYNC_ENTRIES}): publishes every
+ * change of the host's {@link DirectoryStore} on stream {@value EventIds#DSSYNC_STREAM} (replication id = this node's epoch) and
+ * answers the backup's compare requests ({@value EventIds#DSSYNC_NODE}, {@value EventIds#DSSYNC_ENTRIES}) from the live store.
  */
 public final class DsSyncPrimary implements RequestHandler {
 
@@ -50,12 +50,12 @@ public final class DsSyncPrimary implements RequestHandler {
         this.status = status;
         this.settings = settings;
         synchronized (lock) {
-            publisher = notifier.publish(DsSyncMessages.STREAM, Long.toString(status.epoch()));
+            publisher = notifier.publish(EventIds.DSSYNC_STREAM, Long.toString(status.epoch()));
         }
         listener = store.addListener(this::changed);
         settings.activity(describer);
         LOG.info("DS sync primary: publishing changes of {} entries on stream '{}' under replication id {}",
-                store.size(), DsSyncMessages.STREAM, Long.toString(status.epoch()));
+                store.size(), EventIds.DSSYNC_STREAM, Long.toString(status.epoch()));
     }
 
     private void changed(DirectoryChange c) {
@@ -70,7 +70,7 @@ public final class DsSyncPrimary implements RequestHandler {
                 // the epoch moved while this node stayed primary: followers must resynchronise under the new id
                 LOG.info("DS sync primary: epoch is now {}; publishing under the new replication id", epoch);
                 publisher.close();
-                publisher = notifier.publish(DsSyncMessages.STREAM, epoch);
+                publisher = notifier.publish(EventIds.DSSYNC_STREAM, epoch);
             }
             publisher.publish(payload);
         }
@@ -81,7 +81,7 @@ public final class DsSyncPrimary implements RequestHandler {
             if (publisher == null) {
                 return "primary, stopped";
             }
-            return "primary, publishing stream '" + DsSyncMessages.STREAM + "' under replication id "
+            return "primary, publishing stream '" + EventIds.DSSYNC_STREAM + "' under replication id "
                     + publisher.replicationId() + ": head " + publisher.headSequence() + ", acknowledged "
                     + publisher.acknowledgedSequence() + "; " + store.size() + " entries, change "
                     + store.changeNumber();
@@ -92,14 +92,14 @@ public final class DsSyncPrimary implements RequestHandler {
     public CompletionStage<byte[]> handle(Request request) {
         try {
             switch (request.eventId()) {
-                case DsSyncMessages.NODE: {
+                case EventIds.DSSYNC_NODE: {
                     // the one-node request of earlier backups: a full listing with whole hashes
                     String path = Wire.path(request.payload());
                     checkPath(path);
                     byte[] own = store.get(path).map(DirectoryEntry::contentHash).orElse(null);
                     return CompletableFuture.completedFuture(Wire.node(new NodeView(own, store.children(path))));
                 }
-                case DsSyncMessages.NODES: {
+                case EventIds.DSSYNC_NODES: {
                     List<RemoteTree.NodeRequest> asked = Wire.nodeRequests(request.payload());
                     List<NodeView> out = new ArrayList<>(asked.size());
                     for (RemoteTree.NodeRequest r : asked) {
@@ -108,12 +108,12 @@ public final class DsSyncPrimary implements RequestHandler {
                     }
                     return CompletableFuture.completedFuture(Wire.nodes(out));
                 }
-                case DsSyncMessages.SCAN: {
+                case EventIds.DSSYNC_SCAN: {
                     Wire.Scan scan = Wire.scanRequest(request.payload());
                     checkPath(scan.path());
                     return CompletableFuture.completedFuture(Wire.page(page(scan)));
                 }
-                case DsSyncMessages.ENTRIES: {
+                case EventIds.DSSYNC_ENTRIES: {
                     List<String> paths = Wire.paths(request.payload());
                     List<Optional<DirectoryEntry>> out = new ArrayList<>(paths.size());
                     for (String p : paths) {

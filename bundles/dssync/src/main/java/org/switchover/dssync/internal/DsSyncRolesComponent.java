@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.ds.DirectoryStore;
-import org.switchover.api.notifier.DsSyncMessages;
+import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.RequestHandler;
 import org.switchover.support.RoleBinding;
@@ -83,8 +83,8 @@ public final class DsSyncRolesComponent {
             if (role == RoleBinding.Role.PRIMARY && primary == null) {
                 primary = new DsSyncPrimary(store, notifier, status, settings, clock);
                 Dictionary<String, Object> props = new Hashtable<>();
-                props.put(RequestHandler.EVENT_ID, new String[] {DsSyncMessages.NODE, DsSyncMessages.NODES,
-                        DsSyncMessages.ENTRIES, DsSyncMessages.SCAN});
+                props.put(RequestHandler.EVENT_ID, new String[] {EventIds.DSSYNC_NODE, EventIds.DSSYNC_NODES,
+                        EventIds.DSSYNC_ENTRIES, EventIds.DSSYNC_SCAN});
                 primaryHandler = context.registerService(RequestHandler.class, primary, props);
             }
             if (role == RoleBinding.Role.BACKUP && backup == null) {

@@ -13,7 +13,7 @@ import org.switchover.api.ds.DirectoryChange;
 import org.switchover.api.ds.DirectoryCodec;
 import org.switchover.api.ds.DirectoryEntry;
 import org.switchover.api.ds.DirectoryStore;
-import org.switchover.api.notifier.DsSyncMessages;
+import org.switchover.api.notifier.EventIds;
 import org.switchover.support.wire.MalformedMessageException;
 import org.switchover.support.wire.WireReader;
 import org.switchover.support.wire.WireWriter;
@@ -24,14 +24,14 @@ import org.switchover.support.wire.WireWriter;
  * <li>stream message, version 2 (written): version byte 2, change number (long), the primary's commit time (long,
  * microseconds since the epoch, wall clock), kind byte ('P' put, 'D' delete), path, and for a put the entry
  * ({@link DirectoryCodec}). Version 1 (still read, from an older primary) is the same without the commit time.</li>
- * <li>{@link DsSyncMessages#NODE} request: path; reply: own-hash flag + 32 bytes, child count, per child name, 32-byte subtree hash,
+ * <li>{@link EventIds#DSSYNC_NODE} request: path; reply: own-hash flag + 32 bytes, child count, per child name, 32-byte subtree hash,
  * has-entry flag, has-children flag</li>
- * <li>{@link DsSyncMessages#ENTRIES} request: count, paths; reply: count, per path a present flag and the entry</li>
- * <li>{@link DsSyncMessages#NODES} request: count, per node its path, bucket count (0 = the whole node), index count and indexes;
+ * <li>{@link EventIds#DSSYNC_ENTRIES} request: count, paths; reply: count, per path a present flag and the entry</li>
+ * <li>{@link EventIds#DSSYNC_NODES} request: count, per node its path, bucket count (0 = the whole node), index count and indexes;
  * reply: count, per node the own-hash flag + 32 bytes, then 'L' with a child count and per child its name, a
  * {@value NodeView#HASH_BYTES}-byte subtree hash prefix and a flags byte (1 has entry, 2 has children), or 'B' with a
  * bucket count and that many {@value NodeView#HASH_BYTES}-byte bucket hashes ({@link NodeView})</li>
- * <li>{@link DsSyncMessages#SCAN} request: path, after (last path of the previous page, "" for the first), limit; reply: count,
+ * <li>{@link EventIds#DSSYNC_SCAN} request: path, after (last path of the previous page, "" for the first), limit; reply: count,
  * entries, more flag</li>
  * </ul>
  * Written with {@link WireWriter}, read with the bounded {@link WireReader}: anything else (truncated, a count over

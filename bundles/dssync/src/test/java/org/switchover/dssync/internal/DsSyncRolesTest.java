@@ -20,7 +20,7 @@ import org.switchover.api.SwitchoverState;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.ds.DirectoryEntry;
 import org.switchover.api.ds.MemoryDirectoryStore;
-import org.switchover.api.notifier.DsSyncMessages;
+import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.StreamPosition;
 import org.switchover.testing.MemoryNotifier;
 import org.switchover.testing.VirtualScheduler;
@@ -70,8 +70,8 @@ class DsSyncRolesTest {
 
     /** @return {@code p}, registered on {@code n} as the handler of every DS sync request */
     static DsSyncPrimary handling(MemoryNotifier n, DsSyncPrimary p) {
-        for (String id : List.of(DsSyncMessages.NODE, DsSyncMessages.NODES, DsSyncMessages.ENTRIES,
-                DsSyncMessages.SCAN)) {
+        for (String id : List.of(EventIds.DSSYNC_NODE, EventIds.DSSYNC_NODES, EventIds.DSSYNC_ENTRIES,
+                EventIds.DSSYNC_SCAN)) {
             n.handle(id, p);
         }
         return p;
@@ -160,7 +160,7 @@ class DsSyncRolesTest {
     void badRequestsAreRefusedNamingTheProblem() {
         DsSyncPrimary p = primary(settings());
         Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> p.handle(
-                new org.switchover.api.notifier.Request("*", DsSyncMessages.NODE, 1, "B/MAIN", Wire.path("a//b")))
+                new org.switchover.api.notifier.Request("*", EventIds.DSSYNC_NODE, 1, "B/MAIN", Wire.path("a//b")))
                 .toCompletableFuture().join());
         assertTrue(e.getMessage().contains("empty segment"), e.getMessage());
     }

@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.switchover.api.notifier.MirrorMessages;
+import org.switchover.api.notifier.EventIds;
 import org.switchover.support.Threads;
 
 /**
@@ -128,7 +128,7 @@ final class Follower {
             }
         }
         long t0 = clock.millis();
-        SortedMap<String, Entry> theirs = Wire.manifest(remote.ask(MirrorMessages.MANIFEST,
+        SortedMap<String, Entry> theirs = Wire.manifest(remote.ask(EventIds.MIRROR_MANIFEST,
                 Wire.manifestRequest(new Wire.ManifestRequest(root.path(), root.recursive(), scope, exceptions.toString()))));
         if (scope.isEmpty() && !java.nio.file.Files.isDirectory(dir)) {
             files.mkdirs(dir, "");
@@ -251,7 +251,7 @@ final class Follower {
                 for (Entry e : batch) {
                     items.add(new Wire.ChunkRequest(root.path(), e.path(), 0, (int) e.size()));
                 }
-                List<Wire.BatchItem> replies = Wire.batch(remote.askAsync(MirrorMessages.BATCH,
+                List<Wire.BatchItem> replies = Wire.batch(remote.askAsync(EventIds.MIRROR_BATCH,
                         Wire.batchRequest(new Wire.BatchRequest(root.path(), items))).get());
                 if (replies.size() != batch.size()) {
                     throw new IOException("batch reply has " + replies.size() + " files for " + batch.size());
@@ -382,7 +382,7 @@ final class Follower {
                     break;
                 }
                 int length = (int) Math.min(VfsFiles.CHUNK_BYTES, entry.size() - nextOffset);
-                ahead.addLast(new Ahead(nextOffset, remote.askAsync(MirrorMessages.CHUNK, Wire.chunkRequest(
+                ahead.addLast(new Ahead(nextOffset, remote.askAsync(EventIds.MIRROR_CHUNK, Wire.chunkRequest(
                         new Wire.ChunkRequest(root.path(), entry.path(), nextOffset, length)))));
                 nextOffset += length;
             }

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.switchover.api.notifier.MirrorMessages;
+import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.StreamListener;
 import org.switchover.api.notifier.StreamPosition;
@@ -17,7 +17,7 @@ import org.switchover.api.time.Scheduler;
 
 /**
  * The backup's side of directory mirroring, created when this node starts following and {@link #close() closed}
- * when it stops: follows stream {@value MirrorMessages#STREAM} (each change message brings its path in line with the
+ * when it stops: follows stream {@value EventIds#MIRROR_STREAM} (each change message brings its path in line with the
  * primary), compares every continuous root when the stream cannot resume, copies the Handler Path and
  * InitialMirrorDir once at start (retried until done), and runs the {@link FileMonitorHealthCheck}.
  *
@@ -54,7 +54,7 @@ final class MirrorBackup implements AutoCloseable {
         this.plan = plan;
         this.health = health;
         this.wallClock = wallClock;
-        this.subscription = notifier.follow(MirrorMessages.STREAM, StreamPosition.NONE, new Listener());
+        this.subscription = notifier.follow(EventIds.MIRROR_STREAM, StreamPosition.NONE, new Listener());
         this.startTask = control.schedule(this::startCopy, 0);
         health.start(settings.healthIntervalS(), settings.healthTimeoutS());
         LOG.info("Mirror: following the primary's changes");

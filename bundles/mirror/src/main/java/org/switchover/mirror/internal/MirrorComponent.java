@@ -34,7 +34,7 @@ import org.switchover.api.ServerParameters;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.config.ConfigReader;
-import org.switchover.api.notifier.MirrorMessages;
+import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.RequestHandler;
@@ -186,8 +186,8 @@ public final class MirrorComponent implements RequestHandler {
         cp.put("osgi.command.function", new String[] {"mirror-status", "mirror-monitor"});
         commands = context.registerService(Object.class, new MirrorCommands(this), cp);
         Dictionary<String, Object> hp = new Hashtable<>();
-        hp.put(RequestHandler.EVENT_ID, new String[] {MirrorMessages.MANIFEST, MirrorMessages.CHUNK,
-                MirrorMessages.BATCH, MirrorMessages.FILE_MONITOR_HEALTH_CHECK});
+        hp.put(RequestHandler.EVENT_ID, new String[] {EventIds.MIRROR_MANIFEST, EventIds.MIRROR_CHUNK,
+                EventIds.MIRROR_BATCH, EventIds.MIRROR_FILE_MONITOR_HEALTH_CHECK});
         handler = context.registerService(RequestHandler.class, this, hp);
         // Always registered, empty while replication is fine: the core collects it for status and manual switch.
         warning = context.registerService(SwitchWarning.class, this::replicationWarning, new Hashtable<>());
@@ -323,7 +323,7 @@ public final class MirrorComponent implements RequestHandler {
 
     @Override
     public CompletionStage<byte[]> handle(Request request) {
-        if (MirrorMessages.FILE_MONITOR_HEALTH_CHECK.equals(request.eventId())) {
+        if (EventIds.MIRROR_FILE_MONITOR_HEALTH_CHECK.equals(request.eventId())) {
             MirrorPrimary p = primary;
             if (!roles.primary()) {
                 return CompletableFuture.failedFuture(new IllegalArgumentException("this node is not the primary"));

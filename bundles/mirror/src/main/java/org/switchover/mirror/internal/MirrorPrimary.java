@@ -15,14 +15,14 @@ import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.switchover.api.notifier.MirrorMessages;
+import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.StreamPublisher;
 import org.switchover.api.time.Scheduler;
 
 /**
  * The primary's side of directory mirroring, created when this node starts serving and {@link #close() closed} when
- * it stops: publishes every change the {@link FileMonitor} reports on stream {@value MirrorMessages#STREAM}
+ * it stops: publishes every change the {@link FileMonitor} reports on stream {@value EventIds#MIRROR_STREAM}
  * (replication id = the primary's epoch), answers the File Monitor health check, and carries out the operator's
  * {@code switchover:mirror-monitor} actions. The manifest and chunk requests are answered by {@link Server}, which
  * needs no state of this side.
@@ -59,7 +59,7 @@ final class MirrorPrimary implements AutoCloseable {
         this.wallClock = wallClock;
         this.monitorThreads = monitorThreads;
         this.settings = settings;
-        this.publisher = notifier.publish(MirrorMessages.STREAM, replicationId);
+        this.publisher = notifier.publish(EventIds.MIRROR_STREAM, replicationId);
         startMonitor();
         LOG.info("Mirror: serving {} continuously mirrored root(s) under replication id {}",
                 settings.continuous().size(), replicationId);

@@ -9,8 +9,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;
-import org.switchover.api.notifier.MirrorMessages;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Response;
 import org.switchover.api.notifier.ResponseOutcome;
@@ -84,7 +84,7 @@ final class PrimaryRequests implements Follower.Remote {
      */
     CompletionStage<?> askHealth(long timeoutMillis) {
         Duration requestTimeout = Duration.ofMillis(timeoutMillis + HEALTH_REQUEST_GRACE_MILLIS);
-        return notifier.send(Link.MAIN, "*", MirrorMessages.FILE_MONITOR_HEALTH_CHECK, new byte[0], requestTimeout)
+        return notifier.send(Link.MAIN, "*", EventIds.MIRROR_FILE_MONITOR_HEALTH_CHECK, new byte[0], requestTimeout)
                 .response().thenApply(r -> {
                     if (r.outcome() == ResponseOutcome.REJECTED && !r.detail().isEmpty()) {
                         throw new IllegalStateException(r.detail()); // the primary's own reason

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.switchover.api.notifier.MirrorMessages;
+import org.switchover.api.notifier.EventIds;
 
 /**
  * The primary's answers to the backup's manifest and chunk requests. Only configured roots are served, only paths
@@ -24,19 +24,19 @@ final class Server {
      */
     byte[] answer(String eventId, byte[] payload, MirrorSettings s) throws IOException {
         switch (eventId) {
-            case MirrorMessages.MANIFEST: {
+            case EventIds.MIRROR_MANIFEST: {
                 Wire.ManifestRequest m = Wire.manifestRequest(payload);
                 Path dir = servedDir(s, m.root());
                 MirrorRoot root = s.find(m.root());
                 return Wire.manifest(files.manifest(dir, root.recursive(), m.scope(),
                         Extensions.parse(m.exceptions())));
             }
-            case MirrorMessages.CHUNK: {
+            case EventIds.MIRROR_CHUNK: {
                 Wire.ChunkRequest c = Wire.chunkRequest(payload);
                 Path dir = servedDir(s, c.root());
                 return Wire.chunk(files.read(dir, c.path(), c.offset(), c.length()));
             }
-            case MirrorMessages.BATCH: {
+            case EventIds.MIRROR_BATCH: {
                 Wire.BatchRequest b = Wire.batchRequest(payload);
                 Path dir = servedDir(s, b.root());
                 java.util.List<Wire.BatchItem> items = new java.util.ArrayList<>(b.items().size());

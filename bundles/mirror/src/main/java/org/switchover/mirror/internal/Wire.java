@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-import org.switchover.api.notifier.MirrorMessages;
+import org.switchover.api.notifier.EventIds;
 import org.switchover.support.wire.MalformedMessageException;
 import org.switchover.support.wire.WireReader;
 import org.switchover.support.wire.WireWriter;
 
 /**
  * The mirror's messages between the nodes: request and reply bodies of the notifier requests
- * ({@link MirrorMessages}), and the change messages of stream {@value MirrorMessages#STREAM}. Binary, written with
+ * ({@link EventIds}), and the change messages of stream {@value EventIds#MIRROR_STREAM}. Binary, written with
  * {@link WireWriter} and read with the bounded {@link WireReader}: a malformed body (truncated, a count or length out
  * of bounds, trailing bytes, a path leaving its root) gives a {@link MalformedMessageException} naming what was wrong.
  */
@@ -23,9 +23,9 @@ final class Wire {
     private Wire() {
     }
 
-    /** The most files one {@link MirrorMessages#BATCH} request may name. */
+    /** The most files one {@link EventIds#MIRROR_BATCH} request may name. */
     static final int BATCH_FILES = 256;
-    /** The most bytes one {@link MirrorMessages#BATCH} request may ask for in all (well below the frame limit). */
+    /** The most bytes one {@link EventIds#MIRROR_BATCH} request may ask for in all (well below the frame limit). */
     static final int BATCH_BYTES = 4 * VfsFiles.CHUNK_BYTES;
 
     /**

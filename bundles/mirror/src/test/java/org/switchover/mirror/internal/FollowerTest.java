@@ -27,7 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.switchover.api.notifier.MirrorMessages;
+import org.switchover.api.notifier.EventIds;
 
 /**
  * A backup's copy made equal to a primary's tree, both on this machine (each node's directories under its own base
@@ -63,7 +63,7 @@ class FollowerTest {
         server = new Server(files);
         follower = new Follower(files, (eventId, body) -> {
             asked.add(eventId);
-            boolean content = MirrorMessages.CHUNK.equals(eventId) || MirrorMessages.BATCH.equals(eventId);
+            boolean content = EventIds.MIRROR_CHUNK.equals(eventId) || EventIds.MIRROR_BATCH.equals(eventId);
             if (content && chunksBeforeBreak.getAndDecrement() == 0) {
                 throw new Follower.TransferBroken("connection lost");
             }
@@ -187,7 +187,7 @@ class FollowerTest {
         String what = sync(res(), "");
 
         assertEquals(tree(a.resolve("srv/res")), tree(b.resolve("srv/res")));
-        assertEquals(List.of(MirrorMessages.MANIFEST, MirrorMessages.BATCH), asked, "one manifest, one batch for the edited file");
+        assertEquals(List.of(EventIds.MIRROR_MANIFEST, EventIds.MIRROR_BATCH), asked, "one manifest, one batch for the edited file");
         assertTrue(what.contains("1 files to fetch"), what);
     }
 
@@ -225,7 +225,7 @@ class FollowerTest {
         sync(res(), "");
 
         assertArrayEquals(big, Files.readAllBytes(b.resolve("srv/res/big.bin")));
-        assertEquals(3, asked.stream().filter(MirrorMessages.CHUNK::equals).count());
+        assertEquals(3, asked.stream().filter(EventIds.MIRROR_CHUNK::equals).count());
     }
 
     @Test
@@ -255,12 +255,12 @@ class FollowerTest {
     @Test
     void theServerRefusesPathsOutsideItsRoots() throws IOException {
         write(a.resolve("srv/secret"), "s", 1_000L);
-        IOException e = assertThrows(IOException.class, () -> server.answer(MirrorMessages.MANIFEST,
+        IOException e = assertThrows(IOException.class, () -> server.answer(EventIds.MIRROR_MANIFEST,
                 Wire.manifestRequest(new Wire.ManifestRequest("/srv", true, "", "")), primary));
         assertTrue(e.getMessage().contains("not a mirrored root"), e.getMessage());
-        assertThrows(IOException.class, () -> server.answer(MirrorMessages.CHUNK,
+        assertThrows(IOException.class, () -> server.answer(EventIds.MIRROR_CHUNK,
                 Wire.chunkRequest(new Wire.ChunkRequest("/srv/res", "../secret", 0, 10)), primary));
-        assertThrows(IOException.class, () -> server.answer(MirrorMessages.CHUNK,
+        assertThrows(IOException.class, () -> server.answer(EventIds.MIRROR_CHUNK,
                 Wire.chunkRequest(new Wire.ChunkRequest("/srv/res", "missing.txt", 0, 10)), primary));
     }
 
@@ -286,9 +286,9 @@ class FollowerTest {
         assertTrue(maxInFlight.get() > 1, "requests were pipelined: at most " + maxInFlight.get() + " in flight");
         assertTrue(maxInFlight.get() <= Follower.CHUNKS_IN_FLIGHT, "memory bound held: " + maxInFlight.get());
         assertTrue(follower.lastCompare.contains("301 file(s) fetched"), follower.lastCompare);
-        long batches = asked.stream().filter(MirrorMessages.BATCH::equals).count();
+        long batches = asked.stream().filter(EventIds.MIRROR_BATCH::equals).count();
         assertTrue(batches >= 3 && batches <= 10, "300 small files (~3 MB) in a few batches, not one each: " + batches);
-        assertEquals(21, asked.stream().filter(MirrorMessages.CHUNK::equals).count(), "the large file in 1 MiB chunks");
+        assertEquals(21, asked.stream().filter(EventIds.MIRROR_CHUNK::equals).count(), "the large file in 1 MiB chunks");
     }
 
     @Test
@@ -342,7 +342,7 @@ class FollowerTest {
     @Test
     void aBatchAnswersEachFileOnItsOwnAndRefusesOversizedRequests() throws IOException {
         write(a.resolve("srv/res/here.txt"), "here", 1_000L);
-        List<Wire.BatchItem> items = Wire.batch(server.answer(MirrorMessages.BATCH, Wire.batchRequest(new Wire.BatchRequest(
+        List<Wire.BatchItem> items = Wire.batch(server.answer(EventIds.MIRROR_BATCH, Wire.batchRequest(new Wire.BatchRequest(
                 "/srv/res", List.of(new Wire.ChunkRequest("/srv/res", "here.txt", 0, 4),
                         new Wire.ChunkRequest("/srv/res", "gone.txt", 0, 4)))), primary));
 
@@ -354,14 +354,14 @@ class FollowerTest {
         for (int i = 0; i <= Wire.BATCH_FILES; i++) {
             tooMany.add(new Wire.ChunkRequest("/srv/res", "here.txt", 0, 4));
         }
-        IOException e = assertThrows(IOException.class, () -> server.answer(MirrorMessages.BATCH,
+        IOException e = assertThrows(IOException.class, () -> server.answer(EventIds.MIRROR_BATCH,
                 Wire.batchRequest(new Wire.BatchRequest("/srv/res", tooMany)), primary));
         assertTrue(e.getMessage().contains("at most " + Wire.BATCH_FILES), e.getMessage());
         List<Wire.ChunkRequest> tooLarge = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             tooLarge.add(new Wire.ChunkRequest("/srv/res", "here.txt", 0, VfsFiles.CHUNK_BYTES));
         }
-        e = assertThrows(IOException.class, () -> server.answer(MirrorMessages.BATCH,
+        e = assertThrows(IOException.class, () -> server.answer(EventIds.MIRROR_BATCH,
                 Wire.batchRequest(new Wire.BatchRequest("/srv/res", tooLarge)), primary));
         assertTrue(e.getMessage().contains("bytes"), e.getMessage());
         assertThrows(IOException.class, () -> Wire.batch(new byte[] {0, 0, 0, 1, 1, 0}), "truncated reply");
@@ -374,7 +374,7 @@ class FollowerTest {
         }
         follower.close();
         follower = new Follower(files, (eventId, body) -> {
-            if (MirrorMessages.BATCH.equals(eventId)) {
+            if (EventIds.MIRROR_BATCH.equals(eventId)) {
                 Files.deleteIfExists(a.resolve("srv/res/f2")); // deleted between the manifest and the copy
             }
             return server.answer(eventId, body, primary);

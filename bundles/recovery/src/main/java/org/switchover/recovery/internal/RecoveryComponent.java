@@ -24,7 +24,7 @@ import org.switchover.api.NodeIdentity;
 import org.switchover.api.RoleConditions;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.interaction.RecoveryChannel;
-import org.switchover.api.interaction.RecoveryProtocol;
+import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.RequestHandler;
@@ -36,13 +36,13 @@ import org.switchover.support.Threads;
 /**
  * The Interaction Recovery Service in OSGi: follows the core's role conditions and the channel bundles'
  * {@link RecoveryChannel} services and hands every change to {@link RecoveryService} on this component's one thread
- * ({@code switchover-recovery-1}). Answers the backup's snapshot requests ({@value RecoveryProtocol#SNAPSHOT}), raises
+ * ({@code switchover-recovery-1}). Answers the backup's snapshot requests ({@value EventIds#RECOVERY_SNAPSHOT}), raises
  * a {@link SwitchWarning} while an enabled channel's synchronisation is incomplete on the backup, and writes each
  * promotion's report to {@code ${data.dir}/recovery/last-promotion.txt} (and logs it).
  */
 @Component(name = "org.switchover.recovery", immediate = true,
         service = {RecoveryComponent.class, SwitchWarning.class, RequestHandler.class},
-        property = RequestHandler.EVENT_ID + "=" + RecoveryProtocol.SNAPSHOT,
+        property = RequestHandler.EVENT_ID + "=" + EventIds.RECOVERY_SNAPSHOT,
         reference = {
             @Reference(name = "primary", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
                     policy = ReferencePolicy.DYNAMIC, target = RoleConditions.PRIMARY_FILTER, bind = "bindRole",

@@ -22,8 +22,8 @@ import org.switchover.api.interaction.Channel;
 import org.switchover.api.interaction.Interaction;
 import org.switchover.api.interaction.Promotion;
 import org.switchover.api.interaction.RecoveryChannel;
-import org.switchover.api.interaction.RecoveryProtocol;
 import org.switchover.api.interaction.RestoreIssue;
+import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Request;
@@ -252,7 +252,7 @@ final class RecoveryService {
     private RecoveryWire.Page fetch(RecoveryWire.PageRequest request) throws Exception {
         Response r;
         try {
-            r = notifier.send(Link.MAIN, "*", RecoveryProtocol.SNAPSHOT, RecoveryWire.pageRequest(request),
+            r = notifier.send(Link.MAIN, "*", EventIds.RECOVERY_SNAPSHOT, RecoveryWire.pageRequest(request),
                     PAGE_TIMEOUT).response().toCompletableFuture()
                     .get(PAGE_TIMEOUT.toMillis() + 5000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

@@ -18,9 +18,9 @@ import org.switchover.api.interaction.Channel;
 import org.switchover.api.interaction.Interaction;
 import org.switchover.api.interaction.InteractionState;
 import org.switchover.api.interaction.QueueRef;
-import org.switchover.api.interaction.RecoveryProtocol;
 import org.switchover.api.interaction.ShadowFilter;
 import org.switchover.api.interaction.Transcript;
+import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.StreamListener;
 import org.switchover.support.RoleBinding.Role;
 import org.switchover.testing.MemoryNotifier;
@@ -46,8 +46,8 @@ class RecoveryServiceTest {
         pair = MemoryNotifier.pair(scheduler);
         a = new RecoveryService(pair.a(), () -> 7, scheduler::nowMillis, reports::add, 0, 0);
         b = new RecoveryService(pair.b(), () -> 7, scheduler::nowMillis, reports::add, 0, 0);
-        pair.a().handle(RecoveryProtocol.SNAPSHOT, a::handle);
-        pair.b().handle(RecoveryProtocol.SNAPSHOT, b::handle);
+        pair.a().handle(EventIds.RECOVERY_SNAPSHOT, a::handle);
+        pair.b().handle(EventIds.RECOVERY_SNAPSHOT, b::handle);
         chatA = new MemorySource(Channel.CHAT);
         chatB = new MemorySource(Channel.CHAT);
         channelA = new TestChannel(Channel.CHAT, chatA);
@@ -136,7 +136,7 @@ class RecoveryServiceTest {
         assertTrue(b.warning().orElseThrow().contains("not in sync for chat (waiting"), b.warning().toString());
         // now it publishes, but its snapshot pages fail
         chatA.put(chat("c1", InteractionState.CONNECTED, QueueRef.user("alice"), "alice", "hi"));
-        pair.a().handle(RecoveryProtocol.SNAPSHOT, r -> CompletableFuture.failedFuture(new IOException("disk gone")));
+        pair.a().handle(EventIds.RECOVERY_SNAPSHOT, r -> CompletableFuture.failedFuture(new IOException("disk gone")));
         channelA.on().set(true);
         a.channel(channelA);
         assertEquals(ChannelBackup.Sync.FAILED, b.backupSides().get(Channel.CHAT).sync());
@@ -209,10 +209,10 @@ class RecoveryServiceTest {
         b.role(Role.NONE);
         chatA.put(chat("c2", InteractionState.CONNECTED, QueueRef.user("bob"), "bob", "hi"));
         chatA.put(chat("c3", InteractionState.CONNECTED, QueueRef.user("bob"), "bob", "hi"));
-        int pagesBefore = pair.b().sent(RecoveryProtocol.SNAPSHOT).size();
+        int pagesBefore = pair.b().sent(EventIds.RECOVERY_SNAPSHOT).size();
         b.role(Role.BACKUP);
         assertEquals(3, b.backupSides().get(Channel.CHAT).size());
-        assertEquals(pagesBefore, pair.b().sent(RecoveryProtocol.SNAPSHOT).size(), "resumed: no snapshot asked");
+        assertEquals(pagesBefore, pair.b().sent(EventIds.RECOVERY_SNAPSHOT).size(), "resumed: no snapshot asked");
     }
 
     @Test
