@@ -13,6 +13,7 @@ import org.switchover.api.interaction.Interaction;
 import org.switchover.api.interaction.InteractionState;
 import org.switchover.api.interaction.Promotion;
 import org.switchover.api.interaction.QueueRef;
+import org.switchover.testing.EnablingParameter;
 import org.switchover.testing.VirtualScheduler;
 
 class CallbackRecoveryTest {
@@ -40,13 +41,10 @@ class CallbackRecoveryTest {
     @Test
     void anyNonZeroIntegerEnablesAsTheChangeLogSays() {
         CallbackRecoveryComponent c = new CallbackRecoveryComponent();
-        c.configure(Map.of("callback.interaction.recovery.enabled", "7"));
-        assertTrue(c.enabled());
-        c.configure(Map.of("callback.interaction.recovery.enabled", "0"));
-        assertFalse(c.enabled());
-        c.configure(Map.of("callback.interaction.recovery.enabled", "-1"));
-        assertTrue(c.enabled());
-        c.configure(Map.of("callback.interaction.recovery.enabled", "often"));
-        assertTrue(c.enabled(), "malformed: previous value kept");
+        EnablingParameter p = new EnablingParameter("callback.interaction.recovery.enabled", c::configure, c::enabled);
+        assertTrue(p.enabledAfter("7"));
+        assertFalse(p.enabledAfter("0"));
+        assertTrue(p.enabledAfter("-1"));
+        assertTrue(p.enabledAfter("often"), "malformed: previous value kept");
     }
 }

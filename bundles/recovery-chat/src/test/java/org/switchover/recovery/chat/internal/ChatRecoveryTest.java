@@ -14,6 +14,7 @@ import org.switchover.api.interaction.InteractionState;
 import org.switchover.api.interaction.Promotion;
 import org.switchover.api.interaction.QueueRef;
 import org.switchover.api.interaction.Transcript;
+import org.switchover.testing.EnablingParameter;
 
 class ChatRecoveryTest {
 
@@ -44,11 +45,9 @@ class ChatRecoveryTest {
     @Test
     void theParameterTakesOneOrZeroAndYesOrNo() {
         ChatRecoveryComponent c = new ChatRecoveryComponent();
-        c.configure(Map.of("chat.interaction.recovery.enabled", "Yes"));
-        assertTrue(c.enabled());
-        c.configure(Map.of("chat.interaction.recovery.enabled", "0"));
-        assertFalse(c.enabled());
-        c.configure(Map.of("chat.interaction.recovery.enabled", "2"));
-        assertFalse(c.enabled(), "the reference documents 1/0 for chat: 2 is refused, the previous value kept");
+        EnablingParameter p = new EnablingParameter("chat.interaction.recovery.enabled", c::configure, c::enabled);
+        assertTrue(p.enabledAfter("Yes"));
+        assertFalse(p.enabledAfter("0"));
+        assertFalse(p.enabledAfter("2"), "the reference documents 1/0 for chat: 2 is refused, the previous value kept");
     }
 }

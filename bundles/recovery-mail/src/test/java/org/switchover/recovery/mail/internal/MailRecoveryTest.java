@@ -15,6 +15,7 @@ import org.switchover.api.interaction.MailContent;
 import org.switchover.api.interaction.Promotion;
 import org.switchover.api.interaction.QueueRef;
 import org.switchover.api.interaction.ShadowFilter;
+import org.switchover.testing.EnablingParameter;
 
 class MailRecoveryTest {
 
@@ -59,18 +60,16 @@ class MailRecoveryTest {
     @Test
     void bothParametersAreReadLiveInTheirDocumentedForms() {
         MailRecoveryComponent c = new MailRecoveryComponent();
-        c.configure(Map.of("mail.interaction.recovery.enabled", "1"));
-        assertTrue(c.enabled());
+        EnablingParameter enabling = new EnablingParameter("mail.interaction.recovery.enabled", c::configure, c::enabled);
+        assertTrue(enabling.enabledAfter("1"));
         assertEquals(ShadowFilter.ALL.toString(), c.filterName());
         c.configure(Map.of("mail.interaction.recovery.enabled", "Yes", "mail.interaction.recovery.filter.enabled",
                 "1"));
         assertTrue(c.enabled());
         assertEquals(AssignedMailFilter.NAME, c.filterName());
         assertTrue(c.newFilter() instanceof AssignedMailFilter);
-        c.configure(Map.of("mail.interaction.recovery.enabled", "maybe"));
-        assertTrue(c.enabled(), "a malformed value keeps the previous one");
-        c.configure(Map.of("mail.interaction.recovery.enabled", 0));
-        assertFalse(c.enabled());
+        assertTrue(enabling.enabledAfter("maybe"), "a malformed value keeps the previous one");
+        assertFalse(enabling.enabledAfter(0));
         c.configure(Map.of());
         assertFalse(c.enabled(), "default 0");
     }

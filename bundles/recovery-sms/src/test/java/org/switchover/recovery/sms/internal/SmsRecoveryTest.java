@@ -14,18 +14,17 @@ import org.switchover.api.interaction.InteractionState;
 import org.switchover.api.interaction.Promotion;
 import org.switchover.api.interaction.QueueRef;
 import org.switchover.api.interaction.Transcript;
+import org.switchover.testing.EnablingParameter;
 
 class SmsRecoveryTest {
 
     @Test
     void smsTakesYesOrOneAndKeepsTheTextsButReportsStatusMessages() {
         SmsRecoveryComponent c = new SmsRecoveryComponent();
-        c.configure(Map.of("sms.interaction.recovery.enabled", "yes"));
-        assertTrue(c.enabled());
-        c.configure(Map.of("sms.interaction.recovery.enabled", "No"));
-        assertFalse(c.enabled());
-        c.configure(Map.of("sms.interaction.recovery.enabled", 1));
-        assertTrue(c.enabled());
+        EnablingParameter enabling = new EnablingParameter("sms.interaction.recovery.enabled", c::configure, c::enabled);
+        assertTrue(enabling.enabledAfter("yes"));
+        assertFalse(enabling.enabledAfter("No"));
+        assertTrue(enabling.enabledAfter(1));
 
         Interaction sms = new Interaction("sms-1", Channel.SMS, InteractionState.QUEUED,
                 QueueRef.workgroup("sms-team"), "", 42, 2, Map.of(), new Transcript(List.of(
