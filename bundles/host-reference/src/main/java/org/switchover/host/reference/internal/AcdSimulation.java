@@ -5,8 +5,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
@@ -14,17 +12,16 @@ import org.switchover.api.interaction.CallbackContent;
 import org.switchover.api.interaction.Channel;
 import org.switchover.api.interaction.Interaction;
 import org.switchover.api.interaction.InteractionContent;
-import org.switchover.api.interaction.InteractionListener;
-import org.switchover.api.interaction.InteractionSource;
 import org.switchover.api.interaction.InteractionState;
 import org.switchover.api.interaction.MailContent;
 import org.switchover.api.interaction.QueueRef;
 import org.switchover.api.interaction.RestoreIssue;
 import org.switchover.api.interaction.Transcript;
+import org.switchover.support.interaction.MemoryInteractionSource;
 
 /**
  * The reference host's ACD, simulated: interactions of every channel in workgroup and user queues, worked on by
- * agents, with one {@link InteractionSource} per channel. Interactions live only while this node is primary (the
+ * agents, with one in-memory source per channel. Interactions live only while this node is primary (the
  * host takes work only there); when the node stops being primary the live copy is discarded silently (no release
  * is reported: the interactions live on as the new primary's restored shadows). Ids are {@code <node>-<start>-<n>},
  * unique across restarts and across both nodes. Thread-safe: every change of one interaction is made under the lock
@@ -45,82 +42,19 @@ final class AcdSimulation {
     }
 
     /** The interactions of one channel. */
-    final class Source implements InteractionSource {
-        private final Channel channel;
-        private final ConcurrentSkipListMap<String, Interaction> live = new ConcurrentSkipListMap<>();
-        private final List<InteractionListener> listeners = new CopyOnWriteArrayList<>();
+    static final class Source extends MemoryInteractionSource {
         private final AtomicLong restored = new AtomicLong();
 
         Source(Channel channel) {
-            this.channel = channel;
+            super(channel);
         }
 
         @Override
-        public Channel channel() {
-            return channel;
-        }
-
-        @Override
-        public AutoCloseable addListener(InteractionListener l) {
-            listeners.add(l);
-            return () -> listeners.remove(l);
-        }
-
-        @Override
-        public List<Interaction> page(String afterId, int limit) {
-            List<Interaction> out = new ArrayList<>(Math.min(limit, 1024));
-            for (Interaction i : live.tailMap(afterId, false).values()) {
-                if (out.size() >= limit) {
-                    break;
-                }
-                out.add(i);
-            }
-            return out;
-        }
-
-        @Override
-        public int count() {
-            return live.size();
-        }
-
-        @Override
-        public synchronized List<RestoreIssue> restore(List<Interaction> interactions) {
-            for (Interaction i : interactions) {
-                live.put(i.id(), i);
-            }
+        protected List<RestoreIssue> restored(List<Interaction> interactions) {
             restored.addAndGet(interactions.size());
             // queued interactions go back to distribution and callbacks are armed by the simulated ACD at once:
             // nothing the simulation cannot keep
             return List.of();
-        }
-
-        synchronized Interaction put(String id, UnaryOperator<Interaction> change) {
-            Interaction old = live.get(id);
-            Interaction now = change.apply(old);
-            if (now == null) {
-                return null;
-            }
-            now = now.atVersion(old == null ? 1 : old.version() + 1);
-            live.put(id, now);
-            for (InteractionListener l : listeners) {
-                l.changed(now);
-            }
-            return now;
-        }
-
-        synchronized boolean release(String id) {
-            Interaction old = live.remove(id);
-            if (old == null) {
-                return false;
-            }
-            for (InteractionListener l : listeners) {
-                l.removed(id, old.version() + 1);
-            }
-            return true;
-        }
-
-        Map<String, Interaction> live() {
-            return live;
         }
 
         long restoredCount() {
@@ -136,7 +70,7 @@ final class AcdSimulation {
     void accepting(boolean on) {
         accepting = on;
         if (!on) {
-            sources.values().forEach(s -> s.live.clear());
+            sources.values().forEach(s -> s.live().clear());
         }
     }
 
@@ -205,7 +139,7 @@ final class AcdSimulation {
 
     private Optional<Interaction> change(String id, UnaryOperator<Interaction> f) {
         for (Source s : sources.values()) {
-            if (s.live.containsKey(id)) {
+            if (s.live().containsKey(id)) {
                 return Optional.ofNullable(s.put(id, old -> old == null ? null : f.apply(old)));
             }
         }
@@ -226,7 +160,7 @@ final class AcdSimulation {
     /** @return the interaction with that id, any channel */
     Optional<Interaction> find(String id) {
         for (Source s : sources.values()) {
-            Interaction i = s.live.get(id);
+            Interaction i = s.live().get(id);
             if (i != null) {
                 return Optional.of(i);
             }
@@ -237,7 +171,7 @@ final class AcdSimulation {
     /** @return every live interaction, by channel then id */
     List<Interaction> all() {
         List<Interaction> out = new ArrayList<>();
-        sources.values().forEach(s -> out.addAll(s.live.values()));
+        sources.values().forEach(s -> out.addAll(s.live().values()));
         return out;
     }
 }
