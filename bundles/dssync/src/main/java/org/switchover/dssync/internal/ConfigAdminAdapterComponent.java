@@ -41,12 +41,13 @@ import org.switchover.support.Threads;
 public final class ConfigAdminAdapterComponent implements ConfigurationListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigAdminAdapterComponent.class);
+    private static final String FAILED = "DS sync ConfigAdmin adapter: failed";
 
     private final ConfigurationAdmin configAdmin;
     private final DirectoryStore store;
     private final DsSyncComponent settings;
     private final ExecutorService worker = Threads.single("switchover-dssync-cm");
-    private final RoleBinding roles = new RoleBinding(worker, role -> safely(() -> roleChanged(role)));
+    private final RoleBinding roles = new RoleBinding(worker, role -> Threads.logging(() -> roleChanged(role), LOG, FAILED).run());
     private final AutoCloseable storeListener;
 
     @Activate
@@ -69,17 +70,7 @@ public final class ConfigAdminAdapterComponent implements ConfigurationListener 
     }
 
     private void post(Runnable r) {
-        if (!worker.isShutdown()) {
-            worker.execute(() -> safely(r));
-        }
-    }
-
-    private static void safely(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            LOG.error("DS sync ConfigAdmin adapter: failed", e);
-        }
+        Threads.post(worker, r, LOG, FAILED);
     }
 
     private boolean enabled() {

@@ -53,6 +53,7 @@ import org.switchover.support.Threads;
 public final class RecoveryComponent implements SwitchWarning, RequestHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryComponent.class);
+    private static final String FAILED = "Interaction recovery: a change could not be applied";
     private static final Logger AUDIT = LoggerFactory.getLogger("org.switchover.audit");
     /** Lines of a report logged one by one; the file has them all. */
     private static final int LOGGED_LOSSES = 200;
@@ -71,7 +72,7 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler {
         this.reportDir = identity.dataDir().resolve("recovery");
         this.service = new RecoveryService(notifier, status::epoch, System::currentTimeMillis, this::reported,
                 QUIET_MILLIS, MAX_QUIET_WAIT_MILLIS);
-        this.roles = new RoleBinding(control, role -> guarded(() -> service.role(role)));
+        this.roles = new RoleBinding(control, role -> Threads.logging(() -> service.role(role), LOG, FAILED).run());
         roles.post();
     }
 
@@ -97,17 +98,7 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler {
     }
 
     private void post(Runnable task) {
-        if (!control.isShutdown()) {
-            control.execute(() -> guarded(task));
-        }
-    }
-
-    private static void guarded(Runnable task) {
-        try {
-            task.run();
-        } catch (RuntimeException e) {
-            LOG.error("Interaction recovery: a change could not be applied", e);
-        }
+        Threads.post(control, task, LOG, FAILED);
     }
 
     private void reported(RecoveryReport report) {
