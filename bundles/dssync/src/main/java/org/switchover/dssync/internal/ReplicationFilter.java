@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 import org.switchover.api.ds.DirectoryEntry;
 import org.switchover.api.ds.DirectoryPaths;
@@ -80,22 +81,16 @@ final class ReplicationFilter {
 
     /** @return whether the entry at {@code path} may be replicated (its class is checked by {@link #admits}) */
     boolean replicates(String path) {
-        if (isExcluded(path)) {
-            return false;
-        }
-        if (included == null) {
-            return true;
-        }
-        for (String i : included) {
-            if (DirectoryPaths.isWithin(path, i)) {
-                return true;
-            }
-        }
-        return false;
+        return pathPasses(path, i -> DirectoryPaths.isWithin(path, i));
     }
 
     /** @return whether anything at or below {@code path} may be replicated (prunes the compare walk) */
     boolean mayContain(String path) {
+        return pathPasses(path, i -> DirectoryPaths.isWithin(path, i) || DirectoryPaths.isWithin(i, path));
+    }
+
+    /** @return whether {@code path} is not excluded and, when inclusions are set, one of them matches */
+    private boolean pathPasses(String path, Predicate<String> inclusionMatches) {
         if (isExcluded(path)) {
             return false;
         }
@@ -103,7 +98,7 @@ final class ReplicationFilter {
             return true;
         }
         for (String i : included) {
-            if (DirectoryPaths.isWithin(path, i) || DirectoryPaths.isWithin(i, path)) {
+            if (inclusionMatches.test(i)) {
                 return true;
             }
         }
