@@ -2,6 +2,7 @@ package org.switchover.notifier.internal;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -78,6 +80,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private String failDetail;
     private boolean wasActive;
     private boolean ended;
+    private boolean admitting;
     private ScheduledFuture<?> logonTimer;
 
     Connection(NotifierEngine engine, Role role, Link link, Owner owner, String peer) {
@@ -113,6 +116,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
     boolean isActive() {
         Channel ch = channel;
         return state == State.ACTIVE && ch != null && ch.isActive();
+    }
+
+    /** @return true once the connection ended or is about to. Any thread. */
+    boolean isClosed() {
+        Channel ch = channel;
+        return state == State.CLOSED || (ch != null && !ch.isActive());
     }
 
     /** Writes one message and flushes. Any thread. */
@@ -191,6 +200,17 @@ final class Connection extends ChannelInboundHandlerAdapter {
             if (e.isSuccess()) {
                 state = State.LOGON;
                 if (role != Role.INBOUND) {
+                    X509Certificate cert = PeerCertificates.leaf(
+                            ctx.pipeline().get(SslHandler.class).engine().getSession());
+                    // which of the two the listener is, its refusal of our logon says (a twin gets "same letter")
+                    String mismatch = PeerCertificates.notForANode(cert);
+                    if (mismatch != null) {
+                        failStatus = null;
+                        fail(ConnectionStatus.AUTHENTICATION_FAILURE, "peer " + peer + ": " + mismatch);
+                        LOG.warn("Notifier connection to {} refused: {}", peer, mismatch);
+                        ctx.close();
+                        return;
+                    }
                     String linkName = role == Role.ONCE ? NotifierEngine.ONCE_LINK : link.name();
                     NotifierSettings cfg = engine.config();
                     send(new Message.Hello(cfg.node().name(), linkName, Message.PROTOCOL, cfg.version()));
@@ -264,19 +284,27 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 protocolError(ctx, ProtocolException.UNEXPECTED_MESSAGE, "expected HELLO, got " + m.kind());
                 return;
             }
-            String refusal = engine.logons.check(h);
+            if (admitting) {
+                protocolError(ctx, ProtocolException.UNEXPECTED_MESSAGE, "HELLO before the first one was answered");
+                return;
+            }
+            X509Certificate cert = PeerCertificates.leaf(ctx.pipeline().get(SslHandler.class).engine().getSession());
+            String subject = PeerCertificates.subject(cert);
+            String refusal = engine.logons.check(h, cert);
             if (refusal != null) {
-                engine.logons.refused(peer, refusal);
-                fail(ConnectionStatus.NOTIFIER_CONNECTION_FAILURE, refusal);
-                ctx.writeAndFlush(new Message.HelloRefused(refusal)).addListener(ChannelFutureListener.CLOSE);
-                state = State.CLOSED;
+                refuse(ctx, subject, refusal);
                 return;
             }
             link = NotifierEngine.ONCE_LINK.equals(h.link()) ? null : Link.valueOf(h.link());
             peerLabel = h.node() + "/" + h.link();
-            activate();
-            ctx.writeAndFlush(new Message.HelloAck(), ctx.voidPromise());
-            engine.inboundActive(this, h);
+            admitting = true;
+            engine.logons.admit(this, h, subject, reason -> {
+                if (ctx.executor().inEventLoop()) {
+                    admitted(ctx, h, subject, reason);
+                } else {
+                    ctx.executor().execute(() -> admitted(ctx, h, subject, reason));
+                }
+            });
             return;
         }
         if (m instanceof Message.HelloAck) {
@@ -291,6 +319,27 @@ final class Connection extends ChannelInboundHandlerAdapter {
         } else {
             protocolError(ctx, ProtocolException.UNEXPECTED_MESSAGE, "expected HELLO_ACK, got " + m.kind());
         }
+    }
+
+    /** The link decision on a checked logon: accept it, or refuse it with {@code reason}. Event loop. */
+    private void admitted(ChannelHandlerContext ctx, Message.Hello h, String subject, String reason) {
+        if (state != State.LOGON) {
+            return; // closed or timed out meanwhile
+        }
+        if (reason != null) {
+            refuse(ctx, subject, reason);
+            return;
+        }
+        activate();
+        ctx.writeAndFlush(new Message.HelloAck(), ctx.voidPromise());
+        engine.inboundActive(this, h);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, String subject, String reason) {
+        engine.logons.refused(peer, subject, reason);
+        fail(ConnectionStatus.NOTIFIER_CONNECTION_FAILURE, reason);
+        ctx.writeAndFlush(new Message.HelloRefused(reason)).addListener(ChannelFutureListener.CLOSE);
+        state = State.CLOSED;
     }
 
     private void activate() {

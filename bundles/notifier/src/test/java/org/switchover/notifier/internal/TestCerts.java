@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Certificates for the tests, made once per JVM by running {@code bin/switchover-certs}: the server group in
  * {@code group/} (CA, trust store, node A and node B) and a foreign group in {@code other/} (its own CA and trust
- * store, and a node B signed by it).
+ * store, and a node B signed by it), and in {@code fuzz/} a certificate of our authority for {@code switchover-fuzz}.
  */
 final class TestCerts {
 
@@ -39,7 +39,9 @@ final class TestCerts {
                 // keytool runs are slow to start: run independent ones side by side
                 parallel(List.of(List.of(group, "group"), List.of(otherCa, "group")));
                 parallel(List.of(List.of(group, "node", "A"), List.of(group, "node", "B"),
-                        List.of(d.resolve("other").toString(), "node", "B", "--ca", otherCa)));
+                        List.of(d.resolve("other").toString(), "node", "B", "--ca", otherCa),
+                        List.of(d.resolve("fuzz").toString(), "node", "B", "--ca", group, "--cn",
+                                "switchover-fuzz")));
                 dir = d;
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -54,6 +56,11 @@ final class TestCerts {
 
     static Path node(String letter) {
         return dir().resolve("group").resolve("node-" + letter + ".p12");
+    }
+
+    /** @return a key store signed by our group authority, but for {@code CN=switchover-fuzz}, not for a node. */
+    static Path fuzzNodeB() {
+        return dir().resolve("fuzz").resolve("node-B.p12");
     }
 
     static Path foreignNodeB() {
