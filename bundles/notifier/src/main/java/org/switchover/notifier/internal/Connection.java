@@ -81,6 +81,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private boolean wasActive;
     private boolean ended;
     private boolean admitting;
+    /** The certificate subject this inbound connection counts against, once its handshake is done. */
+    private String countedAs;
     private ScheduledFuture<?> logonTimer;
 
     Connection(NotifierEngine engine, Role role, Link link, Owner owner, String peer) {
@@ -199,7 +201,17 @@ final class Connection extends ChannelInboundHandlerAdapter {
         if (evt instanceof SslHandshakeCompletionEvent e) {
             if (e.isSuccess()) {
                 state = State.LOGON;
-                if (role != Role.INBOUND) {
+                if (role == Role.INBOUND) {
+                    String subject = PeerCertificates.subject(PeerCertificates.leaf(
+                            ctx.pipeline().get(SslHandler.class).engine().getSession()));
+                    if (!engine.logons.openedBy(subject, peer)) {
+                        fail(ConnectionStatus.NOT_CONNECTED, "too many connections with certificate " + subject);
+                        state = State.CLOSED;
+                        ctx.close();
+                        return;
+                    }
+                    countedAs = subject;
+                } else {
                     X509Certificate cert = PeerCertificates.leaf(
                             ctx.pipeline().get(SslHandler.class).engine().getSession());
                     // which of the two the listener is, its refusal of our logon says (a twin gets "same letter")
@@ -254,6 +266,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
             }
         } else if (m instanceof Message.Subscribe s) {
             FollowerSession fs = followers.get(s.stream());
+            int max = engine.config().limits().subscriptionsPerConnection();
+            if (fs == null && followers.size() >= max) {
+                protocolError(ctx, ProtocolException.TOO_MANY_SUBSCRIPTIONS, "subscription to '"
+                        + abbreviate(s.stream()) + "' after " + max + " streams (Max Subscriptions)");
+                return;
+            }
             if (fs == null) {
                 fs = engine.streams.attachFollower(this, s.stream());
                 followers.put(s.stream(), fs);
@@ -357,6 +375,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (role == Role.INBOUND) {
+            // A peer that does not read what we send stops being read (its requests would only add replies):
+            // buffered output stays near Output Pause Bytes. Only the accepting side pauses, so two nodes that
+            // both send a lot can never wait for each other.
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        }
         if (ctx.channel().isWritable()) {
             for (FollowerSession fs : followers.values()) {
                 fs.pump();
@@ -394,6 +418,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
         ended = true;
         state = State.CLOSED;
+        if (countedAs != null) {
+            engine.logons.closedBy(countedAs);
+            countedAs = null;
+        }
         if (logonTimer != null) {
             logonTimer.cancel(false);
         }
@@ -456,6 +484,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
             failStatus = status;
             failDetail = detail;
         }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 60) + "...";
     }
 
     static String describe(Throwable t) {

@@ -35,6 +35,8 @@ final class LogonGate {
     private final StatusBoard board;
     private final BiFunction<Connection, Long, CompletionStage<Response>> ping;
     private final Map<Link, Connection> inbound = new ConcurrentHashMap<>();
+    private final ConnectionCounts perAddress = new ConnectionCounts();
+    private final ConnectionCounts perPeer = new ConnectionCounts();
 
     /**
      * @param ping sends the notifier ping on a connection with a timeout (ms); the stage ends with its response
@@ -140,6 +142,53 @@ final class LogonGate {
         AUDIT.warn("Refused a second notifier {} logon as node {} from {} (certificate '{}'): {}", h.link(),
                 h.node(), c.peer(), subject, why);
         return "node " + h.node() + " already has a live " + h.link() + " link (" + why + ")";
+    }
+
+    /**
+     * A connection from {@code address} was accepted on the listener. Event loop.
+     *
+     * @return false when that address already has {@code Max Connections Per Address} open (counted, logged)
+     */
+    boolean openedFrom(String address) {
+        int max = config.get().limits().connectionsPerAddress();
+        if (perAddress.acquire(address, max)) {
+            return true;
+        }
+        limitReached(perAddress, address, "source address " + address + " already has " + max
+                + " notifier connections open (Max Connections Per Address)");
+        return false;
+    }
+
+    void closedFrom(String address) {
+        perAddress.release(address);
+    }
+
+    /**
+     * An inbound connection finished its TLS handshake with a certificate of {@code subject}. Event loop.
+     *
+     * @return false when that certificate already has {@code Max Connections Per Peer} open (counted, logged)
+     */
+    boolean openedBy(String subject, String peer) {
+        int max = config.get().limits().connectionsPerPeer();
+        if (perPeer.acquire(subject, max)) {
+            return true;
+        }
+        limitReached(perPeer, subject, "certificate '" + subject + "' (from " + peer + ") already has " + max
+                + " notifier connections open (Max Connections Per Peer)");
+        return false;
+    }
+
+    void closedBy(String subject) {
+        perPeer.release(subject);
+    }
+
+    private void limitReached(ConnectionCounts counts, String key, String why) {
+        counters.protocolError("connection-limit");
+        if (counts.warnNow(key, System.currentTimeMillis())) {
+            LOG.warn("Closing a new notifier connection: {} (logged once a minute per source)", why);
+        } else {
+            LOG.debug("Closing a new notifier connection: {}", why);
+        }
     }
 
     /** A logon was refused: counted, logged, and on the audit log with the certificate subject. */

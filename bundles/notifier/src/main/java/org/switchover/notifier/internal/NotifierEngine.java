@@ -96,7 +96,7 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
         streams = new StreamHub(this, events);
         logons = new LogonGate(this::config, counters, board, this::ping);
         transport = new Transport(this::config, tls,
-                peer -> new Connection(this, Connection.Role.INBOUND, null, null, peer));
+                peer -> new Connection(this, Connection.Role.INBOUND, null, null, peer), logons);
         for (Link l : Link.values()) {
             outgoing.put(l, new OutgoingLink(this, l));
         }

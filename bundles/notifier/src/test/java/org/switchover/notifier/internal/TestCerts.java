@@ -89,7 +89,7 @@ final class TestCerts {
         all.forEach(f -> check(f.join()));
     }
 
-    /** Runs the script with {@code args}; bounded to 60 s. */
+    /** Runs the script with {@code args}; bounded to 180 s (keytool starts slowly on a busy machine). */
     static Run run(String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add("bash");
@@ -97,9 +97,9 @@ final class TestCerts {
         cmd.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            if (!p.waitFor(180, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("switchover-certs did not finish in 60 s: " + cmd);
+                throw new IllegalStateException("switchover-certs did not finish in 180 s: " + cmd);
             }
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             return new Run(p.exitValue(), out);
