@@ -89,14 +89,29 @@ final class TestCerts {
         all.forEach(f -> check(f.join()));
     }
 
-    /** Runs the script with {@code args}; bounded to 180 s (keytool starts slowly on a busy machine). */
+    /** Runs the script with {@code args} and the tests' password; bounded to 180 s (keytool starts slowly). */
     static Run run(String... args) {
+        return run(PASSWORD, args);
+    }
+
+    /** Runs the script with {@code args} and no given password: every store gets a random one. */
+    static Run runWithRandomPasswords(String... args) {
+        return run(null, args);
+    }
+
+    private static Run run(String password, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add("bash");
         cmd.add(SCRIPT.toString());
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            if (password == null) {
+                pb.environment().remove("SWITCHOVER_CERT_PASSWORD");
+            } else {
+                pb.environment().put("SWITCHOVER_CERT_PASSWORD", password);
+            }
+            Process p = pb.start();
             if (!p.waitFor(180, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("switchover-certs did not finish in 180 s: " + cmd);
