@@ -464,6 +464,15 @@ final class Connection extends ChannelInboundHandlerAdapter {
             fail(ConnectionStatus.NOT_CONNECTED, "connection closed during the TLS handshake");
             return;
         }
+        if (TlsFailures.isCutOff(cause)) {
+            // Not an authentication failure: the other side stopped or vanished in the middle of the handshake
+            // (a node starting or stopping, a process resumed after a pause), or its records arrived truncated.
+            if (role == Role.INBOUND && failStatus == null) {
+                engine.logons.handshakeCut(peer, describe(cause)); // once: the event and the exception both come here
+            }
+            fail(ConnectionStatus.NOT_CONNECTED, "TLS handshake cut off: " + describe(cause));
+            return;
+        }
         String reason = describe(cause);
         if (role == Role.INBOUND) {
             engine.logons.authenticationFailure(peer, reason);

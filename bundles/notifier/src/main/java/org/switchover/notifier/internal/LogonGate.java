@@ -203,6 +203,12 @@ final class LogonGate {
         LOG.warn("authentication failure from {}: {}", peer, reason);
     }
 
+    /** A TLS handshake from {@code peer} was cut off midway: expected when a node starts, stops or resumes. */
+    void handshakeCut(String peer, String reason) {
+        counters.protocolError("handshake-cut");
+        LOG.info("TLS handshake from {} cut off before it completed: {}", peer, reason);
+    }
+
     void protocolError(String peer, String type, String reason) {
         counters.protocolError(type);
         LOG.warn("Notifier protocol error from {} ({}): {}; connection closed", peer, type, reason);

@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -22,8 +23,11 @@ final class RawPeer implements AutoCloseable {
     final SSLSocket socket;
     final OutputStream out;
     final InputStream in;
+    /** The TCP socket under the TLS one: closing it never waits for a writer blocked on a peer that stopped reading. */
+    private final Socket tcp;
 
-    private RawPeer(SSLSocket socket) throws IOException {
+    private RawPeer(Socket tcp, SSLSocket socket) throws IOException {
+        this.tcp = tcp;
         this.socket = socket;
         this.out = socket.getOutputStream();
         this.in = socket.getInputStream();
@@ -37,10 +41,11 @@ final class RawPeer implements AutoCloseable {
         tmf.init(TestCerts.load(TestCerts.groupTrust()));
         SSLContext ctx = SSLContext.getInstance("TLSv1.3");
         ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
+        Socket tcp = new Socket("127.0.0.1", port);
+        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(tcp, "127.0.0.1", port, true);
         s.setSoTimeout(10_000);
         s.startHandshake();
-        return new RawPeer(s);
+        return new RawPeer(tcp, s);
     }
 
     /** @return a peer logged on as node B on {@code link} */
@@ -95,6 +100,6 @@ final class RawPeer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        tcp.close();
     }
 }
