@@ -39,4 +39,13 @@ public interface SwitchoverControl {
      * @since 1.2
      */
     CompletionStage<SwitchResult> requestSwitch(boolean immediate, String requestedBy, boolean acceptWarnings);
+
+    /**
+     * Asks a stale, halted or failed node to negotiate its role again (transition row 28); in any other state the
+     * request is ignored. Returns at once; the outcome shows in the status.
+     *
+     * @param requestedBy who asked, for the log (e.g. "shell")
+     * @since 1.3
+     */
+    void restart(String requestedBy);
 }

@@ -26,6 +26,12 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface SwitchWarning {
 
+    /**
+     * The question every view asks after showing the warnings, before a switch despite them (the shell,
+     * {@code switchoverctl} and the control endpoint's refusal all use this sentence).
+     */
+    String QUESTION = "Recent file changes on the primary may be missing on this node.";
+
     /** @return one sentence for the operator while the condition holds (without trailing period), empty otherwise */
     Optional<String> warning();
 }

@@ -3,5 +3,5 @@
  * them before it switches (spec sections 8 and 13.1).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.switchover.api.warning;

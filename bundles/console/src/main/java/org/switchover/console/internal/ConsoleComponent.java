@@ -1,0 +1,171 @@
+package org.switchover.console.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Hashtable;
+import java.util.Map;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchover.api.NodeIdentity;
+import org.switchover.api.SwitchoverControl;
+import org.switchover.api.SwitchoverStatus;
+import org.switchover.api.config.ConfigReader;
+
+/**
+ * The operator surface of a node: registers the Gogo commands {@code switchover:status}, {@code switchover:switch}
+ * and {@code switchover:restart}, and runs the loopback control endpoint of {@code bin/switchoverctl} in the node's
+ * data directory. Talks to the core only through {@link SwitchoverStatus} (the one status model) and
+ * {@link SwitchoverControl}.
+ */
+@Component(name = ConsoleComponent.PID, configurationPid = ConsoleComponent.PID, service = {}, immediate = true)
+@Designate(ocd = ConsoleComponent.Config.class)
+public final class ConsoleComponent {
+
+    /** The console's configuration PID. */
+    public static final String PID = "org.switchover.console";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleComponent.class);
+    /** How long a manual switch through the control endpoint may take. */
+    private static final long SWITCH_WAIT_MILLIS = 70_000L;
+    /** How long a shell line through the control endpoint may run (switchover:switch itself waits 60 s). */
+    private static final long SHELL_WAIT_MILLIS = 75_000L;
+
+    /** The console's parameters (PID {@value #PID}). */
+    @ObjectClassDefinition(id = PID, name = "Switchover Console",
+            description = "Operator surface: shell commands and the loopback control endpoint of bin/switchoverctl")
+    public @interface Config {
+
+        @AttributeDefinition(name = "Control Endpoint Enabled",
+                description = "Loopback control endpoint for bin/switchoverctl (true/false)")
+        boolean control_enabled() default true;
+    }
+
+    private final SwitchoverStatus status;
+    private final SwitchoverControl control;
+    private final Path dataDir;
+    private final BundleContext context;
+    private final ShellRunner shell;
+    private final ServiceRegistration<ShellCommands> commandsReg;
+    private boolean controlEnabled;
+    private ControlServer server;
+
+    /** Gogo's command processor, for the control endpoint's shell command; bound by reference so that no Gogo type
+     * appears in this class (the import is optional: the console runs without Gogo). */
+    private volatile ServiceReference<?> shellRef;
+
+    @Activate
+    public ConsoleComponent(BundleContext context, @Reference SwitchoverStatus status,
+                            @Reference SwitchoverControl control, @Reference NodeIdentity identity,
+                            Map<String, Object> props) {
+        this.context = context;
+        this.status = status;
+        this.control = control;
+        this.dataDir = identity.dataDir();
+        Hashtable<String, Object> cp = new Hashtable<>();
+        cp.put("osgi.command.scope", "switchover");
+        cp.put("osgi.command.function", new String[] {"status", "switch", "restart"});
+        commandsReg = context.registerService(ShellCommands.class,
+                new ShellCommands(control, this::statusText, status::warnings), cp);
+        shell = new ShellRunner(this::leaseCommandProcessor);
+        controlEnabled = controlEnabled(props, true);
+        if (controlEnabled) {
+            startControl();
+        }
+    }
+
+    @Modified
+    void modified(Map<String, Object> props) {
+        boolean want = controlEnabled(props, controlEnabled);
+        controlEnabled = want;
+        if (!want) {
+            stopControl();
+        } else if (server == null) {
+            startControl();
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        stopControl();
+        shell.close();
+        try {
+            commandsReg.unregister();
+        } catch (IllegalStateException e) {
+            LOG.debug("the shell commands were already unregistered: {}", e.toString());
+        }
+    }
+
+    @Reference(service = org.apache.felix.service.command.CommandProcessor.class,
+            cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindCommandProcessor")
+    void bindCommandProcessor(ServiceReference<?> ref) {
+        shellRef = ref;
+    }
+
+    void unbindCommandProcessor(ServiceReference<?> ref) {
+        if (ref.equals(shellRef)) {
+            shellRef = null;
+        }
+    }
+
+    private ShellRunner.Lease leaseCommandProcessor() {
+        ServiceReference<?> ref = shellRef;
+        if (ref == null) {
+            return null;
+        }
+        Object cp;
+        try {
+            cp = context.getService(ref);
+        } catch (RuntimeException e) {
+            LOG.warn("Getting the command processor failed: {}", e.toString());
+            return null;
+        }
+        if (cp == null) {
+            return null;
+        }
+        return new ShellRunner.Lease(cp, () -> context.ungetService(ref));
+    }
+
+    private String statusText() {
+        return StatusView.toText(status.report());
+    }
+
+    private void startControl() {
+        ControlServer s = new ControlServer(dataDir, token -> new ControlProtocol(() -> token,
+                () -> StatusView.toMap(status.report()), control::requestSwitch, SWITCH_WAIT_MILLIS, shell,
+                SHELL_WAIT_MILLIS, status::warnings));
+        try {
+            s.start();
+            server = s;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("The control endpoint could not start in {}: {}; bin/switchoverctl will not reach this node",
+                    dataDir, e.toString());
+        }
+    }
+
+    private void stopControl() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    private static boolean controlEnabled(Map<String, Object> props, boolean previous) {
+        return new ConfigReader(Config.class, props, LOG::warn).bool("control_enabled", previous);
+    }
+}

@@ -1,0 +1,137 @@
+package org.switchover.console.internal;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.switchover.api.Role;
+import org.switchover.api.notifier.LinkStatus;
+import org.switchover.api.status.NodeStatus;
+import org.switchover.api.status.PeerStatus;
+
+/**
+ * Renders the one status model: as a JSON-ready map (the control endpoint's {@code status}, printed by
+ * {@code switchoverctl status --json}) and as a few lines of text ({@code switchover:status}). Both read the same
+ * {@link NodeStatus}; nothing here asks anything else.
+ */
+final class StatusView {
+    private StatusView() {
+    }
+
+    /** @return the status object, field order as clients have always seen it */
+    static Map<String, Object> toMap(NodeStatus s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("node", s.node() == null ? "" : s.node().name());
+        m.put("role", s.role().name());
+        m.put("state", s.state().name());
+        m.put("epoch", s.epoch());
+        m.put("version", s.version());
+        m.put("peer", peerMap(s.peer()));
+        Map<String, Object> conns = new LinkedHashMap<>();
+        conns.put("main", s.main().status().name());
+        conns.put("aux", s.aux().status().name());
+        m.put("connections", conns);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("main", linkMap(s.main()));
+        details.put("aux", linkMap(s.aux()));
+        m.put("connectionDetails", details);
+        m.put("manualSwitchOnly", s.manualSwitchOnly());
+        m.put("forceBackup", s.forceBackup());
+        m.put("automaticSwitch", s.automaticSwitch());
+        Map<String, Object> mon = new LinkedHashMap<>();
+        mon.put("primaryMonitorWanted", s.monitorsWanted());
+        mon.put("status", s.monitorLine());
+        m.put("monitors", mon);
+        m.put("reconnectTimerSecondsLeft", s.reconnectMillisLeft() < 0 ? null : s.reconnectMillisLeft() / 1000.0);
+        m.put("pendingSwitch", s.pendingSwitch());
+        m.put("lastDecision", s.lastDecision());
+        m.put("lastSwitchReason", s.lastSwitchReason());
+        if (!s.error().isEmpty()) {
+            m.put("error", s.error());
+        }
+        m.put("warnings", s.warnings());
+        return m;
+    }
+
+    private static Map<String, Object> peerMap(PeerStatus p) {
+        Map<String, Object> peer = new LinkedHashMap<>();
+        peer.put("node", p.node() == null ? "" : p.node().name());
+        peer.put("address", p.address());
+        if (p.known()) {
+            peer.put("state", p.state().name());
+            peer.put("epoch", p.epoch());
+            peer.put("version", p.version());
+        } else {
+            peer.put("state", "UNKNOWN");
+        }
+        peer.put("lastQuerySecondsAgo", p.lastQueryAgeMillis() < 0 ? null : p.lastQueryAgeMillis() / 1000);
+        peer.put("lastQueryFailure", p.lastQueryFailure());
+        return peer;
+    }
+
+    private static Map<String, Object> linkMap(LinkStatus ls) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", ls.status().name());
+        m.put("label", ls.status().label());
+        m.put("detail", ls.detail());
+        m.put("peer", ls.peer());
+        m.put("reconnectAttempt", ls.reconnectAttempt());
+        return m;
+    }
+
+    /** @return a few lines for the shell, the switch warnings in force first after the node line. */
+    static String toText(NodeStatus s) {
+        PeerStatus peer = s.peer();
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("Node        : %s (release %s)%n", s.node() == null ? "" : s.node().name(),
+                s.version()));
+        if (!s.error().isEmpty()) {
+            b.append(String.format("Error       : %s%n", s.error()));
+        }
+        for (String w : s.warnings()) {
+            b.append(String.format("WARNING     : %s%n", w));
+        }
+        b.append(String.format("Role        : %s   State: %s   Epoch: %s%n", s.role(), s.state(), s.epoch()));
+        b.append(String.format("Peer        : %s at %s, %s%s%n", peer.node() == null ? "" : peer.node().name(),
+                peer.address(), peer.known() ? peer.state().name() : "UNKNOWN", peer.known()
+                        ? " (epoch " + peer.epoch() + ", release " + peer.version() + ")" : ""));
+        if (!peer.lastQueryFailure().isEmpty()) {
+            b.append(String.format("              last query failed: %s%n", peer.lastQueryFailure()));
+        }
+        b.append(String.format("MAIN        : %s%n", linkLine(s.main())));
+        b.append(String.format("AUX         : %s%n", linkLine(s.aux())));
+        if (s.role() == Role.BACKUP) {
+            b.append(String.format("Mode        : %s%s%n", s.automaticSwitch() ? "automatic switch"
+                    : "no automatic switch", s.manualSwitchOnly() ? " (manual switch only)"
+                    : s.state().isUpgrade() ? " (upgrade state: manual switch only)"
+                    : !s.primaryConfirmed() ? " (no primary seen yet)" : ""));
+        }
+        b.append(String.format("Monitors    : %s%n", s.monitorLine().isEmpty()
+                ? (s.monitorsWanted() ? "primary monitor wanted, not registered" : "not running") : s.monitorLine()));
+        if (s.reconnectMillisLeft() >= 0) {
+            b.append(String.format("Reconnect   : timer fires in %s s%n", s.reconnectMillisLeft() / 1000.0));
+        }
+        if (!s.pendingSwitch().isEmpty()) {
+            b.append(String.format("Pending     : switch (%s) deferred until the host has started%n",
+                    s.pendingSwitch()));
+        }
+        b.append(String.format("Decision    : %s%n", s.lastDecision()));
+        b.append(String.format("Last reason : %s%n", s.lastSwitchReason()));
+        List<String> audit = s.recentAudit();
+        if (!audit.isEmpty()) {
+            b.append("Recent audit:\n");
+            for (String line : audit) {
+                b.append("  ").append(line).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String linkLine(LinkStatus l) {
+        int attempt = l.reconnectAttempt();
+        String peer = l.peer() == null ? "" : l.peer();
+        String detail = l.detail() == null ? "" : l.detail();
+        return l.status().label() + (peer.isEmpty() ? "" : " to " + peer) + (detail.isEmpty() ? "" : " - " + detail)
+                + (attempt > 0 ? " (reconnect attempt " + attempt + ")" : "");
+    }
+}

@@ -1,0 +1,53 @@
+package org.switchover.core.internal;
+
+import java.util.List;
+import java.util.function.Function;
+
+import org.switchover.api.notifier.Link;
+import org.switchover.api.notifier.LinkStatus;
+import org.switchover.api.status.NodeStatus;
+import org.switchover.api.status.PeerStatus;
+
+/**
+ * Fills the API's one status model from the machine's {@link Snapshot}: the only place where the core's internal
+ * picture becomes what the views (the console's shell, control endpoint, page) show.
+ */
+final class StatusReport {
+    /** How many of the last audit lines the status carries. */
+    static final int RECENT_AUDIT = 5;
+
+    private StatusReport() {
+    }
+
+    /**
+     * @param s the machine's picture
+     * @param links live link statuses from the notifier (null answers or failures fall back to the picture's)
+     * @param monitorLine the monitors' own status lines, empty when none is registered
+     * @param warnings the switch warnings in force
+     * @param journal the machine's journal, oldest first (its last audit lines are kept)
+     */
+    static NodeStatus of(Snapshot s, Function<Link, LinkStatus> links, String monitorLine, List<String> warnings,
+                         List<Journal.Entry> journal) {
+        Wire.StateInfo p = s.peer();
+        boolean neverAsked = s.peerSeenMillis() == 0 && p == null && s.peerFailure().isEmpty();
+        PeerStatus peer = new PeerStatus(s.node() == null ? null : s.node().peer(), s.peerAddress(),
+                p == null ? null : p.state(), p == null ? 0L : p.epoch(), p == null ? "" : p.version(),
+                neverAsked ? -1L : s.nowMillis() - s.peerSeenMillis(), s.peerFailure());
+        List<String> audit = journal.stream().filter(Journal.Entry::audit).map(Journal.Entry::text).toList();
+        return new NodeStatus(s.node(), s.nodeError(), s.state(), s.epoch(), s.version(), peer,
+                live(links, Link.MAIN, s.main()), live(links, Link.AUX, s.aux()), s.manualSwitchOnly(),
+                s.forceBackup(), s.primaryConfirmed(), s.monitorsRunning(), monitorLine,
+                s.reconnectDueMillis() < 0 ? -1L : Math.max(0L, s.reconnectDueMillis() - s.nowMillis()),
+                s.pendingSwitch(), s.lastDecision(), s.lastSwitchReason(), warnings,
+                audit.subList(Math.max(0, audit.size() - RECENT_AUDIT), audit.size()));
+    }
+
+    private static LinkStatus live(Function<Link, LinkStatus> links, Link l, LinkStatus fallback) {
+        try {
+            LinkStatus ls = links.apply(l);
+            return ls != null ? ls : fallback;
+        } catch (RuntimeException e) {
+            return fallback;
+        }
+    }
+}
