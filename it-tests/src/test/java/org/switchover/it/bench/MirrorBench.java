@@ -276,9 +276,8 @@ class MirrorBench {
     private static SwitchoverNode node(List<SwitchoverNode> nodes, Path dir, String letter, int[] ports,
                                        Path tree) {
         SwitchoverNode n = SwitchoverNode.create(dir, letter, ports, Map.of(
-                "org.switchover.node", Map.of("mirror.base.dir", tree.toString()),
                 "org.switchover.core", Map.of("manual.switch.only", "true"),
-                "org.switchover.mirror", Map.of("custom.mirror.dir", "+/bench/data",
+                "org.switchover.mirror", Map.of("mirror.base.dir", tree.toString(), "custom.mirror.dir", "+/bench/data",
                         "switchover.file.monitor.health.check.interval", "0")));
         nodes.add(n);
         return n;

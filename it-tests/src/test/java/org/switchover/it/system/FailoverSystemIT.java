@@ -341,12 +341,12 @@ class FailoverSystemIT {
     // =====================================================================================================
 
     private static final Pattern PING_REPLY = Pattern.compile(
-            "(?m)^(\\S+ \\S+) .*ModuleMonitorImpl - Reply from the TsServer module over MAIN");
+            "(?m)^(\\S+ \\S+) .*ModuleMonitorComponent - Reply from the TsServer module over MAIN");
 
     @Test
     void liveChangeOfTheTsTimeoutChangesThePingPeriodWithoutARestart() {
         Pair p = startPair(Profiles.fast(), Profiles.fast(), true,
-                "-Dorg.slf4j.simpleLogger.log.org.switchover.monitor.module.internal.ModuleMonitorImpl=debug");
+                "-Dorg.slf4j.simpleLogger.log.org.switchover.monitor.module.internal.ModuleMonitorComponent=debug");
         SwitchoverNode b = p.b();
         long pid = b.process().pid();
         int mark = b.logMark();

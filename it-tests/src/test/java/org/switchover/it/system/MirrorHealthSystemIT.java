@@ -124,9 +124,8 @@ class MirrorHealthSystemIT {
 
     private SwitchoverNode node(Path dir, String letter, int[] ports) {
         SwitchoverNode n = SwitchoverNode.create(dir, letter, ports, Map.of(
-                "org.switchover.node", Map.of("mirror.base.dir", dir.resolve(letter + "-tree").toString()),
                 "org.switchover.core", Map.of("manual.switch.only", "true"),
-                "org.switchover.mirror", Map.of(
+                "org.switchover.mirror", Map.of("mirror.base.dir", dir.resolve(letter + "-tree").toString(),
                         "custom.mirror.dir", "+/mirror/res",
                         "switchover.file.monitor.health.check.interval", String.valueOf(INTERVAL_S),
                         "switchover.file.monitor.health.check.timeout", String.valueOf(TIMEOUT_S))));

@@ -203,11 +203,17 @@ class MirrorRulesSystemIT {
         return b;
     }
 
+    /** @return the mirror parameters with this node's own (node-local) base directory added */
+    private static Map<String, String> withBaseDir(Map<String, String> mirror, Path tree) {
+        Map<String, String> all = new java.util.HashMap<>(mirror);
+        all.put("mirror.base.dir", tree.toString());
+        return all;
+    }
+
     private SwitchoverNode node(Path dir, String letter, int[] ports, Path tree, Map<String, String> mirror) {
         SwitchoverNode n = SwitchoverNode.create(dir, letter, ports, Map.of(
-                "org.switchover.node", Map.of("mirror.base.dir", tree.toString()),
                 "org.switchover.core", Map.of("manual.switch.only", "true"),
-                "org.switchover.mirror", mirror));
+                "org.switchover.mirror", withBaseDir(mirror, tree)));
         nodes.add(n);
         return n;
     }

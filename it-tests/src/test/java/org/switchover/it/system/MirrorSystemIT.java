@@ -154,9 +154,8 @@ class MirrorSystemIT {
 
     private SwitchoverNode node(Path dir, String letter, int[] ports, Path tree) {
         SwitchoverNode n = SwitchoverNode.create(dir, letter, ports, Map.of(
-                "org.switchover.node", Map.of("mirror.base.dir", tree.toString()),
                 "org.switchover.core", Map.of("manual.switch.only", "true"),
-                "org.switchover.mirror", Map.of(
+                "org.switchover.mirror", Map.of("mirror.base.dir", tree.toString(),
                         "custom.mirror.dir", "+/mirror/res;/mirror/flat",
                         "mirror.exceptions", "tmp",
                         "switchover.file.monitor.health.check.interval", "2",

@@ -21,7 +21,7 @@ import org.switchover.it.support.Certs;
 import org.switchover.it.support.ChaosProxy;
 import org.switchover.it.support.JavaProcess;
 import org.switchover.it.support.Repo;
-import org.switchover.notifier.internal.NotifierConfig;
+import org.switchover.notifier.internal.NotifierSettings;
 import org.switchover.notifier.internal.NotifierEngine;
 
 /**
@@ -60,7 +60,7 @@ final class PeerHarness implements AutoCloseable {
 
     /** A node-B engine with fast reconnects that talks to {@code port} with the given key store. */
     NotifierEngine engine(int port, Path keystore) {
-        NotifierConfig config = NotifierConfig.builder()
+        NotifierSettings config = NotifierSettings.builder()
                 .node(NodeId.B)
                 .serverA("127.0.0.1").serverB("127.0.0.1")
                 .portA(port).portB(0)

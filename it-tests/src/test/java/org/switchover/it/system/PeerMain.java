@@ -15,7 +15,7 @@ import org.switchover.api.NodeId;
 import org.switchover.api.notifier.RequestHandler;
 import org.switchover.api.notifier.StreamPublisher;
 import org.switchover.api.time.SystemScheduler;
-import org.switchover.notifier.internal.NotifierConfig;
+import org.switchover.notifier.internal.NotifierSettings;
 import org.switchover.notifier.internal.NotifierEngine;
 
 /**
@@ -41,7 +41,7 @@ public final class PeerMain {
         Path portFile = Path.of(args[1]);
         int backlog = Integer.parseInt(args[2]);
         Map<String, RequestHandler> handlers = new ConcurrentHashMap<>();
-        NotifierConfig config = NotifierConfig.builder()
+        NotifierSettings config = NotifierSettings.builder()
                 .node(NodeId.A)
                 .serverA("127.0.0.1").serverB("127.0.0.1")
                 .portA(0).portB(1)

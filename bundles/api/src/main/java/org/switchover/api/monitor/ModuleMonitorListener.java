@@ -26,4 +26,14 @@ public interface ModuleMonitorListener {
     default void moduleRestartingTooOften(String why) {
         moduleDown(why);
     }
+
+    /**
+     * The module monitor's timing changed (its configuration was modified). Called on the module monitor's or the
+     * configuration thread; must not block. Nothing by default.
+     *
+     * @param timing the timing now in force
+     * @since 2.0
+     */
+    default void timingChanged(ModuleTiming timing) {
+    }
 }

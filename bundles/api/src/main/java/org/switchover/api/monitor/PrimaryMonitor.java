@@ -1,21 +1,17 @@
 package org.switchover.api.monitor;
 
-import org.osgi.annotation.versioning.ConsumerType;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The backup's primary monitor (spec section 5), controlled by the state machine: started when the node enters
- * Backup in automatic mode, stopped when it leaves. Calls return at once; work happens on the monitor's own thread.
+ * The backup's primary monitor (spec section 5). It runs while the core registers the
+ * {@link org.switchover.api.RoleConditions#MONITORING} condition (Backup in automatic mode): the condition appearing
+ * starts the pings and the module monitor, its removal stops them and ends outstanding pings as cancelled. The
+ * service exists only while the monitor runs. Calls return at once; work happens on the monitor's own thread.
  */
-@ConsumerType
+@ProviderType
 public interface PrimaryMonitor {
 
-    /** Starts pinging (and starts the module monitor). No effect when running. */
-    void start();
-
-    /** Stops pinging and the module monitor; outstanding pings end as cancelled. No effect when stopped. */
-    void stop();
-
-    /** @return true while running. */
+    /** @return true while running (the service is registered only then, so normally true). */
     boolean isRunning();
 
     /**

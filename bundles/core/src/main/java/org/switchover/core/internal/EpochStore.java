@@ -1,20 +1,17 @@
 package org.switchover.core.internal;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+
+import org.switchover.support.DurableFiles;
 
 /**
- * The persisted epoch, {@code ${data.dir}/core/epoch}: one decimal number and a newline. Written to a temporary file,
- * forced to disk, then renamed over the old file (and the directory forced), so a kill -9 at any moment leaves
- * either the old or the new value, never a torn one.
+ * The persisted epoch, {@code ${data.dir}/core/epoch}: one decimal number and a newline, written with
+ * {@link DurableFiles} (temporary sibling {@code epoch.tmp}, forced to disk, renamed over the old file, directory
+ * forced), so a kill -9 at any moment leaves either the old or the new value, never a torn one.
  */
 final class EpochStore {
 
@@ -30,12 +27,10 @@ final class EpochStore {
     private static final int MAX_BYTES = 64;
 
     private final Path file;
-    private final Path temp;
 
     /** @param dir the core's data directory ({@code ${data.dir}/core}); created on the first write */
     EpochStore(Path dir) {
         this.file = dir.resolve("epoch");
-        this.temp = dir.resolve("epoch.tmp");
     }
 
     /** @return the file holding the epoch. */
@@ -81,32 +76,6 @@ final class EpochStore {
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch must not be negative: " + epoch);
         }
-        Path dir = file.getParent();
-        Files.createDirectories(dir);
-        byte[] bytes = (epoch + "\n").getBytes(StandardCharsets.US_ASCII);
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-        try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("cannot store epoch: the file system of " + dir + " has no atomic rename", e);
-        }
-        forceDirectory(dir);
-    }
-
-    private static void forceDirectory(Path dir) {
-        // Makes the rename itself durable. Not every platform can open a directory; the rename is then as durable
-        // as that platform allows.
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // ignored on purpose, see above
-        }
+        DurableFiles.write(file, (epoch + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -61,6 +61,14 @@ enum EventType {
     PEER_STATE,
     /** A critical local subsystem failed (row 23). */
     SUBSYSTEM_FAILED,
+    /** A link changed status (payload: the new {@code LinkStatus}); the backup's reconnect logic reads it (rows 3, 22). */
+    LINK_CHANGED,
+    /** The links did not both come up within the bounded wait after row 3: start the monitors anyway. */
+    MONITOR_WAIT_EXPIRED,
+    /** Manual mode was switched on live: monitoring and the reconnect timer stop (decision D12). */
+    MANUAL_MODE_ON,
+    /** Manual mode was switched off live: monitoring and a fresh reconnect period resume (decision D12). */
+    MANUAL_MODE_OFF,
     /** Restart of a stale, halted or failed node (row 28). */
     RESTART,
     /** The switchover service shuts down (row 30). */

@@ -5,6 +5,7 @@ import java.util.Hashtable;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.condition.Condition;
@@ -21,8 +22,12 @@ import org.switchover.api.Topics;
 /**
  * Announces state changes in the framework: EventAdmin topics (posted asynchronously) and the role conditions.
  * A role condition is withdrawn before the events announcing the end of the role go out, and registered before the
- * events announcing a new role, so that role-gated components never run in the wrong role.
+ * events announcing a new role, so that role-gated components never run in the wrong role. The monitoring condition
+ * ({@link RoleConditions#MONITORING}) is registered while the backup wants its primary monitor running.
  */
+// Declares that this bundle registers Condition services, so that a resolver (Karaf's feature verification, bnd)
+// can satisfy the components that require a role condition (the primary monitor requires the monitoring one).
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"org.osgi.service.condition.Condition\"")
 final class OsgiRoleOutputs implements RoleOutputs, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OsgiRoleOutputs.class);
@@ -32,6 +37,7 @@ final class OsgiRoleOutputs implements RoleOutputs, AutoCloseable {
     private final Supplier<NodeId> node;
     private ServiceRegistration<Condition> primary;
     private ServiceRegistration<Condition> backup;
+    private ServiceRegistration<Condition> monitoring;
     private boolean closed;
 
     OsgiRoleOutputs(BundleContext context, Supplier<EventAdmin> eventAdmin, Supplier<NodeId> node) {
@@ -60,6 +66,11 @@ final class OsgiRoleOutputs implements RoleOutputs, AutoCloseable {
             post(Topics.ROLE_COMMENCE, payload);
         }
         post(Topics.STATE_CHANGED, payload);
+    }
+
+    @Override
+    public synchronized void monitoring(boolean on) {
+        monitoring = toggle(monitoring, on, RoleConditions.MONITORING);
     }
 
     private void post(String topic, Map<String, Object> payload) {
@@ -112,13 +123,8 @@ final class OsgiRoleOutputs implements RoleOutputs, AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        if (primary != null) {
-            unregister(primary);
-            primary = null;
-        }
-        if (backup != null) {
-            unregister(backup);
-            backup = null;
-        }
+        primary = toggle(primary, false, RoleConditions.PRIMARY);
+        backup = toggle(backup, false, RoleConditions.BACKUP);
+        monitoring = toggle(monitoring, false, RoleConditions.MONITORING);
     }
 }

@@ -18,6 +18,20 @@ interface RoleOutputs {
      */
     void stateChanged(SwitchoverState from, SwitchoverState to, String reason, long epoch);
 
+    /**
+     * The backup wants its primary monitor running ({@code on}) or no longer: the framework raises or drops the
+     * {@link org.switchover.api.RoleConditions#MONITORING} condition, on which the monitor component activates.
+     */
+    void monitoring(boolean on);
+
     /** Outputs that do nothing. */
-    RoleOutputs NONE = (from, to, reason, epoch) -> { };
+    RoleOutputs NONE = new RoleOutputs() {
+        @Override
+        public void stateChanged(SwitchoverState from, SwitchoverState to, String reason, long epoch) {
+        }
+
+        @Override
+        public void monitoring(boolean on) {
+        }
+    };
 }

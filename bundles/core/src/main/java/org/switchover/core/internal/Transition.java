@@ -14,8 +14,8 @@ import org.switchover.api.SwitchoverState;
  * @param guardText the guard in words ("-" for none)
  * @param guard the guard
  * @param actionText the action in words
- * @param action the action; it may return a state that replaces {@code to} (only when it failed, e.g. the epoch
- *     could not be stored), or null
+ * @param action the action; its {@link Outcome} may replace {@code to} only when it failed (e.g. the epoch could
+ *     not be stored)
  * @param to the target state, or null to stay in the current state
  */
 record Transition(String row, Set<SwitchoverState> from, Set<EventType> on, String guardText, Guard guard,
@@ -30,7 +30,7 @@ record Transition(String row, Set<SwitchoverState> from, Set<EventType> on, Stri
     /** A row's action, run on the machine's thread. */
     @FunctionalInterface
     interface Action {
-        SwitchoverState run(StateMachine m, Event e);
+        Outcome run(StateMachine m, Event e);
     }
 
     /** @return true when the row applies to {@code state} and {@code e} (guard included). */

@@ -1,10 +1,18 @@
 package org.switchover.core.internal;
 
 import java.io.IOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,9 +22,11 @@ import org.switchover.api.SwitchResult;
 import org.switchover.api.SwitchoverState;
 
 /**
- * The JSON bodies the two cores exchange over the notifier. Decoding is strict: a body that is not JSON, misses a
- * field or carries a value of the wrong kind is refused with an {@link IllegalArgumentException} naming what was
- * wrong, so that nothing is decided on a garbled message.
+ * The JSON bodies the two cores exchange over the notifier, bound to records with Jackson. Decoding is strict: a body
+ * that is not a JSON object, carries a field the record does not have, misses a field that is not marked
+ * {@link Optional}, or holds a value of the wrong kind is refused with an {@link IllegalArgumentException} that names
+ * the message and the field, so that nothing is decided on a garbled message. The field names are the record
+ * components' names, so the JSON is the one earlier releases wrote and read.
  */
 final class Wire {
     private Wire() {
@@ -27,6 +37,12 @@ final class Wire {
     /** Largest body accepted; every message here is a few hundred bytes. */
     static final int MAX_BODY = 16 * 1024;
 
+    /** A field an older release may leave out; absent means "" or false. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.RECORD_COMPONENT)
+    @interface Optional {
+    }
+
     /**
      * A node's answer to a state query (and the body of the query itself).
      *
@@ -36,11 +52,15 @@ final class Wire {
      * @param version its release
      * @param forceBackup whether it was started with force-backup (it never claims primary while starting)
      */
-    record StateInfo(NodeId node, SwitchoverState state, long epoch, String version, boolean forceBackup) {
+    record StateInfo(NodeId node, SwitchoverState state, long epoch, String version, @Optional boolean forceBackup) {
     }
 
     /** DISCONTINUE: the sender took over with {@code epoch}. */
-    record Discontinue(NodeId node, long epoch, String reason) {
+    @JsonPropertyOrder({"epoch", "node", "reason"})
+    record Discontinue(NodeId node, long epoch, @Optional String reason) {
+        Discontinue {
+            reason = reason == null ? "" : reason;
+        }
     }
 
     /** Answer to DISCONTINUE. */
@@ -48,114 +68,138 @@ final class Wire {
     }
 
     /** PREPARE_SWITCH: the backup {@code node} will take over with {@code epoch}. */
-    record Prepare(NodeId node, long epoch, String reason, String requestedBy) {
+    record Prepare(NodeId node, long epoch, @Optional String reason, @Optional String requestedBy) {
+        Prepare {
+            reason = reason == null ? "" : reason;
+            requestedBy = requestedBy == null ? "" : requestedBy;
+        }
     }
 
     /** Answer to PREPARE_SWITCH. */
-    record PrepareAck(boolean accepted, NodeId node, SwitchoverState state, long epoch, String detail) {
+    record PrepareAck(boolean accepted, NodeId node, SwitchoverState state, long epoch, @Optional String detail) {
+        PrepareAck {
+            detail = detail == null ? "" : detail;
+        }
     }
 
     /**
      * REQUEST_SWITCH: a primary asks its backup to run a manual switch. {@code acceptWarnings} is optional on the wire
      * (absent = false), so an older primary's request is checked against the backup's warnings.
      */
-    record SwitchAsk(NodeId node, boolean immediate, String requestedBy, boolean acceptWarnings) {
+    record SwitchAsk(NodeId node, boolean immediate, @Optional String requestedBy, @Optional boolean acceptWarnings) {
+        SwitchAsk {
+            requestedBy = requestedBy == null ? "" : requestedBy;
+        }
     }
 
-    static byte[] encode(StateInfo s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("node", s.node() == null ? "" : s.node().name());
-        m.put("state", s.state().name());
-        m.put("epoch", s.epoch());
-        m.put("version", s.version());
-        m.put("forceBackup", s.forceBackup());
-        return bytes(m);
+    /** Answer to REQUEST_SWITCH: the {@link SwitchResult} of the backup that carried the request out. */
+    record SwitchOutcome(boolean switched, SwitchResult.Mode mode, long epoch, @Optional String detail) {
+        SwitchOutcome {
+            detail = detail == null ? "" : detail;
+        }
     }
 
-    static StateInfo decodeStateInfo(byte[] body) {
-        JsonNode n = parse(body, "state answer");
-        return new StateInfo(node(n, "state answer"), state(n, "state answer"), epoch(n, "state answer"),
-                text(n, "version", "state answer"), optionalBool(n, "forceBackup", "state answer"));
-    }
-
-    static byte[] encode(Discontinue d) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("epoch", d.epoch());
-        m.put("node", d.node().name());
-        m.put("reason", d.reason());
-        return bytes(m);
-    }
-
-    static Discontinue decodeDiscontinue(byte[] body) {
-        JsonNode n = parse(body, "DISCONTINUE");
-        return new Discontinue(node(n, "DISCONTINUE"), epoch(n, "DISCONTINUE"), optionalText(n, "reason"));
-    }
-
-    static byte[] encode(DiscontinueAck a) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ack", a.ack());
-        m.put("node", a.node() == null ? "" : a.node().name());
-        m.put("state", a.state().name());
-        m.put("epoch", a.epoch());
-        return bytes(m);
-    }
-
-    static DiscontinueAck decodeDiscontinueAck(byte[] body) {
-        JsonNode n = parse(body, "DISCONTINUE answer");
-        return new DiscontinueAck(bool(n, "ack", "DISCONTINUE answer"), node(n, "DISCONTINUE answer"),
-                state(n, "DISCONTINUE answer"), epoch(n, "DISCONTINUE answer"));
-    }
-
-    static byte[] encode(Prepare p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("node", p.node().name());
-        m.put("epoch", p.epoch());
-        m.put("reason", p.reason());
-        m.put("requestedBy", p.requestedBy());
-        return bytes(m);
-    }
-
-    static Prepare decodePrepare(byte[] body) {
-        JsonNode n = parse(body, "PREPARE_SWITCH");
-        return new Prepare(node(n, "PREPARE_SWITCH"), epoch(n, "PREPARE_SWITCH"), optionalText(n, "reason"),
-                optionalText(n, "requestedBy"));
-    }
-
-    static byte[] encode(PrepareAck a) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("accepted", a.accepted());
-        m.put("node", a.node() == null ? "" : a.node().name());
-        m.put("state", a.state().name());
-        m.put("epoch", a.epoch());
-        m.put("detail", a.detail());
-        return bytes(m);
-    }
-
-    static PrepareAck decodePrepareAck(byte[] body) {
-        JsonNode n = parse(body, "PREPARE_SWITCH answer");
-        return new PrepareAck(bool(n, "accepted", "PREPARE_SWITCH answer"), node(n, "PREPARE_SWITCH answer"),
-                state(n, "PREPARE_SWITCH answer"), epoch(n, "PREPARE_SWITCH answer"), optionalText(n, "detail"));
-    }
-
-    static byte[] encode(SwitchAsk a) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("node", a.node().name());
-        m.put("immediate", a.immediate());
-        m.put("requestedBy", a.requestedBy());
-        m.put("acceptWarnings", a.acceptWarnings());
-        return bytes(m);
-    }
-
-    static SwitchAsk decodeSwitchAsk(byte[] body) {
-        JsonNode n = parse(body, "REQUEST_SWITCH");
-        return new SwitchAsk(node(n, "REQUEST_SWITCH"), bool(n, "immediate", "REQUEST_SWITCH"),
-                optionalText(n, "requestedBy"), optionalBool(n, "acceptWarnings", "REQUEST_SWITCH"));
+    static byte[] encode(Record message) {
+        return bytes(message);
     }
 
     static byte[] encode(SwitchResult r) {
-        return bytes(resultMap(r));
+        return bytes(new SwitchOutcome(r.switched(), r.mode(), r.epoch(), r.detail()));
     }
 
+    static StateInfo decodeStateInfo(byte[] body) {
+        return decode(body, StateInfo.class, "state answer");
+    }
+
+    static Discontinue decodeDiscontinue(byte[] body) {
+        return decode(body, Discontinue.class, "DISCONTINUE");
+    }
+
+    static DiscontinueAck decodeDiscontinueAck(byte[] body) {
+        return decode(body, DiscontinueAck.class, "DISCONTINUE answer");
+    }
+
+    static Prepare decodePrepare(byte[] body) {
+        return decode(body, Prepare.class, "PREPARE_SWITCH");
+    }
+
+    static PrepareAck decodePrepareAck(byte[] body) {
+        return decode(body, PrepareAck.class, "PREPARE_SWITCH answer");
+    }
+
+    static SwitchAsk decodeSwitchAsk(byte[] body) {
+        return decode(body, SwitchAsk.class, "REQUEST_SWITCH");
+    }
+
+    static SwitchResult decodeSwitchResult(byte[] body) {
+        SwitchOutcome o = decode(body, SwitchOutcome.class, "REQUEST_SWITCH answer");
+        return new SwitchResult(o.switched(), o.mode(), o.epoch(), o.detail());
+    }
+
+    /**
+     * Checks every field of {@code body} against the components of {@code type}, then binds it.
+     *
+     * @param what the message's name for the error ("DISCONTINUE")
+     * @throws IllegalArgumentException naming {@code what} and the field when the body does not fit
+     */
+    static <T extends Record> T decode(byte[] body, Class<T> type, String what) {
+        JsonNode n = parse(body, what);
+        Map<String, RecordComponent> known = new LinkedHashMap<>();
+        for (RecordComponent c : type.getRecordComponents()) {
+            known.put(c.getName(), c);
+        }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!known.containsKey(field)) {
+                throw malformed(what, "unknown field '" + field + "' (expected " + String.join(", ", known.keySet())
+                        + ")");
+            }
+        }
+        for (RecordComponent c : known.values()) {
+            JsonNode v = n.get(c.getName());
+            if (v == null || (v.isNull() && c.getType() == String.class)) {
+                if (c.isAnnotationPresent(Optional.class)) {
+                    continue;
+                }
+                throw malformed(what, "field '" + c.getName() + "' is missing");
+            }
+            check(what, c.getName(), c.getType(), v);
+        }
+        try {
+            return JSON.treeToValue(n, type);
+        } catch (IOException | IllegalArgumentException e) {
+            throw malformed(what, firstLine(e.getMessage()));
+        }
+    }
+
+    private static void check(String what, String field, Class<?> type, JsonNode v) {
+        if (type == long.class) {
+            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
+                throw malformed(what, "field '" + field + "' must be a non-negative integer, got " + v);
+            }
+        } else if (type == boolean.class) {
+            if (!v.isBoolean()) {
+                throw malformed(what, "field '" + field + "' must be true or false, got " + v);
+            }
+        } else if (type == String.class) {
+            if (!v.isTextual()) {
+                throw malformed(what, "field '" + field + "' must be a string, got " + v);
+            }
+        } else if (type.isEnum()) {
+            boolean valid = v.isTextual() && Arrays.stream(type.getEnumConstants())
+                    .anyMatch(k -> ((Enum<?>) k).name().equals(v.asText()));
+            if (!valid) {
+                throw malformed(what, "field '" + field + "' must be one of " + Arrays.toString(
+                        type.getEnumConstants()) + ", got " + v);
+            }
+        }
+    }
+
+    private static IllegalArgumentException malformed(String what, String problem) {
+        return new IllegalArgumentException("malformed " + what + ": " + problem);
+    }
+
+    /** The switch result as the control endpoint shows it (the fields of {@link SwitchOutcome}). */
     static Map<String, Object> resultMap(SwitchResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("switched", r.switched());
@@ -163,19 +207,6 @@ final class Wire {
         m.put("epoch", r.epoch());
         m.put("detail", r.detail());
         return m;
-    }
-
-    static SwitchResult decodeSwitchResult(byte[] body) {
-        JsonNode n = parse(body, "REQUEST_SWITCH answer");
-        String mode = text(n, "mode", "REQUEST_SWITCH answer");
-        SwitchResult.Mode m;
-        try {
-            m = SwitchResult.Mode.valueOf(mode);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("malformed REQUEST_SWITCH answer: unknown mode '" + mode + "'");
-        }
-        return new SwitchResult(bool(n, "switched", "REQUEST_SWITCH answer"), m,
-                epoch(n, "REQUEST_SWITCH answer"), optionalText(n, "detail"));
     }
 
     static byte[] bytes(Object value) {
@@ -208,33 +239,6 @@ final class Wire {
         return n;
     }
 
-    private static NodeId node(JsonNode n, String what) {
-        String t = text(n, "node", what);
-        try {
-            return NodeId.parse(t);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("malformed " + what + ": field 'node' must be A or B, got '" + t + "'");
-        }
-    }
-
-    private static SwitchoverState state(JsonNode n, String what) {
-        String t = text(n, "state", what);
-        try {
-            return SwitchoverState.valueOf(t);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("malformed " + what + ": unknown state '" + t + "'");
-        }
-    }
-
-    private static long epoch(JsonNode n, String what) {
-        JsonNode v = n.get("epoch");
-        if (v == null || !v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 0) {
-            throw new IllegalArgumentException("malformed " + what + ": field 'epoch' must be a non-negative"
-                    + " integer, got " + (v == null ? "nothing" : v.toString()));
-        }
-        return v.asLong();
-    }
-
     static String text(JsonNode n, String field, String what) {
         JsonNode v = n.get(field);
         if (v == null || !v.isTextual()) {
@@ -251,15 +255,6 @@ final class Wire {
                     + " got " + (v == null ? "nothing" : v.toString()));
         }
         return v.asBoolean();
-    }
-
-    private static boolean optionalBool(JsonNode n, String field, String what) {
-        return n.has(field) && bool(n, field, what);
-    }
-
-    private static String optionalText(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? "" : v.asText();
     }
 
     private static String preview(byte[] body) {

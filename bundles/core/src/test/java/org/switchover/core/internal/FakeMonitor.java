@@ -1,30 +1,34 @@
 package org.switchover.core.internal;
 
+import java.util.function.BooleanSupplier;
+
 import org.switchover.api.monitor.PrimaryMonitor;
 
-/** A primary monitor that only records what the core asked of it. */
+/**
+ * A primary monitor that is active while the core's monitoring condition is registered (as the DS component is) and
+ * records the watchdog polls.
+ */
 final class FakeMonitor implements PrimaryMonitor {
-    volatile boolean running;
-    int starts;
-    int stops;
+    private final BooleanSupplier active;
     int polls;
     volatile RuntimeException pollFailure;
 
-    @Override
-    public synchronized void start() {
-        running = true;
-        starts++;
+    FakeMonitor(BooleanSupplier active) {
+        this.active = active;
     }
 
-    @Override
-    public synchronized void stop() {
-        running = false;
-        stops++;
+    // start() and stop() without @Override: the core no longer calls them (the condition activates the monitor).
+    public void start() {
+        throw new AssertionError("the core raises the monitoring condition instead of starting the monitor");
+    }
+
+    public void stop() {
+        throw new AssertionError("the core drops the monitoring condition instead of stopping the monitor");
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return active.getAsBoolean();
     }
 
     @Override

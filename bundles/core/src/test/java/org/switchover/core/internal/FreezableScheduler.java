@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.switchover.api.time.Cancellable;
 import org.switchover.api.time.Scheduler;
-import org.switchover.api.time.VirtualScheduler;
+import org.switchover.testing.VirtualScheduler;
 
 /**
  * A node's view of the shared virtual clock that can be frozen like a process under SIGSTOP: tasks that come due

@@ -17,7 +17,8 @@ import org.switchover.api.monitor.PrimaryMonitor;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Response;
 import org.switchover.api.notifier.ResponseOutcome;
-import org.switchover.api.time.VirtualScheduler;
+import org.switchover.testing.MemoryNotifier;
+import org.switchover.testing.VirtualScheduler;
 
 /** One state machine on virtual time with a scripted notifier, a fake monitor and recorded outputs. */
 final class Harness {
@@ -25,14 +26,14 @@ final class Harness {
     final VirtualScheduler clock;
     /** The machine's own scheduler: the shared clock, freezable like a stopped process. */
     final FreezableScheduler sched;
-    final FakeNotifier notifier;
-    final FakeMonitor monitor = new FakeMonitor();
-    volatile PrimaryMonitor monitorRef = monitor;
-    volatile HostStartup host;
+    final MemoryNotifier notifier;
     final RecordingOutputs outputs;
+    final FakeMonitor monitor;
+    volatile PrimaryMonitor monitorRef;
+    volatile HostStartup host;
     final Path dir;
     final CoreSettings.Builder settings;
-    final Map<String, Function<FakeNotifier.Sent, CompletionStage<Response>>> handlers = new HashMap<>();
+    final Map<String, Function<MemoryNotifier.Sent, CompletionStage<Response>>> handlers = new HashMap<>();
     StateMachine machine;
 
     Harness(Path dir, String node) {
@@ -43,25 +44,27 @@ final class Harness {
         this.clock = clock;
         this.sched = new FreezableScheduler(clock);
         this.dir = dir;
-        this.notifier = new FakeNotifier(clock);
+        this.notifier = new MemoryNotifier(clock);
         this.outputs = new RecordingOutputs(clock::nowMillis);
+        this.monitor = new FakeMonitor(() -> outputs.monitoring);
+        this.monitorRef = monitor;
         this.settings = CoreSettings.builder(node, dir).peerAddress("peer:3633");
-        notifier.responder = s -> {
-            Function<FakeNotifier.Sent, CompletionStage<Response>> h = handlers.get(s.eventId());
-            return h != null ? h.apply(s) : FakeNotifier.outcome(ResponseOutcome.CONNECTION_LOST,
+        notifier.responder((s, index) -> {
+            Function<MemoryNotifier.Sent, CompletionStage<Response>> h = handlers.get(s.eventId());
+            return h != null ? h.apply(s) : MemoryNotifier.outcome(ResponseOutcome.CONNECTION_LOST,
                     "connection refused");
-        };
+        });
     }
 
     StateMachine create() {
         machine = new StateMachine(sched, notifier, () -> monitorRef, () -> host, outputs, settings.build());
-        notifier.listener = machine::linkChanged;
+        notifier.onLinkStatus(machine::linkChanged);
         return machine;
     }
 
     /** Scripts the peer's answer to state queries. */
     void peerAnswers(NodeId node, SwitchoverState state, long epoch, String version) {
-        handlers.put(EventIds.STATE_QUERY, s -> FakeNotifier.reply(Wire.encode(
+        handlers.put(EventIds.STATE_QUERY, s -> MemoryNotifier.reply(Wire.encode(
                 new Wire.StateInfo(node, state, epoch, version, false))));
     }
 

@@ -80,6 +80,23 @@ class OsgiRoleOutputsTest {
         out.close();
         out.stateChanged(SwitchoverState.PRIMARY, SwitchoverState.STOPPING, "shutdown", 1);
         assertEquals(List.of("+switchover.primary", "-switchover.primary"), log);
-        assertTrue(true);
+        // a late announcement after close registers nothing again
+        out.stateChanged(SwitchoverState.INIT, SwitchoverState.PRIMARY, "late", 2);
+        out.monitoring(true);
+        assertTrue(log.stream().filter(l -> l.startsWith("+")).count() == 1, log.toString());
+    }
+
+    @Test
+    void theMonitoringConditionIsRaisedAndDroppedOnRequestAndWithdrawnOnClose() {
+        OsgiRoleOutputs out = new OsgiRoleOutputs(context(), () -> null, () -> NodeId.B);
+        out.monitoring(true);
+        out.monitoring(true); // raised once only
+        out.monitoring(false);
+        out.monitoring(false);
+        out.monitoring(true);
+        out.close();
+        assertEquals(List.of("+switchover.monitoring", "-switchover.monitoring", "+switchover.monitoring",
+                "-switchover.monitoring"), log);
+        assertEquals("switchover.monitoring", RoleConditions.MONITORING);
     }
 }

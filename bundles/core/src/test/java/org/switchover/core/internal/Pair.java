@@ -11,7 +11,8 @@ import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.Response;
 import org.switchover.api.notifier.ResponseOutcome;
-import org.switchover.api.time.VirtualScheduler;
+import org.switchover.testing.MemoryNotifier;
+import org.switchover.testing.VirtualScheduler;
 
 /**
  * Two state machines on one virtual clock, each notifier delivering requests to the other machine. The test can
@@ -34,11 +35,11 @@ final class Pair {
     Pair(Path dirA, Path dirB) {
         a = new Harness(dirA, "A", clock);
         b = new Harness(dirB, "B", clock);
-        a.notifier.responder = s -> deliver(s, b, true);
-        b.notifier.responder = s -> deliver(s, a, false);
+        a.notifier.responder((s, index) -> deliver(s, b, true));
+        b.notifier.responder((s, index) -> deliver(s, a, false));
     }
 
-    private CompletionStage<Response> deliver(FakeNotifier.Sent s, Harness to, boolean toB) {
+    private CompletionStage<Response> deliver(MemoryNotifier.Sent s, Harness to, boolean toB) {
         if (partitioned || to.machine == null) {
             return CompletableFuture.completedFuture(Response.of(ResponseOutcome.CONNECTION_LOST,
                     partitioned ? "no route to the peer" : "connection refused"));

@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
 
 import org.switchover.api.SwitchoverState;
 
-/** Records the state changes the machine announces. */
+/** Records the state changes the machine announces and the monitoring condition it raises and drops. */
 final class RecordingOutputs implements RoleOutputs {
 
     record Change(long at, SwitchoverState from, SwitchoverState to, String reason, long epoch) {
@@ -17,6 +17,10 @@ final class RecordingOutputs implements RoleOutputs {
     /** Optional: what the status service shows at the moment of each announcement. */
     java.util.function.Supplier<Snapshot> status;
     final List<Snapshot> seenAtAnnouncement = new ArrayList<>();
+    /** The monitoring condition is registered (the primary monitor component would be active). */
+    volatile boolean monitoring;
+    /** How often the monitoring condition was raised. */
+    int monitoringRaised;
 
     RecordingOutputs(LongSupplier clock) {
         this.clock = clock;
@@ -27,6 +31,14 @@ final class RecordingOutputs implements RoleOutputs {
         changes.add(new Change(clock.getAsLong(), from, to, reason, epoch));
         if (status != null) {
             seenAtAnnouncement.add(status.get());
+        }
+    }
+
+    @Override
+    public synchronized void monitoring(boolean on) {
+        monitoring = on;
+        if (on) {
+            monitoringRaised++;
         }
     }
 

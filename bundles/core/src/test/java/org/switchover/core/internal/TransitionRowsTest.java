@@ -37,6 +37,7 @@ import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.Response;
+import org.switchover.testing.MemoryNotifier;
 
 /** One test per row of spec table 2.2 (named by row number), driven on virtual time. */
 class TransitionRowsTest {
@@ -102,8 +103,8 @@ class TransitionRowsTest {
     void row03_peerPrimaryOnTheSameReleaseMakesThisNodeBackup() {
         Harness h = new Harness(dir, "B");
         h.startAsBackup();
-        assertEquals(1, h.notifier.openCount, "main and aux links opened");
-        assertTrue(h.monitor.running, "primary monitor started");
+        assertEquals(1, h.notifier.openCount(), "main and aux links opened");
+        assertTrue(h.outputs.monitoring, "primary monitor started");
         assertTrue(h.machine.snapshot().primaryConfirmed());
         assertEquals(0, h.epoch(), "a backup keeps its own epoch");
         // force backup with no peer at all: backup, but no monitoring and no automatic switch
@@ -113,8 +114,8 @@ class TransitionRowsTest {
         f.machine.start();
         f.run();
         assertEquals(BACKUP, f.state());
-        assertEquals(0, f.monitor.starts);
-        assertEquals(1, f.notifier.openCount);
+        assertEquals(0, f.outputs.monitoringRaised);
+        assertEquals(1, f.notifier.openCount());
         f.machine.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
         f.run();
         assertEquals(BACKUP, f.state(), "no automatic switch without a primary");
@@ -122,7 +123,7 @@ class TransitionRowsTest {
         f.peerAnswers(NodeId.B, PRIMARY, 3, "1.0.0");
         f.advance(3_000);
         assertTrue(f.machine.snapshot().primaryConfirmed());
-        assertTrue(f.monitor.running);
+        assertTrue(f.outputs.monitoring);
     }
 
     @Test
@@ -134,8 +135,8 @@ class TransitionRowsTest {
         h.machine.start();
         h.run();
         assertEquals(UPGRADE_HIGHER, h.state());
-        assertEquals(0, h.monitor.starts, "no monitoring in an upgrade state");
-        assertEquals(1, h.notifier.openCount);
+        assertEquals(0, h.outputs.monitoringRaised, "no monitoring in an upgrade state");
+        assertEquals(1, h.notifier.openCount());
     }
 
     @Test
@@ -147,7 +148,7 @@ class TransitionRowsTest {
         h.machine.start();
         h.run();
         assertEquals(UPGRADE_LOWER, h.state());
-        assertEquals(0, h.monitor.starts);
+        assertEquals(0, h.outputs.monitoringRaised);
     }
 
     @Test
@@ -194,7 +195,7 @@ class TransitionRowsTest {
         h.run();
         assertEquals(RECONNECTING, h.state());
         assertNotNull(h.find("Scheduling reconnect timeout to execute in 30 second(s)"));
-        assertTrue(h.monitor.running, "row 8 does not stop the monitors");
+        assertTrue(h.outputs.monitoring, "row 8 does not stop the monitors");
     }
 
     @Test
@@ -204,7 +205,7 @@ class TransitionRowsTest {
         h.machine.report(report(MonitorSignal.NOTIFIER_DOWN, "Loss of Connection to Notifier"));
         h.run();
         assertEquals(RECONNECTING, h.state());
-        assertFalse(h.monitor.running);
+        assertFalse(h.outputs.monitoring);
         assertTrue(h.machine.snapshot().reconnectDueMillis() > 0);
     }
 
@@ -213,7 +214,7 @@ class TransitionRowsTest {
         Harness h = new Harness(dir, "B");
         h.settings.manualSwitchOnly(true);
         h.startAsBackup();
-        assertEquals(0, h.monitor.starts, "manual mode: no monitors");
+        assertEquals(0, h.outputs.monitoringRaised, "manual mode: no monitors");
         h.notifier.bothLinks(ConnectionStatus.ACTIVE);
         h.run();
         h.notifier.bothLinks(ConnectionStatus.NOT_CONNECTED); // the core notices the loss itself
@@ -232,7 +233,7 @@ class TransitionRowsTest {
                 "GatewayReached, NetTestUnavailable, PrimaryUnreachable"));
         h.run();
         assertEquals(RECONNECTING, h.state());
-        assertFalse(h.monitor.running);
+        assertFalse(h.outputs.monitoring);
     }
 
     @Test
@@ -261,8 +262,8 @@ class TransitionRowsTest {
         int state = h.indexOf("State BACKUP -> PRIMARY");
         assertTrue(reason >= 0 && reason < initiated && initiated < state, h.journal().toString());
         assertEquals(t0, h.find("Switch Initiated").millis());
-        assertFalse(h.monitor.running);
-        assertFalse(h.notifier.linksOpen, "the new primary closes its outgoing links");
+        assertFalse(h.outputs.monitoring);
+        assertFalse(h.notifier.peerLinksOpen(), "the new primary closes its outgoing links");
     }
 
     @Test
@@ -386,13 +387,13 @@ class TransitionRowsTest {
         h.notifier.bothLinks(ConnectionStatus.NOT_CONNECTED);
         h.advance(5_000);
         assertEquals(RECONNECTING, h.state());
-        assertFalse(h.monitor.running);
+        assertFalse(h.outputs.monitoring);
         // the primary's notifier answers again
-        h.handlers.put(EventIds.NOTIFIER_PING, s -> FakeNotifier.reply(new byte[0]));
+        h.handlers.put(EventIds.NOTIFIER_PING, s -> MemoryNotifier.reply(new byte[0]));
         h.notifier.bothLinks(ConnectionStatus.ACTIVE);
         h.run();
         assertEquals(BACKUP, h.state());
-        assertTrue(h.monitor.running, "monitoring resumed");
+        assertTrue(h.outputs.monitoring, "monitoring resumed");
         assertEquals(-1, h.machine.snapshot().reconnectDueMillis(), "timer cancelled");
         h.advance(60_000);
         assertEquals(BACKUP, h.state());
@@ -440,7 +441,7 @@ class TransitionRowsTest {
         assertEquals(BACKUP, h.state());
         h.advance(1);
         assertEquals(STOPPING, h.state());
-        assertFalse(h.monitor.running);
+        assertFalse(h.outputs.monitoring);
     }
 
     @Test
@@ -575,7 +576,7 @@ class TransitionRowsTest {
         b.post(EventType.ERROR, "", "test error");
         b.run();
         assertEquals(ERROR, b.state());
-        assertFalse(b.monitor.running);
+        assertFalse(b.outputs.monitoring);
     }
 
     @Test
@@ -648,30 +649,30 @@ class TransitionRowsTest {
     @Test
     void monitorsStartOnceBothLinksAreUpOrAfterABoundedWait() {
         Harness h = new Harness(dir, "B");
-        h.notifier.autoConnect = false;
+        h.notifier.autoConnect(false);
         h.startAsBackup();
-        assertFalse(h.monitor.running, "links not up yet");
+        assertFalse(h.outputs.monitoring, "links not up yet");
         h.advance(2_000);
         h.notifier.setLink(Link.MAIN, ConnectionStatus.ACTIVE, 0);
         h.run();
-        assertFalse(h.monitor.running);
+        assertFalse(h.outputs.monitoring);
         h.notifier.setLink(Link.AUX, ConnectionStatus.ACTIVE, 0);
         h.run();
-        assertTrue(h.monitor.running, "both links up: monitoring starts");
+        assertTrue(h.outputs.monitoring, "both links up: monitoring starts");
         // a primary that died right after the negotiation: the links never come up
         Harness d = new Harness(dir.resolve("dead"), "B");
-        d.notifier.autoConnect = false;
+        d.notifier.autoConnect(false);
         d.startAsBackup();
         d.advance(9_999);
-        assertFalse(d.monitor.running);
+        assertFalse(d.outputs.monitoring);
         d.advance(1);
-        assertTrue(d.monitor.running, "started anyway after twice the reconnect delay");
+        assertTrue(d.outputs.monitoring, "started anyway after twice the reconnect delay");
     }
 
     @Test
     void responseHelpersAreUsable() {
         // keeps the fake honest: a reply is a REPLY with its body
-        Response r = FakeNotifier.reply(new byte[] {1}).toCompletableFuture().getNow(null);
+        Response r = MemoryNotifier.reply(new byte[] {1}).toCompletableFuture().getNow(null);
         assertTrue(r.isReply());
     }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import org.switchover.api.NodeIdentity;
 import org.switchover.api.ds.DirectoryEntry;
 import org.switchover.api.ds.DirectoryPaths;
 
@@ -22,7 +23,7 @@ import org.switchover.api.ds.DirectoryPaths;
  *
  * <p>The rule for what is replicated: PIDs starting with {@code org.switchover.} except the node-identity PID
  * {@code org.switchover.node} and the reference host's {@code org.switchover.host.*}, which are node-local as a
- * whole; within a PID every key except the node-local ones: {@code node}, {@code data.dir}, {@code mirror.base.dir},
+ * whole; within a PID every key except the node-local ones: {@code node}, {@code data.dir}, {@code mirror.base.dir}, {@code mirror.root.map},
  * {@code force.backup}, {@code control.enabled}, {@code configadmin.replication}, any key containing {@code port}, {@code address} or
  * {@code password}, any key starting with {@code tls.}, and ConfigAdmin's and FileInstall's own keys
  * ({@code service.*}, {@code felix.fileinstall.*}, {@code component.*}). Node-local keys on the backup are never
@@ -34,21 +35,20 @@ final class ConfigAdminTree {
     static final String ROOT = "${SWITCHOVER}/ConfigAdmin";
     static final String CLASS_NAME = "Configuration";
     static final String PID_PREFIX = "org.switchover.";
-    static final String NODE_PID = "org.switchover.node";
     /** The reference host's simulation controls: they describe this process, not the pair. */
     static final String HOST_PID_PREFIX = "org.switchover.host.";
     /**
      * Keys that describe this node rather than the pair: its identity and paths, its own role preference
      * ({@code force.backup}), its local control endpoint, and whether it takes the primary's configuration at all.
      */
-    private static final Set<String> LOCAL_KEYS = Set.of("node", "data.dir", "mirror.base.dir", "force.backup",
+    private static final Set<String> LOCAL_KEYS = Set.of("node", "data.dir", "mirror.base.dir", "mirror.root.map", "force.backup",
             "control.enabled", "configadmin.replication");
 
     private ConfigAdminTree() {
     }
 
     static boolean replicatedPid(String pid) {
-        return pid != null && pid.startsWith(PID_PREFIX) && !pid.equals(NODE_PID) && !pid.startsWith(HOST_PID_PREFIX)
+        return pid != null && pid.startsWith(PID_PREFIX) && !pid.equals(NodeIdentity.PID) && !pid.startsWith(HOST_PID_PREFIX)
                 && !pid.contains("/");
     }
 

@@ -1,6 +1,7 @@
 package org.switchover.dssync.internal;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.switchover.api.ds.DirectoryEntry;
 import org.switchover.api.ds.DirectoryStore;
 import org.switchover.api.ds.DirectoryWrite;
+import org.switchover.api.notifier.DsSyncMessages;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Response;
@@ -24,8 +26,8 @@ import org.switchover.api.notifier.StreamPosition;
 import org.switchover.api.notifier.StreamSubscription;
 
 /**
- * The backup's side of DS sync, started by {@link DsSyncRoles} while the backup role condition is registered. Follows stream
- * {@value Wire#STREAM} from the position persisted in {@code ${data.dir}/dssync/position}. Messages are kept as they
+ * The backup's side of DS sync, started by {@link DsSyncRolesComponent} while the backup role condition is registered. Follows stream
+ * {@value DsSyncMessages#STREAM} from the position persisted in {@code ${data.dir}/dssync/position}. Messages are kept as they
  * arrive and written when the subscription flushes (its queue ran empty, or every
  * {@value StreamListener#FLUSH_EVERY_MESSAGES} messages) with one batch write, one durable commit; only then are they
  * acknowledged and may the position file move past them, so the position is never ahead of the store. When the primary cannot resume it (new replication id, or the position
@@ -48,7 +50,8 @@ public final class DsSyncBackup implements StreamListener {
 
     private final DirectoryStore store;
     private final Notifier notifier;
-    private final DsSyncSettings settings;
+    private final DsSyncComponent settings;
+    private final Clock clock;
     private final PositionFile positionFile;
     private final StreamSubscription subscription;
     private final Supplier<String> describer = this::describe;
@@ -65,18 +68,24 @@ public final class DsSyncBackup implements StreamListener {
     private long savedAtMillis;
     private long loggedAtMillis;
 
-    DsSyncBackup(DirectoryStore store, Notifier notifier, DsSyncSettings settings,
-            Supplier<ReplicationFilter> filter) {
+    /**
+     * @param filter what this backup takes in its current state
+     * @param clock the time a batch is durable (the lag against the primary's commit time), and the throttles of the
+     *     position file and the progress log
+     */
+    DsSyncBackup(DirectoryStore store, Notifier notifier, DsSyncComponent settings,
+            Supplier<ReplicationFilter> filter, Clock clock) {
         this.filter = filter;
+        this.clock = clock;
         this.store = store;
         this.notifier = notifier;
         this.settings = settings;
         this.positionFile = new PositionFile(settings.stateDir());
         this.applied = positionFile.load();
         settings.activity(describer);
-        LOG.info("DS sync backup: following stream '{}' after {} (position file {})", Wire.STREAM, applied,
+        LOG.info("DS sync backup: following stream '{}' after {} (position file {})", DsSyncMessages.STREAM, applied,
                 positionFile.path());
-        this.subscription = notifier.follow(Wire.STREAM, applied, this);
+        this.subscription = notifier.follow(DsSyncMessages.STREAM, applied, this);
     }
 
     /** Decodes and keeps the message; {@link #flush()} writes the kept messages in one batch. */
@@ -136,7 +145,7 @@ public final class DsSyncBackup implements StreamListener {
                     batch.get(0).sequence(), last.sequence(), writes.size(), e.getMessage());
             throw e;
         }
-        long durable = Wire.nowMicros();
+        long durable = Wire.micros(clock);
         for (Received r : batch) {
             if (r.change().commitMicros() != Wire.NO_TIME) {
                 lag.record(durable - r.change().commitMicros());
@@ -144,14 +153,14 @@ public final class DsSyncBackup implements StreamListener {
         }
         messages += batch.size();
         applied = new StreamPosition(pendingReplicationId, last.sequence());
-        if (System.currentTimeMillis() - savedAtMillis >= SAVE_EVERY_MILLIS) {
+        if (clock.millis() - savedAtMillis >= SAVE_EVERY_MILLIS) {
             save();
         }
     }
 
     @Override
     public void onResync(String replicationId, long headSequence) throws Exception {
-        SyncProgress progress = new SyncProgress(System::currentTimeMillis);
+        SyncProgress progress = new SyncProgress(clock::millis);
         lastResync = progress;
         LOG.info("DS sync backup: full compare with the primary (replication id {}, head {}; was at {}; taking {})",
                 replicationId, headSequence, applied, filter.get());
@@ -177,7 +186,7 @@ public final class DsSyncBackup implements StreamListener {
         if (closed) {
             throw new CancellationException("DS sync backup stopped");
         }
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         if (now - loggedAtMillis >= LOG_EVERY_MILLIS) {
             loggedAtMillis = now;
             LOG.info("DS sync backup: full compare in progress: {}", progress.line());
@@ -186,25 +195,25 @@ public final class DsSyncBackup implements StreamListener {
 
     private synchronized void save() throws IOException {
         positionFile.save(applied);
-        savedAtMillis = System.currentTimeMillis();
+        savedAtMillis = clock.millis();
     }
 
     private RemoteTree remote(SyncProgress progress) {
         return new RemoteTree() {
             @Override
             public List<NodeView> nodes(List<NodeRequest> requests) throws Exception {
-                return Wire.nodes(call(Wire.NODES, Wire.nodeRequests(requests),
+                return Wire.nodes(call(DsSyncMessages.NODES, Wire.nodeRequests(requests),
                         requests.size() + " nodes from " + requests.get(0).path(), progress));
             }
 
             @Override
             public List<Optional<DirectoryEntry>> entries(List<String> paths) throws Exception {
-                return Wire.entries(call(Wire.ENTRIES, Wire.paths(paths), paths.size() + " entries", progress));
+                return Wire.entries(call(DsSyncMessages.ENTRIES, Wire.paths(paths), paths.size() + " entries", progress));
             }
 
             @Override
             public Page scan(String path, String after, int limit) throws Exception {
-                return Wire.page(call(Wire.SCAN, Wire.scanRequest(path, after, limit),
+                return Wire.page(call(DsSyncMessages.SCAN, Wire.scanRequest(path, after, limit),
                         "entries below '" + path + "' after '" + after + "'", progress));
             }
         };
@@ -232,7 +241,7 @@ public final class DsSyncBackup implements StreamListener {
     private String describe() {
         SyncProgress p = lastResync;
         String resync = p == null ? "none" : (p.finished() ? "done" : "running") + " (" + p.line() + ")";
-        return "backup (" + filter.get() + "), following stream '" + Wire.STREAM + "' at " + applied.replicationId() + "/"
+        return "backup (" + filter.get() + "), following stream '" + DsSyncMessages.STREAM + "' at " + applied.replicationId() + "/"
                 + applied.sequence() + (subscription != null && subscription.isLive() ? " (live)" : " (not live)")
                 + "; " + store.size() + " entries\nmessages applied: " + messages + "\n" + lag.line()
                 + "\nlast full compare: " + resync;

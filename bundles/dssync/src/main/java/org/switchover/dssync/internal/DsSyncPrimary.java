@@ -1,6 +1,7 @@
 package org.switchover.dssync.internal;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,16 +15,17 @@ import org.switchover.api.ds.DirectoryChange;
 import org.switchover.api.ds.DirectoryEntry;
 import org.switchover.api.ds.DirectoryPaths;
 import org.switchover.api.ds.DirectoryStore;
+import org.switchover.api.notifier.DsSyncMessages;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.RequestHandler;
 import org.switchover.api.notifier.StreamPublisher;
 
 /**
- * The primary's side of DS sync, started by {@link DsSyncRoles} while the primary role condition is registered (and
- * then registered by it as the {@link RequestHandler} of {@value Wire#NODE} and {@value Wire#ENTRIES}): publishes every
- * change of the host's {@link DirectoryStore} on stream {@value Wire#STREAM} (replication id = this node's epoch) and
- * answers the backup's compare requests ({@value Wire#NODE}, {@value Wire#ENTRIES}) from the live store.
+ * The primary's side of DS sync, started by {@link DsSyncRolesComponent} while the primary role condition is registered (and
+ * then registered by it as the {@link RequestHandler} of {@value DsSyncMessages#NODE} and {@value DsSyncMessages#ENTRIES}): publishes every
+ * change of the host's {@link DirectoryStore} on stream {@value DsSyncMessages#STREAM} (replication id = this node's epoch) and
+ * answers the backup's compare requests ({@value DsSyncMessages#NODE}, {@value DsSyncMessages#ENTRIES}) from the live store.
  */
 public final class DsSyncPrimary implements RequestHandler {
 
@@ -32,29 +34,33 @@ public final class DsSyncPrimary implements RequestHandler {
     private final DirectoryStore store;
     private final Notifier notifier;
     private final SwitchoverStatus status;
-    private final DsSyncSettings settings;
+    private final DsSyncComponent settings;
+    private final Clock clock;
     private final Object lock = new Object();
     private StreamPublisher publisher;
     private AutoCloseable listener;
     private final java.util.function.Supplier<String> describer = this::describe;
 
-    DsSyncPrimary(DirectoryStore store, Notifier notifier, SwitchoverStatus status, DsSyncSettings settings) {
+    /** @param clock stamps each change with its commit time (the backup's lag figure) */
+    DsSyncPrimary(DirectoryStore store, Notifier notifier, SwitchoverStatus status, DsSyncComponent settings,
+            Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.notifier = notifier;
         this.status = status;
         this.settings = settings;
         synchronized (lock) {
-            publisher = notifier.publish(Wire.STREAM, Long.toString(status.epoch()));
+            publisher = notifier.publish(DsSyncMessages.STREAM, Long.toString(status.epoch()));
         }
         listener = store.addListener(this::changed);
         settings.activity(describer);
         LOG.info("DS sync primary: publishing changes of {} entries on stream '{}' under replication id {}",
-                store.size(), Wire.STREAM, Long.toString(status.epoch()));
+                store.size(), DsSyncMessages.STREAM, Long.toString(status.epoch()));
     }
 
     private void changed(DirectoryChange c) {
         // the listener runs right after the commit: its time is the commit time the backup measures its lag against
-        byte[] payload = Wire.change(c, Wire.nowMicros());
+        byte[] payload = Wire.change(c, Wire.micros(clock));
         synchronized (lock) {
             if (publisher == null) {
                 return;
@@ -64,7 +70,7 @@ public final class DsSyncPrimary implements RequestHandler {
                 // the epoch moved while this node stayed primary: followers must resynchronise under the new id
                 LOG.info("DS sync primary: epoch is now {}; publishing under the new replication id", epoch);
                 publisher.close();
-                publisher = notifier.publish(Wire.STREAM, epoch);
+                publisher = notifier.publish(DsSyncMessages.STREAM, epoch);
             }
             publisher.publish(payload);
         }
@@ -75,7 +81,7 @@ public final class DsSyncPrimary implements RequestHandler {
             if (publisher == null) {
                 return "primary, stopped";
             }
-            return "primary, publishing stream '" + Wire.STREAM + "' under replication id "
+            return "primary, publishing stream '" + DsSyncMessages.STREAM + "' under replication id "
                     + publisher.replicationId() + ": head " + publisher.headSequence() + ", acknowledged "
                     + publisher.acknowledgedSequence() + "; " + store.size() + " entries, change "
                     + store.changeNumber();
@@ -86,14 +92,14 @@ public final class DsSyncPrimary implements RequestHandler {
     public CompletionStage<byte[]> handle(Request request) {
         try {
             switch (request.eventId()) {
-                case Wire.NODE: {
+                case DsSyncMessages.NODE: {
                     // the one-node request of earlier backups: a full listing with whole hashes
                     String path = Wire.path(request.payload());
                     checkPath(path);
                     byte[] own = store.get(path).map(DirectoryEntry::contentHash).orElse(null);
                     return CompletableFuture.completedFuture(Wire.node(new NodeView(own, store.children(path))));
                 }
-                case Wire.NODES: {
+                case DsSyncMessages.NODES: {
                     List<RemoteTree.NodeRequest> asked = Wire.nodeRequests(request.payload());
                     List<NodeView> out = new ArrayList<>(asked.size());
                     for (RemoteTree.NodeRequest r : asked) {
@@ -102,12 +108,12 @@ public final class DsSyncPrimary implements RequestHandler {
                     }
                     return CompletableFuture.completedFuture(Wire.nodes(out));
                 }
-                case Wire.SCAN: {
+                case DsSyncMessages.SCAN: {
                     Wire.Scan scan = Wire.scanRequest(request.payload());
                     checkPath(scan.path());
                     return CompletableFuture.completedFuture(Wire.page(page(scan)));
                 }
-                case Wire.ENTRIES: {
+                case DsSyncMessages.ENTRIES: {
                     List<String> paths = Wire.paths(request.payload());
                     List<Optional<DirectoryEntry>> out = new ArrayList<>(paths.size());
                     for (String p : paths) {

@@ -2,20 +2,19 @@ package org.switchover.dssync.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.notifier.StreamPosition;
+import org.switchover.support.DurableFiles;
 
 /**
  * The backup's persisted stream position, {@code ${data.dir}/dssync/position}: two lines, the replication id and the
- * last applied sequence number. Written to a temporary name and renamed, so a crash leaves the old or the new
- * position, never half of one. An unreadable or malformed file counts as no position (the backup then runs a full
+ * last applied sequence number. Written with {@link DurableFiles} (temporary name, fsync, atomic rename,
+ * fsync of the directory), so a crash leaves the old or the new position, never half of one. An unreadable or malformed file counts as no position (the backup then runs a full
  * compare, which is always safe) and is reported naming the file and the problem.
  */
 final class PositionFile {
@@ -53,13 +52,6 @@ final class PositionFile {
     }
 
     void save(StreamPosition p) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling("position.tmp");
-        Files.writeString(tmp, p.replicationId() + "\n" + p.sequence() + "\n", StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        DurableFiles.write(file, (p.replicationId() + "\n" + p.sequence() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,11 +1,8 @@
 package org.switchover.dssync.internal;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +11,10 @@ import org.switchover.api.ds.DirectoryChange;
 import org.switchover.api.ds.DirectoryCodec;
 import org.switchover.api.ds.DirectoryEntry;
 import org.switchover.api.ds.DirectoryStore;
+import org.switchover.api.notifier.DsSyncMessages;
+import org.switchover.support.wire.MalformedMessageException;
+import org.switchover.support.wire.WireReader;
+import org.switchover.support.wire.WireWriter;
 
 /**
  * Message formats of dssync (all big-endian, strings as {@code writeUTF}):
@@ -21,30 +22,22 @@ import org.switchover.api.ds.DirectoryStore;
  * <li>stream message, version 2 (written): version byte 2, change number (long), the primary's commit time (long,
  * microseconds since the epoch, wall clock), kind byte ('P' put, 'D' delete), path, and for a put the entry
  * ({@link DirectoryCodec}). Version 1 (still read, from an older primary) is the same without the commit time.</li>
- * <li>{@link #NODE} request: path; reply: own-hash flag + 32 bytes, child count, per child name, 32-byte subtree hash,
+ * <li>{@link DsSyncMessages#NODE} request: path; reply: own-hash flag + 32 bytes, child count, per child name, 32-byte subtree hash,
  * has-entry flag, has-children flag</li>
- * <li>{@link #ENTRIES} request: count, paths; reply: count, per path a present flag and the entry</li>
- * <li>{@link #NODES} request: count, per node its path, bucket count (0 = the whole node), index count and indexes;
+ * <li>{@link DsSyncMessages#ENTRIES} request: count, paths; reply: count, per path a present flag and the entry</li>
+ * <li>{@link DsSyncMessages#NODES} request: count, per node its path, bucket count (0 = the whole node), index count and indexes;
  * reply: count, per node the own-hash flag + 32 bytes, then 'L' with a child count and per child its name, a
  * {@value NodeView#HASH_BYTES}-byte subtree hash prefix and a flags byte (1 has entry, 2 has children), or 'B' with a
  * bucket count and that many {@value NodeView#HASH_BYTES}-byte bucket hashes ({@link NodeView})</li>
- * <li>{@link #SCAN} request: path, after (last path of the previous page, "" for the first), limit; reply: count,
+ * <li>{@link DsSyncMessages#SCAN} request: path, after (last path of the previous page, "" for the first), limit; reply: count,
  * entries, more flag</li>
  * </ul>
- * Anything else is refused with an {@link IOException} naming what was wrong.
+ * Written with {@link WireWriter}, read with the bounded {@link WireReader}: anything else (truncated, a count over
+ * its bound, trailing bytes, an unknown version or kind) is refused with a {@link MalformedMessageException} naming
+ * the message, the field and what was wrong.
  */
 final class Wire {
 
-    /** The stream every change of the primary's store is published on. */
-    static final String STREAM = "dssync";
-    /** Event id of the node request (subtree hashes of a node's children). */
-    static final String NODE = "dssync.node";
-    /** Event id of the entries request. */
-    static final String ENTRIES = "dssync.entries";
-    /** Event id of the nodes request (several nodes, listed or bucketed, in one round trip). */
-    static final String NODES = "dssync.nodes";
-    /** Event id of the scan request (a page of a subtree's entries, for a subtree the backup lacks entirely). */
-    static final String SCAN = "dssync.scan";
     /** Most paths in one entries request, and most children accepted in one node reply. */
     static final int MAX_BATCH = 1_000_000;
     /** The stream message version written. */
@@ -53,6 +46,8 @@ final class Wire {
     static final int VERSION_1 = 1;
     /** {@link Change#commitMicros()} of a message that carries no commit time (version 1). */
     static final long NO_TIME = -1;
+    /** Length of a whole (own) hash. */
+    private static final int FULL_HASH = 32;
 
     private Wire() {
     }
@@ -68,154 +63,152 @@ final class Wire {
 
     /** @return a version-2 stream message for {@code c}, committed at {@code commitMicros} */
     static byte[] change(DirectoryChange c, long commitMicros) {
-        return bytes(out -> {
-            out.writeByte(VERSION);
-            out.writeLong(c.changeNumber());
-            out.writeLong(commitMicros);
-            out.writeByte(c.isDelete() ? 'D' : 'P');
-            out.writeUTF(c.path());
+        return WireWriter.encode(w -> {
+            w.u8(VERSION).i64(c.changeNumber()).i64(commitMicros).u8(c.isDelete() ? 'D' : 'P').utf(c.path());
             if (!c.isDelete()) {
-                DirectoryCodec.write(out, c.entry());
+                DirectoryCodec.write(w.data(), c.entry());
             }
         });
     }
 
     static Change change(byte[] payload) throws IOException {
-        DataInputStream in = in(payload);
-        int v = in.readUnsignedByte();
+        WireReader in = new WireReader(payload, "dssync stream message");
+        int v = in.u8("version");
         if (v != VERSION && v != VERSION_1) {
-            throw new IOException("dssync message version " + v + " not understood");
+            throw new MalformedMessageException("dssync message version " + v + " not understood");
         }
-        long n = in.readLong();
-        long micros = v == VERSION ? in.readLong() : NO_TIME;
-        int kind = in.readUnsignedByte();
-        String path = in.readUTF();
+        long n = in.i64("change number");
+        long micros = v == VERSION ? in.i64("commit time") : NO_TIME;
+        int kind = in.u8("kind");
+        String path = in.utf("path");
+        Change out;
         switch (kind) {
             case 'D':
-                return new Change(n, micros, path, null);
+                out = new Change(n, micros, path, null);
+                break;
             case 'P': {
-                DirectoryEntry e = DirectoryCodec.read(in);
+                DirectoryEntry e = entry(in);
                 if (!e.path().equals(path)) {
-                    throw new IOException("dssync message for " + path + " carries an entry of " + e.path());
+                    throw in.malformed("entry", "the message for " + path + " carries an entry of " + e.path());
                 }
-                return new Change(n, micros, path, e);
+                out = new Change(n, micros, path, e);
+                break;
             }
             default:
-                throw new IOException("dssync message kind " + kind + " not understood");
+                throw in.malformed("kind", "kind " + kind + " not understood");
         }
+        in.end();
+        return out;
     }
 
-    /** @return the wall clock in microseconds since the epoch */
-    static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
+    /** @return {@code clock}'s time in microseconds since the epoch (the commit and durable times of the lag) */
+    static long micros(Clock clock) {
+        Instant now = clock.instant();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
     static byte[] path(String path) {
-        return bytes(out -> out.writeUTF(path));
+        return WireWriter.encode(w -> w.utf(path));
     }
 
     static String path(byte[] payload) throws IOException {
-        return in(payload).readUTF();
+        WireReader in = new WireReader(payload, "dssync node request");
+        String path = in.utf("path");
+        in.end();
+        return path;
     }
 
     static byte[] node(NodeView v) {
-        return bytes(out -> {
-            out.writeBoolean(v.ownHash() != null);
-            if (v.ownHash() != null) {
-                out.write(v.ownHash());
-            }
-            out.writeInt(v.children().size());
+        return WireWriter.encode(w -> {
+            ownHash(w, v);
+            w.i32(v.children().size());
             for (DirectoryStore.ChildNode c : v.children()) {
-                out.writeUTF(c.name());
-                out.write(c.subtreeHash());
-                out.writeBoolean(c.hasEntry());
-                out.writeBoolean(c.hasChildren());
+                w.utf(c.name()).raw(c.subtreeHash()).bool(c.hasEntry()).bool(c.hasChildren());
             }
         });
     }
 
     static NodeView node(byte[] payload) throws IOException {
-        DataInputStream in = in(payload);
-        byte[] own = null;
-        if (in.readBoolean()) {
-            own = new byte[32];
-            in.readFully(own);
-        }
-        int n = count(in.readInt());
+        WireReader in = new WireReader(payload, "dssync node answer");
+        byte[] own = ownHash(in);
+        int n = in.count("child count", MAX_BATCH);
         List<DirectoryStore.ChildNode> children = new ArrayList<>(Math.min(n, 4096));
         for (int i = 0; i < n; i++) {
-            String name = in.readUTF();
-            byte[] h = new byte[32];
-            in.readFully(h);
-            children.add(new DirectoryStore.ChildNode(name, h, in.readBoolean(), in.readBoolean()));
+            children.add(new DirectoryStore.ChildNode(in.utf("child name"), in.raw("subtree hash", FULL_HASH),
+                    in.bool("has entry"), in.bool("has children")));
         }
+        in.end();
         return new NodeView(own, children);
     }
 
+    private static void ownHash(WireWriter w, NodeView v) throws IOException {
+        w.bool(v.ownHash() != null);
+        if (v.ownHash() != null) {
+            w.raw(v.ownHash());
+        }
+    }
+
+    private static byte[] ownHash(WireReader in) throws MalformedMessageException {
+        return in.bool("own hash flag") ? in.raw("own hash", FULL_HASH) : null;
+    }
+
     static byte[] nodeRequests(List<RemoteTree.NodeRequest> requests) {
-        return bytes(out -> {
-            out.writeInt(requests.size());
+        return WireWriter.encode(w -> {
+            w.i32(requests.size());
             for (RemoteTree.NodeRequest r : requests) {
-                out.writeUTF(r.path());
-                out.writeInt(r.buckets());
-                out.writeInt(r.indexes().length);
+                w.utf(r.path()).i32(r.buckets()).i32(r.indexes().length);
                 for (int i : r.indexes()) {
-                    out.writeInt(i);
+                    w.i32(i);
                 }
             }
         });
     }
 
     static List<RemoteTree.NodeRequest> nodeRequests(byte[] payload) throws IOException {
-        DataInputStream in = in(payload);
-        int n = count(in.readInt());
+        WireReader in = new WireReader(payload, "dssync nodes request");
+        int n = in.count("node count", MAX_BATCH);
         List<RemoteTree.NodeRequest> out = new ArrayList<>(Math.min(n, 4096));
         for (int i = 0; i < n; i++) {
-            String path = in.readUTF();
-            int buckets = in.readInt();
+            String path = in.utf("path");
+            int buckets = in.i32("bucket count");
             if (buckets != 0 && !NodeView.validBucketCount(buckets)) {
-                throw new IOException("dssync bucket count " + buckets + " for " + path
+                throw new MalformedMessageException("dssync bucket count " + buckets + " for " + path
                         + " is not a power of two in 1.." + NodeView.MAX_BUCKETS);
             }
-            int k = count(in.readInt());
+            int k = in.count("index count", MAX_BATCH);
             if (buckets == 0 && k != 0 || k > buckets) {
-                throw new IOException("dssync node request for " + path + " has " + k + " bucket indexes for "
+                throw in.malformed("index count", "the request for " + path + " has " + k + " bucket indexes for "
                         + buckets + " buckets");
             }
             int[] idx = new int[k];
             for (int j = 0; j < k; j++) {
-                idx[j] = in.readInt();
+                idx[j] = in.i32("bucket index");
                 if (idx[j] < 0 || idx[j] >= buckets) {
-                    throw new IOException("dssync bucket index " + idx[j] + " out of range 0.." + (buckets - 1));
+                    throw in.malformed("bucket index", idx[j] + " out of range 0.." + (buckets - 1));
                 }
             }
             out.add(new RemoteTree.NodeRequest(path, buckets, idx));
         }
+        in.end();
         return out;
     }
 
     static byte[] nodes(List<NodeView> views) {
-        return bytes(out -> {
-            out.writeInt(views.size());
+        return WireWriter.encode(w -> {
+            w.i32(views.size());
             for (NodeView v : views) {
-                out.writeBoolean(v.ownHash() != null);
-                if (v.ownHash() != null) {
-                    out.write(v.ownHash());
-                }
+                ownHash(w, v);
                 if (v.bucketed()) {
-                    out.writeByte('B');
-                    out.writeInt(v.bucketHashes().length);
+                    w.u8('B').i32(v.bucketHashes().length);
                     for (byte[] h : v.bucketHashes()) {
-                        out.write(h, 0, NodeView.HASH_BYTES);
+                        w.data().write(h, 0, NodeView.HASH_BYTES);
                     }
                 } else {
-                    out.writeByte('L');
-                    out.writeInt(v.children().size());
+                    w.u8('L').i32(v.children().size());
                     for (DirectoryStore.ChildNode c : v.children()) {
-                        out.writeUTF(c.name());
-                        out.write(c.subtreeHash(), 0, NodeView.HASH_BYTES);
-                        out.writeByte((c.hasEntry() ? 1 : 0) | (c.hasChildren() ? 2 : 0));
+                        w.utf(c.name());
+                        w.data().write(c.subtreeHash(), 0, NodeView.HASH_BYTES);
+                        w.u8((c.hasEntry() ? 1 : 0) | (c.hasChildren() ? 2 : 0));
                     }
                 }
             }
@@ -223,51 +216,42 @@ final class Wire {
     }
 
     static List<NodeView> nodes(byte[] payload) throws IOException {
-        DataInputStream in = in(payload);
-        int n = count(in.readInt());
+        WireReader in = new WireReader(payload, "dssync nodes answer");
+        int n = in.count("node count", MAX_BATCH);
         List<NodeView> out = new ArrayList<>(Math.min(n, 4096));
         for (int i = 0; i < n; i++) {
-            byte[] own = null;
-            if (in.readBoolean()) {
-                own = new byte[32];
-                in.readFully(own);
-            }
-            int mode = in.readUnsignedByte();
+            byte[] own = ownHash(in);
+            int mode = in.u8("kind");
             if (mode == 'B') {
-                int b = in.readInt();
+                int b = in.i32("bucket count");
                 if (!NodeView.validBucketCount(b)) {
-                    throw new IOException("dssync bucket count " + b + " is not a power of two in 1.."
-                            + NodeView.MAX_BUCKETS);
+                    throw in.malformed("bucket count", b + " is not a power of two in 1.." + NodeView.MAX_BUCKETS);
                 }
-                byte[][] hashes = new byte[b][NodeView.HASH_BYTES];
-                for (byte[] h : hashes) {
-                    in.readFully(h);
+                byte[][] hashes = new byte[b][];
+                for (int j = 0; j < b; j++) {
+                    hashes[j] = in.raw("bucket hash", NodeView.HASH_BYTES);
                 }
                 out.add(new NodeView(own, List.of(), hashes));
             } else if (mode == 'L') {
-                int k = count(in.readInt());
+                int k = in.count("child count", MAX_BATCH);
                 List<DirectoryStore.ChildNode> children = new ArrayList<>(Math.min(k, 4096));
                 for (int j = 0; j < k; j++) {
-                    String name = in.readUTF();
-                    byte[] h = new byte[NodeView.HASH_BYTES];
-                    in.readFully(h);
-                    int flags = in.readUnsignedByte();
+                    String name = in.utf("child name");
+                    byte[] h = in.raw("subtree hash", NodeView.HASH_BYTES);
+                    int flags = in.u8("flags");
                     children.add(new DirectoryStore.ChildNode(name, h, (flags & 1) != 0, (flags & 2) != 0));
                 }
                 out.add(new NodeView(own, children));
             } else {
-                throw new IOException("dssync node answer kind " + mode + " not understood");
+                throw in.malformed("kind", "node answer kind " + mode + " not understood");
             }
         }
+        in.end();
         return out;
     }
 
     static byte[] scanRequest(String path, String after, int limit) {
-        return bytes(out -> {
-            out.writeUTF(path);
-            out.writeUTF(after);
-            out.writeInt(limit);
-        });
+        return WireWriter.encode(w -> w.utf(path).utf(after).i32(limit));
     }
 
     /** A decoded scan request. */
@@ -275,99 +259,88 @@ final class Wire {
     }
 
     static Scan scanRequest(byte[] payload) throws IOException {
-        DataInputStream in = in(payload);
-        String path = in.readUTF();
-        String after = in.readUTF();
-        int limit = in.readInt();
+        WireReader in = new WireReader(payload, "dssync scan request");
+        String path = in.utf("path");
+        String after = in.utf("after");
+        int limit = in.i32("limit");
         if (limit < 1 || limit > MAX_BATCH) {
-            throw new IOException("dssync scan limit " + limit + " out of range 1.." + MAX_BATCH);
+            throw in.malformed("limit", limit + " out of range 1.." + MAX_BATCH);
         }
+        in.end();
         return new Scan(path, after, limit);
     }
 
     static byte[] page(RemoteTree.Page page) {
-        return bytes(out -> {
-            out.writeInt(page.entries().size());
+        return WireWriter.encode(w -> {
+            w.i32(page.entries().size());
             for (DirectoryEntry e : page.entries()) {
-                DirectoryCodec.write(out, e);
+                DirectoryCodec.write(w.data(), e);
             }
-            out.writeBoolean(page.more());
+            w.bool(page.more());
         });
     }
 
     static RemoteTree.Page page(byte[] payload) throws IOException {
-        DataInputStream in = in(payload);
-        int n = count(in.readInt());
+        WireReader in = new WireReader(payload, "dssync scan answer");
+        int n = in.count("entry count", MAX_BATCH);
         List<DirectoryEntry> out = new ArrayList<>(Math.min(n, 4096));
         for (int i = 0; i < n; i++) {
-            out.add(DirectoryCodec.read(in));
+            out.add(entry(in));
         }
-        return new RemoteTree.Page(out, in.readBoolean());
+        RemoteTree.Page page = new RemoteTree.Page(out, in.bool("more"));
+        in.end();
+        return page;
     }
 
     static byte[] paths(List<String> paths) {
-        return bytes(out -> {
-            out.writeInt(paths.size());
+        return WireWriter.encode(w -> {
+            w.i32(paths.size());
             for (String p : paths) {
-                out.writeUTF(p);
+                w.utf(p);
             }
         });
     }
 
     static List<String> paths(byte[] payload) throws IOException {
-        DataInputStream in = in(payload);
-        int n = count(in.readInt());
+        WireReader in = new WireReader(payload, "dssync entries request");
+        int n = in.count("path count", MAX_BATCH);
         List<String> out = new ArrayList<>(Math.min(n, 4096));
         for (int i = 0; i < n; i++) {
-            out.add(in.readUTF());
+            out.add(in.utf("path"));
         }
+        in.end();
         return out;
     }
 
     static byte[] entries(List<Optional<DirectoryEntry>> entries) {
-        return bytes(out -> {
-            out.writeInt(entries.size());
+        return WireWriter.encode(w -> {
+            w.i32(entries.size());
             for (Optional<DirectoryEntry> e : entries) {
-                out.writeBoolean(e.isPresent());
+                w.bool(e.isPresent());
                 if (e.isPresent()) {
-                    DirectoryCodec.write(out, e.get());
+                    DirectoryCodec.write(w.data(), e.get());
                 }
             }
         });
     }
 
     static List<Optional<DirectoryEntry>> entries(byte[] payload) throws IOException {
-        DataInputStream in = in(payload);
-        int n = count(in.readInt());
+        WireReader in = new WireReader(payload, "dssync entries answer");
+        int n = in.count("entry count", MAX_BATCH);
         List<Optional<DirectoryEntry>> out = new ArrayList<>(Math.min(n, 4096));
         for (int i = 0; i < n; i++) {
-            out.add(in.readBoolean() ? Optional.of(DirectoryCodec.read(in)) : Optional.empty());
+            out.add(in.bool("present") ? Optional.of(entry(in)) : Optional.empty());
         }
+        in.end();
         return out;
     }
 
-    private static int count(int n) throws IOException {
-        if (n < 0 || n > MAX_BATCH) {
-            throw new IOException("dssync count " + n + " out of range 0.." + MAX_BATCH);
-        }
-        return n;
-    }
-
-    private static DataInputStream in(byte[] payload) {
-        return new DataInputStream(new ByteArrayInputStream(payload));
-    }
-
-    private interface Writer {
-        void write(DataOutputStream out) throws IOException;
-    }
-
-    private static byte[] bytes(Writer w) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream(256);
-        try (DataOutputStream out = new DataOutputStream(b)) {
-            w.write(out);
+    /** One {@link DirectoryCodec} entry; a truncated or malformed one names the message. */
+    private static DirectoryEntry entry(WireReader in) throws MalformedMessageException {
+        try {
+            return DirectoryCodec.read(in.data());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw in.wrap("entry", e);
         }
-        return b.toByteArray();
     }
 }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -17,7 +20,10 @@ import org.switchover.api.SwitchoverState;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.ds.DirectoryEntry;
 import org.switchover.api.ds.MemoryDirectoryStore;
+import org.switchover.api.notifier.DsSyncMessages;
 import org.switchover.api.notifier.StreamPosition;
+import org.switchover.testing.MemoryNotifier;
+import org.switchover.testing.VirtualScheduler;
 
 /** Primary and backup parts wired through an in-memory notifier: stream apply, resync, position persistence. */
 class DsSyncRolesTest {
@@ -27,7 +33,9 @@ class DsSyncRolesTest {
 
     private final MemoryDirectoryStore primaryStore = new MemoryDirectoryStore();
     private final MemoryDirectoryStore backupStore = new MemoryDirectoryStore();
-    private final LoopNotifier loop = new LoopNotifier();
+    private final MemoryNotifier loop = MemoryNotifier.loopback(new VirtualScheduler());
+    /** Both parts' wall clock: the primary's commit times and the backup's durable times. */
+    private final Clock clock = Clock.fixed(Instant.ofEpochSecond(1_700_000_000L), ZoneOffset.UTC);
     private volatile long epoch = 3;
 
     private final SwitchoverStatus status = new SwitchoverStatus() {
@@ -52,18 +60,25 @@ class DsSyncRolesTest {
         }
     };
 
-    private DsSyncSettings settings() {
-        return new DsSyncSettings(k -> null, Map.of("data.dir", dataDir.toString()));
+    private DsSyncComponent settings() {
+        return new DsSyncComponent(dataDir, Map.of());
     }
 
-    private DsSyncPrimary primary(DsSyncSettings s) {
-        DsSyncPrimary p = new DsSyncPrimary(primaryStore, loop, status, s);
-        loop.handler = p;
+    private DsSyncPrimary primary(DsSyncComponent s) {
+        return handling(loop, new DsSyncPrimary(primaryStore, loop, status, s, clock));
+    }
+
+    /** @return {@code p}, registered on {@code n} as the handler of every DS sync request */
+    static DsSyncPrimary handling(MemoryNotifier n, DsSyncPrimary p) {
+        for (String id : List.of(DsSyncMessages.NODE, DsSyncMessages.NODES, DsSyncMessages.ENTRIES,
+                DsSyncMessages.SCAN)) {
+            n.handle(id, p);
+        }
         return p;
     }
 
-    private DsSyncBackup backup(DsSyncSettings s) {
-        return new DsSyncBackup(backupStore, loop, s, () -> ReplicationFilter.FULL);
+    private DsSyncBackup backup(DsSyncComponent s) {
+        return new DsSyncBackup(backupStore, loop, s, () -> ReplicationFilter.FULL, clock);
     }
 
     private static DirectoryEntry user(String name, String ext) {
@@ -81,7 +96,7 @@ class DsSyncRolesTest {
             primaryStore.put(user("u" + i, "" + i));
         }
         backupStore.put(user("stale", "1"));
-        DsSyncSettings s = settings();
+        DsSyncComponent s = settings();
         primary(s);
         DsSyncBackup b = backup(s);
         assertIdentical();
@@ -96,7 +111,7 @@ class DsSyncRolesTest {
 
     @Test
     void restartedBackupResumesFromItsPersistedPositionWithoutAFullCompare() throws Exception {
-        DsSyncSettings s = settings();
+        DsSyncComponent s = settings();
         primary(s);
         DsSyncBackup b = backup(s);
         primaryStore.put(user("a", "1"));
@@ -118,7 +133,7 @@ class DsSyncRolesTest {
 
     @Test
     void aNewEpochOrABrokenPositionFileMeansAFullCompare() throws Exception {
-        DsSyncSettings s = settings();
+        DsSyncComponent s = settings();
         primary(s);
         DsSyncBackup b = backup(s);
         primaryStore.put(user("a", "1"));
@@ -143,14 +158,14 @@ class DsSyncRolesTest {
     void badRequestsAreRefusedNamingTheProblem() {
         DsSyncPrimary p = primary(settings());
         Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> p.handle(
-                new org.switchover.api.notifier.Request("*", Wire.NODE, 1, "B/MAIN", Wire.path("a//b")))
+                new org.switchover.api.notifier.Request("*", DsSyncMessages.NODE, 1, "B/MAIN", Wire.path("a//b")))
                 .toCompletableFuture().join());
         assertTrue(e.getMessage().contains("empty segment"), e.getMessage());
     }
 
     @Test
     void theBackupWritesEachFlushAsOneBatchAndAFailedFlushMovesNothing() throws Exception {
-        DsSyncSettings s = settings();
+        DsSyncComponent s = settings();
         primary(s);
         boolean[] fail = {false};
         List<Integer> commits = new java.util.ArrayList<>();
@@ -160,10 +175,10 @@ class DsSyncRolesTest {
             }
             commits.add(changes.size());
         });
-        DsSyncBackup b = new DsSyncBackup(store, loop, s, () -> ReplicationFilter.FULL);
+        DsSyncBackup b = new DsSyncBackup(store, loop, s, () -> ReplicationFilter.FULL, clock);
         // the primary's stream is empty: the first start's compare found nothing; feed the messages by hand
         String rid = "3";
-        long now = Wire.nowMicros();
+        long now = Wire.micros(clock);
         for (int i = 1; i <= 3; i++) {
             b.onMessage(rid, i, Wire.change(new org.switchover.api.ds.DirectoryChange(i, "a/e" + i,
                     new DirectoryEntry("a/e" + i, "Item", Map.of())), now - 5000));

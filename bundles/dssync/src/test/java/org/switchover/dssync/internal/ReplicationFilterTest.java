@@ -78,7 +78,7 @@ class ReplicationFilterTest {
                 MemoryDirectoryStore before = new MemoryDirectoryStore();
                 backup.entries("").forEach(before::put);
                 Map<String, DirectoryEntry> want = expected(f, primary, before);
-                new TreeSync(new TreeSyncTest.StoreRemote(primary), backup, new SyncProgress(System::currentTimeMillis),
+                new TreeSync(new TreeSyncTest.StoreRemote(primary), backup, new SyncProgress(() -> 0L),
                         () -> { }, f).run();
                 assertEquals(want, asMap(backup), "seed " + seed + ", " + f);
             }
@@ -111,7 +111,8 @@ class ReplicationFilterTest {
         assertEquals(List.of("${CONFIG}/Users", "${CONFIG}/Passwords"),
                 ReplicationFilter.parsePaths("x", "${CONFIG}\\Users; ${CONFIG}\\Passwords"));
 
-        DsSyncSettings s = new DsSyncSettings(k -> null, Map.of("custom.upgrade.attribute.exceptions", "User(a)",
+        DsSyncComponent s = new DsSyncComponent(java.nio.file.Path.of("data"), Map.of(
+                "custom.upgrade.attribute.exceptions", "User(a)",
                 "custom.upgrade.synchronization.directories", "${CONFIG}\\Lines"));
         s.configure(Map.of("custom.upgrade.attribute.exceptions", "User(a", "custom.upgrade.synchronization.directories",
                 "${CONFIG}\\Lines"));
@@ -126,9 +127,9 @@ class ReplicationFilterTest {
     void streamedChangesPassTheFilterToo() throws Exception {
         MemoryDirectoryStore primary = new MemoryDirectoryStore();
         MemoryDirectoryStore backup = new MemoryDirectoryStore();
-        LoopNotifier loop = new LoopNotifier();
-        DsSyncSettings s = new DsSyncSettings(k -> null, Map.of("data.dir",
-                java.nio.file.Files.createTempDirectory("dssync").toString()));
+        org.switchover.testing.MemoryNotifier loop = org.switchover.testing.MemoryNotifier.loopback(
+                new org.switchover.testing.VirtualScheduler());
+        DsSyncComponent s = new DsSyncComponent(java.nio.file.Files.createTempDirectory("dssync"), Map.of());
         org.switchover.api.SwitchoverStatus status = new org.switchover.api.SwitchoverStatus() {
             public org.switchover.api.NodeId node() {
                 return org.switchover.api.NodeId.A;
@@ -146,9 +147,10 @@ class ReplicationFilterTest {
                 return "";
             }
         };
-        loop.handler = new DsSyncPrimary(primary, loop, status, s);
+        java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC);
+        DsSyncRolesTest.handling(loop, new DsSyncPrimary(primary, loop, status, s, clock));
         DsSyncBackup b = new DsSyncBackup(backup, loop, s,
-                () -> ReplicationFilter.upgradeHigher(List.of("${CONFIG}/Secret")));
+                () -> ReplicationFilter.upgradeHigher(List.of("${CONFIG}/Secret")), clock);
         primary.put(new DirectoryEntry("${CONFIG}/Users/alice", "User", Map.of()));
         primary.put(new DirectoryEntry("${CONFIG}/Secret/k", "User", Map.of()));
         primary.put(new DirectoryEntry("${CONFIG}/Other/h", "Handler", Map.of()));

@@ -155,7 +155,7 @@ class TreeSyncTest {
             List<String> written = new ArrayList<>();
             backup.addListener(c -> written.add(c.path()));
             StoreRemote remote = new StoreRemote(primary);
-            SyncProgress progress = new SyncProgress(System::currentTimeMillis);
+            SyncProgress progress = new SyncProgress(() -> 0L);
 
             new TreeSync(remote, backup, progress, () -> { }).run();
 
@@ -179,7 +179,7 @@ class TreeSyncTest {
         MemoryDirectoryStore backup = new MemoryDirectoryStore();
         primary.entries("").forEach(backup::put);
         StoreRemote remote = new StoreRemote(primary);
-        new TreeSync(remote, backup, new SyncProgress(System::currentTimeMillis), () -> { }).run();
+        new TreeSync(remote, backup, new SyncProgress(() -> 0L), () -> { }).run();
         assertEquals(1, remote.requests.get());
     }
 
@@ -204,7 +204,7 @@ class TreeSyncTest {
             }
         };
         Exception e = assertThrows(java.util.concurrent.TimeoutException.class,
-                () -> new TreeSync(broken, backup, new SyncProgress(System::currentTimeMillis), () -> { }).run());
+                () -> new TreeSync(broken, backup, new SyncProgress(() -> 0L), () -> { }).run());
         assertEquals("DS request for '' timed out", e.getMessage());
     }
 
@@ -237,7 +237,7 @@ class TreeSyncTest {
         }
         primary.write(touch);
         StoreRemote remote = new StoreRemote(primary);
-        SyncProgress progress = new SyncProgress(System::currentTimeMillis);
+        SyncProgress progress = new SyncProgress(() -> 0L);
         new TreeSync(remote, backup, progress, () -> { }).run();
         assertArrayEquals(primary.subtreeHash(""), backup.subtreeHash(""));
         assertEquals(1500, remote.entriesSent.get());
@@ -262,7 +262,7 @@ class TreeSyncTest {
         List<Integer> commits = new ArrayList<>();
         MemoryDirectoryStore backup = new MemoryDirectoryStore(List.of(), 0, c -> commits.add(c.size()));
         StoreRemote remote = new StoreRemote(primary);
-        new TreeSync(remote, backup, new SyncProgress(System::currentTimeMillis), () -> { }).run();
+        new TreeSync(remote, backup, new SyncProgress(() -> 0L), () -> { }).run();
         assertEquals(primary.entries(""), backup.entries(""));
         assertEquals(5, remote.requests.get(), "one page of 2,000 per request; the last one says no more follow");
         assertEquals(List.of(2000, 2000, 2000, 2000, 2000), commits, "one batch write per page");

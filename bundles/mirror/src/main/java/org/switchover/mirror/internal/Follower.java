@@ -2,6 +2,7 @@ package org.switchover.mirror.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,6 +21,8 @@ import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchover.api.notifier.MirrorMessages;
+import org.switchover.support.Threads;
 
 /**
  * The backup's side: makes a root, or a part of it, equal to the primary's by comparing manifests and moving only
@@ -80,7 +83,8 @@ final class Follower {
     private final Remote remote;
     private final ExecutorService fetchPool;
     private final Semaphore permits = new Semaphore(CHUNKS_IN_FLIGHT);
-    private final Supplier<Settings> settings;
+    private final Supplier<MirrorSettings> settings;
+    private final Clock clock;
 
     final AtomicLong pending = new AtomicLong();
     final AtomicLong filesFetched = new AtomicLong();
@@ -92,16 +96,17 @@ final class Follower {
     volatile long lastAppliedMillis;
     volatile long lastLagMillis = -1;
 
-    Follower(VfsFiles files, Remote remote, Supplier<Settings> settings) {
+    /**
+     * @param settings the current parameters (where each root is on this node)
+     * @param clock the time of the last change and comparison, and how long a comparison took (for the status and
+     *     the log)
+     */
+    Follower(VfsFiles files, Remote remote, Supplier<MirrorSettings> settings, Clock clock) {
         this.files = files;
         this.remote = remote;
         this.settings = settings;
-        AtomicInteger n = new AtomicInteger();
-        this.fetchPool = Executors.newFixedThreadPool(FILES_IN_FLIGHT, r -> {
-            Thread t = new Thread(r, "switchover-mirror-fetch-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.clock = clock;
+        this.fetchPool = Executors.newFixedThreadPool(FILES_IN_FLIGHT, Threads.factory("switchover-mirror-fetch"));
     }
 
     /**
@@ -111,7 +116,7 @@ final class Follower {
      * @return what was done, for the log; empty when the root does not exist on this node
      */
     String sync(MirrorRoot root, String scope, Extensions exceptions) throws IOException {
-        Settings s = settings.get();
+        MirrorSettings s = settings.get();
         Path dir = s.mapper().local(root.path());
         if (dir == null) {
             return "";
@@ -122,15 +127,15 @@ final class Follower {
                 LOG.info("Removed {} unfinished transfer(s) left under {}", left, dir);
             }
         }
-        long t0 = System.nanoTime();
-        SortedMap<String, Entry> theirs = Wire.manifest(remote.ask(Wire.MANIFEST,
+        long t0 = clock.millis();
+        SortedMap<String, Entry> theirs = Wire.manifest(remote.ask(MirrorMessages.MANIFEST,
                 Wire.manifestRequest(new Wire.ManifestRequest(root.path(), root.recursive(), scope, exceptions.toString()))));
         if (scope.isEmpty() && !java.nio.file.Files.isDirectory(dir)) {
             files.mkdirs(dir, "");
         }
         SortedMap<String, Entry> mine = files.manifest(dir, root.recursive(), scope, exceptions);
         ManifestDiff diff = ManifestDiff.between(theirs, mine);
-        long t1 = System.nanoTime();
+        long t1 = clock.millis();
         AtomicInteger fetched = new AtomicInteger();
         try {
             if (!diff.isEmpty()) {
@@ -139,14 +144,13 @@ final class Follower {
         } finally {
             if (scope.isEmpty()) {
                 lastCompare = root + ": " + fetched.get() + " file(s) fetched of " + diff.fetch().size()
-                        + " differing, at " + Instant.now();
+                        + " differing, at " + Instant.ofEpochMilli(clock.millis());
             }
         }
         if (diff.isEmpty()) {
             return "in step";
         }
-        return String.format("%s (compared in %d ms, applied in %d ms)", diff, (t1 - t0) / 1_000_000,
-                (System.nanoTime() - t1) / 1_000_000);
+        return String.format("%s (compared in %d ms, applied in %d ms)", diff, t1 - t0, clock.millis() - t1);
     }
 
     private void apply(MirrorRoot root, Path dir, ManifestDiff diff, AtomicInteger fetched) throws IOException {
@@ -247,7 +251,7 @@ final class Follower {
                 for (Entry e : batch) {
                     items.add(new Wire.ChunkRequest(root.path(), e.path(), 0, (int) e.size()));
                 }
-                List<Wire.BatchItem> replies = Wire.batch(remote.askAsync(Wire.BATCH,
+                List<Wire.BatchItem> replies = Wire.batch(remote.askAsync(MirrorMessages.BATCH,
                         Wire.batchRequest(new Wire.BatchRequest(root.path(), items))).get());
                 if (replies.size() != batch.size()) {
                     throw new IOException("batch reply has " + replies.size() + " files for " + batch.size());
@@ -378,7 +382,7 @@ final class Follower {
                     break;
                 }
                 int length = (int) Math.min(VfsFiles.CHUNK_BYTES, entry.size() - nextOffset);
-                ahead.addLast(new Ahead(nextOffset, remote.askAsync(Wire.CHUNK, Wire.chunkRequest(
+                ahead.addLast(new Ahead(nextOffset, remote.askAsync(MirrorMessages.CHUNK, Wire.chunkRequest(
                         new Wire.ChunkRequest(root.path(), entry.path(), nextOffset, length)))));
                 nextOffset += length;
             }
@@ -414,7 +418,7 @@ final class Follower {
     private void done(MirrorRoot root, String path, String what) {
         pending.decrementAndGet();
         lastApplied = root.path() + "/" + path + " (" + what + ")";
-        lastAppliedMillis = System.currentTimeMillis();
+        lastAppliedMillis = clock.millis();
         LOG.debug("Mirror: {}", lastApplied);
     }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.switchover.api.notifier.MirrorMessages;
+
 /**
  * The primary's answers to the backup's manifest and chunk requests. Only configured roots are served, only paths
  * inside them; the manifest leaves out the extensions the backup names (they depend on its state). Stateless; thread-safe.
@@ -20,21 +22,21 @@ final class Server {
      * @return the reply body
      * @throws IOException when the request is refused; the message says why (it goes back to the backup)
      */
-    byte[] answer(String eventId, byte[] payload, Settings s) throws IOException {
+    byte[] answer(String eventId, byte[] payload, MirrorSettings s) throws IOException {
         switch (eventId) {
-            case Wire.MANIFEST: {
+            case MirrorMessages.MANIFEST: {
                 Wire.ManifestRequest m = Wire.manifestRequest(payload);
                 Path dir = servedDir(s, m.root());
                 MirrorRoot root = s.find(m.root());
                 return Wire.manifest(files.manifest(dir, root.recursive(), m.scope(),
                         Extensions.parse(m.exceptions())));
             }
-            case Wire.CHUNK: {
+            case MirrorMessages.CHUNK: {
                 Wire.ChunkRequest c = Wire.chunkRequest(payload);
                 Path dir = servedDir(s, c.root());
                 return Wire.chunk(files.read(dir, c.path(), c.offset(), c.length()));
             }
-            case Wire.BATCH: {
+            case MirrorMessages.BATCH: {
                 Wire.BatchRequest b = Wire.batchRequest(payload);
                 Path dir = servedDir(s, b.root());
                 java.util.List<Wire.BatchItem> items = new java.util.ArrayList<>(b.items().size());
@@ -53,7 +55,7 @@ final class Server {
         }
     }
 
-    private static Path servedDir(Settings s, String root) throws IOException {
+    private static Path servedDir(MirrorSettings s, String root) throws IOException {
         if (s.find(root) == null) {
             throw new IOException("'" + root + "' is not a mirrored root on the primary");
         }

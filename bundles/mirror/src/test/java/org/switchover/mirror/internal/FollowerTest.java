@@ -10,13 +10,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -24,7 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
+import org.switchover.api.notifier.MirrorMessages;
 
 /**
  * A backup's copy made equal to a primary's tree, both on this machine (each node's directories under its own base
@@ -32,13 +35,16 @@ import org.slf4j.LoggerFactory;
  */
 class FollowerTest {
 
+    /** The follower's clock: only its status and log read it. */
+    static final Clock CLOCK = Clock.fixed(java.time.Instant.ofEpochSecond(1_700_000_000L), java.time.ZoneOffset.UTC);
+
     @TempDir
     Path tmp;
     Path a;
     Path b;
     VfsFiles files;
-    Settings primary;
-    Settings backup;
+    MirrorSettings primary;
+    MirrorSettings backup;
     Server server;
     /** Chunk requests answered before the "connection" breaks; negative = never. */
     final AtomicInteger chunksBeforeBreak = new AtomicInteger(-1);
@@ -57,12 +63,12 @@ class FollowerTest {
         server = new Server(files);
         follower = new Follower(files, (eventId, body) -> {
             asked.add(eventId);
-            boolean content = Wire.CHUNK.equals(eventId) || Wire.BATCH.equals(eventId);
+            boolean content = MirrorMessages.CHUNK.equals(eventId) || MirrorMessages.BATCH.equals(eventId);
             if (content && chunksBeforeBreak.getAndDecrement() == 0) {
                 throw new Follower.TransferBroken("connection lost");
             }
             return server.answer(eventId, body, primary);
-        }, () -> backup);
+        }, () -> backup, CLOCK);
     }
 
     @AfterEach
@@ -76,6 +82,8 @@ class FollowerTest {
     final ExecutorService answering = Executors.newFixedThreadPool(4);
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
+    /** Opens once two requests were in flight at the same time. */
+    final CountDownLatch pipelined = new CountDownLatch(1);
 
     private Follower asyncFollower() {
         follower.close();
@@ -88,11 +96,14 @@ class FollowerTest {
             @Override
             public CompletableFuture<byte[]> askAsync(String eventId, byte[] body) {
                 asked.add(eventId);
-                maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                if (maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max) > 1) {
+                    pipelined.countDown();
+                }
                 CompletableFuture<byte[]> out = new CompletableFuture<>();
                 answering.execute(() -> {
                     try {
-                        Thread.sleep(1); // a round trip: without it replies come back before the next is sent
+                        // a round trip: a reply waits until a second request was sent (or, bounded, for nothing)
+                        pipelined.await(5, TimeUnit.SECONDS);
                         if (chunksBeforeBreak.getAndDecrement() == 0) {
                             throw new Follower.TransferBroken("connection lost");
                         }
@@ -106,14 +117,13 @@ class FollowerTest {
                 });
                 return out;
             }
-        }, () -> backup);
+        }, () -> backup, CLOCK);
         return follower;
     }
 
-    private Settings settings(Path base) {
-        return MirrorComponent.readSettings(Map.of("custom.mirror.dir", "+/srv/res;/srv/flat",
-                "mirror.exceptions", "tmp; bak", "mirror.base.dir", base.toString()), Settings.NONE,
-                LoggerFactory.getLogger(FollowerTest.class));
+    private MirrorSettings settings(Path base) {
+        return ParsingTest.settingsOf(Map.of("custom.mirror.dir", "+/srv/res;/srv/flat",
+                "mirror.exceptions", "tmp; bak", "mirror.base.dir", base.toString()));
     }
 
     private String sync(MirrorRoot root, String scope) throws IOException {
@@ -177,7 +187,7 @@ class FollowerTest {
         String what = sync(res(), "");
 
         assertEquals(tree(a.resolve("srv/res")), tree(b.resolve("srv/res")));
-        assertEquals(List.of(Wire.MANIFEST, Wire.BATCH), asked, "one manifest, one batch for the edited file");
+        assertEquals(List.of(MirrorMessages.MANIFEST, MirrorMessages.BATCH), asked, "one manifest, one batch for the edited file");
         assertTrue(what.contains("1 files to fetch"), what);
     }
 
@@ -215,7 +225,7 @@ class FollowerTest {
         sync(res(), "");
 
         assertArrayEquals(big, Files.readAllBytes(b.resolve("srv/res/big.bin")));
-        assertEquals(3, asked.stream().filter(Wire.CHUNK::equals).count());
+        assertEquals(3, asked.stream().filter(MirrorMessages.CHUNK::equals).count());
     }
 
     @Test
@@ -245,12 +255,12 @@ class FollowerTest {
     @Test
     void theServerRefusesPathsOutsideItsRoots() throws IOException {
         write(a.resolve("srv/secret"), "s", 1_000L);
-        IOException e = assertThrows(IOException.class, () -> server.answer(Wire.MANIFEST,
+        IOException e = assertThrows(IOException.class, () -> server.answer(MirrorMessages.MANIFEST,
                 Wire.manifestRequest(new Wire.ManifestRequest("/srv", true, "", "")), primary));
         assertTrue(e.getMessage().contains("not a mirrored root"), e.getMessage());
-        assertThrows(IOException.class, () -> server.answer(Wire.CHUNK,
+        assertThrows(IOException.class, () -> server.answer(MirrorMessages.CHUNK,
                 Wire.chunkRequest(new Wire.ChunkRequest("/srv/res", "../secret", 0, 10)), primary));
-        assertThrows(IOException.class, () -> server.answer(Wire.CHUNK,
+        assertThrows(IOException.class, () -> server.answer(MirrorMessages.CHUNK,
                 Wire.chunkRequest(new Wire.ChunkRequest("/srv/res", "missing.txt", 0, 10)), primary));
     }
 
@@ -276,9 +286,9 @@ class FollowerTest {
         assertTrue(maxInFlight.get() > 1, "requests were pipelined: at most " + maxInFlight.get() + " in flight");
         assertTrue(maxInFlight.get() <= Follower.CHUNKS_IN_FLIGHT, "memory bound held: " + maxInFlight.get());
         assertTrue(follower.lastCompare.contains("301 file(s) fetched"), follower.lastCompare);
-        long batches = asked.stream().filter(Wire.BATCH::equals).count();
+        long batches = asked.stream().filter(MirrorMessages.BATCH::equals).count();
         assertTrue(batches >= 3 && batches <= 10, "300 small files (~3 MB) in a few batches, not one each: " + batches);
-        assertEquals(21, asked.stream().filter(Wire.CHUNK::equals).count(), "the large file in 1 MiB chunks");
+        assertEquals(21, asked.stream().filter(MirrorMessages.CHUNK::equals).count(), "the large file in 1 MiB chunks");
     }
 
     @Test
@@ -332,7 +342,7 @@ class FollowerTest {
     @Test
     void aBatchAnswersEachFileOnItsOwnAndRefusesOversizedRequests() throws IOException {
         write(a.resolve("srv/res/here.txt"), "here", 1_000L);
-        List<Wire.BatchItem> items = Wire.batch(server.answer(Wire.BATCH, Wire.batchRequest(new Wire.BatchRequest(
+        List<Wire.BatchItem> items = Wire.batch(server.answer(MirrorMessages.BATCH, Wire.batchRequest(new Wire.BatchRequest(
                 "/srv/res", List.of(new Wire.ChunkRequest("/srv/res", "here.txt", 0, 4),
                         new Wire.ChunkRequest("/srv/res", "gone.txt", 0, 4)))), primary));
 
@@ -344,14 +354,14 @@ class FollowerTest {
         for (int i = 0; i <= Wire.BATCH_FILES; i++) {
             tooMany.add(new Wire.ChunkRequest("/srv/res", "here.txt", 0, 4));
         }
-        IOException e = assertThrows(IOException.class, () -> server.answer(Wire.BATCH,
+        IOException e = assertThrows(IOException.class, () -> server.answer(MirrorMessages.BATCH,
                 Wire.batchRequest(new Wire.BatchRequest("/srv/res", tooMany)), primary));
         assertTrue(e.getMessage().contains("at most " + Wire.BATCH_FILES), e.getMessage());
         List<Wire.ChunkRequest> tooLarge = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             tooLarge.add(new Wire.ChunkRequest("/srv/res", "here.txt", 0, VfsFiles.CHUNK_BYTES));
         }
-        e = assertThrows(IOException.class, () -> server.answer(Wire.BATCH,
+        e = assertThrows(IOException.class, () -> server.answer(MirrorMessages.BATCH,
                 Wire.batchRequest(new Wire.BatchRequest("/srv/res", tooLarge)), primary));
         assertTrue(e.getMessage().contains("bytes"), e.getMessage());
         assertThrows(IOException.class, () -> Wire.batch(new byte[] {0, 0, 0, 1, 1, 0}), "truncated reply");
@@ -364,11 +374,11 @@ class FollowerTest {
         }
         follower.close();
         follower = new Follower(files, (eventId, body) -> {
-            if (Wire.BATCH.equals(eventId)) {
+            if (MirrorMessages.BATCH.equals(eventId)) {
                 Files.deleteIfExists(a.resolve("srv/res/f2")); // deleted between the manifest and the copy
             }
             return server.answer(eventId, body, primary);
-        }, () -> backup);
+        }, () -> backup, CLOCK);
 
         sync(res(), "");
 
@@ -376,4 +386,5 @@ class FollowerTest {
                 tree(b.resolve("srv/res")));
         assertTrue(follower.lastCompare.contains("4 file(s) fetched of 5 differing"), follower.lastCompare);
     }
+
 }

@@ -74,7 +74,7 @@ class ParsingTest {
 
     @Test
     void parametersGiveContinuousAndStartUpRoots() {
-        Settings s = MirrorComponent.readSettings(Map.of(
+        MirrorSettings s = settingsOf(Map.of(
                 "custom.mirror.dir", "+/srv/res;/srv/flat",
                 "resource.path", "/srv/res",
                 "i3tables.path", "/srv/tables",
@@ -82,7 +82,7 @@ class ParsingTest {
                 "initial.mirror.dir", "+/srv/recordings",
                 "mirror.exceptions", "tmp",
                 "switchover.file.monitor.health.check.interval", "-5",
-                "mirror.base.dir", "/tmp/nodeB"), Settings.NONE, LoggerFactory.getLogger(ParsingTest.class));
+                "mirror.base.dir", "/tmp/nodeB"));
         assertEquals(List.of(new MirrorRoot("/srv/res", false), new MirrorRoot("/srv/tables", false),
                 new MirrorRoot("/srv/flat", false)), s.continuous(), "Resource Path first; a duplicate is kept once");
         assertEquals(List.of(new MirrorRoot("/srv/handlers", false)), s.handler());
@@ -95,8 +95,7 @@ class ParsingTest {
 
     @Test
     void defaultsAreTheDocumentedOnes() {
-        Settings s = MirrorComponent.readSettings(Map.of(), Settings.NONE,
-                LoggerFactory.getLogger(ParsingTest.class));
+        MirrorSettings s = settingsOf(Map.of());
         assertEquals(11, s.continuous().size());
         assertTrue(s.continuous().stream().allMatch(MirrorRoot::recursive));
         assertEquals(60, s.healthIntervalS());
@@ -108,31 +107,29 @@ class ParsingTest {
 
     @Test
     void upgradeStatesNarrowWhatIsMirrored() {
-        Settings s = MirrorComponent.readSettings(Map.of(
+        MirrorSettings s = settingsOf(Map.of(
                 "custom.mirror.dir", "+/srv/ic/Flows;+/srv/ic/Reports;+/srv/ic/Provision/sub",
                 "handler.path", "/srv/ic/Handlers",
                 "initial.mirror.dir", "+/srv/rec",
                 "mirror.exceptions", "tmp",
                 "custom.upgrade.file.synchronization.directories", "+/srv/ic/Flows",
-                "switchover.upgrade.higher.file.exclusions", "/srv/ic/Reports;/srv/ic/Provision"),
-                Settings.NONE, LoggerFactory.getLogger(ParsingTest.class));
+                "switchover.upgrade.higher.file.exclusions", "/srv/ic/Reports;/srv/ic/Provision"));
 
-        Settings.Plan backup = s.plan(org.switchover.api.SwitchoverState.BACKUP);
+        MirrorSettings.Plan backup = s.plan(org.switchover.api.SwitchoverState.BACKUP);
         assertEquals(3, backup.continuous().size());
         assertEquals(List.of("/srv/ic/Handlers", "/srv/rec"), backup.atStart().stream().map(MirrorRoot::path).toList());
 
-        Settings.Plan higher = s.plan(org.switchover.api.SwitchoverState.UPGRADE_HIGHER);
+        MirrorSettings.Plan higher = s.plan(org.switchover.api.SwitchoverState.UPGRADE_HIGHER);
         assertEquals(List.of(new MirrorRoot("/srv/ic/Flows", true)), higher.continuous(),
                 "opt-out: excluded directories and what lies below them are left out");
         assertEquals(List.of("/srv/rec"), higher.atStart().stream().map(MirrorRoot::path).toList(),
                 "handler files are not copied in an upgrade state");
 
-        Settings.Plan lower = s.plan(org.switchover.api.SwitchoverState.UPGRADE_LOWER);
+        MirrorSettings.Plan lower = s.plan(org.switchover.api.SwitchoverState.UPGRADE_LOWER);
         assertEquals(List.of(new MirrorRoot("/srv/ic/Flows", true)), lower.continuous(), "opt-in only");
         assertTrue(lower.atStart().isEmpty());
         assertTrue(lower.exceptions().excludes("a.tmp"), "defaults to MirrorExceptions");
-        assertTrue(MirrorComponent.readSettings(Map.of("custom.upgrade.file.synchronization.exceptions", "wav"),
-                Settings.NONE, LoggerFactory.getLogger(ParsingTest.class))
+        assertTrue(settingsOf(Map.of("custom.upgrade.file.synchronization.exceptions", "wav"))
                 .plan(org.switchover.api.SwitchoverState.UPGRADE_LOWER).exceptions().excludes("x.wav"));
     }
 
@@ -143,5 +140,11 @@ class ParsingTest {
         for (String bad : new String[] {"../x", "a/../../x", "/etc/passwd", "a//b", "a\\..\\b", "C:x", "./a"}) {
             assertThrows(IllegalArgumentException.class, () -> Entry.checkRelative(bad), bad);
         }
+    }
+
+    /** The parameters as the component reads them from {@code props}. */
+    static MirrorSettings settingsOf(Map<String, ?> props) {
+        return MirrorSettings.from(new org.switchover.api.config.ConfigReader(MirrorComponent.Config.class, props,
+                w -> { }), MirrorSettings.NONE, w -> { });
     }
 }

@@ -87,7 +87,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         this.owner = owner;
         this.peer = peer;
         if (role != Role.INBOUND) {
-            NotifierConfig cfg = engine.config();
+            NotifierSettings cfg = engine.config();
             peerLabel = cfg.node().peer() + "/" + (link == null ? NotifierEngine.ONCE_LINK : link.name());
         }
     }
@@ -168,7 +168,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         channel = ctx.channel();
         if (role == Role.INBOUND) {
-            peer = NotifierEngine.address(ctx.channel().remoteAddress());
+            peer = Transport.address(ctx.channel().remoteAddress());
         }
         long logonMillis = engine.logonTimeoutMillis();
         logonTimer = ctx.executor().schedule(() -> {
@@ -192,7 +192,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 state = State.LOGON;
                 if (role != Role.INBOUND) {
                     String linkName = role == Role.ONCE ? NotifierEngine.ONCE_LINK : link.name();
-                    NotifierConfig cfg = engine.config();
+                    NotifierSettings cfg = engine.config();
                     send(new Message.Hello(cfg.node().name(), linkName, Message.PROTOCOL, cfg.version()));
                     owner.tlsUp(this);
                 }
@@ -224,7 +224,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (m instanceof Message.Request r) {
-            engine.onRequest(this, r);
+            engine.requests.onRequest(this, r);
         } else if (m instanceof Message.Response r) {
             PendingRequestImpl p = pending.remove(r.rid());
             if (p != null) {
@@ -235,14 +235,14 @@ final class Connection extends ChannelInboundHandlerAdapter {
         } else if (m instanceof Message.Subscribe s) {
             FollowerSession fs = followers.get(s.stream());
             if (fs == null) {
-                fs = engine.attachFollower(this, s.stream());
+                fs = engine.streams.attachFollower(this, s.stream());
                 followers.put(s.stream(), fs);
             }
             fs.subscribe(s.replicationId(), s.after());
         } else if (m instanceof Message.Unsubscribe u) {
             FollowerSession fs = followers.remove(u.stream());
             if (fs != null) {
-                engine.detachFollower(fs);
+                engine.streams.detachFollower(fs);
             }
         } else if (m instanceof Message.Ack a) {
             FollowerSession fs = followers.get(a.stream());
@@ -250,9 +250,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 fs.ack(a.seq());
             }
         } else if (m instanceof Message.Data d) {
-            engine.onStreamData(d);
+            engine.streams.onData(d);
         } else if (m instanceof Message.Resync r) {
-            engine.onStreamResync(r);
+            engine.streams.onResync(r);
         } else {
             protocolError(ctx, ProtocolException.UNEXPECTED_MESSAGE, m.kind() + " after the logon");
         }
@@ -264,9 +264,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 protocolError(ctx, ProtocolException.UNEXPECTED_MESSAGE, "expected HELLO, got " + m.kind());
                 return;
             }
-            String refusal = engine.checkLogon(h);
+            String refusal = engine.logons.check(h);
             if (refusal != null) {
-                engine.logonRefused(peer, refusal);
+                engine.logons.refused(peer, refusal);
                 fail(ConnectionStatus.NOTIFIER_CONNECTION_FAILURE, refusal);
                 ctx.writeAndFlush(new Message.HelloRefused(refusal)).addListener(ChannelFutureListener.CLOSE);
                 state = State.CLOSED;
@@ -354,7 +354,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
         pending.clear();
         for (FollowerSession fs : followers.values()) {
-            engine.detachFollower(fs);
+            engine.streams.detachFollower(fs);
         }
         followers.clear();
         engine.connectionEnded(this, why, wasActive);
@@ -370,7 +370,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
         if (find(cause, NotSslRecordException.class) != null) {
             if (role == Role.INBOUND) {
-                engine.protocolError(peer, ProtocolException.NOT_TLS, "the bytes received are not TLS");
+                engine.logons.protocolError(peer, ProtocolException.NOT_TLS, "the bytes received are not TLS");
             }
             fail(ConnectionStatus.NOTIFIER_CONNECTION_FAILURE, "peer " + peer + " does not speak TLS");
             return;
@@ -389,14 +389,14 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
         String reason = describe(cause);
         if (role == Role.INBOUND) {
-            engine.authenticationFailure(peer, reason);
+            engine.logons.authenticationFailure(peer, reason);
         }
         failStatus = null;
         fail(ConnectionStatus.AUTHENTICATION_FAILURE, reason);
     }
 
     private void protocolError(ChannelHandlerContext ctx, String type, String reason) {
-        engine.protocolError(peer, type, reason);
+        engine.logons.protocolError(peer, type, reason);
         fail(ConnectionStatus.NOTIFIER_CONNECTION_FAILURE, "protocol error (" + type + "): " + reason);
         state = State.CLOSED;
         ctx.close();

@@ -3,6 +3,11 @@ package org.switchover.notifier.internal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -19,7 +24,8 @@ import io.netty.buffer.Unpooled;
 
 /**
  * Frame layout: {@code int length} (big-endian, bytes that follow), {@code int headerLength}, the JSON header
- * ({@code headerLength} bytes, UTF-8, an object with a {@code kind} field), then the raw payload (the rest).
+ * ({@code headerLength} bytes, UTF-8, an object with a {@code kind} field and one field per component of the
+ * kind's {@link Message} record, under the component's name), then the raw payload (the rest).
  * Stateless and thread-safe.
  */
 public final class MessageCodec {
@@ -29,8 +35,21 @@ public final class MessageCodec {
 
     private static final ObjectMapper MAPPER;
     private static final JsonFactory FACTORY;
+    /** The header fields of each kind: the components of its record, named and ordered as on the wire. */
+    private static final Map<Message.Kind, RecordComponent[]> COMPONENTS = new EnumMap<>(Message.Kind.class);
+    private static final Map<Message.Kind, Constructor<?>> CONSTRUCTORS = new EnumMap<>(Message.Kind.class);
 
     static {
+        for (Message.Kind k : Message.Kind.values()) {
+            RecordComponent[] fields = k.type().getRecordComponents();
+            COMPONENTS.put(k, fields);
+            try {
+                CONSTRUCTORS.put(k, k.type().getDeclaredConstructor(
+                        Arrays.stream(fields).map(RecordComponent::getType).toArray(Class<?>[]::new)));
+            } catch (NoSuchMethodException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
         JsonFactory f = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).build())
                 .build();
@@ -64,45 +83,27 @@ public final class MessageCodec {
         return frame;
     }
 
-    /** @return the JSON header of {@code m} as UTF-8 bytes. */
+    /**
+     * @param maxFrameBytes the frame limit (length field value)
+     * @param headerOnly a message of the kind, with the header fields it will carry
+     * @return the largest payload such a frame can carry under the limit
+     */
+    static int maxPayload(int maxFrameBytes, Message headerOnly) {
+        return maxFrameBytes - 4 - header(headerOnly).length;
+    }
+
+    /** @return the JSON header of {@code m} as UTF-8 bytes: its kind, then every record component but the payload. */
     static byte[] header(Message m) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(96);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("kind", m.kind().name());
-            if (m instanceof Message.Hello h) {
-                g.writeStringField("node", h.node());
-                g.writeStringField("link", h.link());
-                g.writeNumberField("protocol", h.protocol());
-                g.writeStringField("version", h.version());
-            } else if (m instanceof Message.HelloRefused r) {
-                g.writeStringField("reason", r.reason());
-            } else if (m instanceof Message.Request r) {
-                g.writeStringField("oid", r.oid());
-                g.writeStringField("eid", r.eid());
-                g.writeNumberField("rid", r.rid());
-                g.writeStringField("sender", r.sender());
-            } else if (m instanceof Message.Response r) {
-                g.writeNumberField("rid", r.rid());
-                g.writeStringField("outcome", r.outcome());
-                g.writeStringField("detail", r.detail());
-            } else if (m instanceof Message.Subscribe sub) {
-                g.writeStringField("stream", sub.stream());
-                g.writeStringField("replicationId", sub.replicationId());
-                g.writeNumberField("after", sub.after());
-            } else if (m instanceof Message.Unsubscribe u) {
-                g.writeStringField("stream", u.stream());
-            } else if (m instanceof Message.Data d) {
-                g.writeStringField("stream", d.stream());
-                g.writeStringField("replicationId", d.replicationId());
-                g.writeNumberField("seq", d.seq());
-            } else if (m instanceof Message.Resync r) {
-                g.writeStringField("stream", r.stream());
-                g.writeStringField("replicationId", r.replicationId());
-                g.writeNumberField("head", r.head());
-            } else if (m instanceof Message.Ack a) {
-                g.writeStringField("stream", a.stream());
-                g.writeNumberField("seq", a.seq());
+            for (RecordComponent c : COMPONENTS.get(m.kind())) {
+                if (c.getType() == String.class) {
+                    g.writeStringField(c.getName(), (String) read(c, m));
+                } else if (c.getType() != byte[].class) {
+                    g.writeNumberField(c.getName(), ((Number) read(c, m)).longValue());
+                }
             }
             g.writeEndObject();
         } catch (IOException e) {
@@ -145,32 +146,43 @@ public final class MessageCodec {
         }
         byte[] payload = new byte[body.readableBytes()];
         body.readBytes(payload);
-        Message m = switch (kind) {
-            case HELLO -> new Message.Hello(text(h, "node"), text(h, "link"), integer(h, "protocol"),
-                    text(h, "version"));
-            case HELLO_ACK -> new Message.HelloAck();
-            case HELLO_REFUSED -> new Message.HelloRefused(text(h, "reason"));
-            case REQUEST -> new Message.Request(text(h, "oid"), text(h, "eid"), number(h, "rid"),
-                    text(h, "sender"), payload);
-            case RESPONSE -> {
-                String outcome = text(h, "outcome");
-                if (!outcome.equals(Message.Response.REPLY) && !outcome.equals(Message.Response.REJECTED)) {
-                    throw malformed("RESPONSE outcome must be REPLY or REJECTED, got '" + abbreviate(outcome) + "'");
-                }
-                yield new Message.Response(number(h, "rid"), outcome, text(h, "detail"), payload);
+        RecordComponent[] fields = COMPONENTS.get(kind);
+        Object[] values = new Object[fields.length];
+        boolean carriesPayload = false;
+        for (int i = 0; i < fields.length; i++) {
+            RecordComponent c = fields[i];
+            if (c.getType() == byte[].class) {
+                values[i] = payload;
+                carriesPayload = true;
+            } else if (c.getType() == String.class) {
+                values[i] = text(h, c.getName());
+            } else if (c.getType() == int.class) {
+                values[i] = integer(h, c.getName());
+            } else {
+                values[i] = number(h, c.getName());
             }
-            case SUBSCRIBE -> new Message.Subscribe(text(h, "stream"), text(h, "replicationId"), number(h, "after"));
-            case UNSUBSCRIBE -> new Message.Unsubscribe(text(h, "stream"));
-            case DATA -> new Message.Data(text(h, "stream"), text(h, "replicationId"), number(h, "seq"), payload);
-            case RESYNC -> new Message.Resync(text(h, "stream"), text(h, "replicationId"), number(h, "head"));
-            case ACK -> new Message.Ack(text(h, "stream"), number(h, "seq"));
-        };
-        boolean carriesPayload = kind == Message.Kind.REQUEST || kind == Message.Kind.RESPONSE
-                || kind == Message.Kind.DATA;
+        }
+        if (kind == Message.Kind.RESPONSE && !values[1].equals(Message.Response.REPLY)
+                && !values[1].equals(Message.Response.REJECTED)) {
+            throw malformed("RESPONSE outcome must be REPLY or REJECTED, got '" + abbreviate((String) values[1])
+                    + "'");
+        }
         if (!carriesPayload && payload.length > 0) {
             throw malformed(kind + " must not carry a payload (" + payload.length + " bytes)");
         }
-        return m;
+        try {
+            return (Message) CONSTRUCTORS.get(kind).newInstance(values);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build a " + kind + " message", e);
+        }
+    }
+
+    private static Object read(RecordComponent c, Message m) {
+        try {
+            return c.getAccessor().invoke(m);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + c.getName() + " of a " + m.kind() + " message", e);
+        }
     }
 
     private static String text(JsonNode h, String field) throws ProtocolException {

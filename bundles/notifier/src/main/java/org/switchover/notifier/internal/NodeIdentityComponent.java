@@ -119,12 +119,26 @@ public final class NodeIdentityComponent implements NodeIdentity {
         hosts.put(NodeId.B, r.text("switchover_server_b"));
         addresses.put(NodeId.A, r.text("server_a_address"));
         addresses.put(NodeId.B, r.text("server_b_address"));
-        ports.put(NodeId.A, r.integer("switchover_port_a", Notifier.DEFAULT_PORT));
-        ports.put(NodeId.B, r.integer("switchover_port_b", Notifier.DEFAULT_PORT));
+        ports.put(NodeId.A, port(r, "switchover_port_a"));
+        ports.put(NodeId.B, port(r, "switchover_port_b"));
         release = r.text("switchover_version");
         dataDir = ConfigReader.dataDir(r.text("data_dir"), lookup, warn);
         LOG.info("Node identity: node {}, A {}:{}, B {}:{}, release {}, data {}", node, connectAddress(NodeId.A),
                 ports.get(NodeId.A), connectAddress(NodeId.B), ports.get(NodeId.B), release, dataDir);
+    }
+
+    /**
+     * A port above the range is clamped like any number; one below 1 is no port at all and clamping it would bind
+     * port 1, so it is named in a WARN and the default port is used.
+     */
+    private static int port(ConfigReader r, String method) {
+        String key = ConfigReader.key(method);
+        long p = r.number(method, key, Notifier.DEFAULT_PORT, Long.MIN_VALUE, Long.MAX_VALUE);
+        if (p < 1) {
+            LOG.warn("Parameter '{}': {} is not a TCP port (1..65535); using {}", key, p, Notifier.DEFAULT_PORT);
+            return Notifier.DEFAULT_PORT;
+        }
+        return r.integer(method, Notifier.DEFAULT_PORT);
     }
 
     @Override

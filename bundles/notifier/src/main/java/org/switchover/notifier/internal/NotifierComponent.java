@@ -1,6 +1,5 @@
 package org.switchover.notifier.internal;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +17,11 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.switchover.api.NodeId;
+import org.switchover.api.NodeIdentity;
 import org.switchover.api.config.ConfigReader;
 import org.switchover.api.ServerParameters;
 import org.switchover.api.notifier.Link;
@@ -39,65 +39,38 @@ import org.switchover.api.time.Cancellable;
 import org.switchover.api.time.SystemScheduler;
 
 /**
- * The notifier as a DS component: maps configuration to a {@link NotifierConfig}, owns the {@link NotifierEngine}
- * and its scheduler thread, tracks the {@link RequestHandler} and {@link LinkStatusListener} whiteboards, and applies
- * configuration changes live.
+ * The notifier as a DS component: builds the {@link NotifierSettings} from its own PID and the node's
+ * {@link NodeIdentity}, owns the {@link NotifierEngine} and its scheduler thread, tracks the {@link RequestHandler}
+ * and {@link LinkStatusListener} whiteboards, and applies changes of its PID live. A changed node identity
+ * re-registers that service, which restarts this component with the new identity.
  */
-@Component(name = "org.switchover.notifier",
-        configurationPid = {"org.switchover.node", "org.switchover.notifier"},
+@Component(name = NotifierComponent.PID, configurationPid = NotifierComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE,
         // immediate: the port must be listening (and the peer links open when so configured) from activation on,
         // not from the first use of the service
         immediate = true,
         service = {Notifier.class, NotifierCounters.class})
-public final class NotifierComponent implements Notifier, NotifierCounters {
+@Designate(ocd = NotifierComponent.Config.class)
+public final class NotifierComponent implements Notifier, CountersView {
+
+    /** The notifier's PID. */
+    static final String PID = "org.switchover.notifier";
 
     private static final Logger LOG = LoggerFactory.getLogger(NotifierComponent.class);
 
-    /**
-     * Node identity, PID {@code org.switchover.node}, shared with the other components of the node (its metatype is
-     * designated by the bundle that owns node identity; this component only reads it).
-     */
-    public @interface Node {
-        @AttributeDefinition(name = "Node", description = "This node's letter: A or B")
-        String node() default "";
-
-        @AttributeDefinition(name = ServerParameters.SWITCHOVERSERVER_A, description = "Host name of node A")
-        String switchover_server_a() default "localhost";
-
-        @AttributeDefinition(name = ServerParameters.SWITCHOVERSERVER_B, description = "Host name of node B")
-        String switchover_server_b() default "localhost";
-
-        @AttributeDefinition(name = ServerParameters.SERVER_A_ADDRESS, required = false,
-                description = "IP address to bind/connect for A; empty = use the server name, bind all interfaces")
-        String server_a_address() default "";
-
-        @AttributeDefinition(name = ServerParameters.SERVER_B_ADDRESS, required = false,
-                description = "IP address to bind/connect for B; empty = use the server name, bind all interfaces")
-        String server_b_address() default "";
-
-        @AttributeDefinition(name = "Switchover Port A", description = "Notifier / virtual-switch TCP port of A")
-        int switchover_port_a() default Notifier.DEFAULT_PORT;
-
-        @AttributeDefinition(name = "Switchover Port B", description = "Notifier / virtual-switch TCP port of B")
-        int switchover_port_b() default Notifier.DEFAULT_PORT;
-
-        @AttributeDefinition(name = "Switchover Version", description = "Release of this node, sent at logon")
-        String switchover_version() default "1.0.0";
-    }
-
     /** Notifier settings, PID {@code org.switchover.notifier}. */
-    @ObjectClassDefinition(name = "Switchover Notifier", pid = "org.switchover.notifier",
+    @ObjectClassDefinition(id = PID, name = "Switchover Notifier",
             description = "Node-to-node messaging: listener, main and auxiliary connections, mutual TLS, streams")
     public @interface Config {
-        @AttributeDefinition(name = ServerParameters.SWITCHOVER_NOTIFIER_RECONNECT_DELAY,
+        @AttributeDefinition(name = ServerParameters.SWITCHOVER_NOTIFIER_RECONNECT_DELAY, min = "5", max = "60",
                 description = "Reconnect delay (s), 5..60: wait before each new connection attempt")
         int switchover_notifier_reconnect_delay() default 5;
 
-        @AttributeDefinition(name = "Max Frame Bytes", description = "Largest frame accepted (bytes)")
+        @AttributeDefinition(name = "Max Frame Bytes", min = "4096", max = "1073741824",
+                description = "Largest frame accepted (bytes)")
         int max_frame_bytes() default 16777216;
 
-        @AttributeDefinition(name = "Stream Backlog Size",
+        @AttributeDefinition(name = "Stream Backlog Size", min = "1", max = "10000000",
                 description = "Stream backlog (messages) kept for followers that resume")
         int stream_backlog_size() default 100000;
 
@@ -120,10 +93,12 @@ public final class NotifierComponent implements Notifier, NotifierCounters {
         @AttributeDefinition(name = "TLS Truststore Password", type = AttributeType.PASSWORD)
         String tls_truststore_password() default "changeit";
 
-        @AttributeDefinition(name = "Connect Timeout", description = "TCP connect timeout (ms)")
+        @AttributeDefinition(name = "Connect Timeout", min = "100", max = "600000",
+                description = "TCP connect timeout (ms)")
         int connect_timeout_ms() default 3000;
 
-        @AttributeDefinition(name = "Handler Threads", description = "Threads running request handlers (count)")
+        @AttributeDefinition(name = "Handler Threads", min = "1", max = "256",
+                description = "Threads running request handlers (count)")
         int handler_threads() default 4;
 
         @AttributeDefinition(name = "Open Peer Links On Start",
@@ -134,13 +109,16 @@ public final class NotifierComponent implements Notifier, NotifierCounters {
 
     private final HandlerRegistry handlers = new HandlerRegistry();
     private final List<LinkStatusListener> statusListeners = new CopyOnWriteArrayList<>();
+    /** Static and mandatory: a new identity restarts the component. */
+    @Reference
+    private NodeIdentity identity;
     private SystemScheduler scheduler;
     private NotifierEngine engine;
     private Cancellable listenRetry;
 
     @Activate
     void activate(Map<String, Object> props) {
-        NotifierConfig c = map(props, null);
+        NotifierSettings c = settings(props, identity, null);
         scheduler = new SystemScheduler("switchover-notifier-1");
         engine = new NotifierEngine(c, scheduler, handlers::lookup, this::statusChanged);
         try {
@@ -153,9 +131,9 @@ public final class NotifierComponent implements Notifier, NotifierCounters {
 
     @Modified
     void modified(Map<String, Object> props) {
-        NotifierConfig c;
+        NotifierSettings c;
         try {
-            c = map(props, engine.config());
+            c = settings(props, identity, engine.config());
         } catch (IllegalArgumentException e) {
             LOG.error("Notifier configuration refused, previous settings stay in force: {}", e.getMessage());
             return;
@@ -225,68 +203,9 @@ public final class NotifierComponent implements Notifier, NotifierCounters {
         }, engine.reconnectDelay().toMillis());
     }
 
-    /**
-     * Maps the raw configuration (both PIDs merged) to the engine's. Numbers out of the documented range are clamped
-     * with a WARN naming the parameter; a malformed value is named in a WARN and the previous value (the default at
-     * activation) is kept.
-     *
-     * @param props the component properties
-     * @param previous the configuration in force, or null at activation
-     * @throws IllegalArgumentException naming the problem when the node letter is not A or B
-     */
-    static NotifierConfig map(Map<String, ?> props, NotifierConfig previous) {
-        ConfigReader n = new ConfigReader(Node.class, props, LOG::warn);
-        ConfigReader c = new ConfigReader(Config.class, props, LOG::warn);
-        NotifierConfig was = previous != null ? previous : NotifierConfig.builder().build();
-        NodeId node = NodeId.parse(n.text("node"));
-        int delay = c.integer("switchover_notifier_reconnect_delay",
-                ServerParameters.SWITCHOVER_NOTIFIER_RECONNECT_DELAY, (int) was.reconnectDelay().toSeconds(), 5, 60);
-        return NotifierConfig.builder()
-                .node(node)
-                .serverA(n.text("switchover_server_a"))
-                .serverB(n.text("switchover_server_b"))
-                .addressA(n.text("server_a_address"))
-                .addressB(n.text("server_b_address"))
-                .portA(port(n, "switchover_port_a", was.portA()))
-                .portB(port(n, "switchover_port_b", was.portB()))
-                .version(n.text("switchover_version"))
-                .reconnectDelay(Duration.ofSeconds(delay))
-                .maxFrameBytes(c.integer("max_frame_bytes", "max.frame.bytes", was.maxFrameBytes(), 4096, 1 << 30))
-                .streamBacklogSize(c.integer("stream_backlog_size", "stream.backlog.size", was.streamBacklogSize(),
-                        1, 10_000_000))
-                .collectRequestCounters(c.bool("collect$_$request$_$counters", "collect-request-counters",
-                        was.collectRequestCounters()))
-                .collectErrorCounters(c.bool("collect$_$error$_$counters", "collect-error-counters",
-                        was.collectErrorCounters()))
-                .keystore(Path.of(expand(c.text("tls_keystore"))))
-                .keystorePassword(c.text("tls_keystore_password"))
-                .truststore(Path.of(expand(c.text("tls_truststore"))))
-                .truststorePassword(c.text("tls_truststore_password"))
-                .connectTimeout(Duration.ofMillis(c.integer("connect_timeout_ms", "connect.timeout.ms",
-                        (int) was.connectTimeout().toMillis(), 100, 600_000)))
-                .handlerThreads(c.integer("handler_threads", "handler.threads", was.handlerThreads(), 1, 256))
-                .peerLinksOpenOnStart(c.bool("peer_links_open_on_start", "peer.links.open.on.start",
-                        was.peerLinksOpenOnStart()))
-                .build();
-    }
-
-    /** A TCP port 1..65535; anything else is named in a WARN and the previous port is kept (never bind port 1). */
-    private static int port(ConfigReader r, String method, int previous) {
-        String key = ConfigReader.key(method);
-        long p = r.number(method, key, previous, Long.MIN_VALUE, Long.MAX_VALUE);
-        if (p < 1 || p > 65535) {
-            LOG.warn("Parameter '{}': {} is not a TCP port (1..65535); keeping {}", key, p, previous);
-            return previous;
-        }
-        return (int) p;
-    }
-
-    /**
-     * Expands {@code ${name}} from system properties, then the environment ({@code switchover.home} also from
-     * {@code SWITCHOVER_HOME}); an unknown name stays as written, so the error about the file names it.
-     */
-    static String expand(String text) {
-        return ConfigReader.expand(text, ConfigReader::systemValue);
+    /** @return the settings of the notifier PID's properties and the node identity; see NotifierSettings#from */
+    static NotifierSettings settings(Map<String, ?> props, NodeIdentity identity, NotifierSettings previous) {
+        return NotifierSettings.from(new ConfigReader(Config.class, props, LOG::warn), identity, previous);
     }
 
     private static long serviceId(Map<String, Object> props) {
@@ -352,22 +271,7 @@ public final class NotifierComponent implements Notifier, NotifierCounters {
     }
 
     @Override
-    public Map<String, Long> requestsReceived() {
-        return engine.requestsReceived();
-    }
-
-    @Override
-    public Map<String, Long> protocolErrors() {
-        return engine.protocolErrors();
-    }
-
-    @Override
-    public boolean requestCountersEnabled() {
-        return engine.requestCountersEnabled();
-    }
-
-    @Override
-    public boolean errorCountersEnabled() {
-        return engine.errorCountersEnabled();
+    public NotifierCounters counters() {
+        return engine.counters();
     }
 }

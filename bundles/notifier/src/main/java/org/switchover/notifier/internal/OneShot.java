@@ -21,10 +21,10 @@ final class OneShot implements Connection.Owner {
     }
 
     void start() {
-        NotifierConfig cfg = engine.config();
+        NotifierSettings cfg = engine.config();
         SslContext tls;
         try {
-            tls = engine.tls().client(cfg);
+            tls = engine.tls.client(cfg);
         } catch (TlsContexts.TlsUnavailable e) {
             request.finish(Response.of(ResponseOutcome.CONNECTION_LOST, "not sent: " + e.getMessage()));
             return;

@@ -24,7 +24,7 @@ final class OutgoingLink implements Connection.Owner {
     OutgoingLink(NotifierEngine engine, Link link) {
         this.engine = engine;
         this.link = link;
-        this.reconnector = new Reconnector(engine.scheduler(), () -> engine.config().reconnectDelay().toMillis(),
+        this.reconnector = new Reconnector(engine.scheduler, () -> engine.config().reconnectDelay().toMillis(),
                 this::attempt);
     }
 
@@ -39,7 +39,7 @@ final class OutgoingLink implements Connection.Owner {
         if (c != null) {
             c.close(why);
         }
-        engine.board().outgoing(link, ConnectionStatus.NOT_CONNECTED, why, peer, 0);
+        engine.board.outgoing(link, ConnectionStatus.NOT_CONNECTED, why, peer, 0);
     }
 
     /** @return the connection of the attempt in progress or the established one; may be null. */
@@ -48,11 +48,11 @@ final class OutgoingLink implements Connection.Owner {
     }
 
     private void attempt(int n) {
-        NotifierConfig cfg = engine.config();
+        NotifierSettings cfg = engine.config();
         peer = cfg.peerAddress();
         SslContext tls;
         try {
-            tls = engine.tls().client(cfg);
+            tls = engine.tls.client(cfg);
         } catch (TlsContexts.TlsUnavailable e) {
             ended(null, ConnectionStatus.AUTHENTICATION_FAILURE, e.getMessage(), false);
             return;
@@ -66,7 +66,7 @@ final class OutgoingLink implements Connection.Owner {
     @Override
     public void tlsUp(Connection c) {
         if (c == current) {
-            engine.board().outgoing(link, ConnectionStatus.WAITING_FOR_CLIENT, "", peer, reconnector.attempts());
+            engine.board.outgoing(link, ConnectionStatus.WAITING_FOR_CLIENT, "", peer, reconnector.attempts());
         }
     }
 
@@ -77,7 +77,7 @@ final class OutgoingLink implements Connection.Owner {
             return;
         }
         reconnector.succeeded();
-        engine.board().outgoing(link, ConnectionStatus.ACTIVE, "", peer, 0);
+        engine.board.outgoing(link, ConnectionStatus.ACTIVE, "", peer, 0);
     }
 
     @Override
@@ -91,12 +91,12 @@ final class OutgoingLink implements Connection.Owner {
         }
         if (wasActive) {
             LOG.warn("Lost connection to notifier {} ({}): {}", peer, link, detail);
-            engine.board().outgoing(link, ConnectionStatus.NOT_CONNECTED, "connection lost: " + detail, peer, 0);
+            engine.board.outgoing(link, ConnectionStatus.NOT_CONNECTED, "connection lost: " + detail, peer, 0);
             reconnector.lost();
         } else {
             int n = reconnector.failed();
             LOG.warn("Connection to notifier {} ({}) failed; attempt #{}", peer, link, n);
-            engine.board().outgoing(link, status, detail, peer, n);
+            engine.board.outgoing(link, status, detail, peer, n);
         }
     }
 }

@@ -3,6 +3,7 @@ package org.switchover.notifier.internal;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,7 +54,7 @@ final class SubscriptionImpl implements StreamSubscription {
     private volatile long ackSeq;
 
     SubscriptionImpl(NotifierEngine engine, String stream, StreamPosition from, StreamListener listener,
-                     NamedThreads threads) {
+                     ThreadFactory threads) {
         this.engine = engine;
         this.stream = stream;
         this.listener = listener;
@@ -121,7 +122,7 @@ final class SubscriptionImpl implements StreamSubscription {
         if (c != null && c.isActive()) {
             c.send(new Message.Unsubscribe(stream));
         }
-        engine.subscriptionClosed(this);
+        engine.streams.subscriptionClosed(this);
         thread.shutdown();
     }
 
@@ -247,7 +248,7 @@ final class SubscriptionImpl implements StreamSubscription {
         long delay = engine.config().reconnectDelay().toMillis();
         LOG.warn("Stream '{}': listener failed {}: {}; paused, following again in {} ms after {}#{}", stream, what,
                 e.toString(), delay, replicationId, lastApplied);
-        engine.scheduler().schedule(() -> submit(() -> {
+        engine.scheduler.schedule(() -> submit(() -> {
             paused = false;
             Connection best = engine.activeConnection(org.switchover.api.notifier.Link.MAIN);
             if (best != null) {

@@ -42,16 +42,16 @@ public final class TlsContexts {
     private String lastFailure;
 
     /** @return the server context for {@code c}'s files; TlsUnavailable when none can be built */
-    public SslContext server(NotifierConfig c) throws TlsUnavailable {
+    public SslContext server(NotifierSettings c) throws TlsUnavailable {
         return material(c).server;
     }
 
     /** @return the client context for {@code c}'s files; TlsUnavailable when none can be built */
-    public SslContext client(NotifierConfig c) throws TlsUnavailable {
+    public SslContext client(NotifierSettings c) throws TlsUnavailable {
         return material(c).client;
     }
 
-    private synchronized Material material(NotifierConfig c) throws TlsUnavailable {
+    private synchronized Material material(NotifierSettings c) throws TlsUnavailable {
         Object key = List.of(c.keystore(), c.keystorePassword(), c.truststore(), c.truststorePassword(),
                 stamp(c.keystore()), stamp(c.truststore()));
         if (current != null && current.key.equals(key)) {
@@ -83,7 +83,7 @@ public final class TlsContexts {
         }
     }
 
-    private static Material load(NotifierConfig c, Object key) throws TlsUnavailable {
+    private static Material load(NotifierSettings c, Object key) throws TlsUnavailable {
         KeyStore ks = read(c.keystore(), c.keystorePassword(), "key store");
         KeyStore ts = read(c.truststore(), c.truststorePassword(), "trust store");
         try {

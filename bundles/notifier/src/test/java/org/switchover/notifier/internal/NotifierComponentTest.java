@@ -11,8 +11,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.switchover.api.NodeId;
+import org.switchover.api.notifier.Notifier;
 
-/** Mapping of the raw DS configuration (both PIDs merged, values as a .cfg file gives them) to the engine's. */
+/** Mapping of the raw DS configuration (node identity and notifier PID, values as a .cfg file gives them) to the engine's. */
 class NotifierComponentTest {
 
     private static Map<String, Object> props(Object... keyValues) {
@@ -23,9 +24,14 @@ class NotifierComponentTest {
         return m;
     }
 
+    /** The node PID's keys go to the node identity, the rest to the notifier's own PID, as in a running node. */
+    private static NotifierSettings map(Map<String, Object> props, NotifierSettings previous) {
+        return NotifierComponent.settings(props, new NodeIdentityComponent(props, key -> null), previous);
+    }
+
     @Test
     void defaultsMapToTheDocumentedValues() {
-        NotifierConfig c = NotifierComponent.map(props("node", "b"), null);
+        NotifierSettings c = map(props("node", "b"), null);
         assertEquals(NodeId.B, c.node());
         assertEquals(3633, c.listenPort());
         assertEquals("localhost:3633", c.peerAddress());
@@ -38,35 +44,38 @@ class NotifierComponentTest {
 
     @Test
     void outOfRangeValuesAreClampedAndAddressesPreferred() {
-        NotifierConfig c = NotifierComponent.map(props("node", "A", "server.b.address", "10.0.0.2",
+        NotifierSettings c = map(props("node", "A", "server.b.address", "10.0.0.2",
                 "switchover.server.b", "beta", "switchover.port.b", "4000",
                 "switchover.notifier.reconnect.delay", "1", "handler.threads", 0), null);
         assertEquals(Duration.ofSeconds(5), c.reconnectDelay());
         assertEquals(1, c.handlerThreads());
         assertEquals("10.0.0.2:4000", c.peerAddress());
-        NotifierConfig slow = NotifierComponent.map(props("node", "A", "switchover.notifier.reconnect.delay", 600),
+        NotifierSettings slow = map(props("node", "A", "switchover.notifier.reconnect.delay", 600),
                 null);
         assertEquals(Duration.ofSeconds(60), slow.reconnectDelay());
     }
 
     @Test
     void malformedValuesKeepThePreviousSettings() {
-        NotifierConfig before = NotifierComponent.map(props("node", "A", "switchover.notifier.reconnect.delay", "17",
+        NotifierSettings before = map(props("node", "A", "switchover.notifier.reconnect.delay", "17",
                 "switchover.port.a", "4100", "collect-error-counters", "yes"), null);
-        NotifierConfig after = NotifierComponent.map(props("node", "A", "switchover.notifier.reconnect.delay", "x7",
+        NotifierSettings after = map(props("node", "A", "switchover.notifier.reconnect.delay", "x7",
                 "switchover.port.a", "0", "collect-error-counters", "perhaps"), before);
         assertEquals(Duration.ofSeconds(17), after.reconnectDelay());
-        assertEquals(4100, after.listenPort(), "port 0 is not a port: the previous one stays (never bind port 1)");
+        // the node identity is read afresh on every change (a new identity restarts the notifier), so there is no
+        // previous port to keep: port 0 is not a port, the default is used (never bind port 1)
+        assertEquals(Notifier.DEFAULT_PORT, after.listenPort(), "port 0 is not a port: never bind port 1");
+        assertEquals(4100, before.listenPort());
         assertTrue(after.collectErrorCounters());
     }
 
     @Test
     void aBadOrMissingNodeLetterIsRefusedWithAClearMessage() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> NotifierComponent.map(props("node", "C"), null));
+                () -> map(props("node", "C"), null));
         assertTrue(e.getMessage().contains("'C'"), e.getMessage());
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> NotifierComponent.map(props(), null));
+                () -> map(props(), null));
         assertTrue(missing.getMessage().contains("A or B"), missing.getMessage());
     }
 
@@ -75,7 +84,7 @@ class NotifierComponentTest {
         String old = System.getProperty("switchover.home");
         System.setProperty("switchover.home", "/opt/so");
         try {
-            NotifierConfig c = NotifierComponent.map(props("node", "A"), null);
+            NotifierSettings c = map(props("node", "A"), null);
             assertEquals(Path.of("/opt/so/etc/tls/node.p12"), c.keystore());
             assertEquals(Path.of("/opt/so/etc/tls/group-trust.p12"), c.truststore());
         } finally {
@@ -85,6 +94,6 @@ class NotifierComponentTest {
                 System.setProperty("switchover.home", old);
             }
         }
-        assertEquals("${nope.unset}/x", NotifierComponent.expand("${nope.unset}/x"));
+        assertEquals("${nope.unset}/x", NotifierSettings.expand("${nope.unset}/x"));
     }
 }

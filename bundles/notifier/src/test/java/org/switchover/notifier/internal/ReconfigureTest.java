@@ -32,7 +32,7 @@ class ReconfigureTest extends EngineTestBase {
         // request counters switched on live
         LoopbackTest.answer(b.engine.send(Link.MAIN, "*", "echo", new byte[0], Duration.ofSeconds(5)));
         assertTrue(a.engine.requestsReceived().isEmpty());
-        NotifierConfig aConfig = a.engine.config().toBuilder().collectRequestCounters(true).build();
+        NotifierSettings aConfig = a.engine.config().toBuilder().collectRequestCounters(true).build();
         a.engine.reconfigure(aConfig);
         LoopbackTest.answer(b.engine.send(Link.MAIN, "*", "echo", new byte[0], Duration.ofSeconds(5)));
         assertEquals(1L, a.engine.requestsReceived().get("echo"));

@@ -180,24 +180,16 @@ class SecurityTest extends EngineTestBase {
 
     /** A TLS client holding node B's (valid) certificate. */
     private static SSLSocket tlsClient(int port) throws Exception {
-        KeyStore ks = load(TestCerts.node("B"));
+        KeyStore ks = TestCerts.load(TestCerts.node("B"));
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, "changeit".toCharArray());
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(load(TestCerts.groupTrust()));
+        tmf.init(TestCerts.load(TestCerts.groupTrust()));
         SSLContext ctx = SSLContext.getInstance("TLSv1.3");
         ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
         SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
         s.setSoTimeout(10_000);
         s.startHandshake();
         return s;
-    }
-
-    private static KeyStore load(Path p) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(p)) {
-            ks.load(in, "changeit".toCharArray());
-        }
-        return ks;
     }
 }

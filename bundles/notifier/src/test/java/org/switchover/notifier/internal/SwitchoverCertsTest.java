@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -23,22 +22,14 @@ class SwitchoverCertsTest {
     @TempDir
     Path tmp;
 
-    private static KeyStore load(Path p) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(p)) {
-            ks.load(in, "changeit".toCharArray());
-        }
-        return ks;
-    }
-
     @Test
     void groupAndNodeStoresHoldWhatTheNotifierNeeds() throws Exception {
-        KeyStore trust = load(TestCerts.groupTrust());
+        KeyStore trust = TestCerts.load(TestCerts.groupTrust());
         List<String> aliases = Collections.list(trust.aliases());
         assertEquals(1, aliases.size(), "the trust store holds only the CA");
         assertTrue(trust.isCertificateEntry(aliases.get(0)));
 
-        KeyStore node = load(TestCerts.node("A"));
+        KeyStore node = TestCerts.load(TestCerts.node("A"));
         String alias = Collections.list(node.aliases()).get(0);
         assertTrue(node.isKeyEntry(alias));
         Certificate[] chain = node.getCertificateChain(alias);
@@ -52,11 +43,11 @@ class SwitchoverCertsTest {
 
     @Test
     void aNodeSignedThroughCaFromAnotherDirectoryChainsToThatAuthority() throws Exception {
-        KeyStore node = load(TestCerts.foreignNodeB());
+        KeyStore node = TestCerts.load(TestCerts.foreignNodeB());
         String alias = Collections.list(node.aliases()).get(0);
         X509Certificate leaf = (X509Certificate) node.getCertificateChain(alias)[0];
         assertTrue(leaf.getSubjectX500Principal().getName().contains("CN=switchover-B"));
-        KeyStore foreign = load(TestCerts.foreignTrust());
+        KeyStore foreign = TestCerts.load(TestCerts.foreignTrust());
         leaf.verify(foreign.getCertificate(Collections.list(foreign.aliases()).get(0)).getPublicKey());
     }
 

@@ -1,9 +1,11 @@
 package org.switchover.notifier.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,8 @@ final class TestCerts {
 
     static final Path ROOT = repoRoot();
     static final Path SCRIPT = ROOT.resolve("bin").resolve("switchover-certs");
+    /** The password every test store gets (given to the script, which otherwise picks a random one per store). */
+    static final String PASSWORD = "changeit";
     private static Path dir;
 
     private TestCerts() {
@@ -59,6 +63,15 @@ final class TestCerts {
     /** @return the trust store of the foreign group (its CA lives in {@code other-ca/}). */
     static Path foreignTrust() {
         return dir().resolve("other-ca").resolve("group-trust.p12");
+    }
+
+    /** @return the PKCS12 store at {@code p}, opened with the tests' password. */
+    static KeyStore load(Path p) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(p)) {
+            ks.load(in, PASSWORD.toCharArray());
+        }
+        return ks;
     }
 
     private static void parallel(List<List<String>> runs) {

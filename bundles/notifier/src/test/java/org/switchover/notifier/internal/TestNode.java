@@ -25,7 +25,7 @@ final class TestNode implements AutoCloseable {
     final SystemScheduler scheduler;
     final NotifierEngine engine;
 
-    private TestNode(NotifierConfig config) {
+    private TestNode(NotifierSettings config) {
         scheduler = new SystemScheduler("switchover-notifier-test-" + config.node());
         engine = new NotifierEngine(config, scheduler, handlers::get, statuses::add);
         engine.start();
@@ -34,9 +34,9 @@ final class TestNode implements AutoCloseable {
     }
 
     /** Base configuration: fast reconnects, real TLS from {@link TestCerts}, ephemeral own port. */
-    static NotifierConfig.Builder config(NodeId node, int peerPort) {
+    static NotifierSettings.Builder config(NodeId node, int peerPort) {
         Path key = TestCerts.node(node.name());
-        return NotifierConfig.builder()
+        return NotifierSettings.builder()
                 .node(node)
                 .serverA("127.0.0.1")
                 .serverB("127.0.0.1")
@@ -54,7 +54,7 @@ final class TestNode implements AutoCloseable {
         return new TestNode(config(node, peerPort).build());
     }
 
-    static TestNode start(NodeId node, int peerPort, UnaryOperator<NotifierConfig.Builder> tweak) {
+    static TestNode start(NodeId node, int peerPort, UnaryOperator<NotifierSettings.Builder> tweak) {
         return new TestNode(tweak.apply(config(node, peerPort)).build());
     }
 

@@ -36,21 +36,11 @@ import org.switchover.api.ds.DirectoryWrite;
  * <li>{@code ds-bytes [path]}: total encoded size ({@link DirectoryCodec#toBytes}) of the entries at or below the
  * path</li>
  * </ul>
- * Paths use '/' ({@code ${CONFIG}/Users/alice}). Dispatch through Gogo's {@code _main}, like {@link HostCommands}.
+ * Paths use '/' ({@code ${CONFIG}/Users/alice}). Dispatch through Gogo's {@code _main} (see {@link ShellCommand}).
  */
-@Component(name = "org.switchover.host.reference.ds.commands", service = DsCommands.class,
-        property = {
-            "osgi.command.scope=host",
-            "osgi.command.function=ds-put",
-            "osgi.command.function=ds-get",
-            "osgi.command.function=ds-delete",
-            "osgi.command.function=ds-count",
-            "osgi.command.function=ds-hash",
-            "osgi.command.function=ds-fill",
-            "osgi.command.function=ds-load",
-            "osgi.command.function=ds-touch",
-            "osgi.command.function=ds-bytes"
-        })
+@Component(name = "org.switchover.host.reference.ds.commands", service = DsCommands.class)
+@ShellCommand(function = {"ds-put", "ds-get", "ds-delete", "ds-count", "ds-hash", "ds-fill", "ds-load", "ds-touch",
+        "ds-bytes"})
 public final class DsCommands {
 
     private static final int MAX_FILL = 10_000_000;
@@ -67,8 +57,7 @@ public final class DsCommands {
 
     /** Entry point of every command; {@code args[0]} is the function name. */
     public String _main(String... args) {
-        String f = args.length == 0 ? "" : args[0].toLowerCase(Locale.ROOT);
-        f = f.substring(f.indexOf(':') + 1);
+        String f = ShellCommand.Call.function(args);
         List<String> a = new ArrayList<>(List.of(args).subList(Math.min(1, args.length), args.length));
         try {
             return execute(f, a);

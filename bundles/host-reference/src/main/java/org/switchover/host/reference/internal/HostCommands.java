@@ -1,7 +1,5 @@
 package org.switchover.host.reference.internal;
 
-import java.util.Locale;
-
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -10,20 +8,10 @@ import org.osgi.service.component.annotations.Reference;
  * Gogo shell commands of the reference host (scope {@code host}): {@code module}, {@code module-stop},
  * {@code module-hang}, {@code module-restart} and {@code module-start}. Each prints one line with the module's
  * state and incarnation id after the command.
- *
- * <p>The function names contain '-', which no Java method name can, so the commands go through Gogo's
- * {@code _main} convention: the runtime calls {@code _main} for any registered function of this service and
- * passes the function name as the first argument. This needs no compile-time dependency on Gogo.
+ * Dispatch through Gogo's {@code _main} (see {@link ShellCommand}).
  */
-@Component(name = "org.switchover.host.reference.commands", service = HostCommands.class,
-        property = {
-            "osgi.command.scope=host",
-            "osgi.command.function=module",
-            "osgi.command.function=module-stop",
-            "osgi.command.function=module-hang",
-            "osgi.command.function=module-restart",
-            "osgi.command.function=module-start"
-        })
+@Component(name = "org.switchover.host.reference.commands", service = HostCommands.class)
+@ShellCommand(function = {"module", "module-stop", "module-hang", "module-restart", "module-start"})
 public final class HostCommands {
 
     private final SimulatedModule module;
@@ -40,12 +28,7 @@ public final class HostCommands {
      * @return the status line the shell prints
      */
     public String _main(String... args) {
-        String function = args.length == 0 ? "" : args[0].toLowerCase(Locale.ROOT);
-        int colon = function.indexOf(':');
-        if (colon >= 0) {
-            function = function.substring(colon + 1);
-        }
-        return execute(function);
+        return execute(ShellCommand.Call.function(args));
     }
 
     /** Runs one command by its function name; unknown names get a usage line and change nothing. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.switchover.api.monitor.ModuleMonitor;
+import org.switchover.api.monitor.ModuleTiming;
 import org.switchover.api.time.Scheduler;
 
 /** A module monitor that only records being started and stopped. */
@@ -12,6 +13,7 @@ final class FakeModuleMonitor implements ModuleMonitor {
     private final Scheduler clock;
     private final List<String> calls = new ArrayList<>();
     private boolean running;
+    private ModuleTiming timing = ModuleTiming.DEFAULTS;
 
     FakeModuleMonitor(Scheduler clock) {
         this.clock = clock;
@@ -37,6 +39,17 @@ final class FakeModuleMonitor implements ModuleMonitor {
     @Override
     public String statusLine() {
         return "fake";
+    }
+
+    @Override
+    public synchronized ModuleTiming timing() {
+        return timing;
+    }
+
+    /** Sets the timing the module monitor reports, as a changed configuration would. */
+    synchronized ModuleTiming timing(ModuleTiming t) {
+        timing = t;
+        return t;
     }
 
     synchronized List<String> calls() {

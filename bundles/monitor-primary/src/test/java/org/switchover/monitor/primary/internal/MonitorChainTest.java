@@ -13,39 +13,31 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.ConnectionStatus;
-import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;
-import org.switchover.api.time.VirtualScheduler;
-import org.switchover.monitor.module.internal.ModuleMonitorImpl;
-import org.switchover.monitor.module.testing.FakeNotifier;
-import org.switchover.monitor.module.testing.FakeNotifier.Answer;
+import org.switchover.monitor.module.internal.ModuleMonitorComponent;
+import org.switchover.monitor.module.testing.ScriptedPrimary.Answer;
+import org.switchover.monitor.module.testing.ScriptedPrimary;
+import org.switchover.testing.MemoryNotifier;
 
 /** The real module monitor and the real primary monitor wired together on virtual time with a scripted peer. */
-class MonitorChainTest {
+class MonitorChainTest extends MonitorFixture {
 
-    private static final String NPING = EventIds.NOTIFIER_PING;
-    private static final String MPING = EventIds.MODULE_PING;
-    private static final String PRIMARY = "172.17.112.171";
-    private static final String GATEWAY = "172.17.112.1";
+    private final ModuleMonitorComponent moduleMonitor = new ModuleMonitorComponent(clock);
+    private final PrimaryMonitorComponent primaryMonitor = primaryMonitor(moduleMonitor);
+    private Map<String, Object> config = Map.of();
 
-    private final VirtualScheduler clock = new VirtualScheduler();
-    private final FakeNotifier notifier = new FakeNotifier(clock);
-    private final ScriptedProbe probe = new ScriptedProbe(clock);
-    private final RecordingSink sink = new RecordingSink(clock);
-    private final ModuleMonitorImpl moduleMonitor = new ModuleMonitorImpl(clock);
-    private final PrimaryMonitorImpl primaryMonitor = new PrimaryMonitorImpl(clock, probe, () -> List.of(GATEWAY));
-
-    private void wire(Map<String, Object> extra) {
-        Map<String, Object> config = new HashMap<>(Map.of("node", "A", "server.b.address", PRIMARY));
-        config.putAll(extra);
-        moduleMonitor.setNotifier(notifier);
+    /** The module monitor configured with {@code config} (the same properties go to the primary monitor). */
+    private void wire(Map<String, Object> config) {
+        this.config = config;
+        moduleMonitor.setNotifier(notifier.notifier());
         moduleMonitor.addListener(primaryMonitor);
-        primaryMonitor.setNotifier(notifier);
-        primaryMonitor.setSink(sink);
-        primaryMonitor.setModuleMonitor(moduleMonitor);
         moduleMonitor.activate(new HashMap<>(config));
-        primaryMonitor.activate(new HashMap<>(config));
         clock.runDue();
+    }
+
+    /** The monitoring condition appears: the primary monitor is activated and starts. */
+    private void startPrimaryMonitor() {
+        activate(primaryMonitor, config);
     }
 
     private static int indexOf(List<String> lines, String fragment) {
@@ -64,7 +56,7 @@ class MonitorChainTest {
         probe.host(GATEWAY, true).host(PRIMARY, true);
         wire(Map.of("switchover.disable.gateway.ping", "No", "switchover.ts.timeout", 10,
                 "switchover.max.ts.failures", 2));
-        primaryMonitor.start();
+        startPrimaryMonitor();
         clock.advance(30_000);
 
         assertEquals(List.of(MODULE_DOWN), sink.signals());
@@ -77,7 +69,7 @@ class MonitorChainTest {
         // Module pings: the module monitor's two on main, two on aux, then the primary monitor's two on main.
         assertEquals(List.of(0L, 10_000L, 20_000L, 30_000L, 30_000L, 30_000L), notifier.sendTimes(MPING));
         assertEquals(List.of(Link.MAIN, Link.MAIN, Link.AUX, Link.AUX, Link.MAIN, Link.MAIN),
-                notifier.sent(MPING).stream().map(FakeNotifier.Sent::link).toList());
+                notifier.sent(MPING).stream().map(MemoryNotifier.Sent::link).toList());
 
         // The primary monitor's part of the log, in the reference sample's order.
         List<String> pm = primaryMonitor.journal().stream().map(Journal.Entry::text).toList();
@@ -113,7 +105,7 @@ class MonitorChainTest {
         probe.host(PRIMARY, true);
         wire(Map.of("switchover.ts.timeout", 10, "switchover.ts.failure.retry.delay", 1,
                 "switchover.max.ts.failures", 2));
-        primaryMonitor.start();
+        startPrimaryMonitor();
         clock.advance(21_000);
         assertEquals(21_000, moduleMonitor.journal().stream()
                 .filter(e -> e.text().contains("signalling that the module is down")).findFirst().orElseThrow()
@@ -132,7 +124,7 @@ class MonitorChainTest {
         notifier.always(MPING, Answer.timeout()).always(NPING, Answer.reply(new byte[0]));
         probe.host(PRIMARY, true);
         wire(Map.of());
-        primaryMonitor.start();
+        startPrimaryMonitor();
         clock.advance(60_000);
         // 10 + 1 + 10 on main, 1 + 10 + 1 + 10 on aux = 43 s, then two confirmation pings of 5 s.
         assertEquals(List.of(MODULE_DOWN), sink.signals());
@@ -145,7 +137,7 @@ class MonitorChainTest {
         notifier.on(MPING, (l, t, i) -> Answer.incarnation(500 + i)).always(NPING, Answer.reply(new byte[0]));
         probe.host(PRIMARY, true);
         wire(Map.of());
-        primaryMonitor.start();
+        startPrimaryMonitor();
         clock.advance(30_000);
         assertEquals(List.of(MODULE_DOWN), sink.signals());
         assertEquals(30_000, sink.posted().get(0).atMillis());
@@ -157,7 +149,7 @@ class MonitorChainTest {
     void healthyModuleAndNotifierPostNothingAndKeepTheWatchdogFed() {
         notifier.always(MPING, Answer.incarnation(77)).always(NPING, Answer.reply(new byte[0]));
         wire(Map.of());
-        primaryMonitor.start();
+        startPrimaryMonitor();
         for (int i = 0; i < 100; i++) {
             clock.advance(10_000);
             primaryMonitor.watchdogPoll();
@@ -173,10 +165,10 @@ class MonitorChainTest {
     void stoppingThePrimaryMonitorStopsTheModuleMonitor() {
         notifier.always(MPING, Answer.incarnation(1)).always(NPING, Answer.reply(new byte[0]));
         wire(Map.of());
-        primaryMonitor.start();
+        startPrimaryMonitor();
         clock.advance(1_000);
         assertTrue(moduleMonitor.isRunning());
-        primaryMonitor.stop();
+        primaryMonitor.deactivate(); // the monitoring condition went away
         clock.advance(100_000);
         assertFalse(moduleMonitor.isRunning());
         assertEquals(1, notifier.sent(MPING).size());

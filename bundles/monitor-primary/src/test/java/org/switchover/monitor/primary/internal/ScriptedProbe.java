@@ -8,7 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
 
-import org.switchover.api.time.VirtualScheduler;
+import org.switchover.testing.VirtualScheduler;
 
 /** A reachability probe answering per host (by default: unreachable), after a virtual delay; records each probe. */
 final class ScriptedProbe implements NetworkProbe {

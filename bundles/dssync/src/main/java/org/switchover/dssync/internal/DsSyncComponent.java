@@ -1,0 +1,126 @@
+package org.switchover.dssync.internal;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchover.api.NodeIdentity;
+import org.switchover.api.ServerParameters;
+import org.switchover.api.SwitchoverState;
+import org.switchover.api.config.ConfigReader;
+
+/**
+ * DS sync's configuration (PID {@value #PID}) and status: holds the current {@link DsSyncSettings} (every value is
+ * read live: the primary and backup parts ask on each use) and this node's state directory (from
+ * {@link NodeIdentity}). Also the place where the active part (primary or backup) reports what it is doing, for
+ * {@code switchover:ds-status}.
+ */
+@Component(name = DsSyncComponent.PID, service = DsSyncComponent.class, immediate = true,
+        configurationPid = DsSyncComponent.PID)
+@Designate(ocd = DsSyncComponent.Config.class)
+public final class DsSyncComponent {
+
+    static final String PID = "org.switchover.dssync";
+    private static final Logger LOG = LoggerFactory.getLogger(DsSyncComponent.class);
+
+    /** DS sync parameters, PID {@code org.switchover.dssync}. */
+    @ObjectClassDefinition(id = PID, name = "Switchover DS sync",
+            description = "Replication of the configuration tree from the primary to the backup")
+    public @interface Config {
+        @AttributeDefinition(name = ServerParameters.SWITCHOVER_DS_REQUEST_TIMEOUT, min = "1", max = "3600",
+                description = "Timeout of each DS request the backup sends to the primary during a full compare"
+                        + " (s), 1-3600")
+        int switchover_ds_request_timeout() default 120;
+
+        @AttributeDefinition(name = ServerParameters.SWITCHOVER_UPGRADE_HIGHER_DS_EXCLUSIONS, required = false,
+                description = "Upgrade Higher only: DS paths (';'-separated, recursive) not replicated, in addition"
+                        + " to the built-in handler, phone and install-script entries")
+        String switchover_upgrade_higher_ds_exclusions() default "";
+
+        @AttributeDefinition(name = ServerParameters.CUSTOM_UPGRADE_SYNCHRONIZATION_DIRECTORIES, required = false,
+                description = "Upgrade Lower only: DS paths (';'-separated, recursive) replicated in addition to the"
+                        + " built-in ${CONFIG}/Users, /Passwords, /Workgroups, /Roles, /Default User,"
+                        + " ${SERVER}/Workstations and ${CONFIG}/ProcessAutomation")
+        String custom_upgrade_synchronization_directories() default "";
+
+        @AttributeDefinition(name = ServerParameters.CUSTOM_UPGRADE_ATTRIBUTE_EXCEPTIONS, required = false,
+                description = "Upgrade Lower only: attributes left as the backup has them,"
+                        + " Class(attr, attr);Class(attr)")
+        String custom_upgrade_attribute_exceptions() default "";
+
+        @AttributeDefinition(name = "Replicate ConfigAdmin",
+                description = "Replicate the switchover configurations (except node-local keys) from the primary to"
+                        + " the backup through the directory tree (node-local: each node decides whether it takes"
+                        + " the primary's configuration)")
+        boolean configadmin_replication() default true;
+    }
+
+    private final Path stateDir;
+    private volatile DsSyncSettings settings = DsSyncSettings.DEFAULTS;
+    private volatile Supplier<String> activity = () -> "idle (neither primary nor backup)";
+
+    @Activate
+    public DsSyncComponent(@Reference NodeIdentity identity, Map<String, Object> props) {
+        this(identity.dataDir(), props);
+    }
+
+    /** @param dataDir this node's data directory ({@link NodeIdentity#dataDir()}) */
+    DsSyncComponent(Path dataDir, Map<String, Object> props) {
+        this.stateDir = dataDir.resolve("dssync");
+        configure(props);
+    }
+
+    @Modified
+    void configure(Map<String, Object> props) {
+        settings = DsSyncSettings.from(new ConfigReader(Config.class, props, LOG::warn), settings);
+        LOG.info("DS sync: request timeout {} s, data directory {}", settings.requestTimeout().toSeconds(),
+                stateDir.getParent());
+    }
+
+    /** @return what a backup in {@code state} takes from the primary */
+    ReplicationFilter filterFor(SwitchoverState state) {
+        return settings.filterFor(state);
+    }
+
+    /** @return the clamped {@code Switchover DS Request Timeout} */
+    Duration requestTimeout() {
+        return settings.requestTimeout();
+    }
+
+    /** @return whether the ConfigAdmin adapter works */
+    boolean configAdminReplication() {
+        return settings.configAdminReplication();
+    }
+
+    /** @return {@code ${data.dir}/dssync} */
+    Path stateDir() {
+        return stateDir;
+    }
+
+    /** The active part reports itself here. */
+    synchronized void activity(Supplier<String> a) {
+        activity = a;
+    }
+
+    /** The part that reported {@code a} stops; the status goes back to idle unless another part took over. */
+    synchronized void clearActivity(Supplier<String> a) {
+        if (activity == a) {
+            activity = () -> "idle (neither primary nor backup)";
+        }
+    }
+
+    /** @return the status lines for the shell */
+    String status() {
+        return "DS sync: " + activity.get() + "\nDS request timeout: " + settings.requestTimeout().toSeconds() + " s";
+    }
+}

@@ -1,0 +1,131 @@
+package org.switchover.dssync.internal;
+
+import java.time.Clock;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.condition.Condition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchover.api.RoleConditions;
+import org.switchover.api.SwitchoverStatus;
+import org.switchover.api.ds.DirectoryStore;
+import org.switchover.api.notifier.DsSyncMessages;
+import org.switchover.api.notifier.Notifier;
+import org.switchover.api.notifier.RequestHandler;
+import org.switchover.support.RoleBinding;
+import org.switchover.support.Threads;
+
+/**
+ * Starts and stops the primary and backup parts of DS sync as the core's role conditions come and go
+ * ({@link RoleBinding}); every change is handled on this component's one thread, {@code switchover-dssync-1}, which
+ * is the only code that starts or stops a part.
+ */
+@Component(name = "org.switchover.dssync.roles", service = {}, immediate = true,
+        reference = {
+            @Reference(name = "primary", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
+                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.PRIMARY_FILTER, bind = "bindRole",
+                    unbind = "unbindRole"),
+            @Reference(name = "backup", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
+                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.BACKUP_FILTER, bind = "bindRole",
+                    unbind = "unbindRole")})
+public final class DsSyncRolesComponent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DsSyncRolesComponent.class);
+
+    private final BundleContext context;
+    private final DirectoryStore store;
+    private final Notifier notifier;
+    private final SwitchoverStatus status;
+    private final DsSyncComponent settings;
+    private final Clock clock = Clock.systemUTC();
+    private final ExecutorService control = Threads.single("switchover-dssync");
+    private final RoleBinding roles = new RoleBinding(control, this::roleChanged);
+    // owned by the control thread
+    private DsSyncPrimary primary;
+    private ServiceRegistration<RequestHandler> primaryHandler;
+    private DsSyncBackup backup;
+
+    @Activate
+    public DsSyncRolesComponent(BundleContext context, @Reference DirectoryStore store, @Reference Notifier notifier,
+            @Reference SwitchoverStatus status, @Reference DsSyncComponent settings) {
+        this.context = context;
+        this.store = store;
+        this.notifier = notifier;
+        this.status = status;
+        this.settings = settings;
+    }
+
+    void bindRole(Map<String, Object> condition) {
+        roles.bind(condition);
+    }
+
+    void unbindRole(Map<String, Object> condition) {
+        roles.unbind(condition);
+    }
+
+    private void roleChanged(RoleBinding.Role role) {
+        try {
+            if (role != RoleBinding.Role.PRIMARY && primary != null) {
+                stopPrimary();
+            }
+            if (role != RoleBinding.Role.BACKUP && backup != null) {
+                backup.close();
+                backup = null;
+            }
+            if (role == RoleBinding.Role.PRIMARY && primary == null) {
+                primary = new DsSyncPrimary(store, notifier, status, settings, clock);
+                Dictionary<String, Object> props = new Hashtable<>();
+                props.put(RequestHandler.EVENT_ID, new String[] {DsSyncMessages.NODE, DsSyncMessages.NODES,
+                        DsSyncMessages.ENTRIES, DsSyncMessages.SCAN});
+                primaryHandler = context.registerService(RequestHandler.class, primary, props);
+            }
+            if (role == RoleBinding.Role.BACKUP && backup == null) {
+                backup = new DsSyncBackup(store, notifier, settings, () -> settings.filterFor(status.state()), clock);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("DS sync: could not change part (now {})", role, e);
+        }
+    }
+
+    private void stopPrimary() {
+        try {
+            primaryHandler.unregister();
+        } catch (IllegalStateException e) {
+            // already gone with the bundle
+        }
+        primaryHandler = null;
+        primary.close();
+        primary = null;
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        roles.close();
+        control.execute(() -> {
+            if (primary != null) {
+                stopPrimary();
+            }
+            if (backup != null) {
+                backup.close();
+                backup = null;
+            }
+        });
+        control.shutdown();
+        if (!control.awaitTermination(10, TimeUnit.SECONDS)) {
+            LOG.warn("DS sync: control thread did not stop within 10 s");
+            control.shutdownNow();
+        }
+    }
+}
