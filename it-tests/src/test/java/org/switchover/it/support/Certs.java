@@ -55,7 +55,11 @@ public final class Certs {
                 target.toString()));
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            // the stores get the password the tests (and the shipped notifier configuration) use; without it the
+            // script gives every store a random password of its own
+            pb.environment().put("SWITCHOVER_CERT_PASSWORD", "changeit");
+            Process p = pb.start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("switchover-certs did not finish within 60 s: " + cmd);

@@ -122,6 +122,12 @@ class ShellEndpointTest {
         }
     }
 
+    /** The reply says the request failed, with {@code error} in its error text. */
+    private static void assertFailed(JsonNode reply, String error) {
+        assertFalse(reply.get("ok").asBoolean());
+        assertTrue(reply.get("error").asText().contains(error), reply.toString());
+    }
+
     private static String quote(String s) {
         return ControlRequests.JSON.valueToTree(s).toString();
     }
@@ -157,13 +163,11 @@ class ShellEndpointTest {
     void failuresAreReportedWithWhatWasPrintedAndChangeNothing() throws Exception {
         start(true, 10_000);
         JsonNode boom = shell("test:boom");
-        assertFalse(boom.get("ok").asBoolean());
-        assertTrue(boom.get("error").asText().contains("boom failed on purpose"), boom.toString());
+        assertFailed(boom, "boom failed on purpose");
         assertEquals("about to fail\n", boom.get("output").asText());
 
         JsonNode unknown = shell("host:no-such-command");
-        assertFalse(unknown.get("ok").asBoolean());
-        assertTrue(unknown.get("error").asText().contains("host:no-such-command"), unknown.toString());
+        assertFailed(unknown, "host:no-such-command");
 
         String t = server.token();
         List<String[]> cases = new ArrayList<>();
@@ -190,8 +194,7 @@ class ShellEndpointTest {
         long t0 = System.nanoTime();
         JsonNode r = shell("test:block");
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        assertFalse(r.get("ok").asBoolean());
-        assertTrue(r.get("error").asText().contains("did not complete within"), r.toString());
+        assertFailed(r, "did not complete within");
         assertTrue(tookMs < 5_000, "bounded: " + tookMs + " ms");
         await().atMost(Duration.ofSeconds(5)).until(() -> test.interrupted);
         assertTrue(shell("test:echo after").get("ok").asBoolean());
@@ -201,8 +204,7 @@ class ShellEndpointTest {
     void withoutGogoTheShellCommandSaysSo() throws Exception {
         start(false, 10_000);
         JsonNode r = shell("switchover:status");
-        assertFalse(r.get("ok").asBoolean());
-        assertTrue(r.get("error").asText().contains("no Gogo command processor"), r.toString());
+        assertFailed(r, "no Gogo command processor");
         JsonNode s = call("{\"token\":\"" + server.token() + "\",\"cmd\":\"status\"}\n");
         assertTrue(s.get("ok").asBoolean(), "status works without Gogo");
     }

@@ -237,10 +237,6 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindPrimaryMonitor")
     void bindPrimaryMonitor(PrimaryMonitor monitor) {
         primaryMonitor = monitor;
-        StateMachine m = machine;
-        if (m != null) {
-            m.monitorAvailable();
-        }
     }
 
     void unbindPrimaryMonitor(PrimaryMonitor monitor) {

@@ -37,7 +37,7 @@ public final class StateMachine {
     /** How long the check after a suspension waits for the peer's answer (decision E7). */
     static final long VERIFY_TIMEOUT_MILLIS = 1_000L;
     /** The question every front end asks again while a switch warning is in force (spec section 8). */
-    public static final String WARNING_QUESTION = "Recent file changes on the primary may be missing on this node.";
+    public static final String WARNING_QUESTION = org.switchover.api.warning.SwitchWarning.QUESTION;
 
     /** The machine's thread and clock. */
     final Scheduler scheduler;
@@ -150,15 +150,6 @@ public final class StateMachine {
             post(new Event(EventType.LINK_CHANGED, "", status.link() + " connection is " + status.status(),
                     status));
         }
-    }
-
-    /**
-     * The primary monitor service appeared. Nothing to do: the monitor runs while the
-     * {@link org.switchover.api.RoleConditions#MONITORING} condition is registered, and the machine reaches it through
-     * its supplier only for the watchdog poll.
-     */
-    public void monitorAvailable() {
-        // kept for callers written before the monitoring condition; see above
     }
 
     /**

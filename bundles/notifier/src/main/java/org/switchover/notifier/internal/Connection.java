@@ -2,6 +2,7 @@ package org.switchover.notifier.internal;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -78,6 +80,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private String failDetail;
     private boolean wasActive;
     private boolean ended;
+    private boolean admitting;
+    /** The certificate subject this inbound connection counts against, once its handshake is done. */
+    private String countedAs;
     private ScheduledFuture<?> logonTimer;
 
     Connection(NotifierEngine engine, Role role, Link link, Owner owner, String peer) {
@@ -113,6 +118,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
     boolean isActive() {
         Channel ch = channel;
         return state == State.ACTIVE && ch != null && ch.isActive();
+    }
+
+    /** @return true once the connection ended or is about to. Any thread. */
+    boolean isClosed() {
+        Channel ch = channel;
+        return state == State.CLOSED || (ch != null && !ch.isActive());
     }
 
     /** Writes one message and flushes. Any thread. */
@@ -190,7 +201,28 @@ final class Connection extends ChannelInboundHandlerAdapter {
         if (evt instanceof SslHandshakeCompletionEvent e) {
             if (e.isSuccess()) {
                 state = State.LOGON;
-                if (role != Role.INBOUND) {
+                if (role == Role.INBOUND) {
+                    String subject = PeerCertificates.subject(PeerCertificates.leaf(
+                            ctx.pipeline().get(SslHandler.class).engine().getSession()));
+                    if (!engine.logons.openedBy(subject, peer)) {
+                        fail(ConnectionStatus.NOT_CONNECTED, "too many connections with certificate " + subject);
+                        state = State.CLOSED;
+                        ctx.close();
+                        return;
+                    }
+                    countedAs = subject;
+                } else {
+                    X509Certificate cert = PeerCertificates.leaf(
+                            ctx.pipeline().get(SslHandler.class).engine().getSession());
+                    // which of the two the listener is, its refusal of our logon says (a twin gets "same letter")
+                    String mismatch = PeerCertificates.notForANode(cert);
+                    if (mismatch != null) {
+                        failStatus = null;
+                        fail(ConnectionStatus.AUTHENTICATION_FAILURE, "peer " + peer + ": " + mismatch);
+                        LOG.warn("Notifier connection to {} refused: {}", peer, mismatch);
+                        ctx.close();
+                        return;
+                    }
                     String linkName = role == Role.ONCE ? NotifierEngine.ONCE_LINK : link.name();
                     NotifierSettings cfg = engine.config();
                     send(new Message.Hello(cfg.node().name(), linkName, Message.PROTOCOL, cfg.version()));
@@ -234,6 +266,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
             }
         } else if (m instanceof Message.Subscribe s) {
             FollowerSession fs = followers.get(s.stream());
+            int max = engine.config().limits().subscriptionsPerConnection();
+            if (fs == null && followers.size() >= max) {
+                protocolError(ctx, ProtocolException.TOO_MANY_SUBSCRIPTIONS, "subscription to '"
+                        + abbreviate(s.stream()) + "' after " + max + " streams (Max Subscriptions)");
+                return;
+            }
             if (fs == null) {
                 fs = engine.streams.attachFollower(this, s.stream());
                 followers.put(s.stream(), fs);
@@ -264,19 +302,27 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 protocolError(ctx, ProtocolException.UNEXPECTED_MESSAGE, "expected HELLO, got " + m.kind());
                 return;
             }
-            String refusal = engine.logons.check(h);
+            if (admitting) {
+                protocolError(ctx, ProtocolException.UNEXPECTED_MESSAGE, "HELLO before the first one was answered");
+                return;
+            }
+            X509Certificate cert = PeerCertificates.leaf(ctx.pipeline().get(SslHandler.class).engine().getSession());
+            String subject = PeerCertificates.subject(cert);
+            String refusal = engine.logons.check(h, cert);
             if (refusal != null) {
-                engine.logons.refused(peer, refusal);
-                fail(ConnectionStatus.NOTIFIER_CONNECTION_FAILURE, refusal);
-                ctx.writeAndFlush(new Message.HelloRefused(refusal)).addListener(ChannelFutureListener.CLOSE);
-                state = State.CLOSED;
+                refuse(ctx, subject, refusal);
                 return;
             }
             link = NotifierEngine.ONCE_LINK.equals(h.link()) ? null : Link.valueOf(h.link());
             peerLabel = h.node() + "/" + h.link();
-            activate();
-            ctx.writeAndFlush(new Message.HelloAck(), ctx.voidPromise());
-            engine.inboundActive(this, h);
+            admitting = true;
+            engine.logons.admit(this, h, subject, reason -> {
+                if (ctx.executor().inEventLoop()) {
+                    admitted(ctx, h, subject, reason);
+                } else {
+                    ctx.executor().execute(() -> admitted(ctx, h, subject, reason));
+                }
+            });
             return;
         }
         if (m instanceof Message.HelloAck) {
@@ -291,6 +337,27 @@ final class Connection extends ChannelInboundHandlerAdapter {
         } else {
             protocolError(ctx, ProtocolException.UNEXPECTED_MESSAGE, "expected HELLO_ACK, got " + m.kind());
         }
+    }
+
+    /** The link decision on a checked logon: accept it, or refuse it with {@code reason}. Event loop. */
+    private void admitted(ChannelHandlerContext ctx, Message.Hello h, String subject, String reason) {
+        if (state != State.LOGON) {
+            return; // closed or timed out meanwhile
+        }
+        if (reason != null) {
+            refuse(ctx, subject, reason);
+            return;
+        }
+        activate();
+        ctx.writeAndFlush(new Message.HelloAck(), ctx.voidPromise());
+        engine.inboundActive(this, h);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, String subject, String reason) {
+        engine.logons.refused(peer, subject, reason);
+        fail(ConnectionStatus.NOTIFIER_CONNECTION_FAILURE, reason);
+        ctx.writeAndFlush(new Message.HelloRefused(reason)).addListener(ChannelFutureListener.CLOSE);
+        state = State.CLOSED;
     }
 
     private void activate() {
@@ -308,6 +375,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (role == Role.INBOUND) {
+            // A peer that does not read what we send stops being read (its requests would only add replies):
+            // buffered output stays near Output Pause Bytes. Only the accepting side pauses, so two nodes that
+            // both send a lot can never wait for each other.
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        }
         if (ctx.channel().isWritable()) {
             for (FollowerSession fs : followers.values()) {
                 fs.pump();
@@ -345,6 +418,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
         ended = true;
         state = State.CLOSED;
+        if (countedAs != null) {
+            engine.logons.closedBy(countedAs);
+            countedAs = null;
+        }
         if (logonTimer != null) {
             logonTimer.cancel(false);
         }
@@ -387,6 +464,15 @@ final class Connection extends ChannelInboundHandlerAdapter {
             fail(ConnectionStatus.NOT_CONNECTED, "connection closed during the TLS handshake");
             return;
         }
+        if (TlsFailures.isCutOff(cause)) {
+            // Not an authentication failure: the other side stopped or vanished in the middle of the handshake
+            // (a node starting or stopping, a process resumed after a pause), or its records arrived truncated.
+            if (role == Role.INBOUND && failStatus == null) {
+                engine.logons.handshakeCut(peer, describe(cause)); // once: the event and the exception both come here
+            }
+            fail(ConnectionStatus.NOT_CONNECTED, "TLS handshake cut off: " + describe(cause));
+            return;
+        }
         String reason = describe(cause);
         if (role == Role.INBOUND) {
             engine.logons.authenticationFailure(peer, reason);
@@ -407,6 +493,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
             failStatus = status;
             failDetail = detail;
         }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 60) + "...";
     }
 
     static String describe(Throwable t) {

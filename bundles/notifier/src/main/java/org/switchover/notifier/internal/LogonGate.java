@@ -1,7 +1,11 @@
 package org.switchover.notifier.internal;
 
+import java.security.cert.X509Certificate;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -9,24 +13,40 @@ import org.slf4j.LoggerFactory;
 import org.switchover.api.NodeId;
 import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.Link;
+import org.switchover.api.notifier.Response;
+import org.switchover.api.notifier.ResponseOutcome;
 
 /**
- * The accepting side of the logon: checks the HELLO of an inbound connection, keeps the peer's logged-on MAIN and
- * AUX connections, and logs and counts refusals, authentication failures and protocol errors. Thread-safe.
+ * The accepting side of the logon: checks the HELLO of an inbound connection (protocol, node letter, link kind, and
+ * that the certificate is for the node letter claimed), admits it to its link without ever replacing a live one,
+ * keeps the peer's logged-on MAIN and AUX connections, and logs and counts refusals, authentication failures and
+ * protocol errors. Thread-safe.
  */
 final class LogonGate {
 
+    /** How long a connection holding a link has to answer a ping when a second logon asks for the link. */
+    static final long PROBE_MILLIS = 2000;
+
     private static final Logger LOG = LoggerFactory.getLogger(LogonGate.class);
+    private static final Logger AUDIT = LoggerFactory.getLogger("org.switchover.audit");
 
     private final Supplier<NotifierSettings> config;
     private final Counters counters;
     private final StatusBoard board;
+    private final BiFunction<Connection, Long, CompletionStage<Response>> ping;
     private final Map<Link, Connection> inbound = new ConcurrentHashMap<>();
+    private final ConnectionCounts perAddress = new ConnectionCounts();
+    private final ConnectionCounts perPeer = new ConnectionCounts();
 
-    LogonGate(Supplier<NotifierSettings> config, Counters counters, StatusBoard board) {
+    /**
+     * @param ping sends the notifier ping on a connection with a timeout (ms); the stage ends with its response
+     */
+    LogonGate(Supplier<NotifierSettings> config, Counters counters, StatusBoard board,
+              BiFunction<Connection, Long, CompletionStage<Response>> ping) {
         this.config = config;
         this.counters = counters;
         this.board = board;
+        this.ping = ping;
     }
 
     /** @return the peer's logged-on connection for {@code link}, or null. */
@@ -35,8 +55,12 @@ final class LogonGate {
         return in != null && in.isActive() ? in : null;
     }
 
-    /** @return why the logon must be refused, or null to accept it. */
-    String check(Message.Hello h) {
+    /**
+     * @param h the peer's logon
+     * @param cert the certificate the peer presented in the TLS handshake
+     * @return why the logon must be refused, or null when it may go on to {@link #admit}
+     */
+    String check(Message.Hello h, X509Certificate cert) {
         if (h.protocol() != Message.PROTOCOL) {
             return "protocol " + h.protocol() + " is not supported; this node speaks protocol " + Message.PROTOCOL;
         }
@@ -55,17 +79,134 @@ final class LogonGate {
                 && !Link.AUX.name().equals(h.link())) {
             return "unknown link kind '" + h.link() + "' (expected MAIN, AUX or ONCE)";
         }
-        return null;
+        return PeerCertificates.mismatch(cert, peerNode);
     }
 
-    void refused(String peer, String reason) {
+    /**
+     * Decides whether a checked MAIN or AUX logon may take its link. With no live link it takes it at once. While
+     * another connection holds the link, that one is asked for a ping: if it answers, the newcomer is refused (a
+     * second logon never replaces a live link); if it does not answer within {@link #PROBE_MILLIS}, it is closed and
+     * the newcomer takes its place (the peer came back before this node noticed the old connection had died). Both
+     * outcomes leave an audit line naming the certificate subject.
+     *
+     * @param c the inbound connection, its link known
+     * @param h its logon
+     * @param subject the subject of its certificate
+     * @param decided called once, on any thread: null to accept, else the reason to refuse
+     */
+    void admit(Connection c, Message.Hello h, String subject, Consumer<String> decided) {
+        Link link = c.link();
+        if (link == null) {
+            decided.accept(null);
+            return;
+        }
+        Connection old;
+        synchronized (this) {
+            old = inbound.get(link);
+            if (old == null || old.isClosed()) {
+                inbound.put(link, c);
+                old = null;
+            }
+        }
+        if (old == null) {
+            decided.accept(null);
+            return;
+        }
+        if (!old.isActive()) {
+            decided.accept(secondLogon(c, h, subject, old, "another " + link + " logon is being admitted"));
+            return;
+        }
+        Connection live = old;
+        ping.apply(live, PROBE_MILLIS).whenComplete((r, e) -> {
+            if (r != null && r.outcome() == ResponseOutcome.REPLY) {
+                decided.accept(secondLogon(c, h, subject, live, "the live " + link + " link from " + live.peer()
+                        + " still answers"));
+                return;
+            }
+            boolean taken;
+            synchronized (this) {
+                taken = inbound.replace(link, live, c) || inbound.putIfAbsent(link, c) == null;
+            }
+            if (!taken) {
+                decided.accept(secondLogon(c, h, subject, live, "another " + link + " logon took the link first"));
+                return;
+            }
+            AUDIT.info("Notifier {} link of node {} from {} did not answer within {} ms; replaced by the logon from "
+                    + "{} (certificate '{}')", link, h.node(), live.peer(), PROBE_MILLIS, c.peer(), subject);
+            live.close("replaced by a newer " + link + " connection from the peer (the old one did not answer)");
+            decided.accept(null);
+        });
+    }
+
+    private String secondLogon(Connection c, Message.Hello h, String subject, Connection live, String why) {
+        AUDIT.warn("Refused a second notifier {} logon as node {} from {} (certificate '{}'): {}", h.link(),
+                h.node(), c.peer(), subject, why);
+        return "node " + h.node() + " already has a live " + h.link() + " link (" + why + ")";
+    }
+
+    /**
+     * A connection from {@code address} was accepted on the listener. Event loop.
+     *
+     * @return false when that address already has {@code Max Connections Per Address} open (counted, logged)
+     */
+    boolean openedFrom(String address) {
+        int max = config.get().limits().connectionsPerAddress();
+        if (perAddress.acquire(address, max)) {
+            return true;
+        }
+        limitReached(perAddress, address, "source address " + address + " already has " + max
+                + " notifier connections open (Max Connections Per Address)");
+        return false;
+    }
+
+    void closedFrom(String address) {
+        perAddress.release(address);
+    }
+
+    /**
+     * An inbound connection finished its TLS handshake with a certificate of {@code subject}. Event loop.
+     *
+     * @return false when that certificate already has {@code Max Connections Per Peer} open (counted, logged)
+     */
+    boolean openedBy(String subject, String peer) {
+        int max = config.get().limits().connectionsPerPeer();
+        if (perPeer.acquire(subject, max)) {
+            return true;
+        }
+        limitReached(perPeer, subject, "certificate '" + subject + "' (from " + peer + ") already has " + max
+                + " notifier connections open (Max Connections Per Peer)");
+        return false;
+    }
+
+    void closedBy(String subject) {
+        perPeer.release(subject);
+    }
+
+    private void limitReached(ConnectionCounts counts, String key, String why) {
+        counters.protocolError("connection-limit");
+        if (counts.warnNow(key, System.currentTimeMillis())) {
+            LOG.warn("Closing a new notifier connection: {} (logged once a minute per source)", why);
+        } else {
+            LOG.debug("Closing a new notifier connection: {}", why);
+        }
+    }
+
+    /** A logon was refused: counted, logged, and on the audit log with the certificate subject. */
+    void refused(String peer, String subject, String reason) {
         counters.protocolError("logon-refused");
         LOG.warn("Refused notifier logon from {}: {}", peer, reason);
+        AUDIT.warn("Notifier logon from {} refused (certificate '{}'): {}", peer, subject, reason);
     }
 
     void authenticationFailure(String peer, String reason) {
         counters.protocolError("authentication-failure");
         LOG.warn("authentication failure from {}: {}", peer, reason);
+    }
+
+    /** A TLS handshake from {@code peer} was cut off midway: expected when a node starts, stops or resumes. */
+    void handshakeCut(String peer, String reason) {
+        counters.protocolError("handshake-cut");
+        LOG.info("TLS handshake from {} cut off before it completed: {}", peer, reason);
     }
 
     void protocolError(String peer, String type, String reason) {
@@ -86,10 +227,6 @@ final class LogonGate {
         }
         LOG.info("Accepted notifier logon from {}: node {}, link {}, release {}", c.peer(), h.node(), h.link(),
                 h.version());
-        Connection old = inbound.put(link, c);
-        if (old != null && old != c) {
-            old.close("replaced by a newer " + link + " connection from the peer");
-        }
         board.inbound(link, ConnectionStatus.ACTIVE, "", c.peer());
         return link == Link.MAIN;
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.LinkStatus;
 import org.switchover.api.notifier.Notifier;
@@ -92,9 +94,9 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
         });
         requests = new RequestDispatcher(this::config, handlers, counters);
         streams = new StreamHub(this, events);
-        logons = new LogonGate(this::config, counters, board);
+        logons = new LogonGate(this::config, counters, board, this::ping);
         transport = new Transport(this::config, tls,
-                peer -> new Connection(this, Connection.Role.INBOUND, null, null, peer));
+                peer -> new Connection(this, Connection.Role.INBOUND, null, null, peer), logons);
         for (Link l : Link.values()) {
             outgoing.put(l, new OutgoingLink(this, l));
         }
@@ -340,6 +342,14 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
     /** Opens a TLS connection for {@code c}; failures end up in {@code c}'s owner. */
     void connect(NotifierSettings cfg, SslContext tlsContext, Connection c) {
         transport.connect(cfg, tlsContext, c);
+    }
+
+    /** Sends the notifier ping on {@code c}; the stage ends with the answer, a timeout or the connection's loss. */
+    private CompletionStage<Response> ping(Connection c, long timeoutMillis) {
+        PendingRequestImpl p = new PendingRequestImpl(requestIds.incrementAndGet(), events);
+        armTimeout(p, Duration.ofMillis(timeoutMillis));
+        c.sendRequest(p, request("*", EventIds.NOTIFIER_PING, p, String.valueOf(c.link()), null));
+        return p.response();
     }
 
     private void armTimeout(PendingRequestImpl p, Duration timeout) {

@@ -34,12 +34,14 @@ import org.switchover.api.config.ConfigReader;
  * @param connectTimeout TCP connect timeout; also bounds the TLS handshake and the logon
  * @param handlerThreads size of the request-handler pool
  * @param peerLinksOpenOnStart open the peer links when the engine starts
+ * @param limits what one peer may cost (connections, half-received frames, unread output, subscriptions)
  */
 public record NotifierSettings(NodeId node, String serverA, String serverB, String addressA, String addressB,
                              int portA, int portB, String version, Duration reconnectDelay, int maxFrameBytes,
                              int streamBacklogSize, boolean collectRequestCounters, boolean collectErrorCounters,
                              Path keystore, String keystorePassword, Path truststore, String truststorePassword,
-                             Duration connectTimeout, int handlerThreads, boolean peerLinksOpenOnStart) {
+                             Duration connectTimeout, int handlerThreads, boolean peerLinksOpenOnStart,
+                             Limits limits) {
 
     /** Checks what would otherwise break the engine. */
     public NotifierSettings {
@@ -72,6 +74,7 @@ public record NotifierSettings(NodeId node, String serverA, String serverB, Stri
         if (handlerThreads < 1) {
             throw new IllegalArgumentException("handler.threads must be at least 1, got " + handlerThreads);
         }
+        Objects.requireNonNull(limits, "limits");
     }
 
     /**
@@ -109,6 +112,11 @@ public record NotifierSettings(NodeId node, String serverA, String serverB, Stri
                         (int) was.connectTimeout().toMillis())))
                 .handlerThreads(c.integer("handler_threads", was.handlerThreads()))
                 .peerLinksOpenOnStart(c.bool("peer_links_open_on_start", was.peerLinksOpenOnStart()))
+                .limits(new Limits(c.integer("max_connections_per_address", was.limits().connectionsPerAddress()),
+                        c.integer("max_connections_per_peer", was.limits().connectionsPerPeer()),
+                        Duration.ofMillis(c.integer("frame_timeout_ms", (int) was.limits().frameTimeout().toMillis())),
+                        c.integer("output_pause_bytes", was.limits().outputPauseBytes()),
+                        c.integer("max_subscriptions", was.limits().subscriptionsPerConnection())))
                 .build();
     }
 
@@ -179,7 +187,7 @@ public record NotifierSettings(NodeId node, String serverA, String serverB, Stri
         private int portB = 3633;
         private String version = "1.0.0";
         private Duration reconnectDelay = Duration.ofSeconds(5);
-        private int maxFrameBytes = 16 * 1024 * 1024;
+        private int maxFrameBytes = 8 * 1024 * 1024;
         private int streamBacklogSize = 100_000;
         private boolean collectRequestCounters;
         private boolean collectErrorCounters;
@@ -190,6 +198,7 @@ public record NotifierSettings(NodeId node, String serverA, String serverB, Stri
         private Duration connectTimeout = Duration.ofMillis(3000);
         private int handlerThreads = 4;
         private boolean peerLinksOpenOnStart;
+        private Limits limits = Limits.DEFAULT;
 
         Builder() {
         }
@@ -215,6 +224,7 @@ public record NotifierSettings(NodeId node, String serverA, String serverB, Stri
             connectTimeout = c.connectTimeout;
             handlerThreads = c.handlerThreads;
             peerLinksOpenOnStart = c.peerLinksOpenOnStart;
+            limits = c.limits;
         }
 
         public Builder node(NodeId v) {
@@ -317,12 +327,17 @@ public record NotifierSettings(NodeId node, String serverA, String serverB, Stri
             return this;
         }
 
+        public Builder limits(Limits v) {
+            limits = v;
+            return this;
+        }
+
         /** @return the configuration; IllegalArgumentException when a value would break the engine */
         public NotifierSettings build() {
             return new NotifierSettings(node, serverA, serverB, addressA, addressB, portA, portB, version,
                     reconnectDelay, maxFrameBytes, streamBacklogSize, collectRequestCounters, collectErrorCounters,
                     keystore, keystorePassword, truststore, truststorePassword, connectTimeout, handlerThreads,
-                    peerLinksOpenOnStart);
+                    peerLinksOpenOnStart, limits);
         }
     }
 }

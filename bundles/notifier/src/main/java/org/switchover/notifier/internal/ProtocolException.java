@@ -12,6 +12,10 @@ public final class ProtocolException extends Exception {
     public static final String MALFORMED_FRAME = "malformed-frame";
     /** Counter key: the bytes on the port are not TLS. */
     public static final String NOT_TLS = "not-tls";
+    /** Counter key: a frame stayed half-received longer than {@code frame.timeout.ms}. */
+    public static final String FRAME_TIMEOUT = "frame-timeout";
+    /** Counter key: a connection asked for more streams than {@code max.subscriptions}. */
+    public static final String TOO_MANY_SUBSCRIPTIONS = "too-many-subscriptions";
     /** Counter key: a well-formed message that is not allowed in the connection's state. */
     public static final String UNEXPECTED_MESSAGE = "unexpected-message";
 

@@ -42,23 +42,28 @@ final class StreamHub {
     StreamPublisher publish(String stream, String replicationId) {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(replicationId, "replicationId");
-        PublishedStream ps = streams.computeIfAbsent(stream, PublishedStream::new);
         Message headerOnly = new Message.Data(stream, replicationId, Long.MAX_VALUE, Message.EMPTY);
-        PublisherImpl[] self = new PublisherImpl[1];
-        PublisherImpl p = new PublisherImpl(ps, replicationId, engine.config().streamBacklogSize(), completions,
-                () -> MessageCodec.maxPayload(engine.config().maxFrameBytes(), headerOnly),
-                () -> {
-                    synchronized (ps) {
-                        if (ps.publisher == self[0]) {
-                            ps.publisher = null;
-                        }
-                    }
-                });
-        self[0] = p;
+        PublishedStream ps;
+        PublisherImpl p;
         PublisherImpl old;
-        synchronized (ps) {
-            old = ps.publisher;
-            ps.publisher = p;
+        // under the map's lock: a stream entry is only dropped (detachFollower) while nobody publishes on it
+        synchronized (streams) {
+            ps = streams.computeIfAbsent(stream, PublishedStream::new);
+            PublisherImpl[] self = new PublisherImpl[1];
+            p = new PublisherImpl(ps, replicationId, engine.config().streamBacklogSize(), completions,
+                    () -> MessageCodec.maxPayload(engine.config().maxFrameBytes(), headerOnly),
+                    () -> {
+                        synchronized (ps) {
+                            if (ps.publisher == self[0]) {
+                                ps.publisher = null;
+                            }
+                        }
+                    });
+            self[0] = p;
+            synchronized (ps) {
+                old = ps.publisher;
+                ps.publisher = p;
+            }
         }
         if (old != null) {
             old.close();
@@ -109,16 +114,34 @@ final class StreamHub {
         }
     }
 
+    /**
+     * A peer's connection follows {@code stream}. A name nobody publishes here yet costs one entry while a follower
+     * waits for it (each connection follows at most {@code max.subscriptions} names); the entry goes with the last
+     * follower.
+     */
     FollowerSession attachFollower(Connection c, String stream) {
-        PublishedStream ps = streams.computeIfAbsent(stream, PublishedStream::new);
-        FollowerSession fs = new FollowerSession(ps, c);
-        ps.sessions.add(fs);
-        return fs;
+        synchronized (streams) {
+            PublishedStream ps = streams.computeIfAbsent(stream, PublishedStream::new);
+            FollowerSession fs = new FollowerSession(ps, c);
+            ps.sessions.add(fs);
+            return fs;
+        }
     }
 
     void detachFollower(FollowerSession fs) {
         fs.detach();
-        fs.stream.sessions.remove(fs);
+        PublishedStream ps = fs.stream;
+        synchronized (streams) {
+            ps.sessions.remove(fs);
+            if (ps.sessions.isEmpty() && ps.publisher == null) {
+                streams.remove(ps.name, ps);
+            }
+        }
+    }
+
+    /** @return the stream names this node holds an entry for (published, or waited for by a follower) */
+    int streamNames() {
+        return streams.size();
     }
 
     void onData(Message.Data d) {

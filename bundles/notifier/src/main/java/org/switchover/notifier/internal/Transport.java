@@ -41,11 +41,11 @@ final class Transport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
     private static final int IO_THREADS = 2;
-    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
     private final Supplier<NotifierSettings> config;
     private final TlsContexts tls;
     private final Function<String, Connection> inbound;
+    private final LogonGate logons;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(IO_THREADS,
             new DefaultThreadFactory("switchover-notifier-io", true), NioIoHandler.newFactory());
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
@@ -55,11 +55,14 @@ final class Transport {
      * @param config the configuration in force
      * @param tls the TLS contexts
      * @param inbound a new inbound connection for a remote address
+     * @param logons counts the connections per source address
      */
-    Transport(Supplier<NotifierSettings> config, TlsContexts tls, Function<String, Connection> inbound) {
+    Transport(Supplier<NotifierSettings> config, TlsContexts tls, Function<String, Connection> inbound,
+              LogonGate logons) {
         this.config = config;
         this.tls = tls;
         this.inbound = inbound;
+        this.logons = logons;
     }
 
     /** Bounds the TLS handshake and the logon of every connection. */
@@ -112,6 +115,12 @@ final class Transport {
 
     /** A peer connected to the listener. */
     private void accepted(SocketChannel ch) {
+        String from = ch.remoteAddress() == null ? "?" : ch.remoteAddress().getAddress().getHostAddress();
+        if (!logons.openedFrom(from)) {
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(f -> logons.closedFrom(from));
         SslContext ctx;
         try {
             ctx = tls.server(config.get());
@@ -124,13 +133,20 @@ final class Transport {
     }
 
     private void initPipeline(SocketChannel ch, SslHandler ssl, Connection c) {
+        NotifierSettings cfg = config.get();
         ch.config().setKeepAlive(true);
         ch.config().setTcpNoDelay(true);
-        ch.config().setWriteBufferWaterMark(WATER_MARK);
-        ssl.setHandshakeTimeoutMillis(logonTimeoutMillis(config.get()));
+        // Reading from a peer pauses while this much waits to be sent to it (see Connection): the write buffer
+        // turns unwritable there, and stream sending pauses at the same point.
+        int pause = cfg.limits().outputPauseBytes();
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(pause / 2, pause));
+        ssl.setHandshakeTimeoutMillis(logonTimeoutMillis(cfg));
         ch.pipeline()
                 .addLast("tls", ssl)
-                .addLast("frames", new FrameDecoder(() -> config.get().maxFrameBytes()))
+                .addLast("frames", new FrameDecoder(
+                        // before the logon is answered a frame is a HELLO: nothing big is buffered for a stranger
+                        () -> c.isActive() ? config.get().maxFrameBytes() : Limits.LOGON_FRAME_BYTES,
+                        () -> config.get().limits().frameTimeout().toMillis()))
                 .addLast("encoder", FrameEncoder.INSTANCE)
                 .addLast("connection", c);
         channels.add(ch);

@@ -36,7 +36,7 @@ class NotifierComponentTest {
         assertEquals(3633, c.listenPort());
         assertEquals("localhost:3633", c.peerAddress());
         assertEquals(Duration.ofSeconds(5), c.reconnectDelay());
-        assertEquals(16 * 1024 * 1024, c.maxFrameBytes());
+        assertEquals(8 * 1024 * 1024, c.maxFrameBytes(), "issue 10: a lower frame limit (mirror sends at most 4 MiB)");
         assertEquals(100_000, c.streamBacklogSize());
         assertEquals(4, c.handlerThreads());
         assertEquals(Duration.ofMillis(3000), c.connectTimeout());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -86,5 +87,46 @@ class SwitchoverCertsTest {
         TestCerts.Run unknown = TestCerts.run(tmp.toString(), "frobnicate");
         assertNotEquals(0, unknown.exit());
         assertTrue(unknown.output().contains("unknown command"), unknown.output());
+    }
+
+    @Test
+    void withoutAGivenPasswordEveryStoreGetsItsOwnAndKeyMaterialIsOwnerOnly() throws Exception {
+        Path pki = tmp.resolve("pki");
+        assertEquals(0, TestCerts.runWithRandomPasswords(pki.toString(), "group").exit());
+        TestCerts.Run node = TestCerts.runWithRandomPasswords(pki.toString(), "node", "A");
+        assertEquals(0, node.exit(), node.output());
+        assertEquals(PosixFilePermissions.fromString("rwx------"), Files.getPosixFilePermissions(pki));
+        java.util.Set<String> passwords = new java.util.HashSet<>();
+        for (String store : List.of("group-ca.p12", "group-trust.p12", "node-A.p12")) {
+            Path file = pki.resolve(store);
+            Path passwordFile = pki.resolve(store + ".password");
+            assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file), store);
+            assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(passwordFile),
+                    store);
+            String password = Files.readString(passwordFile).strip();
+            assertTrue(password.length() >= 16, store);
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(file)) {
+                ks.load(in, password.toCharArray());
+            }
+            assertTrue(ks.size() > 0, store);
+            passwords.add(password);
+        }
+        assertEquals(3, passwords.size(), "a password of its own per store");
+        assertFalse(passwords.contains("changeit"));
+    }
+
+    @Test
+    void theAuthorityIsNeverWrittenIntoANodeDirectory() throws Exception {
+        Path tls = tmp.resolve("node-a/etc/tls");
+        TestCerts.Run intoEtcTls = TestCerts.run(tls.toString(), "group");
+        assertNotEquals(0, intoEtcTls.exit());
+        assertTrue(intoEtcTls.output().contains("node directory"), intoEtcTls.output());
+        assertFalse(Files.exists(tls.resolve("group-ca.p12")));
+        Path withNodeStore = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.copy(TestCerts.node("A"), withNodeStore.resolve("node.p12"));
+        TestCerts.Run nextToNodeStore = TestCerts.run(withNodeStore.toString(), "group");
+        assertNotEquals(0, nextToNodeStore.exit());
+        assertFalse(Files.exists(withNodeStore.resolve("group-ca.p12")));
     }
 }

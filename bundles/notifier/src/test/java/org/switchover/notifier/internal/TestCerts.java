@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Certificates for the tests, made once per JVM by running {@code bin/switchover-certs}: the server group in
  * {@code group/} (CA, trust store, node A and node B) and a foreign group in {@code other/} (its own CA and trust
- * store, and a node B signed by it).
+ * store, and a node B signed by it), and in {@code fuzz/} a certificate of our authority for {@code switchover-fuzz}.
  */
 final class TestCerts {
 
@@ -39,7 +39,9 @@ final class TestCerts {
                 // keytool runs are slow to start: run independent ones side by side
                 parallel(List.of(List.of(group, "group"), List.of(otherCa, "group")));
                 parallel(List.of(List.of(group, "node", "A"), List.of(group, "node", "B"),
-                        List.of(d.resolve("other").toString(), "node", "B", "--ca", otherCa)));
+                        List.of(d.resolve("other").toString(), "node", "B", "--ca", otherCa),
+                        List.of(d.resolve("fuzz").toString(), "node", "B", "--ca", group, "--cn",
+                                "switchover-fuzz")));
                 dir = d;
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -54,6 +56,11 @@ final class TestCerts {
 
     static Path node(String letter) {
         return dir().resolve("group").resolve("node-" + letter + ".p12");
+    }
+
+    /** @return a key store signed by our group authority, but for {@code CN=switchover-fuzz}, not for a node. */
+    static Path fuzzNodeB() {
+        return dir().resolve("fuzz").resolve("node-B.p12");
     }
 
     static Path foreignNodeB() {
@@ -82,17 +89,32 @@ final class TestCerts {
         all.forEach(f -> check(f.join()));
     }
 
-    /** Runs the script with {@code args}; bounded to 60 s. */
+    /** Runs the script with {@code args} and the tests' password; bounded to 180 s (keytool starts slowly). */
     static Run run(String... args) {
+        return run(PASSWORD, args);
+    }
+
+    /** Runs the script with {@code args} and no given password: every store gets a random one. */
+    static Run runWithRandomPasswords(String... args) {
+        return run(null, args);
+    }
+
+    private static Run run(String password, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add("bash");
         cmd.add(SCRIPT.toString());
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            if (password == null) {
+                pb.environment().remove("SWITCHOVER_CERT_PASSWORD");
+            } else {
+                pb.environment().put("SWITCHOVER_CERT_PASSWORD", password);
+            }
+            Process p = pb.start();
+            if (!p.waitFor(180, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("switchover-certs did not finish in 60 s: " + cmd);
+                throw new IllegalStateException("switchover-certs did not finish in 180 s: " + cmd);
             }
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             return new Run(p.exitValue(), out);

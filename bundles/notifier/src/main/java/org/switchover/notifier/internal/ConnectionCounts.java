@@ -1,0 +1,48 @@
+package org.switchover.notifier.internal;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Open connections per key (a source address, a certificate subject), each key capped. A refusal is worth one WARN
+ * per key and minute; the rest are counted. Thread-safe.
+ */
+final class ConnectionCounts {
+
+    private static final long WARN_EVERY_MILLIS = 60_000L;
+
+    private final Map<String, Integer> open = new HashMap<>();
+    private final Map<String, Long> warnedAt = new HashMap<>();
+
+    /** @return true when {@code key} had fewer than {@code max} connections; the caller then owes a release */
+    synchronized boolean acquire(String key, int max) {
+        int n = open.getOrDefault(key, 0);
+        if (n >= max) {
+            return false;
+        }
+        open.put(key, n + 1);
+        return true;
+    }
+
+    synchronized void release(String key) {
+        open.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** @return the connections open for {@code key} */
+    synchronized int open(String key) {
+        return open.getOrDefault(key, 0);
+    }
+
+    /** @return true when a refusal for {@code key} should be logged now (at most once a minute per key) */
+    synchronized boolean warnNow(String key, long nowMillis) {
+        Long last = warnedAt.get(key);
+        if (last != null && nowMillis - last < WARN_EVERY_MILLIS) {
+            return false;
+        }
+        if (warnedAt.size() > 10_000) {
+            warnedAt.clear(); // many distinct keys: forget the oldest rather than grow without bound
+        }
+        warnedAt.put(key, nowMillis);
+        return true;
+    }
+}
