@@ -6,7 +6,6 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -49,7 +48,6 @@ import org.osgi.service.metatype.AttributeDefinition;
 import org.osgi.service.metatype.MetaTypeInformation;
 import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.ObjectClassDefinition;
-import org.switchover.it.support.Certs;
 import org.switchover.it.support.Repo;
 
 /**
@@ -80,9 +78,7 @@ public class ConsoleWiringIT {
     public Option[] config() throws IOException {
         Path dir = Repo.freshDir("switchover-console-it");
         return options(
-                systemProperty("it.certs").value(Certs.dir().toString()),
-                systemProperty("it.dir").value(dir.toString()),
-                systemProperty("org.slf4j.simpleLogger.logFile").value(dir.resolve("felix.log").toString()),
+                FelixOptions.testDir(dir),
                 FelixOptions.platform(),
                 mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime").versionAsInProject(),
                 FelixOptions.switchoverBundles(),

@@ -6,10 +6,12 @@ import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.ops4j.pax.exam.Option;
+import org.switchover.it.support.Certs;
 
 /**
  * Provisioning for Pax Exam tests in a native Felix framework: the OSGi services our bundles need, the libraries,
@@ -37,6 +39,18 @@ public final class FelixOptions {
             throw new IllegalStateException("bundle not built: " + jar);
         }
         return bundle(jar.toUri().toString());
+    }
+
+    /**
+     * The per-test properties every Felix test passes into the framework: the test certificates ({@code it.certs}),
+     * a fresh working directory ({@code it.dir}) and the framework's log file in it ({@code it.log}).
+     */
+    public static Option testDir(Path dir) throws IOException {
+        String log = dir.resolve("felix.log").toString();
+        return composite(systemProperty("it.certs").value(Certs.dir().toString()),
+                systemProperty("it.dir").value(dir.toString()),
+                systemProperty("org.slf4j.simpleLogger.logFile").value(log),
+                systemProperty("it.log").value(log));
     }
 
     /** @return the OSGi services and libraries every test framework needs. */

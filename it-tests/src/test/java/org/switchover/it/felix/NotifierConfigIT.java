@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -33,7 +32,6 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.switchover.api.notifier.Notifier;
-import org.switchover.it.support.Certs;
 import org.switchover.it.support.Repo;
 
 /**
@@ -54,9 +52,7 @@ public class NotifierConfigIT {
     public Option[] config() throws IOException {
         Path dir = Repo.freshDir("notifier-config-it");
         return options(
-                systemProperty("it.certs").value(Certs.dir().toString()),
-                systemProperty("org.slf4j.simpleLogger.logFile").value(dir.resolve("felix.log").toString()),
-                systemProperty("it.log").value(dir.resolve("felix.log").toString()),
+                FelixOptions.testDir(dir),
                 FelixOptions.platform(),
                 FelixOptions.notifierLibraries(),
                 FelixOptions.reactorBundle("api", "org.switchover.api"),

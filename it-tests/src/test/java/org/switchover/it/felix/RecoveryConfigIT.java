@@ -5,7 +5,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -32,7 +31,6 @@ import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.switchover.it.support.Certs;
 import org.switchover.it.support.Repo;
 
 /**
@@ -69,9 +67,7 @@ public class RecoveryConfigIT {
     public Option[] config() throws IOException {
         Path dir = Repo.freshDir("recovery-config-it");
         return options(
-                systemProperty("it.certs").value(Certs.dir().toString()),
-                systemProperty("it.dir").value(dir.toString()),
-                systemProperty("org.slf4j.simpleLogger.logFile").value(dir.resolve("felix.log").toString()),
+                FelixOptions.testDir(dir),
                 FelixOptions.platform(),
                 FelixOptions.switchoverBundles(),
                 composite(FelixOptions.reactorBundle("recovery", "org.switchover.recovery"),

@@ -7,7 +7,6 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -63,7 +62,6 @@ import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.Topics;
 import org.switchover.api.ds.DirectoryStore;
 import org.switchover.api.notifier.RequestHandler;
-import org.switchover.it.support.Certs;
 import org.switchover.it.support.Repo;
 
 /**
@@ -112,10 +110,7 @@ public class SwitchoverWiringIT {
     public Option[] config() throws IOException {
         Path dir = Repo.freshDir("switchover-wiring-it");
         return options(
-                systemProperty("it.certs").value(Certs.dir().toString()),
-                systemProperty("it.dir").value(dir.toString()),
-                systemProperty("org.slf4j.simpleLogger.logFile").value(dir.resolve("felix.log").toString()),
-                systemProperty("it.log").value(dir.resolve("felix.log").toString()),
+                FelixOptions.testDir(dir),
                 FelixOptions.platform(),
                 FelixOptions.switchoverBundles());
     }
