@@ -231,6 +231,11 @@ final class ChannelBackup implements StreamListener {
         return lastLagMillis;
     }
 
+    /** @return the largest lag since the last full synchronisation (ms) */
+    long maxLagMillis() {
+        return maxLagMillis;
+    }
+
     int primaryLive() {
         return primaryLive;
     }
