@@ -355,7 +355,8 @@ final class RecoveryService {
                         p.filterName()));
             } else if (k != null) {
                 out.add(new RecoveryChannelStatus(c.key(), true, true, "backup", -1, k.size(), k.primaryLive(),
-                        k.sync().name().toLowerCase(Locale.ROOT), k.lagMillis(), k.maxLagMillis(), rc.filterName()));
+                        k.sync().name().toLowerCase(Locale.ROOT), k.lagMillis(), k.lagMillis() < 0 ? -1L : k.maxLagMillis(),
+                        rc.filterName()));
             } else {
                 out.add(new RecoveryChannelStatus(c.key(), true, on, on ? "idle" : "", -1, -1, -1, "", -1L, -1L,
                         on ? rc.filterName() : ""));
