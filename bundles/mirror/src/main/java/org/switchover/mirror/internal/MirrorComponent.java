@@ -24,7 +24,6 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.condition.Condition;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -57,9 +56,7 @@ import org.switchover.support.Threads;
  */
 // The request handler is registered from the constructor, not as this component's DS service: the notifier's
 // whiteboard reference to handlers and this component's reference to the notifier would otherwise form a cycle.
-@Component(name = MirrorComponent.PID, configurationPid = MirrorComponent.PID, service = {}, immediate = true,
-        reference = @Reference(name = "role", service = Condition.class, cardinality = ReferenceCardinality.MULTIPLE,
-                policy = ReferencePolicy.DYNAMIC, target = RoleBinding.TARGET, bind = "bindRole", unbind = "unbindRole"))
+@Component(name = MirrorComponent.PID, configurationPid = MirrorComponent.PID, service = {}, immediate = true)
 @Designate(ocd = MirrorComponent.Config.class)
 public final class MirrorComponent implements RequestHandler {
 
@@ -191,6 +188,7 @@ public final class MirrorComponent implements RequestHandler {
         handler = context.registerService(RequestHandler.class, this, hp);
         // Always registered, empty while replication is fine: the core collects it for status and manual switch.
         warning = context.registerService(SwitchWarning.class, this::replicationWarning, new Hashtable<>());
+        roles.track(context);
     }
 
     @Modified
@@ -232,15 +230,6 @@ public final class MirrorComponent implements RequestHandler {
 
     // ---------------------------------------------------------------- role
 
-    /** A role condition came: the mirror starts serving or following (on the control thread). */
-    void bindRole(Map<String, Object> condition) {
-        roles.bind(condition);
-    }
-
-    /** A role condition went: the side it started stops. */
-    void unbindRole(Map<String, Object> condition) {
-        roles.unbind(condition);
-    }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void bindStatus(SwitchoverStatus s) {
