@@ -41,8 +41,7 @@ public final class DsSyncComponent {
             description = "Replication of the configuration tree from the primary to the backup")
     public @interface Config {
         @AttributeDefinition(name = ServerParameters.SWITCHOVER_DS_REQUEST_TIMEOUT, min = "1", max = "3600",
-                description = "Timeout of each DS request the backup sends to the primary during a full compare"
-                        + " (s), 1-3600")
+                description = "Timeout of each DS request the backup sends to the primary during a full compare (s)")
         int switchover_ds_request_timeout() default 120;
 
         @AttributeDefinition(name = ServerParameters.SWITCHOVER_UPGRADE_HIGHER_DS_EXCLUSIONS, required = false,
