@@ -5,23 +5,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.condition.Condition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.NodeIdentity;
-import org.switchover.api.RoleConditions;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.config.ConfigReader;
 import org.switchover.api.interaction.RecoveryChannel;
@@ -46,14 +44,7 @@ import org.switchover.support.Threads;
 @Component(name = "org.switchover.recovery", immediate = true,
         service = {RecoveryComponent.class, SwitchWarning.class, RequestHandler.class,
             RecoveryStatusContributor.class},
-        property = RequestHandler.EVENT_ID + "=" + EventIds.RECOVERY_SNAPSHOT,
-        reference = {
-            @Reference(name = "primary", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
-                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.PRIMARY_FILTER, bind = "bindRole",
-                    unbind = "unbindRole"),
-            @Reference(name = "backup", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
-                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.BACKUP_FILTER, bind = "bindRole",
-                    unbind = "unbindRole")})
+        property = RequestHandler.EVENT_ID + "=" + EventIds.RECOVERY_SNAPSHOT)
 public final class RecoveryComponent implements SwitchWarning, RequestHandler, RecoveryStatusContributor {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryComponent.class);
@@ -78,7 +69,7 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler, R
 
     @Activate
     public RecoveryComponent(@Reference Notifier notifier, @Reference SwitchoverStatus status,
-            @Reference NodeIdentity identity) {
+            @Reference NodeIdentity identity, BundleContext context) {
         this.reportDir = identity.dataDir().resolve("recovery");
         this.service = new RecoveryService(notifier, status::epoch, System::currentTimeMillis, this::reported,
                 QUIET_MILLIS, MAX_QUIET_WAIT_MILLIS);
@@ -89,7 +80,7 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler, R
             service.syncPageDelay(delay);
         }
         this.roles = new RoleBinding(control, role -> Threads.logging(() -> service.role(role), LOG, FAILED).run());
-        roles.post();
+        roles.track(context);
     }
 
     /** @return the test-only page delay from its property's text; 0 when absent, and when invalid (logged) */
@@ -123,13 +114,6 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler, R
         post(() -> service.channelGone(c));
     }
 
-    void bindRole(Map<String, Object> condition) {
-        roles.bind(condition);
-    }
-
-    void unbindRole(Map<String, Object> condition) {
-        roles.unbind(condition);
-    }
 
     private void post(Runnable task) {
         Threads.post(control, task, LOG, FAILED);

@@ -46,24 +46,24 @@ public final class ModulePingComponent implements RequestHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ModulePingComponent.class);
 
     private final MonitorThread thread;
-    private volatile Scheduler scheduler;
+    private final Scheduler scheduler;
     private volatile ModuleMonitorSettings settings = ModuleMonitorSettings.DEFAULTS;
     private final Map<MonitoredModule, String> modules = new ConcurrentHashMap<>();
     private final AtomicInteger outstanding = new AtomicInteger();
 
-    /** Used by Declarative Services. */
-    public ModulePingComponent() {
-        this(null);
-    }
-
-    /** @param scheduler the scheduler for the hold bound (tests pass a virtual one); null to own one */
-    public ModulePingComponent(Scheduler scheduler) {
-        this.thread = new MonitorThread(scheduler, "switchover-module-monitor-2");
-    }
-
+    /** Activation by Declarative Services: the component owns the thread of its hold bounds. */
     @Activate
-    public void activate(Map<String, Object> properties) {
-        scheduler = thread.open();
+    public ModulePingComponent(Map<String, Object> properties) {
+        this(properties, null);
+    }
+
+    /**
+     * @param properties the configuration (the module monitor's PID)
+     * @param scheduler the scheduler for the hold bound (tests pass a virtual one); null to own one
+     */
+    ModulePingComponent(Map<String, Object> properties, Scheduler scheduler) {
+        this.thread = new MonitorThread(scheduler, "switchover-module-monitor-2");
+        this.scheduler = thread.open();
         modified(properties);
     }
 
