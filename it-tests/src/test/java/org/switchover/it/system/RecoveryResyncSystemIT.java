@@ -36,8 +36,11 @@ class RecoveryResyncSystemIT {
 
     private static final Duration START = Duration.ofSeconds(90);
     private static final String PAGE_DELAY = "switchover.recovery.test.sync.page.delay.ms";
-    /** Each channel holds over 1,000 interactions: two snapshot pages, so at least 2 × this long syncing. */
-    private static final long PAGE_DELAY_MILLIS = 3000;
+    /**
+     * Each channel holds over 1,000 interactions: two snapshot pages, so at least 2 × this long syncing; room for a
+     * switchoverctl JVM start on a busy machine between seeing the warning and asking for the switch.
+     */
+    private static final long PAGE_DELAY_MILLIS = 5000;
     private static final String NOT_IN_SYNC = "Interaction recovery is not in sync for ";
     private static final String ASSIGNED_ONLY = "only emails assigned to an agent's queue";
 
