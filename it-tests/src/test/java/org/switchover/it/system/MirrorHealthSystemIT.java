@@ -73,7 +73,7 @@ class MirrorHealthSystemIT {
         assertEquals(5, refused.exit(), refused.out() + "\n" + refused.err());
         assertTrue(refused.out().contains("WARNING: This backup's copy of the primary's files may be stale: file "
                 + "replication from the primary has stopped"), refused.out());
-        assertTrue(refused.err().contains("Recent file changes on the primary may be missing on this node"), refused.err());
+        assertTrue(refused.err().contains("Recent changes on the primary (what the warnings name) may be missing on this node"), refused.err());
         assertEquals("BACKUP", b.state());
         assertEquals("PRIMARY", a.state());
 
