@@ -68,7 +68,7 @@ class FollowerTest {
                 throw new Follower.TransferBroken("connection lost");
             }
             return server.answer(eventId, body, primary);
-        }, () -> backup, CLOCK);
+        }, () -> backup, CLOCK, new WriteFailures(() -> 0L, 10));
     }
 
     @AfterEach
@@ -117,7 +117,7 @@ class FollowerTest {
                 });
                 return out;
             }
-        }, () -> backup, CLOCK);
+        }, () -> backup, CLOCK, new WriteFailures(() -> 0L, 10));
         return follower;
     }
 
@@ -378,7 +378,7 @@ class FollowerTest {
                 Files.deleteIfExists(a.resolve("srv/res/f2")); // deleted between the manifest and the copy
             }
             return server.answer(eventId, body, primary);
-        }, () -> backup, CLOCK);
+        }, () -> backup, CLOCK, new WriteFailures(() -> 0L, 10));
 
         sync(res(), "");
 
