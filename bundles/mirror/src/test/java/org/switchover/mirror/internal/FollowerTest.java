@@ -134,14 +134,14 @@ class FollowerTest {
         return new MirrorRoot("/srv/res", true);
     }
 
-    private static void write(Path p, String text, long mtime) throws IOException {
+    static void write(Path p, String text, long mtime) throws IOException {
         Files.createDirectories(p.getParent());
         Files.writeString(p, text);
         Files.setLastModifiedTime(p, FileTime.fromMillis(mtime));
     }
 
     /** @return every file and directory under {@code root}, relative, with content for files */
-    private static List<String> tree(Path root) throws IOException {
+    static List<String> tree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return List.of();
         }
