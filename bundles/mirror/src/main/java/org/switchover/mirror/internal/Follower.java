@@ -89,6 +89,8 @@ final class Follower {
     final WriteFailures failures;
     /** The current comparison (callers serialise them): failures are recorded against it. */
     private volatile long round;
+    /** Paths the current comparison could not write. */
+    private final AtomicInteger refused = new AtomicInteger();
 
     final AtomicLong pending = new AtomicLong();
     final AtomicLong filesFetched = new AtomicLong();
@@ -134,9 +136,11 @@ final class Follower {
             return "";
         }
         long r = ++round;
+        refused.set(0);
         String what = compare(root, dir, scope, exceptions);
         failures.settle(root, scope, r);
-        return what;
+        int notWritten = refused.get();
+        return notWritten == 0 ? what : what + "; " + notWritten + " not written on this backup (pending, retried)";
     }
 
     private String compare(MirrorRoot root, Path dir, String scope, Extensions exceptions) throws IOException {
@@ -154,6 +158,7 @@ final class Follower {
                 files.mkdirs(dir, "");
             } catch (VfsFiles.LocalWriteFailed e) {
                 failures.failed(root, "", e.shortReason(), round);
+                refused.incrementAndGet();
                 return "root directory " + dir + " not created: " + e.reason();
             }
         }
@@ -360,6 +365,7 @@ final class Follower {
     /** This node's disk refused {@code path}: pending until a later comparison writes it. */
     private void failed(MirrorRoot root, String path, VfsFiles.LocalWriteFailed e) {
         pending.decrementAndGet();
+        refused.incrementAndGet();
         failures.failed(root, path, e.shortReason(), round);
     }
 

@@ -158,7 +158,7 @@ final class MirrorBackup implements AutoCloseable {
         }
         long heldBack = failures.takeHeldBack();
         failures.summary().ifPresent(s -> LOG.warn("Mirror: {}{}", s,
-                heldBack > 0 ? " (" + heldBack + " failure line(s) held back by the log limit)" : ""));
+                heldBack > 0 ? " (" + heldBack + " repeated failure(s) since the last summary not logged one by one)" : ""));
     }
 
     private void syncLogged(MirrorRoot root, String scope, Extensions exceptions) throws IOException {
