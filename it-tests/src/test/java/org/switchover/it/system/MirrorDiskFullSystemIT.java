@@ -27,7 +27,8 @@ import org.switchover.it.support.SwitchoverNode;
  * The backup's mirrored trees on a real, small file system that fills up (issue 10, item 5): a 4 MiB tmpfs the test
  * mounts itself, mostly taken by a ballast file. Files written on the primary then do not fit on the backup: its
  * status shows the warning within one health interval with work pending, its log names a file and "No space left on
- * device". The ballast removed, every file arrives byte-identical without anyone acting, and the warning clears.
+ * device". The ballast removed, every file arrives byte-identical without anyone acting, and the warning clears. The
+ * same file system remounted read-only refuses a new file and a delete alike, until it is writable again.
  * Needs root (mount); bounded in time, the tmpfs is unmounted whatever happens.
  */
 class MirrorDiskFullSystemIT {
@@ -112,6 +113,19 @@ class MirrorDiskFullSystemIT {
             for (int i = 0; i < 12; i++) {
                 assertEquals(FileTrees.sha(resA.resolve("f" + i + ".bin")), FileTrees.sha(resB.resolve("f" + i + ".bin")));
             }
+
+            // any refusal of the backup's file system is handled alike: read-only, then writable again
+            run(Duration.ofSeconds(10), "mount", "-o", "remount,ro", disk.toString());
+            Files.writeString(resA.resolve("while-read-only.txt"), "written while the backup's disk was read-only");
+            Files.delete(resA.resolve("f0.bin"));
+            await("backup warns about the read-only disk").atMost(WARNING_BOUND).pollInterval(Duration.ofMillis(100))
+                    .until(() -> b.warnings() != null && b.warnings().stream()
+                            .anyMatch(w -> w.contains("Read-only file system")));
+            assertTrue(Files.exists(resB.resolve("f0.bin")), "the delete was refused too");
+            run(Duration.ofSeconds(10), "mount", "-o", "remount,rw", disk.toString());
+            FileTrees.awaitSame("catch-up after the disk is writable again", resA, resB, CATCH_UP_BOUND);
+            await("warning cleared again").atMost(Duration.ofSeconds(RETRY_S + 3)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> List.of().equals(b.warnings()));
         } finally {
             nodes.forEach(SwitchoverNode::close);
             run(Duration.ofSeconds(10), "umount", disk.toString());
