@@ -115,6 +115,7 @@ class MirrorDiskFullSystemIT {
             }
 
             // any refusal of the backup's file system is handled alike: read-only, then writable again
+            int roMark = b.logMark();
             run(Duration.ofSeconds(10), "mount", "-o", "remount,ro", disk.toString());
             Files.writeString(resA.resolve("while-read-only.txt"), "written while the backup's disk was read-only");
             Files.delete(resA.resolve("f0.bin"));
@@ -122,6 +123,9 @@ class MirrorDiskFullSystemIT {
                     .until(() -> b.warnings() != null && b.warnings().stream()
                             .anyMatch(w -> w.contains("Read-only file system")));
             assertTrue(Files.exists(resB.resolve("f0.bin")), "the delete was refused too");
+            await("the refused delete logged with its cause").atMost(WARNING_BOUND).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Pattern.compile("WARN.*could not write /mirror/res/f0\\.bin on this backup: deleting "
+                            + "failed: .*Read-only file system").matcher(b.logSince(roMark)).find());
             run(Duration.ofSeconds(10), "mount", "-o", "remount,rw", disk.toString());
             FileTrees.awaitSame("catch-up after the disk is writable again", resA, resB, CATCH_UP_BOUND);
             await("warning cleared again").atMost(Duration.ofSeconds(RETRY_S + 3)).pollInterval(Duration.ofMillis(100))

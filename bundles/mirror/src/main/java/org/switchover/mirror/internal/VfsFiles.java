@@ -309,6 +309,48 @@ final class VfsFiles implements AutoCloseable {
         return t.getMessage() == null || t.getMessage().isBlank() ? t.toString() : t.getMessage();
     }
 
+    /**
+     * VFS reports some refusals (a delete, a folder not created) with its own words only ("Could not delete ..."):
+     * add what the file system says about the place, so that the operator reads the cause.
+     */
+    private static IOException withDiagnosis(IOException e, Path file) {
+        Throwable inner = e;
+        while (inner.getCause() != null && inner.getCause() != inner) {
+            inner = inner.getCause();
+        }
+        if (!(inner instanceof FileSystemException)) {
+            return e; // the JDK's own exception: it names the cause already
+        }
+        String why = null;
+        try {
+            Path existing = file;
+            while (existing != null && !java.nio.file.Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing != null) {
+                java.nio.file.FileStore store = java.nio.file.Files.getFileStore(existing);
+                Path dir = java.nio.file.Files.isDirectory(existing) && !existing.equals(file) ? existing
+                        : existing.getParent();
+                if (store.isReadOnly()) {
+                    why = "Read-only file system";
+                } else if (store.getUsableSpace() == 0) {
+                    why = "No space left on device";
+                } else if (dir != null && !java.nio.file.Files.isWritable(dir)) {
+                    why = "Permission denied on " + dir;
+                }
+            }
+        } catch (IOException | SecurityException ignored) {
+            // no better words than VFS's
+        }
+        if (why == null) {
+            return e;
+        }
+        // no cause: causeText() reads this message; VFS's exception stays attached for a stack trace
+        IOException diagnosed = new IOException(e.getMessage() + " (" + why + ")");
+        diagnosed.addSuppressed(e);
+        return diagnosed;
+    }
+
     /** Test seam in front of every write to this node's disk: may throw as a full or read-only disk would. */
     @FunctionalInterface
     interface WriteFault {
@@ -341,7 +383,7 @@ final class VfsFiles implements AutoCloseable {
         } catch (LocalWriteFailed e) {
             throw e;
         } catch (IOException e) {
-            throw new LocalWriteFailed(what, rel, e);
+            throw new LocalWriteFailed(what, rel, withDiagnosis(e, root.resolve(rel)));
         }
     }
 
