@@ -143,18 +143,23 @@ final class MirrorBackup implements AutoCloseable {
         for (WriteFailures.Key k : failures.keys()) {
             byRoot.computeIfAbsent(k.root(), r -> new ArrayList<>()).add(k.path());
         }
-        try {
-            for (Map.Entry<MirrorRoot, List<String>> e : byRoot.entrySet()) {
-                List<String> paths = e.getValue().size() > RETRY_PATHS_PER_ROOT ? List.of("") : e.getValue();
-                for (String path : paths) {
-                    if (failures.keys().contains(new WriteFailures.Key(e.getKey(), path)) || path.isEmpty()) {
-                        syncLogged(e.getKey(), path, p.exceptions());
-                    }
+        retry:
+        for (Map.Entry<MirrorRoot, List<String>> e : byRoot.entrySet()) {
+            List<String> paths = e.getValue().size() > RETRY_PATHS_PER_ROOT ? List.of("") : e.getValue();
+            for (String path : paths) {
+                if (!path.isEmpty() && !failures.keys().contains(new WriteFailures.Key(e.getKey(), path))) {
+                    continue; // written meanwhile by a comparison of a directory above it
+                }
+                try {
+                    syncLogged(e.getKey(), path, p.exceptions());
+                } catch (Follower.TransferBroken b) {
+                    // the primary cannot be asked now: the next round tries again
+                    LOG.info("Mirror: retry of the changes not written yet stopped: {}", b.getMessage());
+                    break retry;
+                } catch (IOException refusedByPrimary) {
+                    LOG.info("Mirror: {}/{} not retried now: {}", e.getKey(), path, refusedByPrimary.getMessage());
                 }
             }
-        } catch (IOException e) {
-            // the primary could not be asked (connection lost, refused): the next round tries again
-            LOG.info("Mirror: retry of the paths not written yet stopped: {}", e.getMessage());
         }
         long heldBack = failures.takeHeldBack();
         failures.summary().ifPresent(s -> LOG.warn("Mirror: {}{}", s,
@@ -174,8 +179,10 @@ final class MirrorBackup implements AutoCloseable {
         } catch (Follower.TransferBroken e) {
             throw e;
         } catch (IOException e) {
-            if (scope.isEmpty() && Server.isMissingRoot(e.getMessage())) {
-                // expected: the shipped roots need not all exist (a Linux primary has no D:\I3\IC\...)
+            if (Server.isMissingRoot(e.getMessage())) {
+                // expected: the shipped roots need not all exist (a Linux primary has no D:\I3\IC\...); what this
+                // backup could not write under it has nothing to catch up with any more
+                follower.failures.forget(root);
                 if (missingOnPrimary.add(root)) {
                     LOG.info("Mirror: root {} does not exist on the primary; left alone here until it does", root);
                 }

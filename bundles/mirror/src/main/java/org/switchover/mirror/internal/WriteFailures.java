@@ -147,6 +147,11 @@ final class WriteFailures {
         failures.keySet().removeIf(k -> !roots.contains(k.root()));
     }
 
+    /** Forgets the failures under {@code root} (the primary no longer has it). */
+    synchronized void forget(MirrorRoot root) {
+        failures.keySet().removeIf(k -> k.root().equals(root));
+    }
+
     /** Forgets everything (the node stopped following). */
     synchronized void clear() {
         failures.clear();

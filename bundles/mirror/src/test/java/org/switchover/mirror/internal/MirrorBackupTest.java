@@ -259,6 +259,22 @@ class MirrorBackupTest {
     }
 
     @Test
+    void aRootGoneFromThePrimaryTakesItsPendingChangesWithIt() throws IOException {
+        startBackup();
+        diskFull.set(true);
+        FollowerTest.write(a.resolve("srv/res/orphan.txt"), "o", 1_000L);
+        publishChange("orphan.txt");
+        assertEquals(1, follower.failures.count());
+
+        Files.delete(a.resolve("srv/res/orphan.txt"));
+        Files.delete(a.resolve("srv/res"));
+        clock.advance(RETRY_S * 1000L);
+        assertEquals(0, follower.failures.count(), "nothing to catch up with under a root the primary lacks");
+        assertEquals(Optional.empty(), warning());
+        assertEquals(1, logLines("root +/srv/res does not exist on the primary").size(), logText());
+    }
+
+    @Test
     void rootsThePrimaryDoesNotHaveAreInfoOncePerRoot() {
         backup = settings(b, "+/srv/res;+/srv/absent;+/srv/gone");
         primary = settings(a, "+/srv/res;+/srv/absent;+/srv/gone");
