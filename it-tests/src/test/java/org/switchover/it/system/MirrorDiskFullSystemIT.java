@@ -29,7 +29,8 @@ import org.switchover.it.support.SwitchoverNode;
  * status shows the warning within one health interval with work pending, its log names a file and "No space left on
  * device". The ballast removed, every file arrives byte-identical without anyone acting, and the warning clears. The
  * same file system remounted read-only refuses a new file and a delete alike, until it is writable again.
- * Needs root (mount); bounded in time, the tmpfs is unmounted whatever happens.
+ * A second configured root that the primary does not have is logged once at INFO, never as a WARN. Needs root
+ * (mount); bounded in time, the tmpfs is unmounted whatever happens.
  */
 class MirrorDiskFullSystemIT {
 
@@ -64,6 +65,11 @@ class MirrorDiskFullSystemIT {
             await("B's first health answer").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
                     .until(() -> b.shell("switchover:mirror-status").out().contains("Health: ok"));
             assertEquals(List.of(), b.warnings());
+            // a configured root the primary does not have is an expected case (issue 10, item 8b): INFO, once
+            String startLog = b.logSince(0);
+            assertEquals(1, Pattern.compile("INFO .*root \\+/mirror/absent does not exist on the primary")
+                    .matcher(startLog).results().count(), startLog);
+            assertFalse(Pattern.compile("WARN .*/mirror/absent").matcher(startLog).find(), startLog);
 
             // the ballast leaves about 512 KiB free; 12 files of 200 KiB cannot all fit
             Path ballast = disk.resolve("ballast.bin");
@@ -140,7 +146,7 @@ class MirrorDiskFullSystemIT {
         return SwitchoverNode.create(dir, letter, ports, Map.of(
                 "org.switchover.core", Map.of("manual.switch.only", "true"),
                 "org.switchover.mirror", Map.of("mirror.base.dir", tree.toString(),
-                        "custom.mirror.dir", "+/mirror/res",
+                        "custom.mirror.dir", "+/mirror/res;+/mirror/absent",
                         "mirror.write.retry.interval", String.valueOf(RETRY_S),
                         "switchover.file.monitor.health.check.interval", String.valueOf(HEALTH_INTERVAL_S),
                         "switchover.file.monitor.health.check.timeout", "1")));
