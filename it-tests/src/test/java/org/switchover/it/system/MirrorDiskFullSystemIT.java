@@ -117,7 +117,8 @@ class MirrorDiskFullSystemIT {
             String after = b.shell("switchover:mirror-status").out();
             assertTrue(after.contains("Pending: 0\n") && after.contains("Health: ok"), after);
             for (int i = 0; i < 12; i++) {
-                assertEquals(FileTrees.sha(resA.resolve("f" + i + ".bin")), FileTrees.sha(resB.resolve("f" + i + ".bin")));
+                String name = "f" + i + ".bin";
+                assertEquals(FileTrees.sha(resA.resolve(name)), FileTrees.sha(resB.resolve(name)), name);
             }
 
             // any refusal of the backup's file system is handled alike: read-only, then writable again

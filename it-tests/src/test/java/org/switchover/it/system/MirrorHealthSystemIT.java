@@ -105,8 +105,8 @@ class MirrorHealthSystemIT {
 
     private static void awaitWarning(SwitchoverNode b, String what) {
         await("backup warns (" + what + ")").atMost(DETECTION_BOUND).pollInterval(Duration.ofMillis(100))
-                .until(() -> b.warnings() != null && b.warnings().stream().anyMatch(w -> w.contains("file replication from the primary has "
-                        + "stopped")));
+                .until(() -> b.warnings() != null && b.warnings().stream()
+                        .anyMatch(w -> w.contains("file replication from the primary has stopped")));
     }
 
     private SwitchoverNode node(Path dir, String letter, int[] ports) {

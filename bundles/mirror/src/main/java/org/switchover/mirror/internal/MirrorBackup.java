@@ -162,8 +162,8 @@ final class MirrorBackup implements AutoCloseable {
             }
         }
         long heldBack = failures.takeHeldBack();
-        failures.summary().ifPresent(s -> LOG.warn("Mirror: {}{}", s,
-                heldBack > 0 ? " (" + heldBack + " repeated failure(s) since the last summary not logged one by one)" : ""));
+        failures.summary().ifPresent(s -> LOG.warn("Mirror: {}{}", s, heldBack == 0 ? ""
+                : " (" + heldBack + " repeated failure(s) since the last summary not logged one by one)"));
     }
 
     private void syncLogged(MirrorRoot root, String scope, Extensions exceptions) throws IOException {

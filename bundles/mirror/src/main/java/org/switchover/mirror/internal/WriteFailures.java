@@ -87,8 +87,8 @@ final class WriteFailures {
             boolean due = f.lastLoggedMillis == Long.MIN_VALUE || now - f.lastLoggedMillis >= periodMillis;
             if (due && linesInWindow < LINES_PER_PERIOD) {
                 linesInWindow++;
-                line = "Mirror: could not write " + key + " on this backup: " + reason + "; kept pending, retried every "
-                        + periodMillis / 1000 + " s" + (f.notLogged > 0 ? " (" + f.notLogged
+                line = "Mirror: could not write " + key + " on this backup: " + reason + "; kept pending, retried "
+                        + "every " + periodMillis / 1000 + " s" + (f.notLogged > 0 ? " (" + f.notLogged
                         + " more failure(s) of it not logged since its last line)" : "");
                 f.lastLoggedMillis = now;
                 f.notLogged = 0;

@@ -147,7 +147,8 @@ class MirrorBackupTest {
         long last = publishChange("sub");
 
         assertFalse(Files.exists(b.resolve("srv/res/one.txt")));
-        assertEquals(3, follower.failures.count(), "the file, the directory and the file in it: " + follower.failures.keys());
+        assertEquals(3, follower.failures.count(),
+                "the file, the directory and the file in it: " + follower.failures.keys());
         String warn = warning().orElseThrow();
         assertTrue(warn.startsWith("This backup's copy of the primary's files may be stale: 3 change(s) could not be "
                 + "written on this backup (first: /srv/res/one.txt: opening failed: No space left on device"),
@@ -167,7 +168,8 @@ class MirrorBackupTest {
         clock.advance(RETRY_S * 1000L);
         assertEquals(3, follower.failures.count());
         assertTrue(warning().isPresent());
-        assertEquals(List.of("before.txt=in step before the disk filled@1000"), FollowerTest.tree(b.resolve("srv/res")));
+        assertEquals(List.of("before.txt=in step before the disk filled@1000"),
+                FollowerTest.tree(b.resolve("srv/res")));
 
         // space again: the next retry writes both, the warning clears, nothing is pending
         diskFull.set(false);
