@@ -206,6 +206,17 @@ public final class SwitchoverNode implements AutoCloseable {
         }
     }
 
+    /** @return the node's switch warnings (the status JSON's {@code warnings} array); null when it does not answer */
+    public List<String> warnings() {
+        JsonNode s = quickStatus();
+        if (s == null || !s.has("warnings")) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        s.get("warnings").forEach(w -> out.add(w.asText()));
+        return out;
+    }
+
     /**
      * Starts {@code primary} and waits for it to be PRIMARY, then {@code backup} and waits for BACKUP (90 s each):
      * the order that gives a pair its roles without relying on the negotiation's tie-break.

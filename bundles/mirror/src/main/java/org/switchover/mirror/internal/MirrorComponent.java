@@ -123,6 +123,12 @@ public final class MirrorComponent implements RequestHandler {
                         + "answer before the check counts as failed.")
         int switchover_file_monitor_health_check_timeout() default 10;
 
+        @AttributeDefinition(name = "Mirror Write Retry Interval", min = "1", max = "3600", description = "Seconds,"
+                + " 1-3600: how often the backup tries again to write the changes its own disk refused (full, no "
+                + "permission, read-only); they stay pending and raise a warning until written. Also the least time "
+                + "between two log lines about one file.")
+        int mirror_write_retry_interval() default 10;
+
         @AttributeDefinition(name = "Mirror Root Map", required = false, description = "Node-local (never "
                 + "replicated): configured=local directory pairs, ';'-separated, e.g. '/srv/ic=/data/b/ic'; the "
                 + "longest configured prefix wins. Empty = none.")
@@ -148,6 +154,7 @@ public final class MirrorComponent implements RequestHandler {
     private final ServiceRegistration<Object> commands;
     private final ServiceRegistration<RequestHandler> handler;
     private final ServiceRegistration<SwitchWarning> warning;
+    private final ServiceRegistration<SwitchWarning> writeWarning;
 
     private volatile MirrorSettings settings = MirrorSettings.NONE;
     private volatile SwitchoverStatus status;
@@ -163,7 +170,8 @@ public final class MirrorComponent implements RequestHandler {
         // four: the backup keeps up to 16 chunk requests in flight; reads overlap with the notifier's writes
         this.serve = Executors.newFixedThreadPool(4, Threads.factory("switchover-mirror-serve"));
         this.requests = new PrimaryRequests(notifier);
-        this.follower = new Follower(files, requests, () -> settings, wallClock);
+        this.follower = new Follower(files, requests, () -> settings, wallClock,
+                new WriteFailures(control::nowMillis, MirrorSettings.NONE.writeRetryS()));
         this.server = new Server(files);
         this.health = new FileMonitorHealthCheck(control,
                 timeout -> backup != null ? requests.askHealth(timeout)
@@ -183,6 +191,8 @@ public final class MirrorComponent implements RequestHandler {
         handler = context.registerService(RequestHandler.class, this, hp);
         // Always registered, empty while replication is fine: the core collects it for status and manual switch.
         warning = context.registerService(SwitchWarning.class, this::replicationWarning, new Hashtable<>());
+        // the same for the changes this backup's disk refused (full, no permission): stale until they are written
+        writeWarning = context.registerService(SwitchWarning.class, this::writeWarning, new Hashtable<>());
         roles.track(context);
     }
 
@@ -202,6 +212,7 @@ public final class MirrorComponent implements RequestHandler {
     @Deactivate
     void deactivate() {
         warning.unregister();
+        writeWarning.unregister();
         handler.unregister();
         commands.unregister();
         roles.close();
@@ -301,6 +312,11 @@ public final class MirrorComponent implements RequestHandler {
     /** @return the replication warning while this backup's health check fails (the registered {@link SwitchWarning}). */
     Optional<String> replicationWarning() {
         return roles.backup() ? health.warning() : Optional.empty();
+    }
+
+    /** @return the warning while changes this backup's disk refused are pending (the second {@link SwitchWarning}) */
+    Optional<String> writeWarning() {
+        return roles.backup() ? follower.failures.warning() : Optional.empty();
     }
 
     // ---------------------------------------------------------------- primary: requests

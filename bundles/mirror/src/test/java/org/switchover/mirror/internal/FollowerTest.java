@@ -68,7 +68,7 @@ class FollowerTest {
                 throw new Follower.TransferBroken("connection lost");
             }
             return server.answer(eventId, body, primary);
-        }, () -> backup, CLOCK);
+        }, () -> backup, CLOCK, new WriteFailures(() -> 0L, 10));
     }
 
     @AfterEach
@@ -117,7 +117,7 @@ class FollowerTest {
                 });
                 return out;
             }
-        }, () -> backup, CLOCK);
+        }, () -> backup, CLOCK, new WriteFailures(() -> 0L, 10));
         return follower;
     }
 
@@ -134,14 +134,14 @@ class FollowerTest {
         return new MirrorRoot("/srv/res", true);
     }
 
-    private static void write(Path p, String text, long mtime) throws IOException {
+    static void write(Path p, String text, long mtime) throws IOException {
         Files.createDirectories(p.getParent());
         Files.writeString(p, text);
         Files.setLastModifiedTime(p, FileTime.fromMillis(mtime));
     }
 
     /** @return every file and directory under {@code root}, relative, with content for files */
-    private static List<String> tree(Path root) throws IOException {
+    static List<String> tree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return List.of();
         }
@@ -378,7 +378,7 @@ class FollowerTest {
                 Files.deleteIfExists(a.resolve("srv/res/f2")); // deleted between the manifest and the copy
             }
             return server.answer(eventId, body, primary);
-        }, () -> backup, CLOCK);
+        }, () -> backup, CLOCK, new WriteFailures(() -> 0L, 10));
 
         sync(res(), "");
 
