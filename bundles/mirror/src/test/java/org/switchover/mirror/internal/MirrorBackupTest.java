@@ -133,6 +133,15 @@ class MirrorBackupTest {
         return logText().lines().filter(l -> l.contains(containing)).toList();
     }
 
+    /** Starts the backup, fills its disk, and has the primary change {@code name}: one change fails to land. */
+    private void startBackupAndFailToWrite(String name, String content, long mtime) throws IOException {
+        startBackup();
+        diskFull.set(true);
+        FollowerTest.write(a.resolve("srv/res/" + name), content, mtime);
+        publishChange(name);
+        assertEquals(1, follower.failures.count());
+    }
+
     @Test
     void aRefusedWriteStaysPendingAndWarnsUntilTheRetryWritesIt() throws IOException {
         FollowerTest.write(a.resolve("srv/res/before.txt"), "in step before the disk filled", 1_000L);
@@ -203,11 +212,7 @@ class MirrorBackupTest {
 
     @Test
     void aRestartFindsWhatWasNotWritten() throws IOException {
-        startBackup();
-        diskFull.set(true);
-        FollowerTest.write(a.resolve("srv/res/late.txt"), "late", 4_000L);
-        publishChange("late.txt");
-        assertEquals(1, follower.failures.count());
+        startBackupAndFailToWrite("late.txt", "late", 4_000L);
 
         // the backup stops (its in-memory pending set goes with it) and starts again while the disk is still full
         side.close();
@@ -262,11 +267,7 @@ class MirrorBackupTest {
 
     @Test
     void aRootGoneFromThePrimaryTakesItsPendingChangesWithIt() throws IOException {
-        startBackup();
-        diskFull.set(true);
-        FollowerTest.write(a.resolve("srv/res/orphan.txt"), "o", 1_000L);
-        publishChange("orphan.txt");
-        assertEquals(1, follower.failures.count());
+        startBackupAndFailToWrite("orphan.txt", "o", 1_000L);
 
         Files.delete(a.resolve("srv/res/orphan.txt"));
         Files.delete(a.resolve("srv/res"));
