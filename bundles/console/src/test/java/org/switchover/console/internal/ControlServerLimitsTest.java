@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.switchover.testing.LogCapture;
 
 /**
  * The control endpoint's limits against local users who connect without the token (issue 10): slow or idle
@@ -159,14 +160,19 @@ class ControlServerLimitsTest {
 
         AtomicLong now = new AtomicLong();
         RefusalLog log = new RefusalLog(10_000, now::get);
-        log.refused("bad token");
-        log.refused("bad token");
-        log.refused("unknown command 'x\u001b[2J'");
-        assertEquals(3, log.total());
-        assertEquals(1, log.lines(), "one line per period");
-        now.addAndGet(TimeUnit.SECONDS.toNanos(11));
-        log.refused("bad token");
-        assertEquals(2, log.lines());
-        assertEquals("unknown command 'x?[2J'", RefusalLog.clean("unknown command 'x\u001b[2J'"));
+        try (LogCapture captured = new LogCapture()) {
+            log.refused("unknown command 'x\u001b[2J\nforged'");
+            log.refused("bad token");
+            log.refused("bad token");
+            assertEquals(3, log.total());
+            assertEquals(1, log.lines(), "one line per period");
+            now.addAndGet(TimeUnit.SECONDS.toNanos(11));
+            log.refused("bad token");
+            assertEquals(2, log.lines());
+            List<String> lines = captured.lines("Control endpoint refused");
+            assertEquals(2, lines.size(), captured.text());
+            assertTrue(lines.get(0).endsWith("unknown command 'x\\u001b[2J\\nforged'"), lines.get(0));
+            assertTrue(lines.get(1).contains("bad token [2 more like this held back"), lines.get(1));
+        }
     }
 }
