@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -242,6 +243,45 @@ class FollowerTest {
 
         sync(res(), "");
         assertArrayEquals(big, Files.readAllBytes(b.resolve("srv/res/big.bin")));
+    }
+
+    @Test
+    void malformedOrRefusedBatchRepliesCannotFloodOrForgeTheLog() throws IOException {
+        for (int i = 0; i < 3 * Wire.BATCH_FILES; i++) {
+            write(a.resolve("srv/flat/f" + i), "x", 1_000L);
+        }
+        AtomicInteger batches = new AtomicInteger();
+        String refusal = "disk full\n12:00:00 [main] INFO forged\u001b[2J";
+        follower.close();
+        follower = new Follower(files, new Follower.Remote() {
+            @Override
+            public byte[] ask(String eventId, byte[] body) throws IOException {
+                return server.answer(eventId, body, primary);
+            }
+
+            @Override
+            public CompletableFuture<byte[]> askAsync(String eventId, byte[] body) {
+                if (EventIds.MIRROR_BATCH.equals(eventId)) {
+                    return batches.incrementAndGet() % 2 == 0
+                            ? CompletableFuture.failedFuture(new IOException(refusal))
+                            : CompletableFuture.completedFuture("{\"garbage".getBytes(StandardCharsets.UTF_8));
+                }
+                try {
+                    return CompletableFuture.completedFuture(server.answer(eventId, body, primary));
+                } catch (IOException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
+        }, () -> backup, CLOCK);
+        try (org.switchover.testing.LogCapture log = new org.switchover.testing.LogCapture()) {
+            sync(new MirrorRoot("/srv/flat", false), "");
+            assertTrue(batches.get() >= 3, "batches asked: " + batches.get());
+            assertEquals(1, log.lines("was malformed").size(), log.text());
+            List<String> refused = log.lines("not copied now");
+            assertFalse(refused.isEmpty(), log.text());
+            assertTrue(refused.get(0).contains("disk full\\n12:00:00 [main] INFO forged\\u001b[2J"), refused.get(0));
+            assertTrue(log.lines("INFO forged").stream().allMatch(l -> l.contains("not copied now")));
+        }
     }
 
     @Test

@@ -29,6 +29,8 @@ import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.Response;
 import org.switchover.support.RoleBinding.Role;
+import org.switchover.support.log.LogText;
+import org.switchover.support.log.RateLimitedLog;
 
 /**
  * The Interaction Recovery Service without OSGi: which channels are enabled (the channel bundles' {@link
@@ -45,6 +47,8 @@ import org.switchover.support.RoleBinding.Role;
 final class RecoveryService {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryService.class);
+    /** Refusals a peer can repeat at will: one WARN per kind a minute, the rest counted. */
+    private final RateLimitedLog refusals = RateLimitedLog.perPeriod(LOG::warn, 60_000L);
     private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Notifier notifier;
@@ -277,8 +281,8 @@ final class RecoveryService {
             }
             return CompletableFuture.completedFuture(RecoveryWire.page(side.page(p.afterId(), p.limit())));
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Interaction recovery: refused snapshot request from {}: {}", request.senderId(),
-                    e.getMessage());
+            refusals.log("snapshot request", "Interaction recovery: refused snapshot request from {}: {}",
+                    LogText.escape(request.senderId()), LogText.escape(e.getMessage()));
             return CompletableFuture.failedFuture(e);
         }
     }
