@@ -166,7 +166,7 @@ final class LogonGate {
     }
 
     private String secondLogon(Connection c, Message.Hello h, String subject, Connection live, String why) {
-        audits.log("second-logon " + subject, "Refused a second notifier {} logon as node {} from {} (certificate "
+        audits.log("second-logon " + h.link() + " " + subject, "Refused a second notifier {} logon as node {} from {} (certificate "
                 + "'{}'): {}", h.link(), h.node(), c.peer(), LogText.escape(subject), why);
         return "node " + h.node() + " already has a live " + h.link() + " link (" + why + ")";
     }
