@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -102,6 +103,42 @@ class ControlServerLimitsTest {
         assertTrue(r.get("ok").asBoolean(), r.toString());
         assertTrue(tookMs < 1_000, "answered in " + tookMs + " ms");
         assertTrue(server.refused() >= 32, "the oldest of the 40 were pushed out: " + server.refused());
+    }
+
+    @Test
+    void clientsReconnectingInALoopDoNotKeepSwitchoverctlOut() throws Exception {
+        start(new ControlServer.Limits(64 * 1024, 5_000L, 8, 2, 2, 8));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong cut = new AtomicLong();
+        List<Thread> crowd = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + 60_000;
+        for (int i = 0; i < 24; i++) { // three times the endpoint's room, each back at once when pushed out
+            Thread t = new Thread(() -> {
+                while (!stop.get() && System.currentTimeMillis() < deadline) {
+                    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                        s.setSoTimeout(2_000);
+                        s.getInputStream().read();
+                    } catch (IOException e) {
+                        // pushed out or reset: come back
+                    }
+                    cut.incrementAndGet();
+                }
+            }, "crowd-" + i);
+            t.setDaemon(true);
+            t.start();
+            crowd.add(t);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> cut.get() > 1_000);
+        try {
+            CtlRunner.Run r = CtlRunner.fromSource("--node", dir.toString(), "status", "--json");
+            assertEquals(0, r.exit(), r.out() + r.err() + " (crowd connections pushed out: " + cut.get() + ")");
+            assertTrue(r.out().contains("\"state\""), r.out());
+        } finally {
+            stop.set(true);
+            for (Thread t : crowd) {
+                t.join(5_000);
+            }
+        }
     }
 
     @Test
