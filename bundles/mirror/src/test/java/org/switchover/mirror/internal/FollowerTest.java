@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -86,7 +87,8 @@ class FollowerTest {
     /** Opens once two requests were in flight at the same time. */
     final CountDownLatch pipelined = new CountDownLatch(1);
 
-    private Follower asyncFollower() {
+    /** Replaces the follower by one whose asynchronous requests {@code async} answers (the others the server). */
+    private Follower followerAnswering(BiFunction<String, byte[], CompletableFuture<byte[]>> async) {
         follower.close();
         follower = new Follower(files, new Follower.Remote() {
             @Override
@@ -96,30 +98,36 @@ class FollowerTest {
 
             @Override
             public CompletableFuture<byte[]> askAsync(String eventId, byte[] body) {
-                asked.add(eventId);
-                if (maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max) > 1) {
-                    pipelined.countDown();
-                }
-                CompletableFuture<byte[]> out = new CompletableFuture<>();
-                answering.execute(() -> {
-                    try {
-                        // a round trip: a reply waits until a second request was sent (or, bounded, for nothing)
-                        pipelined.await(5, TimeUnit.SECONDS);
-                        if (chunksBeforeBreak.getAndDecrement() == 0) {
-                            throw new Follower.TransferBroken("connection lost");
-                        }
-                        byte[] reply = server.answer(eventId, body, primary);
-                        inFlight.decrementAndGet();
-                        out.complete(reply);
-                    } catch (IOException | InterruptedException e) {
-                        inFlight.decrementAndGet();
-                        out.completeExceptionally(e);
-                    }
-                });
-                return out;
+                return async.apply(eventId, body);
             }
         }, () -> backup, CLOCK);
         return follower;
+    }
+
+    private Follower asyncFollower() {
+        return followerAnswering((eventId, body) -> {
+            asked.add(eventId);
+            if (maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max) > 1) {
+                pipelined.countDown();
+            }
+            CompletableFuture<byte[]> out = new CompletableFuture<>();
+            answering.execute(() -> {
+                try {
+                    // a round trip: a reply waits until a second request was sent (or, bounded, for nothing)
+                    pipelined.await(5, TimeUnit.SECONDS);
+                    if (chunksBeforeBreak.getAndDecrement() == 0) {
+                        throw new Follower.TransferBroken("connection lost");
+                    }
+                    byte[] reply = server.answer(eventId, body, primary);
+                    inFlight.decrementAndGet();
+                    out.complete(reply);
+                } catch (IOException | InterruptedException e) {
+                    inFlight.decrementAndGet();
+                    out.completeExceptionally(e);
+                }
+            });
+            return out;
+        });
     }
 
     private MirrorSettings settings(Path base) {
@@ -252,27 +260,18 @@ class FollowerTest {
         }
         AtomicInteger batches = new AtomicInteger();
         String refusal = "disk full\n12:00:00 [main] INFO forged\u001b[2J";
-        follower.close();
-        follower = new Follower(files, new Follower.Remote() {
-            @Override
-            public byte[] ask(String eventId, byte[] body) throws IOException {
-                return server.answer(eventId, body, primary);
+        followerAnswering((eventId, body) -> {
+            if (EventIds.MIRROR_BATCH.equals(eventId)) {
+                return batches.incrementAndGet() % 2 == 0
+                        ? CompletableFuture.failedFuture(new IOException(refusal))
+                        : CompletableFuture.completedFuture("{\"garbage".getBytes(StandardCharsets.UTF_8));
             }
-
-            @Override
-            public CompletableFuture<byte[]> askAsync(String eventId, byte[] body) {
-                if (EventIds.MIRROR_BATCH.equals(eventId)) {
-                    return batches.incrementAndGet() % 2 == 0
-                            ? CompletableFuture.failedFuture(new IOException(refusal))
-                            : CompletableFuture.completedFuture("{\"garbage".getBytes(StandardCharsets.UTF_8));
-                }
-                try {
-                    return CompletableFuture.completedFuture(server.answer(eventId, body, primary));
-                } catch (IOException e) {
-                    return CompletableFuture.failedFuture(e);
-                }
+            try {
+                return CompletableFuture.completedFuture(server.answer(eventId, body, primary));
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(e);
             }
-        }, () -> backup, CLOCK);
+        });
         try (org.switchover.testing.LogCapture log = new org.switchover.testing.LogCapture()) {
             sync(new MirrorRoot("/srv/flat", false), "");
             assertTrue(batches.get() >= 3, "batches asked: " + batches.get());
