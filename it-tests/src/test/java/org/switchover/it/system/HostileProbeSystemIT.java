@@ -407,9 +407,9 @@ class HostileProbeSystemIT {
     private record Memory(long heapUsed, long heapAfterGc, long directUsed, long directBuffers, long gcCount) {
         @Override
         public String toString() {
-            return String.format("heap used right after a collection %.1f MiB (the pools' own after-collection "
-                            + "figure %.1f MiB), direct %.1f MiB in %d buffers", heapUsed / (double) MIB, heapAfterGc / (double) MIB,
-                    directUsed / (double) MIB, directBuffers);
+            return String.format("heap used right after a collection %.1f MiB (the pools' own"
+                            + " after-collection figure %.1f MiB), direct %.1f MiB in %d buffers",
+                    heapUsed / (double) MIB, heapAfterGc / (double) MIB, directUsed / (double) MIB, directBuffers);
         }
     }
 

@@ -24,7 +24,8 @@ import org.switchover.api.warning.SwitchWarning;
  * <pre>
  * {"token":"&lt;hex&gt;","cmd":"status"}
  *   -&gt; {"ok":true,"status":{...,"warnings":["... file replication from the primary has stopped ..."]},
- *        "memory":{"heapUsed":...,"heapAfterLastGc":...,"heapMax":...,"directUsed":...,"directBuffers":...,"gcCount":...}}
+ *        "memory":{"heapUsed":...,"heapAfterLastGc":...,"heapMax":...,"directUsed":...,"directBuffers":...,
+ *                  "gcCount":...}}
  * {"token":"&lt;hex&gt;","cmd":"switch","confirmed":true,"immediate":false,"requestedBy":"switchoverctl",
  *  "acceptWarnings":false}
  *   -&gt; {"ok":true,"result":{"switched":true,"mode":"CONTROLLED","epoch":7,"detail":"..."}}

@@ -141,7 +141,8 @@ final class PeerMessages {
         Wire.Discontinue d = in.message();
         machine.epochs.notePeer(d.epoch());
         journal.audit("Peer {} took over with epoch {} ({}); this node (epoch {}) stops acting as primary and"
-                + " becomes INACTIVE (stale)", d.node(), d.epoch(), LogText.escape(d.reason()), machine.epochs.current());
+                + " becomes INACTIVE (stale)", d.node(), d.epoch(), LogText.escape(d.reason()),
+                machine.epochs.current());
         return Outcome.because("peer " + d.node() + " took over with epoch " + d.epoch())
                 .then(() -> in.reply().complete(discontinueAck(true)));
     }

@@ -166,8 +166,8 @@ final class LogonGate {
     }
 
     private String secondLogon(Connection c, Message.Hello h, String subject, Connection live, String why) {
-        audits.log("second-logon " + h.link() + " " + subject, "Refused a second notifier {} logon as node {} from {} (certificate "
-                + "'{}'): {}", h.link(), h.node(), c.peer(), LogText.escape(subject), why);
+        audits.log("second-logon " + h.link() + " " + subject, "Refused a second notifier {} logon as node {} from {}"
+                + " (certificate '{}'): {}", h.link(), h.node(), c.peer(), LogText.escape(subject), why);
         return "node " + h.node() + " already has a live " + h.link() + " link (" + why + ")";
     }
 
@@ -200,8 +200,8 @@ final class LogonGate {
         if (perPeer.acquire(subject, max)) {
             return true;
         }
-        limitReached("subject " + subject, "certificate '" + LogText.escape(subject) + "' (from " + peer + ") already has " + max
-                + " notifier connections open (Max Connections Per Peer)");
+        limitReached("subject " + subject, "certificate '" + LogText.escape(subject) + "' (from " + peer
+                + ") already has " + max + " notifier connections open (Max Connections Per Peer)");
         return false;
     }
 

@@ -20,7 +20,8 @@ class LogonGateLogTest {
     void aFloodOfProtocolErrorsIsOneLinePerMinuteWithACount() {
         try (LogCapture log = new LogCapture()) {
             for (int i = 0; i < 5000; i++) {
-                gate.protocolError("127.0.0.1:" + (40000 + i), ProtocolException.NOT_TLS, "the bytes received are not TLS");
+                gate.protocolError("127.0.0.1:" + (40000 + i), ProtocolException.NOT_TLS,
+                        "the bytes received are not TLS");
             }
             assertEquals(1, log.lines("Notifier protocol error").size());
             now.addAndGet(LogonGate.WARN_PERIOD_MILLIS);
@@ -34,7 +35,8 @@ class LogonGateLogTest {
     @Test
     void peerChosenTextIsEscaped() {
         try (LogCapture log = new LogCapture()) {
-            gate.refused("127.0.0.1:4711", "CN=evil\u001b[2J", "invalid node letter 'B\nINFO forged line' (expected A or B)");
+            gate.refused("127.0.0.1:4711", "CN=evil\u001b[2J",
+                    "invalid node letter 'B\nINFO forged line' (expected A or B)");
             List<String> lines = log.lines("forged line");
             assertEquals(2, lines.size(), log.text()); // the WARN and the audit line
             for (String l : lines) {

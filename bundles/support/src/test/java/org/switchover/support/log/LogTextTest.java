@@ -26,7 +26,8 @@ class LogTextTest {
 
     @Test
     void terminalEscapesAndOtherControlsBecomeVisible() {
-        assertEquals("\\u001b[2J\\u0000\\t\\u007f\\u0085\\u202e", LogText.escape("\u001b[2J\u0000\t\u007f\u0085\u202e"));
+        assertEquals("\\u001b[2J\\u0000\\t\\u007f\\u0085\\u202e",
+                LogText.escape("\u001b[2J\u0000\t\u007f\u0085\u202e"));
     }
 
     @Test
