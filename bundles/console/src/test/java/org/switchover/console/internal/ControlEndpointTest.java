@@ -75,6 +75,11 @@ class ControlEndpointTest {
         startBackupNode();
         JsonNode r = json("{\"token\":\"" + server.token() + "\",\"cmd\":\"status\"}\n");
         assertTrue(r.get("ok").asBoolean());
+        JsonNode m = r.get("memory");
+        assertTrue(m.get("heapUsed").asLong() > 0 && m.get("heapMax").asLong() >= m.get("heapUsed").asLong(),
+                m.toString());
+        assertTrue(m.get("directUsed").asLong() >= 0 && m.has("heapAfterLastGc") && m.has("directBuffers"),
+                m.toString());
         JsonNode s = r.get("status");
         assertEquals("B", s.get("node").asText());
         assertEquals("BACKUP", s.get("role").asText());

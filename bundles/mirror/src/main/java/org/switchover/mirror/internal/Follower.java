@@ -23,6 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.support.Threads;
+import org.switchover.support.log.LogText;
+import org.switchover.support.log.RateLimitedLog;
 
 /**
  * The backup's side: makes a root, or a part of it, equal to the primary's by comparing manifests and moving only
@@ -33,6 +35,8 @@ import org.switchover.support.Threads;
 final class Follower {
 
     private static final Logger LOG = LoggerFactory.getLogger(Follower.class);
+    /** Refusals a peer can repeat at will: one WARN per kind a minute, the rest counted. */
+    private final RateLimitedLog refusals = RateLimitedLog.perPeriod(LOG::warn, 60_000L);
 
     /** Asks the primary. */
     interface Remote {
@@ -320,13 +324,14 @@ final class Follower {
                 } else {
                     // the primary refused the whole batch: each file is tried again by its next change or comparison
                     LOG.info("Mirror: {} file(s) under {} not copied now: {}", batch.size(), root,
-                            e.getCause().getMessage());
+                            LogText.escape(e.getCause().getMessage()));
                     keepAll(root, batch);
                 }
             } catch (TransferBroken b) {
                 broken.compareAndSet(null, b);
             } catch (IOException malformed) {
-                LOG.warn("Mirror: a batch reply for {} was malformed: {}", root, malformed.getMessage());
+                refusals.log("malformed batch", "Mirror: a batch reply for {} was malformed: {}", root,
+                        LogText.escape(malformed.getMessage()));
                 keepAll(root, batch);
             } finally {
                 permits.release();

@@ -20,6 +20,8 @@ import org.switchover.api.notifier.StreamPosition;
 import org.switchover.api.notifier.StreamSubscription;
 import org.switchover.api.time.Cancellable;
 import org.switchover.api.time.Scheduler;
+import org.switchover.support.log.LogText;
+import org.switchover.support.log.RateLimitedLog;
 
 /**
  * The backup's side of directory mirroring, created when this node starts following and {@link #close() closed}
@@ -34,6 +36,8 @@ import org.switchover.api.time.Scheduler;
 final class MirrorBackup implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MirrorBackup.class);
+    /** Refusals a peer can repeat at will: one WARN per kind a minute, the rest counted. */
+    private final RateLimitedLog refusals = RateLimitedLog.perPeriod(LOG::warn, 60_000L);
     /** Pause before the start-up copy is tried again when the primary could not be asked. */
     static final long START_RETRY_MILLIS = 5000;
     /** More refused paths than this under one root are retried with one comparison of the whole root. */
@@ -206,7 +210,8 @@ final class MirrorBackup implements AutoCloseable {
             try {
                 c = Wire.change(payload);
             } catch (IOException | IllegalArgumentException e) {
-                LOG.warn("Mirror: change message {} is malformed and ignored: {}", sequence, e.getMessage());
+                refusals.log("malformed change", "Mirror: change message {} is malformed and ignored: {}", sequence,
+                        LogText.escape(e.getMessage()));
                 return;
             }
             MirrorSettings.Plan p = plan.get();

@@ -31,6 +31,8 @@ import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.Response;
 import org.switchover.api.status.RecoveryChannelStatus;
 import org.switchover.support.RoleBinding.Role;
+import org.switchover.support.log.LogText;
+import org.switchover.support.log.RateLimitedLog;
 
 /**
  * The Interaction Recovery Service without OSGi: which channels are enabled (the channel bundles' {@link
@@ -47,6 +49,8 @@ import org.switchover.support.RoleBinding.Role;
 final class RecoveryService {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryService.class);
+    /** Refusals a peer can repeat at will: one WARN per kind a minute, the rest counted. */
+    private final RateLimitedLog refusals = RateLimitedLog.perPeriod(LOG::warn, 60_000L);
     private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Notifier notifier;
@@ -289,8 +293,8 @@ final class RecoveryService {
             }
             return CompletableFuture.completedFuture(RecoveryWire.page(side.page(p.afterId(), p.limit())));
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Interaction recovery: refused snapshot request from {}: {}", request.senderId(),
-                    e.getMessage());
+            refusals.log("snapshot request", "Interaction recovery: refused snapshot request from {}: {}",
+                    LogText.escape(request.senderId()), LogText.escape(e.getMessage()));
             return CompletableFuture.failedFuture(e);
         }
     }

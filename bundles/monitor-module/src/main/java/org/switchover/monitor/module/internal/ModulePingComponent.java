@@ -24,6 +24,8 @@ import org.switchover.api.notifier.RequestHandler;
 import org.switchover.api.time.Cancellable;
 import org.switchover.api.time.Scheduler;
 import org.switchover.support.monitor.MonitorThread;
+import org.switchover.support.log.LogText;
+import org.switchover.support.log.RateLimitedLog;
 
 /**
  * The primary's side of the module ping: answers {@link EventIds#MODULE_PING} with the local monitored module's
@@ -44,6 +46,8 @@ public final class ModulePingComponent implements RequestHandler {
     static final int MAX_OUTSTANDING = 32;
 
     private static final Logger LOG = LoggerFactory.getLogger(ModulePingComponent.class);
+    /** Refusals a peer can repeat at will: one WARN per kind a minute, the rest counted. */
+    private final RateLimitedLog refusals = RateLimitedLog.perPeriod(LOG::warn, 60_000L);
 
     private final MonitorThread thread;
     private final Scheduler scheduler;
@@ -105,8 +109,8 @@ public final class ModulePingComponent implements RequestHandler {
         }
         if (outstanding.incrementAndGet() > MAX_OUTSTANDING) {
             outstanding.decrementAndGet();
-            LOG.warn("Module ping from {} rejected: {} pings already wait for the {} module", request.senderId(),
-                    MAX_OUTSTANDING, wanted);
+            refusals.log("too many pings", "Module ping from {} rejected: {} pings already wait for the {} module",
+                    LogText.escape(request.senderId()), MAX_OUTSTANDING, LogText.escape(wanted));
             return CompletableFuture.failedFuture(new IllegalStateException(
                     "too many module pings waiting for the " + wanted + " module"));
         }
