@@ -55,10 +55,8 @@ class FollowerTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        a = tmp.resolve("A");
+        a = primaryBase(tmp, "srv/res", "srv/flat");
         b = tmp.resolve("B");
-        Files.createDirectories(a.resolve("srv/res"));
-        Files.createDirectories(a.resolve("srv/flat"));
         files = new VfsFiles();
         primary = settings(a);
         backup = settings(b);
@@ -71,6 +69,15 @@ class FollowerTest {
             }
             return server.answer(eventId, body, primary);
         }, () -> backup, CLOCK, new WriteFailures(() -> 0L, 10));
+    }
+
+    /** @return the primary's base directory under {@code tmp} ("A"), with the directories {@code roots} made */
+    static Path primaryBase(Path tmp, String... roots) throws IOException {
+        Path base = tmp.resolve("A");
+        for (String r : roots) {
+            Files.createDirectories(base.resolve(r));
+        }
+        return base;
     }
 
     @AfterEach

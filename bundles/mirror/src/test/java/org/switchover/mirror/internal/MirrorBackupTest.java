@@ -56,9 +56,8 @@ class MirrorBackupTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        a = tmp.resolve("A");
+        a = FollowerTest.primaryBase(tmp, "srv/res");
         b = tmp.resolve("B");
-        Files.createDirectories(a.resolve("srv/res"));
         primary = settings(a, "+/srv/res");
         backup = settings(b, "+/srv/res");
         files = new VfsFiles();
