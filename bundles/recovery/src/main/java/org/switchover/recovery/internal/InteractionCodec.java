@@ -91,12 +91,16 @@ final class InteractionCodec {
     }
 
     /** @return the version of an encoded interaction (its first 8 bytes) */
-    static long version(byte[] encoded) {
-        long v = 0;
-        for (int k = 0; k < 8; k++) {
-            v = (v << 8) | (encoded[k] & 0xff);
-        }
-        return v;
+    static long version(byte[] encoded) throws MalformedMessageException {
+        return new WireReader(encoded, WHAT).i64("version");
+    }
+
+    /** @return the id of an encoded interaction, read from its header without decoding the rest */
+    static String id(byte[] encoded) throws MalformedMessageException {
+        WireReader r = new WireReader(encoded, WHAT);
+        r.i64("version");
+        r.version(FORMAT);
+        return r.utf("id");
     }
 
     static Interaction decode(byte[] bytes) throws MalformedMessageException {

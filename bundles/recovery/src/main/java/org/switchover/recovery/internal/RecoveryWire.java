@@ -1,5 +1,7 @@
 package org.switchover.recovery.internal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -92,12 +94,21 @@ final class RecoveryWire {
     }
 
     static byte[] page(Page p) {
-        return WireWriter.encode(w -> {
+        // sized up front: a page is megabytes, growing a buffer from its default size would copy it many times
+        int size = 64 + 3 * p.next().length();
+        for (byte[] i : p.interactions()) {
+            size += 4 + i.length;
+        }
+        WireWriter w = new WireWriter(size);
+        try {
             w.u8(VERSION).bool(p.last()).i32(p.liveCount()).utf(p.next()).i32(p.interactions().size());
             for (byte[] i : p.interactions()) {
                 w.blob(i);
             }
-        });
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding into memory failed", e);
+        }
+        return w.toBytes();
     }
 
     static Page page(byte[] payload) throws MalformedMessageException {
