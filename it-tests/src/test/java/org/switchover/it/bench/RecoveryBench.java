@@ -113,13 +113,20 @@ class RecoveryBench {
         try (Pair pair = new Pair("recoverybench-sync")) {
             fill(pair, SYNC);
             pair.a.primary();
-            long t0 = System.nanoTime();
-            pair.b.backup();
-            awaitSynced(pair, SYNC);
-            long ms = ms(System.nanoTime() - t0);
-            bench(String.format("full sync of %,d interactions (mixed channels, %,d bytes encoded, avg %d B): %,d ms"
-                    + " (target <= 3,000 ms) = %,.0f interactions/s", SYNC, pair.b.shadowBytes(),
-                    pair.b.shadowBytes() / SYNC, ms, SYNC * 1000.0 / ms));
+            for (String run : List.of("cold (the first in this JVM)", "warm (a fresh backup side, same JVM)")) {
+                if (run.startsWith("warm")) {
+                    pair.freshBackup();
+                }
+                long t0 = System.nanoTime();
+                long cpu0 = processCpuNanos();
+                pair.b.backup();
+                awaitSynced(pair, SYNC);
+                long ms = ms(System.nanoTime() - t0);
+                bench(String.format("full sync of %,d interactions, %s (mixed channels, %,d bytes encoded, avg %d B):"
+                        + " %,d ms (target <= 3,000 ms) = %,.0f interactions/s; CPU of both nodes %,d ms; load average"
+                        + " %s", SYNC, run, pair.b.shadowBytes(), pair.b.shadowBytes() / SYNC, ms, SYNC * 1000.0 / ms,
+                        ms(processCpuNanos() - cpu0), loadAverage()));
+            }
             changes(pair);
             promotion(pair);
         }
@@ -248,12 +255,15 @@ class RecoveryBench {
         pair.a.none();
         await("backup holds every live interaction").atMost(BOUND).until(() -> pair.b.shadows() == live);
         long t0 = System.nanoTime();
+        long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         pair.b.primary();
         long ms = ms(System.nanoTime() - t0);
+        long cpu = ms(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0);
         long restored = pair.sourcesB.values().stream().mapToLong(InteractionSource::count).sum();
         assertEquals(live, restored, "every shadow restored into the new primary's host");
         bench(String.format("promotion of %,d shadows into the new primary's host (decode, promotion rule, restore):"
-                + " %,d ms (target <= 2,000 ms for 100,000); %s", restored, ms, pair.b.lastReport()));
+                + " %,d ms (target <= 2,000 ms for 100,000), CPU of the promoting thread %,d ms; load average %s; %s",
+                restored, ms, cpu, loadAverage(), pair.b.lastReport()));
     }
 
     // ---- Redis ----
@@ -319,14 +329,16 @@ class RecoveryBench {
             long heap0 = heapAfterGc();
             long direct0 = offHeap();
             long t0 = System.nanoTime();
+            long cpu0 = processCpuNanos();
             pair.b.backup();
             awaitSynced(pair, SHADOWS);
             long ms = ms(System.nanoTime() - t0);
+            long cpu = ms(processCpuNanos() - cpu0);
             long heap1 = heapAfterGc();
             long direct1 = offHeap();
             long bytes = pair.b.shadowBytes();
-            bench(String.format("full sync of %,d interactions: %,d ms = %,.0f interactions/s", SHADOWS, ms,
-                    SHADOWS * 1000.0 / ms));
+            bench(String.format("full sync of %,d interactions: %,d ms = %,.0f interactions/s; CPU of both nodes %,d"
+                    + " ms; load average %s", SHADOWS, ms, SHADOWS * 1000.0 / ms, cpu, loadAverage()));
             bench(String.format("%,d concurrent shadows on the backup (mixed channels, %,d bytes encoded, avg %d B):"
                     + " retained heap %,d MiB = %,d B per shadow (target <= 1,024 B); off-heap (direct + mapped)"
                     + " %,d MiB = %,d B per shadow", SHADOWS, bytes, bytes / SHADOWS, (heap1 - heap0) >> 20,
@@ -341,6 +353,12 @@ class RecoveryBench {
             Thread.sleep(200);
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** @return CPU time of this JVM (both nodes, the bench's host threads included) */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static long offHeap() {
@@ -395,7 +413,7 @@ class RecoveryBench {
         final TimedNotifier an;
         final TimedNotifier bn;
         final RecoveryBenchAccess a;
-        final RecoveryBenchAccess b;
+        RecoveryBenchAccess b;
         final Map<Channel, MemoryInteractionSource> sourcesA = new EnumMap<>(Channel.class);
         final Map<Channel, MemoryInteractionSource> sourcesB = new EnumMap<>(Channel.class);
 
@@ -420,6 +438,13 @@ class RecoveryBench {
                 a.channel(new BenchChannel(c, sourcesA.get(c)));
                 b.channel(new BenchChannel(c, sourcesB.get(c)));
             }
+        }
+
+        /** Replaces the backup's recovery service by a fresh one (no shadows, no position: a full sync next). */
+        void freshBackup() {
+            b.close();
+            b = new RecoveryBenchAccess(bn, handlersB);
+            sourcesB.forEach((c, s) -> b.channel(new BenchChannel(c, s)));
         }
 
         private static NotifierSettings.Builder settings(NodeId node, int portA, int portB) {

@@ -87,7 +87,7 @@ final class InteractionCodec {
     }
 
     private static String text(WireReader r, String field) throws MalformedMessageException {
-        return new String(r.blob(field, MAX_TEXT), StandardCharsets.UTF_8);
+        return r.text(field, MAX_TEXT);
     }
 
     /** @return the version of an encoded interaction (its first 8 bytes) */
