@@ -119,13 +119,15 @@ class RecoveryBench {
                 }
                 long t0 = System.nanoTime();
                 long cpu0 = processCpuNanos();
+                long gc0 = gcMillis();
                 pair.b.backup();
                 awaitSynced(pair, SYNC);
                 long ms = ms(System.nanoTime() - t0);
+                long gc = gcMillis() - gc0;
                 bench(String.format("full sync of %,d interactions, %s (mixed channels, %,d bytes encoded, avg %d B):"
-                        + " %,d ms (target <= 3,000 ms) = %,.0f interactions/s; CPU of both nodes %,d ms; load average"
-                        + " %s", SYNC, run, pair.b.shadowBytes(), pair.b.shadowBytes() / SYNC, ms, SYNC * 1000.0 / ms,
-                        ms(processCpuNanos() - cpu0), loadAverage()));
+                        + " %,d ms (target <= 3,000 ms) = %,.0f interactions/s; CPU of both nodes %,d ms, GC %,d ms;"
+                        + " load average %s", SYNC, run, pair.b.shadowBytes(), pair.b.shadowBytes() / SYNC, ms,
+                        SYNC * 1000.0 / ms, ms(processCpuNanos() - cpu0), gc, loadAverage()));
             }
             changes(pair);
             promotion(pair);
@@ -256,14 +258,16 @@ class RecoveryBench {
         await("backup holds every live interaction").atMost(BOUND).until(() -> pair.b.shadows() == live);
         long t0 = System.nanoTime();
         long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        long gc0 = gcMillis();
         pair.b.primary();
         long ms = ms(System.nanoTime() - t0);
         long cpu = ms(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0);
+        long gc = gcMillis() - gc0;
         long restored = pair.sourcesB.values().stream().mapToLong(InteractionSource::count).sum();
         assertEquals(live, restored, "every shadow restored into the new primary's host");
         bench(String.format("promotion of %,d shadows into the new primary's host (decode, promotion rule, restore):"
-                + " %,d ms (target <= 2,000 ms for 100,000), CPU of the promoting thread %,d ms; load average %s; %s",
-                restored, ms, cpu, loadAverage(), pair.b.lastReport()));
+                + " %,d ms (target <= 2,000 ms for 100,000), CPU of the promoting thread %,d ms, GC %,d ms; load average"
+                + " %s; %s", restored, ms, cpu, gc, loadAverage(), pair.b.lastReport()));
     }
 
     // ---- Redis ----
@@ -361,6 +365,12 @@ class RecoveryBench {
                 .getProcessCpuTime();
     }
 
+    /** @return milliseconds this JVM spent in garbage collections so far */
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
+    }
+
     private static long offHeap() {
         return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
                 .mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
@@ -450,7 +460,6 @@ class RecoveryBench {
         private static NotifierSettings.Builder settings(NodeId node, int portA, int portB) {
             return NotifierSettings.builder().node(node).serverA("127.0.0.1").serverB("127.0.0.1").portA(portA)
                     .portB(portB).reconnectDelay(Duration.ofMillis(300)).connectTimeout(Duration.ofSeconds(2))
-                    .streamBacklogSize(1_000_000)
                     .keystore(Certs.node(node == NodeId.A ? "A" : "B")).truststore(Certs.groupTrust());
         }
 

@@ -183,18 +183,23 @@ final class ChannelBackup implements StreamListener {
     }
 
     /**
-     * Decodes every shadow (for a promotion).
+     * Decodes every shadow (for a promotion; in parallel batches, see {@link ShadowStore#forEach}).
      *
-     * @param broken receives the id of each shadow that cannot be decoded, with the reason
+     * @param broken receives the id of each shadow that cannot be decoded, with the reason (one call at a time)
      * @return the shadows
      */
     List<Interaction> shadows(java.util.function.BiConsumer<String, String> broken) {
         List<Interaction> out = new ArrayList<>(shadows.size());
         shadows.forEach((id, encoded) -> {
             try {
-                out.add(InteractionCodec.decode(encoded));
+                Interaction i = InteractionCodec.decode(encoded);
+                synchronized (out) {
+                    out.add(i);
+                }
             } catch (MalformedMessageException ex) {
-                broken.accept(id, "shadow unreadable: " + ex.getMessage());
+                synchronized (out) {
+                    broken.accept(id, "shadow unreadable: " + ex.getMessage());
+                }
             }
         });
         return out;

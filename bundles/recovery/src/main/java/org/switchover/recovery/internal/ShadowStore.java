@@ -1,7 +1,6 @@
 package org.switchover.recovery.internal;
 
 import java.nio.ByteBuffer;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -19,7 +18,10 @@ import org.switchover.support.wire.MalformedMessageException;
  */
 final class ShadowStore {
 
-    private final Map<String, ByteBuffer> shadows = new ConcurrentHashMap<>();
+    /** Shadows per task when {@link #forEach} spreads the work over the common fork-join pool. */
+    private static final long PARALLEL_BATCH = 1000;
+
+    private final ConcurrentHashMap<String, ByteBuffer> shadows = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
 
     /**
@@ -64,9 +66,13 @@ final class ShadowStore {
         bytes.set(0);
     }
 
-    /** Gives each shadow's id and a heap copy of its encoded form to {@code each} (for a promotion). */
+    /**
+     * Gives each shadow's id and a heap copy of its encoded form to {@code each} (for a promotion: decoding a
+     * hundred thousand shadows is CPU work, so batches of {@value #PARALLEL_BATCH} run in parallel on the common
+     * fork-join pool and the calling thread; {@code each} must be thread-safe).
+     */
     void forEach(BiConsumer<String, byte[]> each) {
-        shadows.forEach((id, b) -> {
+        shadows.forEach(PARALLEL_BATCH, (id, b) -> {
             byte[] copy = new byte[b.capacity()];
             b.get(0, copy);
             each.accept(id, copy);

@@ -63,6 +63,24 @@ class ShadowStoreTest {
     }
 
     @Test
+    void forEachVisitsEveryShadowOnceWhenItSpreadsOverThreads() throws Exception {
+        ShadowStore store = new ShadowStore();
+        for (int k = 0; k < 5000; k++) {
+            store.keep("cb-" + k, callback("cb-" + k, 1, k % 7));
+        }
+        Map<String, byte[]> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        store.forEach((id, encoded) -> {
+            calls.incrementAndGet();
+            seen.put(id, encoded);
+        });
+        assertEquals(5000, calls.get());
+        assertEquals(5000, seen.size());
+        assertEquals(4, InteractionCodec.decode(seen.get("cb-4")).content() instanceof CallbackContent c
+                ? c.attempts() : -1);
+    }
+
+    @Test
     void anEncodingTooShortForAVersionIsRefusedAndChangesNothing() throws Exception {
         ShadowStore store = new ShadowStore();
         store.keep("a", callback("a", 1, 0));
