@@ -47,7 +47,7 @@ public final class SwitchoverCtl {
     static final int NOT_RUNNING = 3;
     static final int NO_TOKEN = 4;
     static final int WARNINGS = 5;
-    static final String WARNING_QUESTION = "Recent file changes on the primary may be missing on this node.";
+    static final String WARNING_QUESTION = "Recent changes on the primary (what the warnings name) may be missing on this node.";
 
     /** Ends the program with an exit code and a one-line reason. */
     static final class Exit extends RuntimeException {
@@ -268,6 +268,9 @@ public final class SwitchoverCtl {
 
     static final class Endpoint {
         final int port;
+        /** Attempts of a request the node answered "busy" (it did not act on it). */
+        static final int BUSY_ATTEMPTS = 10;
+
         final String token;
 
         Endpoint(int port, String token) {
@@ -316,13 +319,38 @@ public final class SwitchoverCtl {
             return new Endpoint(port, token);
         }
 
+        /**
+         * Sends one request. An answer "busy: ..." means the node did not act on it (the endpoint was full, or its
+         * queue was): asked again, a few times within about 3 s, so that clients crowding the endpoint cannot keep
+         * the operator out.
+         */
         Map<String, Object> call(Map<String, Object> request, int readTimeoutMillis) {
+            byte[] line = (Json.write(request) + "\n").getBytes(StandardCharsets.UTF_8);
+            Map<String, Object> reply = null;
+            for (int attempt = 1; attempt <= BUSY_ATTEMPTS; attempt++) {
+                reply = callOnce(line, readTimeoutMillis);
+                Object error = reply.get("error");
+                if (!Boolean.FALSE.equals(reply.get("ok")) || !(error instanceof String e) || !e.startsWith("busy:")) {
+                    return reply;
+                }
+                try {
+                    Thread.sleep(Math.min(500L, 20L * attempt * attempt));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return reply;
+                }
+            }
+            return reply;
+        }
+
+        private Map<String, Object> callOnce(byte[] request, int readTimeoutMillis) {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 3_000);
-                s.setSoTimeout(readTimeoutMillis);
+                // the whole line at once, right after the connect: a pending connection is what gets pushed out
                 OutputStream out = s.getOutputStream();
-                out.write((Json.write(request) + "\n").getBytes(StandardCharsets.UTF_8));
+                out.write(request);
                 out.flush();
+                s.setSoTimeout(readTimeoutMillis);
                 String line = readLine(s.getInputStream());
                 if (line.isEmpty()) {
                     throw new Exit(REFUSED, "the node closed the connection without an answer");

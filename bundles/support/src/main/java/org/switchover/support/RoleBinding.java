@@ -5,27 +5,24 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
 import org.switchover.api.RoleConditions;
 
 /**
- * The role a component follows, from the core's role conditions: one place for the bind/unbind bookkeeping every
- * role-gated component needs. The component declares one multiple dynamic reference to {@code Condition} with target
- * {@link #TARGET} (the primary and the backup condition) whose bind and unbind methods hand the condition's service
- * properties to {@link #bind(Map)} and {@link #unbind(Map)}:
- *
- * <pre>{@code
- * @Component(reference = @Reference(name = "role", service = Condition.class, cardinality = MULTIPLE,
- *         policy = DYNAMIC, target = RoleBinding.TARGET, bind = "bindRole", unbind = "unbindRole"))
- * ...
- * void bindRole(Map<String, Object> condition) { roles.bind(condition); }
- * void unbindRole(Map<String, Object> condition) { roles.unbind(condition); }
- * }</pre>
+ * The role a component follows, from the core's role conditions: one place for the bookkeeping every role-gated
+ * component needs. {@link #track} follows the primary and the backup {@code Condition} services in the registry (the
+ * core registers them at run time, so they are tracked rather than declared as a DS reference, which would need a
+ * capability no bundle declares); {@link #bind(Map)} and {@link #unbind(Map)} take a condition's service properties
+ * directly (tests).
  *
  * <p>Each change posts one check to the component's single-threaded executor; there the listener is told the
  * {@link Role} whenever it differs from the one it was told last (primary wins while both conditions are
- * registered). The conditions are a dynamic reference of cardinality 0..n because the core registers them at run time, so no
- * bundle declares them as a capability and a mandatory reference would not resolve in Karaf. The flags themselves may
- * be read from any thread.
+ * registered). The flags themselves may be read from any thread.
  */
 public final class RoleBinding {
 
@@ -39,7 +36,10 @@ public final class RoleBinding {
         BACKUP
     }
 
-    /** Target filter of the role reference: the primary or the backup condition. */
+    /** The OSGi condition service type the core registers its role conditions as. */
+    private static final String CONDITION_CLASS = "org.osgi.service.condition.Condition";
+
+    /** Filter of the role conditions: the primary or the backup condition. */
     public static final String TARGET = "(|" + RoleConditions.PRIMARY_FILTER + RoleConditions.BACKUP_FILTER + ")";
 
     private final Executor executor;
@@ -47,6 +47,7 @@ public final class RoleBinding {
     private volatile boolean primary;
     private volatile boolean backup;
     private volatile boolean closed;
+    private volatile ServiceTracker<Object, ServiceReference<Object>> tracker;
     private Role told = Role.NONE; // executor thread only
 
     /**
@@ -56,6 +57,42 @@ public final class RoleBinding {
     public RoleBinding(Executor executor, Consumer<Role> listener) {
         this.executor = executor;
         this.listener = listener;
+    }
+
+    /**
+     * Follows the role conditions of the framework of {@code context} until {@link #close()}: the listener is told the
+     * role as it is now (posted at once) and every change after. Called once, at the end of the component's
+     * activation.
+     *
+     * @param context the component's bundle context
+     */
+    public void track(BundleContext context) {
+        ServiceTracker<Object, ServiceReference<Object>> t;
+        try {
+            t = new ServiceTracker<>(context, FrameworkUtil.createFilter("(&(" + Constants.OBJECTCLASS + "="
+                    + CONDITION_CLASS + ")" + TARGET + ")"), null) {
+                @Override
+                public ServiceReference<Object> addingService(ServiceReference<Object> reference) {
+                    bind(properties(reference));
+                    return reference;
+                }
+
+                @Override
+                public void removedService(ServiceReference<Object> reference, ServiceReference<Object> service) {
+                    unbind(properties(reference));
+                }
+            };
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException("role condition filter " + TARGET, e);
+        }
+        tracker = t;
+        t.open(true);
+        post();
+    }
+
+    private static Map<String, ?> properties(ServiceReference<?> reference) {
+        Object id = reference.getProperty(RoleConditions.CONDITION_ID);
+        return id == null ? Map.of() : Map.of(RoleConditions.CONDITION_ID, id);
     }
 
     /** A condition came: its service properties name which. */
@@ -115,8 +152,12 @@ public final class RoleBinding {
         return backup;
     }
 
-    /** Stops telling the listener (the component deactivates); checks already posted do nothing. */
+    /** Stops tracking and telling the listener (the component deactivates); checks already posted do nothing. */
     public void close() {
         closed = true;
+        ServiceTracker<?, ?> t = tracker;
+        if (t != null) {
+            t.close();
+        }
     }
 }

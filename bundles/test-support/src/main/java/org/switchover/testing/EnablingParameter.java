@@ -1,5 +1,7 @@
 package org.switchover.testing;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -28,5 +30,17 @@ public final class EnablingParameter {
     public boolean enabledAfter(Object value) {
         configure.accept(Map.of(name, value));
         return enabled.getAsBoolean();
+    }
+
+    /**
+     * Configures the component with each value in turn (a malformed one leaves the previous value in force);
+     * @return whether the channel was enabled after each
+     */
+    public List<Boolean> enabledAfterEach(Object... values) {
+        List<Boolean> after = new ArrayList<>();
+        for (Object v : values) {
+            after.add(enabledAfter(v));
+        }
+        return after;
     }
 }

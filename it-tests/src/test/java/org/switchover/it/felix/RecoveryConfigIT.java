@@ -31,6 +31,8 @@ import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.switchover.api.SwitchoverStatus;
+import org.switchover.api.status.RecoveryChannelStatus;
 import org.switchover.it.support.Repo;
 
 /**
@@ -121,6 +123,22 @@ public class RecoveryConfigIT {
             assertTrue(status(), status().contains(channel + ": enabled, primary"));
         }
         context.removeBundleListener(listener);
+
+        // the same figures reach the core's status model (the status JSON's "recovery" object) through the
+        // recovery bundle's RecoveryStatusContributor service
+        SwitchoverStatus core = context.getService(context.getServiceReference(SwitchoverStatus.class));
+        List<RecoveryChannelStatus> recovery = core.report().recovery();
+        assertEquals(recovery.toString(), List.copyOf(CHANNELS.keySet()),
+                recovery.stream().map(RecoveryChannelStatus::channel).toList());
+        for (RecoveryChannelStatus c : recovery) {
+            if (c.channel().equals("sms")) {
+                assertEquals(RecoveryChannelStatus.notConfigured("sms"), c);
+            } else {
+                assertTrue(c.toString(), c.enabled() && c.side().equals("primary") && c.live() == 0);
+            }
+        }
+        bundle("org.switchover.recovery").stop();
+        assertEquals("no recovery bundle: no recovery figures", List.of(), core.report().recovery());
     }
 
     private static Dictionary<String, Object> props(String key, String value) {

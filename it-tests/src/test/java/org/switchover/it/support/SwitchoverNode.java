@@ -186,6 +186,15 @@ public final class SwitchoverNode implements AutoCloseable {
      * without starting a JVM): fast enough to sample every 50 ms. Null when the node does not answer within 2 s.
      */
     public JsonNode quickStatus() {
+        JsonNode reply = statusReply();
+        return reply == null ? null : reply.path("status");
+    }
+
+    /**
+     * The whole reply of an authenticated status request: {@code status} plus the process's {@code memory} (heap
+     * and direct bytes). Null when the node does not answer within 2 s or refuses.
+     */
+    public JsonNode statusReply() {
         Path data = home.resolve("data");
         try {
             int port = Integer.parseInt(Files.readString(data.resolve("control.port")).trim());
@@ -199,10 +208,30 @@ public final class SwitchoverNode implements AutoCloseable {
                 String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
                         .readLine();
                 JsonNode reply = line == null ? null : JSON.readTree(line);
-                return reply != null && reply.path("ok").asBoolean() ? reply.path("status") : null;
+                return reply != null && reply.path("ok").asBoolean() ? reply : null;
             }
         } catch (IOException | NumberFormatException e) {
             return null;
+        }
+    }
+
+    /** @return the node's switch warnings (the status JSON's {@code warnings} array); null when it does not answer */
+    public List<String> warnings() {
+        JsonNode s = quickStatus();
+        if (s == null || !s.has("warnings")) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        s.get("warnings").forEach(w -> out.add(w.asText()));
+        return out;
+    }
+
+    /** @return the port of the node's control endpoint (from {@code data/control.port}) */
+    public int controlPort() {
+        try {
+            return Integer.parseInt(Files.readString(home.resolve("data/control.port")).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.switchover.it.support.Repo;
@@ -51,7 +49,7 @@ class MirrorHealthSystemIT {
         SwitchoverNode.startPair(a, b);
         await("first health answer").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                 .until(() -> b.shell("switchover:mirror-status").out().contains("Health: ok"));
-        assertEquals(List.of(), warnings(b), "no warning while the file monitor answers");
+        assertEquals(List.of(), b.warnings(), "no warning while the file monitor answers");
 
         // 1. stopped monitor: the primary answers "not running" at the next check
         long t0 = System.nanoTime();
@@ -73,7 +71,7 @@ class MirrorHealthSystemIT {
         assertEquals(5, refused.exit(), refused.out() + "\n" + refused.err());
         assertTrue(refused.out().contains("WARNING: This backup's copy of the primary's files may be stale: file "
                 + "replication from the primary has stopped"), refused.out());
-        assertTrue(refused.err().contains("Recent file changes on the primary may be missing on this node"), refused.err());
+        assertTrue(refused.err().contains("Recent changes on the primary (what the warnings name) may be missing on this node"), refused.err());
         assertEquals("BACKUP", b.state());
         assertEquals("PRIMARY", a.state());
 
@@ -81,7 +79,7 @@ class MirrorHealthSystemIT {
         SwitchoverNode.CtlResult start = a.shell("switchover:mirror-monitor start");
         assertTrue(start.out().contains("File monitor started"), start.out());
         await("warning cleared").atMost(DETECTION_BOUND).pollInterval(Duration.ofMillis(100))
-                .until(() -> List.of().equals(warnings(b)));
+                .until(() -> List.of().equals(b.warnings()));
         assertTrue(b.shell("switchover:mirror-status").out().contains("Health: ok"));
 
         // 4. hung monitor: no answer, the timeout decides
@@ -91,8 +89,8 @@ class MirrorHealthSystemIT {
         awaitWarning(b, "hung monitor");
         System.out.printf("HEALTH hung monitor -> backup warning after %d ms (bound %d s)%n",
                 (System.nanoTime() - t1) / 1_000_000, DETECTION_BOUND.toSeconds());
-        assertTrue(warnings(b).get(0).contains("no answer within " + TIMEOUT_S + " s"),
-                "the backup's own timeout decided: " + warnings(b));
+        assertTrue(b.warnings().get(0).contains("no answer within " + TIMEOUT_S + " s"),
+                "the backup's own timeout decided: " + b.warnings());
 
         // 5. with acceptance the switch happens, and the audit line says what was accepted
         int mark = b.logMark();
@@ -102,24 +100,13 @@ class MirrorHealthSystemIT {
         b.awaitState("PRIMARY", Duration.ofSeconds(20));
         assertTrue(b.logSince(mark).contains("switched despite the warnings: This backup's copy of the primary's "
                 + "files may be stale: file replication from the primary has stopped"), b.logSince(mark));
-        assertEquals(List.of(), warnings(b), "the new primary follows nobody: no replication warning");
+        assertEquals(List.of(), b.warnings(), "the new primary follows nobody: no replication warning");
     }
 
     private static void awaitWarning(SwitchoverNode b, String what) {
         await("backup warns (" + what + ")").atMost(DETECTION_BOUND).pollInterval(Duration.ofMillis(100))
-                .until(() -> warnings(b) != null && warnings(b).stream().anyMatch(w -> w.contains("file replication from the primary has "
-                        + "stopped")));
-    }
-
-    /** @return the node's switch warnings (the status JSON's {@code warnings} array); null when it does not answer */
-    private static List<String> warnings(SwitchoverNode n) {
-        JsonNode s = n.quickStatus();
-        if (s == null || !s.has("warnings")) {
-            return null;
-        }
-        List<String> out = new ArrayList<>();
-        s.get("warnings").forEach(w -> out.add(w.asText()));
-        return out;
+                .until(() -> b.warnings() != null && b.warnings().stream()
+                        .anyMatch(w -> w.contains("file replication from the primary has stopped")));
     }
 
     private SwitchoverNode node(Path dir, String letter, int[] ports) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.switchover.api.NodeId;
 import org.switchover.api.notifier.Link;
@@ -60,6 +61,15 @@ final class PeerHarness implements AutoCloseable {
 
     /** A node-B engine with fast reconnects that talks to {@code port} with the given key store. */
     NotifierEngine engine(int port, Path keystore) {
+        return engine(scheduler, handlers::get, port, keystore);
+    }
+
+    /**
+     * A node-B engine with fast reconnects (300 ms) that talks to a node A listening on loopback {@code port}, with
+     * the given key store and the pair's trust store.
+     */
+    static NotifierEngine engine(SystemScheduler scheduler, Function<String, RequestHandler> handlers, int port,
+                                 Path keystore) {
         NotifierSettings config = NotifierSettings.builder()
                 .node(NodeId.B)
                 .serverA("127.0.0.1").serverB("127.0.0.1")
@@ -69,7 +79,7 @@ final class PeerHarness implements AutoCloseable {
                 .keystore(keystore)
                 .truststore(Certs.groupTrust())
                 .build();
-        return new NotifierEngine(config, scheduler, handlers::get, null);
+        return new NotifierEngine(config, scheduler, handlers, null);
     }
 
     void awaitActive(Link link) {

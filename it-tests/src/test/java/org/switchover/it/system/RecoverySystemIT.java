@@ -14,9 +14,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.switchover.it.support.Profiles;
 import org.switchover.it.support.Repo;
 import org.switchover.it.support.SwitchoverNode;
 
@@ -27,17 +28,27 @@ import org.switchover.it.support.SwitchoverNode;
  * mail bodies and attachments, callback time and attempts).
  *
  * <ol>
- * <li>kill -9 of the primary mid-traffic: the new primary holds every interaction the old one had acknowledged more
- * than the documented replication delay (2 s) before the kill, identical;</li>
+ * <li>kill -9 of the primary mid-traffic with more than 10,000 live interactions across the six channels: the new
+ * primary holds every interaction the old one had acknowledged more than the documented replication delay (2 s)
+ * before the kill (the first load's, compared one by one by digest; the second load's, counted);</li>
  * <li>the old primary restarted comes back as backup and runs a full synchronisation per channel (counts equal);
  * </li>
  * <li>a controlled switch under traffic loses nothing.</li>
+ * <li>on the way, {@code switchoverctl status --json} carries in its {@code recovery} object the figures
+ * {@code switchover:recovery-status} prints.</li>
  * </ol>
  */
 class RecoverySystemIT {
 
     private static final Duration START = Duration.ofSeconds(90);
-    private static final Duration SYNC = Duration.ofSeconds(60);
+    /** The first load: interactions per channel and per channel per second (all acknowledged before the kill). */
+    private static final int FIRST_LOAD = 1000;
+    private static final int FIRST_RATE = 500;
+    /** The second load, running at the kill. */
+    private static final int SECOND_LOAD = 3000;
+    private static final int SECOND_RATE = 250;
+    /** The kill comes once A holds at least this many live interactions (issue 11: 10,000 across six channels). */
+    private static final int KILL_AT = 10_500;
     private static final long REPLICATION_DELAY_MILLIS = 2000;
     private static final Pattern CHANNEL = Pattern.compile("(\\w+): enabled, (backup|primary), (\\d+) "
             + "(shadows \\(primary live (\\d+|\\?)\\), sync (\\w+)|live)");
@@ -49,54 +60,51 @@ class RecoverySystemIT {
         nodes.forEach(SwitchoverNode::close);
     }
 
-    private static Map<String, Map<String, String>> profile() {
-        Map<String, Map<String, String>> p = Profiles.fast();
-        // the recovery streams share the main link with the primary monitor's pings: on a busy test machine a 1 s
-        // ping timeout with one retry was seen to trip during the load (a failover nobody asked for)
-        Profiles.with(p, "org.switchover.monitor.primary", "switchover.primary.monitor.timeout", "5");
-        Profiles.with(p, "org.switchover.monitor.primary", "switchover.primary.monitor.retry.count", "3");
-        Profiles.with(p, "org.switchover.monitor.module", "switchover.max.ts.failures", "3");
-        Profiles.with(p, "org.switchover.recovery.mail", "mail.interaction.recovery.enabled", "1");
-        Profiles.with(p, "org.switchover.recovery.chat", "chat.interaction.recovery.enabled", "1");
-        Profiles.with(p, "org.switchover.recovery.callback", "callback.interaction.recovery.enabled", "2");
-        Profiles.with(p, "org.switchover.recovery.sms", "sms.interaction.recovery.enabled", "Yes");
-        Profiles.with(p, "org.switchover.recovery.socialconversation",
-                "socialconversation.interaction.recovery.enabled", "5");
-        Profiles.with(p, "org.switchover.recovery.directmessage", "directmessage.interaction.recovery.enabled",
-                "1");
-        return p;
-    }
-
     @Test
     void killedPrimaryThenControlledSwitchLoseNoAcknowledgedInteraction() throws Exception {
         int[] ports = SwitchoverNode.freePorts();
         Path dir = Repo.freshDir("recovery-pair");
-        SwitchoverNode a = SwitchoverNode.create(dir, "A", ports, profile());
-        SwitchoverNode b = SwitchoverNode.create(dir, "B", ports, profile());
+        SwitchoverNode a = SwitchoverNode.create(dir, "A", ports, RecoveryPair.profile());
+        SwitchoverNode b = SwitchoverNode.create(dir, "B", ports, RecoveryPair.profile());
         nodes.add(a);
         nodes.add(b);
         SwitchoverNode.startPair(a, b);
 
         // traffic on all six channels, and one chat worked on by hand
-        assertTrue(a.shellOk("host:interaction-load r1 400 200").startsWith("loaded 2400"));
+        String load1 = a.shellOk("host:interaction-load r1 " + FIRST_LOAD + " " + FIRST_RATE);
+        assertTrue(load1.startsWith("loaded " + 6 * FIRST_LOAD), load1);
+        System.out.printf("RECOVERY first load on A: %s (asked %d per channel per second)%n", load1, FIRST_RATE);
         String chat = a.shellOk("host:interaction-create chat user:alice hello I need help");
         a.shellOk("host:interaction-say " + chat + " alice sure what is the order number");
         a.shellOk("host:interaction-status " + chat + " alice is typing");
         a.shellOk("host:interaction-file " + chat + " customer receipt.pdf");
         a.shellOk("host:interaction-say " + chat + " customer it is 4711");
-        awaitInSync(b, a, "after the first load");
+        long syncStart = System.nanoTime();
+        RecoveryPair.awaitInSync(b, a, "after the first load");
+        System.out.printf("RECOVERY B in sync %d ms after the first load ended%n",
+                (System.nanoTime() - syncStart) / 1_000_000);
+        statusJsonAgreesWithTheShell(a, b);
 
         String acknowledged = a.shellOk("host:interaction-digest r1-");
         String acknowledgedChat = a.shellOk("host:interaction-digest " + chat);
-        assertTrue(acknowledged.startsWith("2400 interactions"), acknowledged);
-        long acknowledgedAt = System.currentTimeMillis();
+        assertTrue(acknowledged.startsWith(6 * FIRST_LOAD + " interactions"), acknowledged);
 
-        // more traffic, and kill -9 of A while it runs, at least the replication delay after the digest
+        // more traffic, and kill -9 of A while it runs; what A held REPLICATION_DELAY before the kill must survive
         CompletableFuture<SwitchoverNode.CtlResult> load = CompletableFuture.supplyAsync(
-                () -> a.shell("host:interaction-load r2 2000 100"));
-        await("the second load runs").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> System.currentTimeMillis() - acknowledgedAt > REPLICATION_DELAY_MILLIS + 500
-                        && count(a, "r2-") > 1000);
+                () -> a.shell("host:interaction-load r2 " + SECOND_LOAD + " " + SECOND_RATE));
+        long[] sampled = new long[2];
+        await("the second load runs").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    JsonNode st = RecoveryPair.status(a);
+                    int total = RecoveryPair.live(st).values().stream().mapToInt(Integer::intValue).sum();
+                    if (sampled[0] == 0 && total >= KILL_AT - 1500) {
+                        sampled[0] = total;
+                        sampled[1] = System.currentTimeMillis();
+                    }
+                    return sampled[0] > 0 && total >= KILL_AT
+                            && System.currentTimeMillis() - sampled[1] > REPLICATION_DELAY_MILLIS + 300;
+                });
+        int liveAtKill = RecoveryPair.liveTotal(a);
         int markB = b.logMark();
         boolean midTraffic = !load.isDone();
         a.kill();
@@ -118,13 +126,19 @@ class RecoverySystemIT {
         assertTrue(report.contains(chat + ": stays CONNECTED to alice on user:alice; NOT KEPT: file transfer"
                 + " 'receipt.pdf' from customer was in flight"), report);
         assertTrue(b.logSince(markB).contains("Interaction recovery: chat promoted:"), "promotion logged");
-        System.out.printf("RECOVERY kill -9 (load still running: %s): %s identical on B; plus %d of the second"
-                + " load%n", midTraffic, acknowledged, count(b, "r2-"));
+        int onB = count(b, "");
+        System.out.printf("RECOVERY kill -9 with %d live interactions on A (load still running: %s): %s identical on"
+                + " B; B holds %d (A held %d at least %d ms before the kill)%n", liveAtKill, midTraffic, acknowledged,
+                onB, sampled[0], REPLICATION_DELAY_MILLIS);
+        assertTrue(midTraffic, "the second load was still running at the kill");
+        assertTrue(liveAtKill >= KILL_AT, "at least " + KILL_AT + " interactions at the kill: " + liveAtKill);
+        assertTrue(onB >= sampled[0], "every interaction A held " + REPLICATION_DELAY_MILLIS + " ms before the kill"
+                + " is on B: " + onB + " >= " + sampled[0]);
 
         // the old primary comes back as backup: a full synchronisation of every channel
         a.start();
         a.awaitState("BACKUP", START);
-        awaitInSync(a, b, "after the restart of A");
+        RecoveryPair.awaitInSync(a, b, "after the restart of A");
 
         // a controlled switch under traffic: nothing lost
         String stable = b.shellOk("host:interaction-digest r");
@@ -144,32 +158,34 @@ class RecoverySystemIT {
                 + onA + " >= " + createdBefore);
     }
 
-    /** Waits until every channel's shadows on the backup equal the primary's live count, sync complete. */
-    private static void awaitInSync(SwitchoverNode backup, SwitchoverNode primary, String when) {
-        await("recovery in sync " + when).atMost(SYNC).pollInterval(Duration.ofMillis(500)).until(() -> {
-            Map<String, Integer> live = channels(primary.shellOk("switchover:recovery-status"), false);
-            Map<String, Integer> shadows = channels(backup.shellOk("switchover:recovery-status"), true);
-            return live.size() == 6 && live.equals(shadows);
-        });
-        System.out.println("RECOVERY in sync " + when + ":\n" + backup.shellOk("switchover:recovery-status"));
-    }
-
-    /** @return channel to count: shadows with a complete sync (backup) or live count (primary) */
-    private static Map<String, Integer> channels(String status, boolean backup) {
-        Map<String, Integer> out = new HashMap<>();
-        Matcher m = CHANNEL.matcher(status);
+    /**
+     * The status JSON's {@code recovery} object carries what {@code switchover:recovery-status} prints: per channel
+     * the primary's live count and the backup's shadows and sync state.
+     */
+    private static void statusJsonAgreesWithTheShell(SwitchoverNode primary, SwitchoverNode backup) {
+        Map<String, Integer> shellLive = new HashMap<>();
+        Map<String, Integer> shellShadows = new HashMap<>();
+        Matcher m = CHANNEL.matcher(primary.shellOk("switchover:recovery-status"));
         while (m.find()) {
-            if (backup && m.group(2).equals("backup") && "complete".equals(m.group(6))) {
-                out.put(m.group(1), Integer.parseInt(m.group(3)));
-            } else if (!backup && m.group(2).equals("primary")) {
-                out.put(m.group(1), Integer.parseInt(m.group(3)));
+            shellLive.put(m.group(1), Integer.parseInt(m.group(3)));
+        }
+        m = CHANNEL.matcher(backup.shellOk("switchover:recovery-status"));
+        while (m.find()) {
+            if ("complete".equals(m.group(6))) {
+                shellShadows.put(m.group(1), Integer.parseInt(m.group(3)));
             }
         }
-        return out;
+        JsonNode p = backup.status().path("recovery");
+        System.out.println("RECOVERY status --json on the backup: \"recovery\": " + p);
+        assertEquals(RecoveryPair.CHANNELS, shellLive.size(), shellLive.toString());
+        assertEquals(shellLive, RecoveryPair.live(primary.status()), "switchoverctl status --json on the primary");
+        assertEquals(shellShadows, RecoveryPair.syncedShadows(backup.status()), "status --json on the backup");
+        JsonNode chat = p.path("chat");
+        assertTrue(chat.path("enabled").asBoolean() && chat.path("lagMillis").asLong(-1) >= 0
+                && chat.path("primaryLive").asInt() == shellLive.get("chat"), chat.toString());
     }
 
     private static int count(SwitchoverNode n, String prefix) {
-        Matcher m = Pattern.compile("total=(\\d+)").matcher(n.shellOk("host:interaction-count " + prefix));
-        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        return RecoveryPair.count(n, prefix);
     }
 }

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Path rules of a {@link DirectoryStore}. A path is a sequence of non-empty segments joined by {@link #SEPARATOR}
  * ('/'), with no leading or trailing separator: {@code ${CONFIG}/Users/alice}. The empty string {@link #ROOT} is the
- * root of the tree. A segment may contain any character except '/' and the control characters; the reference's
+ * root of the tree. A segment may contain any character except '/' and the control characters, and may not be
+ * {@code .} or {@code ..} (they would name another entry wherever a path is mapped onto a file system); the reference's
  * backslash form ({@code ${CONFIG}\Users}) is converted with {@link #fromReference(String)}.
  */
 public final class DirectoryPaths {
@@ -36,6 +37,11 @@ public final class DirectoryPaths {
         for (int i = 0; i < path.length(); i++) {
             if (Character.isISOControl(path.charAt(i))) {
                 return "path '" + path + "' contains a control character";
+            }
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return "path '" + path + "' has a '" + segment + "' segment (relative segments are not allowed)";
             }
         }
         return null;

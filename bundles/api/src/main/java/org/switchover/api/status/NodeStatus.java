@@ -33,12 +33,15 @@ import org.switchover.api.notifier.LinkStatus;
  * @param lastSwitchReason why the last role change happened; empty when none yet
  * @param warnings the switch warnings in force (spec section 8), one sentence each
  * @param recentAudit the last few audit lines of this node, oldest first
+ * @param recovery the Interaction Recovery Service's channels on this node (from its
+ *     {@link RecoveryStatusContributor}); empty when the recovery bundle does not run
  */
 public record NodeStatus(NodeId node, String error, SwitchoverState state, long epoch, String version,
                          PeerStatus peer, LinkStatus main, LinkStatus aux, boolean manualSwitchOnly,
                          boolean forceBackup, boolean primaryConfirmed, boolean monitorsWanted, String monitorLine,
                          long reconnectMillisLeft, String pendingSwitch, String lastDecision,
-                         String lastSwitchReason, List<String> warnings, List<String> recentAudit) {
+                         String lastSwitchReason, List<String> warnings, List<String> recentAudit,
+                         List<RecoveryChannelStatus> recovery) {
 
     /** Normalises null texts to empty and copies the lists. */
     public NodeStatus {
@@ -53,6 +56,18 @@ public record NodeStatus(NodeId node, String error, SwitchoverState state, long 
         lastSwitchReason = lastSwitchReason == null ? "" : lastSwitchReason;
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
         recentAudit = recentAudit == null ? List.of() : List.copyOf(recentAudit);
+        recovery = recovery == null ? List.of() : List.copyOf(recovery);
+    }
+
+    /** The status without recovery figures (the form of release 1.0 of this package). */
+    public NodeStatus(NodeId node, String error, SwitchoverState state, long epoch, String version, PeerStatus peer,
+                      LinkStatus main, LinkStatus aux, boolean manualSwitchOnly, boolean forceBackup,
+                      boolean primaryConfirmed, boolean monitorsWanted, String monitorLine, long reconnectMillisLeft,
+                      String pendingSwitch, String lastDecision, String lastSwitchReason, List<String> warnings,
+                      List<String> recentAudit) {
+        this(node, error, state, epoch, version, peer, main, aux, manualSwitchOnly, forceBackup, primaryConfirmed,
+                monitorsWanted, monitorLine, reconnectMillisLeft, pendingSwitch, lastDecision, lastSwitchReason,
+                warnings, recentAudit, List.of());
     }
 
     /** @return the role, derived from the state. */

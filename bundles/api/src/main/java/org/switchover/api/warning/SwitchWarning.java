@@ -28,9 +28,10 @@ public interface SwitchWarning {
 
     /**
      * The question every view asks after showing the warnings, before a switch despite them (the shell,
-     * {@code switchoverctl} and the control endpoint's refusal all use this sentence).
+     * {@code switchoverctl} and the control endpoint's refusal all use this sentence). It names no subsystem: the
+     * warnings before it say what is behind (files, interactions, ...).
      */
-    String QUESTION = "Recent file changes on the primary may be missing on this node.";
+    String QUESTION = "Recent changes on the primary (what the warnings name) may be missing on this node.";
 
     /** @return one sentence for the operator while the condition holds (without trailing period), empty otherwise */
     Optional<String> warning();

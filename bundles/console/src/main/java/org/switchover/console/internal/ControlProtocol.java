@@ -23,7 +23,9 @@ import org.switchover.api.warning.SwitchWarning;
  *
  * <pre>
  * {"token":"&lt;hex&gt;","cmd":"status"}
- *   -&gt; {"ok":true,"status":{...,"warnings":["... file replication from the primary has stopped ..."]}}
+ *   -&gt; {"ok":true,"status":{...,"warnings":["... file replication from the primary has stopped ..."]},
+ *        "memory":{"heapUsed":...,"heapAfterLastGc":...,"heapMax":...,"directUsed":...,"directBuffers":...,
+ *                  "gcCount":...}}
  * {"token":"&lt;hex&gt;","cmd":"switch","confirmed":true,"immediate":false,"requestedBy":"switchoverctl",
  *  "acceptWarnings":false}
  *   -&gt; {"ok":true,"result":{"switched":true,"mode":"CONTROLLED","epoch":7,"detail":"..."}}
@@ -153,6 +155,7 @@ record ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> sta
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", true);
         out.put("status", status.get());
+        out.put("memory", ProcessMemory.snapshot());
         return reply(out);
     }
 

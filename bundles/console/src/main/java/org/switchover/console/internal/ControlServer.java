@@ -170,18 +170,21 @@ final class ControlServer implements AutoCloseable {
         while (!closed) {
             try {
                 selector.select(untilNextDeadlineMillis());
+                // Reads first: a request line that has arrived is served before a newcomer can push its
+                // connection out (clients that reconnect in a loop would otherwise win every race).
+                boolean accepting = false;
                 Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
                 while (keys.hasNext()) {
                     SelectionKey key = keys.next();
                     keys.remove();
-                    if (!key.isValid()) {
-                        continue;
-                    }
-                    if (key.isAcceptable()) {
-                        accept();
-                    } else if (key.isReadable()) {
+                    if (key.isValid() && key.isAcceptable()) {
+                        accepting = true;
+                    } else if (key.isValid() && key.isReadable()) {
                         read(key, (Pending) key.attachment());
                     }
+                }
+                if (accepting) {
+                    accept();
                 }
                 expire();
             } catch (IOException | RuntimeException e) {

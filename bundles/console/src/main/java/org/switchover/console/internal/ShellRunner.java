@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.support.Threads;
+import org.switchover.support.log.LogText;
 
 /**
  * Runs Gogo command lines for the control endpoint's {@code shell} command, so that scripts and tests can reach the
@@ -75,7 +76,7 @@ final class ShellRunner implements ControlProtocol.Shell, AutoCloseable {
             return;
         }
         BoundedOutput out = new BoundedOutput(MAX_OUTPUT);
-        LOG.info("Control endpoint: running shell command '{}'", line);
+        LOG.info("Control endpoint: running shell command '{}'", LogText.escape(line));
         try {
             GogoSession.execute(lease.processor(), line, out);
             result.complete(out.text());
@@ -84,7 +85,7 @@ final class ShellRunner implements ControlProtocol.Shell, AutoCloseable {
                     + " switchover console (refresh org.switchover.console): " + e, out.text()));
         } catch (Exception e) {
             if (Thread.currentThread().isInterrupted() || e instanceof InterruptedException) {
-                LOG.warn("Shell command '{}' interrupted", line);
+                LOG.warn("Shell command '{}' interrupted", LogText.escape(line));
             }
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             result.completeExceptionally(new ControlProtocol.ShellFailure(message, out.text()));

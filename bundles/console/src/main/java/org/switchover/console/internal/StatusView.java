@@ -8,6 +8,7 @@ import org.switchover.api.Role;
 import org.switchover.api.notifier.LinkStatus;
 import org.switchover.api.status.NodeStatus;
 import org.switchover.api.status.PeerStatus;
+import org.switchover.api.status.RecoveryChannelStatus;
 
 /**
  * Renders the one status model: as a JSON-ready map (the control endpoint's {@code status}, printed by
@@ -50,7 +51,31 @@ final class StatusView {
             m.put("error", s.error());
         }
         m.put("warnings", s.warnings());
+        m.put("recovery", recoveryMap(s.recovery()));
         return m;
+    }
+
+    /**
+     * @return the Interaction Recovery Service's channels keyed by channel; figures that do not apply to the side
+     *         this node plays are null; an empty object when the recovery bundle does not run
+     */
+    private static Map<String, Object> recoveryMap(List<RecoveryChannelStatus> channels) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (RecoveryChannelStatus c : channels) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("configured", c.configured());
+            m.put("enabled", c.enabled());
+            m.put("side", c.side());
+            m.put("live", c.live() < 0 ? null : c.live());
+            m.put("shadows", c.shadows() < 0 ? null : c.shadows());
+            m.put("primaryLive", c.primaryLive() < 0 ? null : c.primaryLive());
+            m.put("sync", c.sync());
+            m.put("lagMillis", c.lagMillis() < 0 ? null : c.lagMillis());
+            m.put("maxLagMillis", c.maxLagMillis() < 0 ? null : c.maxLagMillis());
+            m.put("filter", c.filter());
+            out.put(c.channel(), m);
+        }
+        return out;
     }
 
     private static Map<String, Object> peerMap(PeerStatus p) {

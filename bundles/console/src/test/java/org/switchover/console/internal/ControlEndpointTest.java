@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.switchover.console.internal.CtlRunner.Run;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchover.api.SwitchoverState;
+import org.switchover.api.status.RecoveryChannelStatus;
 
 /** The loopback control endpoint over a real socket, and bin/switchoverctl against it. */
 class ControlEndpointTest {
@@ -74,6 +75,11 @@ class ControlEndpointTest {
         startBackupNode();
         JsonNode r = json("{\"token\":\"" + server.token() + "\",\"cmd\":\"status\"}\n");
         assertTrue(r.get("ok").asBoolean());
+        JsonNode m = r.get("memory");
+        assertTrue(m.get("heapUsed").asLong() > 0 && m.get("heapMax").asLong() >= m.get("heapUsed").asLong(),
+                m.toString());
+        assertTrue(m.get("directUsed").asLong() >= 0 && m.has("heapAfterLastGc") && m.has("directBuffers"),
+                m.toString());
         JsonNode s = r.get("status");
         assertEquals("B", s.get("node").asText());
         assertEquals("BACKUP", s.get("role").asText());
@@ -85,6 +91,40 @@ class ControlEndpointTest {
         assertEquals("ACTIVE", s.get("connections").get("aux").asText());
         assertTrue(s.has("lastSwitchReason"));
         assertTrue(s.get("automaticSwitch").asBoolean());
+    }
+
+    @Test
+    void statusCarriesTheRecoveryChannelsKeyedByChannelAndKeepsTheOtherFields() throws Exception {
+        startBackupNode();
+        String request = "{\"token\":\"" + server.token() + "\",\"cmd\":\"status\"}\n";
+        JsonNode before = json(request).get("status");
+        assertEquals(0, before.get("recovery").size(), "no recovery bundle: an empty object");
+        h.recovery.add(new RecoveryChannelStatus("mail", true, true, "backup", -1, 120, 130, "syncing", 3, 41,
+                "assigned emails only"));
+        h.recovery.add(RecoveryChannelStatus.notConfigured("chat"));
+        JsonNode s = json(request).get("status");
+        List<String> fields = new ArrayList<>();
+        s.fieldNames().forEachRemaining(fields::add);
+        List<String> old = new ArrayList<>();
+        before.fieldNames().forEachRemaining(old::add);
+        assertEquals(old, fields, "same fields, same order");
+        assertEquals("recovery", fields.get(fields.size() - 1), "the new object comes last");
+        JsonNode mail = s.get("recovery").get("mail");
+        assertTrue(mail.get("enabled").asBoolean());
+        assertEquals("backup", mail.get("side").asText());
+        assertEquals(120, mail.get("shadows").asInt());
+        assertEquals(130, mail.get("primaryLive").asInt());
+        assertTrue(mail.get("live").isNull(), "a backup has no live count of its own");
+        assertEquals("syncing", mail.get("sync").asText());
+        assertEquals(3, mail.get("lagMillis").asLong());
+        assertEquals(41, mail.get("maxLagMillis").asLong());
+        assertEquals("assigned emails only", mail.get("filter").asText());
+        JsonNode chat = s.get("recovery").get("chat");
+        assertFalse(chat.get("configured").asBoolean());
+        assertTrue(chat.get("shadows").isNull() && chat.get("lagMillis").isNull(), chat.toString());
+        for (String f : List.of("node", "role", "state", "epoch", "peer", "connections", "warnings")) {
+            assertEquals(before.get(f), s.get(f), f + " unchanged");
+        }
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.switchover.testing.LogCapture;
 
 /**
  * The control endpoint's limits against local users who connect without the token (issue 10): slow or idle
@@ -104,6 +106,42 @@ class ControlServerLimitsTest {
     }
 
     @Test
+    void clientsReconnectingInALoopDoNotKeepSwitchoverctlOut() throws Exception {
+        start(new ControlServer.Limits(64 * 1024, 5_000L, 8, 2, 2, 8));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong cut = new AtomicLong();
+        List<Thread> crowd = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + 60_000;
+        for (int i = 0; i < 24; i++) { // three times the endpoint's room, each back at once when pushed out
+            Thread t = new Thread(() -> {
+                while (!stop.get() && System.currentTimeMillis() < deadline) {
+                    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                        s.setSoTimeout(2_000);
+                        s.getInputStream().read();
+                    } catch (IOException e) {
+                        // pushed out or reset: come back
+                    }
+                    cut.incrementAndGet();
+                }
+            }, "crowd-" + i);
+            t.setDaemon(true);
+            t.start();
+            crowd.add(t);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> cut.get() > 1_000);
+        try {
+            CtlRunner.Run r = CtlRunner.fromSource("--node", dir.toString(), "status", "--json");
+            assertEquals(0, r.exit(), r.out() + r.err() + " (crowd connections pushed out: " + cut.get() + ")");
+            assertTrue(r.out().contains("\"state\""), r.out());
+        } finally {
+            stop.set(true);
+            for (Thread t : crowd) {
+                t.join(5_000);
+            }
+        }
+    }
+
+    @Test
     void aRequestLineHasABoundedTime() throws Exception {
         start(new ControlServer.Limits(64 * 1024, 300L, 8, 2, 2, 8));
         Socket s = connect();
@@ -159,14 +197,19 @@ class ControlServerLimitsTest {
 
         AtomicLong now = new AtomicLong();
         RefusalLog log = new RefusalLog(10_000, now::get);
-        log.refused("bad token");
-        log.refused("bad token");
-        log.refused("unknown command 'x\u001b[2J'");
-        assertEquals(3, log.total());
-        assertEquals(1, log.lines(), "one line per period");
-        now.addAndGet(TimeUnit.SECONDS.toNanos(11));
-        log.refused("bad token");
-        assertEquals(2, log.lines());
-        assertEquals("unknown command 'x?[2J'", RefusalLog.clean("unknown command 'x\u001b[2J'"));
+        try (LogCapture captured = new LogCapture()) {
+            log.refused("unknown command 'x\u001b[2J\nforged'");
+            log.refused("bad token");
+            log.refused("bad token");
+            assertEquals(3, log.total());
+            assertEquals(1, log.lines(), "one line per period");
+            now.addAndGet(TimeUnit.SECONDS.toNanos(11));
+            log.refused("bad token");
+            assertEquals(2, log.lines());
+            List<String> lines = captured.lines("Control endpoint refused");
+            assertEquals(2, lines.size(), captured.text());
+            assertTrue(lines.get(0).endsWith("unknown command 'x\\u001b[2J\\nforged'"), lines.get(0));
+            assertTrue(lines.get(1).contains("bad token [2 more like this held back"), lines.get(1));
+        }
     }
 }

@@ -16,6 +16,7 @@ import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.LinkStatus;
 import org.switchover.api.status.NodeStatus;
 import org.switchover.api.status.PeerStatus;
+import org.switchover.api.status.RecoveryChannelStatus;
 import org.switchover.api.warning.SwitchWarning;
 
 /**
@@ -29,6 +30,7 @@ final class FakeCore implements SwitchoverStatus, SwitchoverControl {
 
     final List<String> warnings = new CopyOnWriteArrayList<>();
     final List<String> restarts = new CopyOnWriteArrayList<>();
+    final List<RecoveryChannelStatus> recovery = new CopyOnWriteArrayList<>();
     private volatile SwitchoverState state = SwitchoverState.BACKUP;
     private volatile long epoch;
     private volatile String reason = "";
@@ -42,7 +44,7 @@ final class FakeCore implements SwitchoverStatus, SwitchoverControl {
     public NodeStatus report() {
         PeerStatus peer = new PeerStatus(NodeId.A, "peer:3633", SwitchoverState.PRIMARY, 5, "1.0.0", 1_000L, "");
         return new NodeStatus(NodeId.B, "", state, epoch, "1.0.0", peer, active(Link.MAIN), active(Link.AUX), false,
-                false, true, true, "fake monitor", -1L, "", "last row", reason, warnings(), List.of());
+                false, true, true, "fake monitor", -1L, "", "last row", reason, warnings(), List.of(), recovery);
     }
 
     @Override

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.switchover.console.internal.CtlRunner.Run;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchover.api.SwitchoverState;
+import org.switchover.testing.LogCapture;
 
 /**
  * The control endpoint's {@code shell} command over a real socket, with a real Gogo command processor running the
@@ -142,6 +143,19 @@ class ShellEndpointTest {
         JsonNode status = shell("switchover:status");
         assertTrue(status.get("ok").asBoolean(), status.toString());
         assertEquals("state BACKUP\n", status.get("output").asText());
+    }
+
+    @Test
+    void aShellLineIsLoggedEscaped() throws Exception {
+        start(true, 10_000);
+        try (LogCapture log = new LogCapture()) {
+            JsonNode r = shell("test:echo hi\nINFO forged\u001b[2J");
+            assertTrue(r.has("ok"), r.toString());
+            List<String> lines = log.lines("running shell command");
+            assertEquals(1, lines.size(), log.text());
+            assertTrue(lines.get(0).contains("'test:echo hi\\nINFO forged\\u001b[2J'"), lines.get(0));
+            assertTrue(log.lines("INFO forged").stream().allMatch(l -> l.contains("running shell command")));
+        }
     }
 
     @Test

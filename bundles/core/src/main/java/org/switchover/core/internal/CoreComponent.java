@@ -49,6 +49,7 @@ import org.switchover.api.notifier.LinkStatusListener;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.RequestHandler;
 import org.switchover.api.status.NodeStatus;
+import org.switchover.api.status.RecoveryStatusContributor;
 import org.switchover.api.time.SystemScheduler;
 import org.switchover.api.warning.SwitchWarning;
 
@@ -184,6 +185,11 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
             policyOption = ReferencePolicyOption.GREEDY, fieldOption = FieldOption.UPDATE)
     private final List<SwitchWarning> switchWarnings = new CopyOnWriteArrayList<>();
 
+    /** The Interaction Recovery Service's figures for the status (the recovery bundle's contributor); optional. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, fieldOption = FieldOption.UPDATE)
+    private final List<RecoveryStatusContributor> recoveryStatus = new CopyOnWriteArrayList<>();
+
     /** The primary monitor; it runs on the monitoring condition this core registers, so no DS cycle remains. */
     private volatile PrimaryMonitor primaryMonitor;
 
@@ -272,7 +278,7 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
     @Override
     public NodeStatus report() {
         return StatusReport.of(currentSnapshot(), notifier::status, monitorLine(), warnings(),
-                machine.journal().entries());
+                machine.journal().entries(), StatusReport.recovery(recoveryStatus, LOG::warn));
     }
 
     /**

@@ -8,21 +8,29 @@ import org.switchover.api.SwitchoverState;
 import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Request;
+import org.switchover.support.log.LogText;
+import org.switchover.support.log.RateLimitedLog;
 
 /**
  * What the peer tells this node (rows 26, 26a, 26c, 26n, 26r, 27, 27b, 27c, B2; decisions E4 to E6): requests
  * arriving over the notifier are decoded here and queued as events; the rows below answer them - become stale when
  * the peer outranks this node, refuse and tell it to discontinue when it does not. Decoding runs on the notifier's
- * threads, the row actions on the machine's thread.
+ * threads, the row actions on the machine's thread. Text the peer chose is escaped before it reaches a log line, and a
+ * refused request is logged at most once a minute per event id (the peer can repeat it at will).
  */
 final class PeerMessages {
 
+    /** At most one refusal line per event id in this period. */
+    static final long REFUSAL_LOG_MILLIS = 60_000L;
+
     private final StateMachine machine;
     private final Journal journal;
+    private final RateLimitedLog refusals;
 
     PeerMessages(StateMachine machine) {
         this.machine = machine;
         this.journal = machine.journal();
+        this.refusals = new RateLimitedLog(journal::warn, REFUSAL_LOG_MILLIS, machine.scheduler::nowMillis, 100);
     }
 
     // ---- requests from the peer (notifier threads) ----
@@ -56,7 +64,9 @@ final class PeerMessages {
                         "the switchover core does not answer event id '" + request.eventId() + "'"));
             };
         } catch (IllegalArgumentException e) {
-            journal.warn("Refusing {} from {}: {}", request.eventId(), request.senderId(), e.getMessage());
+            String eventId = LogText.escape(request.eventId());
+            refusals.log(eventId, "Refusing {} from {}: {}", eventId, LogText.escape(request.senderId()),
+                    LogText.escape(e.getMessage()));
             return CompletableFuture.failedFuture(e);
         }
     }
@@ -131,7 +141,8 @@ final class PeerMessages {
         Wire.Discontinue d = in.message();
         machine.epochs.notePeer(d.epoch());
         journal.audit("Peer {} took over with epoch {} ({}); this node (epoch {}) stops acting as primary and"
-                + " becomes INACTIVE (stale)", d.node(), d.epoch(), d.reason(), machine.epochs.current());
+                + " becomes INACTIVE (stale)", d.node(), d.epoch(), LogText.escape(d.reason()),
+                machine.epochs.current());
         return Outcome.because("peer " + d.node() + " took over with epoch " + d.epoch())
                 .then(() -> in.reply().complete(discontinueAck(true)));
     }
@@ -164,7 +175,8 @@ final class PeerMessages {
         Wire.Prepare p = in.message();
         machine.epochs.notePeer(p.epoch());
         journal.audit("Peer {} takes over in a controlled hand-off ({}, requested by {}, new epoch {}): this node"
-                + " stops taking new work and becomes INACTIVE", p.node(), p.reason(), p.requestedBy(), p.epoch());
+                + " stops taking new work and becomes INACTIVE", p.node(), LogText.escape(p.reason()),
+                LogText.escape(p.requestedBy()), p.epoch());
         // The host has nothing to flush yet; ROLE_DISCONTINUE goes out with the state change.
         return Outcome.because("controlled hand-off to peer " + p.node() + " (epoch " + p.epoch() + ")")
                 .then(() -> in.reply().complete(prepareAck(true, "stopped taking work")));

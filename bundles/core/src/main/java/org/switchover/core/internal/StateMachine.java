@@ -18,6 +18,7 @@ import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.time.Cancellable;
 import org.switchover.api.time.Scheduler;
+import org.switchover.support.log.LogText;
 
 /**
  * The switchover state machine (spec section 2): an actor on one {@link Scheduler}. Every input - monitor reports,
@@ -174,7 +175,9 @@ public final class StateMachine {
     CompletableFuture<SwitchResult> requestSwitch(boolean immediate, String requestedBy, boolean fromPeer,
                                                   boolean acceptWarnings) {
         CompletableFuture<SwitchResult> f = new CompletableFuture<>();
-        String by = requestedBy == null || requestedBy.isBlank() ? "unknown" : requestedBy.strip();
+        // who asked comes from a shell argument, a control request or the peer: escaped once here, so no audit
+        // line, status field or journal entry that names it can be split or forged
+        String by = requestedBy == null || requestedBy.isBlank() ? "unknown" : LogText.escape(requestedBy.strip());
         post(Event.of(EventType.INTERNAL_SWITCH_REQ, REASON_MANUAL,
                 new SwitchRequest(immediate, by, fromPeer, acceptWarnings, f)));
         return f;

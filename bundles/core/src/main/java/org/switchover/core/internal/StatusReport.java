@@ -1,6 +1,8 @@
 package org.switchover.core.internal;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import org.switchover.api.log.Journal;
@@ -8,6 +10,8 @@ import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.LinkStatus;
 import org.switchover.api.status.NodeStatus;
 import org.switchover.api.status.PeerStatus;
+import org.switchover.api.status.RecoveryChannelStatus;
+import org.switchover.api.status.RecoveryStatusContributor;
 
 /**
  * Fills the API's one status model from the machine's {@link Snapshot}: the only place where the core's internal
@@ -26,9 +30,10 @@ final class StatusReport {
      * @param monitorLine the monitors' own status lines, empty when none is registered
      * @param warnings the switch warnings in force
      * @param journal the machine's journal, oldest first (its last audit lines are kept)
+     * @param recovery the Interaction Recovery Service's channels, empty when it does not run
      */
     static NodeStatus of(Snapshot s, Function<Link, LinkStatus> links, String monitorLine, List<String> warnings,
-                         List<Journal.Entry> journal) {
+                         List<Journal.Entry> journal, List<RecoveryChannelStatus> recovery) {
         Wire.StateInfo p = s.peer();
         boolean neverAsked = s.peerSeenMillis() == 0 && p == null && s.peerFailure().isEmpty();
         PeerStatus peer = new PeerStatus(s.node() == null ? null : s.node().peer(), s.peerAddress(),
@@ -40,7 +45,30 @@ final class StatusReport {
                 s.forceBackup(), s.primaryConfirmed(), s.monitorsRunning(), monitorLine,
                 s.reconnectDueMillis() < 0 ? -1L : Math.max(0L, s.reconnectDueMillis() - s.nowMillis()),
                 s.pendingSwitch(), s.lastDecision(), s.lastSwitchReason(), warnings,
-                audit.subList(Math.max(0, audit.size() - RECENT_AUDIT), audit.size()));
+                audit.subList(Math.max(0, audit.size() - RECENT_AUDIT), audit.size()), recovery);
+    }
+
+    /**
+     * @param contributors the registered recovery status contributors (one runs: the recovery bundle's)
+     * @param warn receives a message and the failure of a contributor that failed (it is left out, the status is
+     *     still built)
+     * @return every contributor's channels
+     */
+    static List<RecoveryChannelStatus> recovery(List<RecoveryStatusContributor> contributors,
+                                                BiConsumer<String, String> warn) {
+        List<RecoveryChannelStatus> out = new ArrayList<>();
+        for (RecoveryStatusContributor c : contributors) {
+            try {
+                List<RecoveryChannelStatus> channels = c.recoveryStatus();
+                if (channels != null) {
+                    out.addAll(channels);
+                }
+            } catch (RuntimeException e) {
+                warn.accept("A recovery status contributor failed ({}); its channels are left out of the status",
+                        e.toString());
+            }
+        }
+        return out;
     }
 
     private static LinkStatus live(Function<Link, LinkStatus> links, Link l, LinkStatus fallback) {

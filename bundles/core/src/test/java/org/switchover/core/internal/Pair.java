@@ -62,6 +62,14 @@ final class Pair {
         return out;
     }
 
+    /** Creates both machines and starts {@code first}, then {@code second} (both of this pair). */
+    void startBoth(Harness first, Harness second) {
+        a.create();
+        b.create();
+        first.machine.start();
+        second.machine.start();
+    }
+
     /** Freezes node A: requests to it wait; its own timers do not run (its clock is stopped as with SIGSTOP). */
     void freezeA() {
         aFrozen = true;

@@ -60,6 +60,14 @@ class PairTest {
         assertEquals(b, p.b.state());
     }
 
+    /** The partition heals: {@code millis} later the nodes are in these states, and never both primary for 30 s. */
+    private static void healThenExpect(Pair p, long millis, SwitchoverState a, SwitchoverState b) {
+        p.partitioned = false;
+        p.advance(millis);
+        assertStates(p, a, b);
+        neverBothPrimaryAfter(p, 30_000);
+    }
+
     private static void neverBothPrimaryAfter(Pair p, long millis) {
         p.advance(millis);
         neverBothPrimary(p);
@@ -72,10 +80,7 @@ class PairTest {
     @Test
     void bothStartingAtOnceWithEqualEpochsMakeAPrimary() {
         Pair p = pair();
-        p.a.create();
-        p.b.create();
-        p.b.machine.start();
-        p.a.machine.start();
+        p.startBoth(p.b, p.a);
         p.advance(5_000);
         assertStates(p, PRIMARY, BACKUP);
     }
@@ -85,10 +90,7 @@ class PairTest {
         Pair p = pair();
         new EpochStore(dir.resolve("A/core")).store(2);
         new EpochStore(dir.resolve("B/core")).store(4);
-        p.a.create();
-        p.b.create();
-        p.a.machine.start();
-        p.b.machine.start();
+        p.startBoth(p.a, p.b);
         p.advance(5_000);
         assertStates(p, BACKUP, PRIMARY);
         assertEquals(5, p.b.epoch());
@@ -128,10 +130,7 @@ class PairTest {
         assertTrue(p.b.find("Switch reason: Manual Switchover").text().contains("uncontrolled"));
         assertEquals(PRIMARY, p.a.state(), "A cannot be told while the partition lasts");
         p.advance(20_000);
-        p.partitioned = false; // the WAN link is back
-        p.advance(1_000);
-        assertStates(p, INACTIVE, PRIMARY);
-        neverBothPrimaryAfter(p, 30_000);
+        healThenExpect(p, 1_000, INACTIVE, PRIMARY); // the WAN link is back
     }
 
     @Test
@@ -253,17 +252,11 @@ class PairTest {
     void splitBrainWithEqualEpochsBYields() {
         Pair p = pair();
         p.partitioned = true;
-        p.a.create();
-        p.b.create();
-        p.a.machine.start();
-        p.b.machine.start();
+        p.startBoth(p.a, p.b);
         p.advance(6_000); // both ask their silent peer a few times before the fail-safe start
         assertStates(p, PRIMARY, PRIMARY);
         assertEquals(p.a.epoch(), p.b.epoch());
-        p.partitioned = false;
-        p.advance(3_000);
-        assertStates(p, PRIMARY, INACTIVE);
-        neverBothPrimaryAfter(p, 30_000);
+        healThenExpect(p, 3_000, PRIMARY, INACTIVE);
     }
 
     @Test

@@ -58,6 +58,14 @@ class TransitionRowsTest {
     }
 
     /** @return node B started as backup of a primary A */
+    /** A running backup that was told {@code r} and then ran for {@code millis}. */
+    private Harness backupAfter(MonitorReport r, long millis) {
+        Harness h = backup();
+        h.machine.report(r);
+        h.advance(millis);
+        return h;
+    }
+
     private Harness backup() {
         Harness h = new Harness(dir, "B");
         h.startAsBackup();
@@ -335,9 +343,7 @@ class TransitionRowsTest {
 
     @Test
     void row18_moduleDownWhileReconnectingSwitches() {
-        Harness h = backup();
-        h.machine.report(NOTIFIER_DOWN);
-        h.advance(1_000);
+        Harness h = backupAfter(NOTIFIER_DOWN, 1_000);
         h.report(report(MonitorSignal.MODULE_DOWN, "TS Ping Failure"));
         assertEquals(PRIMARY, h.state());
         assertEquals("TS Ping Failure", h.machine.snapshot().lastSwitchReason());
@@ -345,9 +351,7 @@ class TransitionRowsTest {
 
     @Test
     void row19_primaryUnreachableWhileReconnectingSwitches() {
-        Harness h = backup();
-        h.machine.report(report(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier"));
-        h.advance(10_000);
+        Harness h = backupAfter(report(MonitorSignal.NETWORK_DOWN, "Loss of Connection to Notifier"), 10_000);
         assertEquals(RECONNECTING, h.state());
         h.report(lost(MonitorSignal.PRIMARY_UNREACHABLE, "PrimaryUnreachable after 3 ping sets"));
         assertEquals(PRIMARY, h.state());
@@ -490,9 +494,8 @@ class TransitionRowsTest {
 
     @Test
     void row29_netTestUnreachableAssumesAWanFailureAndHalts() {
-        Harness h = backup();
-        h.machine.report(lost(MonitorSignal.NETWORK_DOWN, "GatewayReached, NetTestUnreachable, PrimaryUnreachable"));
-        h.advance(120_000);
+        Harness h = backupAfter(lost(MonitorSignal.NETWORK_DOWN,
+                "GatewayReached, NetTestUnreachable, PrimaryUnreachable"), 120_000);
         assertEquals(STOPPING, h.state());
         assertEquals(0, h.epoch(), "no switch");
         // with the legacy rule off the diagnosis leads to the reconnect path
@@ -577,9 +580,7 @@ class TransitionRowsTest {
 
     @Test
     void manualModeSwitchedOnLiveStopsTheMonitorsAndTheTimer() {
-        Harness h = backup();
-        h.machine.report(NOTIFIER_DOWN);
-        h.advance(1_000);
+        Harness h = backupAfter(NOTIFIER_DOWN, 1_000);
         h.machine.reconfigure(h.settings.manualSwitchOnly(true).build());
         h.advance(60_000);
         assertEquals(RECONNECTING, h.state(), "no automatic switch once manual mode is on");

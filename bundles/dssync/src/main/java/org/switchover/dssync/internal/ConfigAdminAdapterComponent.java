@@ -1,7 +1,6 @@
 package org.switchover.dssync.internal;
 
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -10,13 +9,11 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationEvent;
 import org.osgi.service.cm.ConfigurationListener;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.condition.Condition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.ds.DirectoryChange;
@@ -35,9 +32,7 @@ import org.switchover.support.Threads;
  * reference's replicated server parameters do). The role comes from {@link RoleBinding}; all work runs on this
  * component's thread {@code switchover-dssync-cm-1}.
  */
-@Component(name = "org.switchover.dssync.configadmin", service = ConfigurationListener.class, immediate = true,
-        reference = @Reference(name = "role", service = Condition.class, cardinality = ReferenceCardinality.MULTIPLE,
-                policy = ReferencePolicy.DYNAMIC, target = RoleBinding.TARGET, bind = "bindRole", unbind = "unbindRole"))
+@Component(name = "org.switchover.dssync.configadmin", service = ConfigurationListener.class, immediate = true)
 public final class ConfigAdminAdapterComponent implements ConfigurationListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigAdminAdapterComponent.class);
@@ -52,21 +47,12 @@ public final class ConfigAdminAdapterComponent implements ConfigurationListener 
 
     @Activate
     public ConfigAdminAdapterComponent(@Reference ConfigurationAdmin configAdmin, @Reference DirectoryStore store,
-            @Reference DsSyncComponent settings) {
+            @Reference DsSyncComponent settings, BundleContext context) {
         this.configAdmin = configAdmin;
         this.store = store;
         this.settings = settings;
         this.storeListener = store.addListener(this::storeChanged);
-    }
-
-    /** A role condition came: the primary exports ConfigAdmin, the backup imports the tree. */
-    void bindRole(Map<String, Object> condition) {
-        roles.bind(condition);
-    }
-
-    /** A role condition went: the adapter stops exporting or importing. */
-    void unbindRole(Map<String, Object> condition) {
-        roles.unbind(condition);
+        roles.track(context);
     }
 
     private void post(Runnable r) {

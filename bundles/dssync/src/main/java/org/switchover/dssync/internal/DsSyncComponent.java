@@ -22,11 +22,14 @@ import org.switchover.api.config.ConfigReader;
 /**
  * DS sync's configuration (PID {@value #PID}) and status: holds the current {@link DsSyncSettings} (every value is
  * read live: the primary and backup parts ask on each use) and this node's state directory (from
- * {@link NodeIdentity}). Also the place where the active part (primary or backup) reports what it is doing, for
- * {@code switchover:ds-status}.
+ * {@link NodeIdentity}). Also the place where the active part (primary or backup) reports what it is doing, and the
+ * shell command {@code switchover:ds-status} that shows it (role part, stream position, progress of the last full
+ * compare: compared, transferred, remaining, rate), dispatched through Gogo's {@code _main} convention (the name
+ * contains '-').
  */
 @Component(name = DsSyncComponent.PID, service = DsSyncComponent.class, immediate = true,
-        configurationPid = DsSyncComponent.PID)
+        configurationPid = DsSyncComponent.PID,
+        property = {"osgi.command.scope=switchover", "osgi.command.function=ds-status"})
 @Designate(ocd = DsSyncComponent.Config.class)
 public final class DsSyncComponent {
 
@@ -38,8 +41,7 @@ public final class DsSyncComponent {
             description = "Replication of the configuration tree from the primary to the backup")
     public @interface Config {
         @AttributeDefinition(name = ServerParameters.SWITCHOVER_DS_REQUEST_TIMEOUT, min = "1", max = "3600",
-                description = "Timeout of each DS request the backup sends to the primary during a full compare"
-                        + " (s), 1-3600")
+                description = "Timeout of each DS request the backup sends to the primary during a full compare (s)")
         int switchover_ds_request_timeout() default 120;
 
         @AttributeDefinition(name = ServerParameters.SWITCHOVER_UPGRADE_HIGHER_DS_EXCLUSIONS, required = false,
@@ -122,5 +124,10 @@ public final class DsSyncComponent {
     /** @return the status lines for the shell */
     String status() {
         return "DS sync: " + activity.get() + "\nDS request timeout: " + settings.requestTimeout().toSeconds() + " s";
+    }
+
+    /** {@code switchover:ds-status}; @return the status lines */
+    public String _main(String... args) {
+        return status();
     }
 }

@@ -20,6 +20,8 @@ import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.RequestHandler;
 import org.switchover.api.notifier.StreamPublisher;
+import org.switchover.support.log.LogText;
+import org.switchover.support.log.RateLimitedLog;
 
 /**
  * The primary's side of DS sync, started by {@link DsSyncRolesComponent} while the primary role condition is registered (and
@@ -30,6 +32,8 @@ import org.switchover.api.notifier.StreamPublisher;
 public final class DsSyncPrimary implements RequestHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(DsSyncPrimary.class);
+    /** Refusals a peer can repeat at will: one WARN per kind a minute, the rest counted. */
+    private final RateLimitedLog refusals = RateLimitedLog.perPeriod(LOG::warn, 60_000L);
 
     private final DirectoryStore store;
     private final Notifier notifier;
@@ -126,8 +130,9 @@ public final class DsSyncPrimary implements RequestHandler {
                     throw new IOException("dssync has no request '" + request.eventId() + "'");
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("DS sync primary: refused request {} from {}: {}", request.eventId(), request.senderId(),
-                    e.getMessage());
+            refusals.log("request", "DS sync primary: refused request {} from {}: {}",
+                    LogText.escape(request.eventId()), LogText.escape(request.senderId()),
+                    LogText.escape(e.getMessage()));
             return CompletableFuture.failedFuture(e);
         }
     }

@@ -3,7 +3,6 @@ package org.switchover.dssync.internal;
 import java.time.Clock;
 import java.util.Dictionary;
 import java.util.Hashtable;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -13,9 +12,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.condition.Condition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.SwitchoverStatus;
@@ -31,9 +27,7 @@ import org.switchover.support.Threads;
  * ({@link RoleBinding}); every change is handled on this component's one thread, {@code switchover-dssync-1}, which
  * is the only code that starts or stops a part.
  */
-@Component(name = "org.switchover.dssync.roles", service = {}, immediate = true,
-        reference = @Reference(name = "role", service = Condition.class, cardinality = ReferenceCardinality.MULTIPLE,
-                policy = ReferencePolicy.DYNAMIC, target = RoleBinding.TARGET, bind = "bindRole", unbind = "unbindRole"))
+@Component(name = "org.switchover.dssync.roles", service = {}, immediate = true)
 public final class DsSyncRolesComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(DsSyncRolesComponent.class);
@@ -59,16 +53,7 @@ public final class DsSyncRolesComponent {
         this.notifier = notifier;
         this.status = status;
         this.settings = settings;
-    }
-
-    /** A role condition came: the primary or backup part starts (on the control thread). */
-    void bindRole(Map<String, Object> condition) {
-        roles.bind(condition);
-    }
-
-    /** A role condition went: its part stops. */
-    void unbindRole(Map<String, Object> condition) {
-        roles.unbind(condition);
+        roles.track(context);
     }
 
     private void roleChanged(RoleBinding.Role role) {

@@ -163,6 +163,28 @@ class DsSyncRolesTest {
                 new org.switchover.api.notifier.Request("*", EventIds.DSSYNC_NODE, 1, "B/MAIN", Wire.path("a//b")))
                 .toCompletableFuture().join());
         assertTrue(e.getMessage().contains("empty segment"), e.getMessage());
+        for (String bad : List.of("${CONFIG}/../secret", "./a", "a/.")) {
+            Exception dot = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> p.handle(
+                    new org.switchover.api.notifier.Request("*", EventIds.DSSYNC_NODE, 1, "B/MAIN", Wire.path(bad)))
+                    .toCompletableFuture().join());
+            assertTrue(dot.getMessage().contains("'" + bad + "'") && dot.getMessage().contains("segment"),
+                    dot.getMessage());
+        }
+    }
+
+    @Test
+    void aFloodOfBadRequestsIsOneEscapedLine() {
+        DsSyncPrimary p = primary(settings());
+        try (org.switchover.testing.LogCapture log = new org.switchover.testing.LogCapture()) {
+            for (int i = 0; i < 300; i++) {
+                p.handle(new org.switchover.api.notifier.Request("*", EventIds.DSSYNC_NODE, i, "B/MAIN",
+                        Wire.path("x\n12:00:00 [main] INFO forged/../" + i)));
+            }
+            List<String> lines = log.lines("DS sync primary: refused request");
+            assertEquals(1, lines.size(), log.text());
+            assertTrue(lines.get(0).contains("x\\n12:00:00 [main] INFO forged"), lines.get(0));
+            assertTrue(log.lines("INFO forged").stream().allMatch(l -> l.contains("refused request")));
+        }
     }
 
     @Test

@@ -23,6 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.support.Threads;
+import org.switchover.support.log.LogText;
+import org.switchover.support.log.RateLimitedLog;
 
 /**
  * The backup's side: makes a root, or a part of it, equal to the primary's by comparing manifests and moving only
@@ -33,6 +35,8 @@ import org.switchover.support.Threads;
 final class Follower {
 
     private static final Logger LOG = LoggerFactory.getLogger(Follower.class);
+    /** Refusals a peer can repeat at will: one WARN per kind a minute, the rest counted. */
+    private final RateLimitedLog refusals = RateLimitedLog.perPeriod(LOG::warn, 60_000L);
 
     /** Asks the primary. */
     interface Remote {
@@ -85,6 +89,12 @@ final class Follower {
     private final Semaphore permits = new Semaphore(CHUNKS_IN_FLIGHT);
     private final Supplier<MirrorSettings> settings;
     private final Clock clock;
+    /** What this node's disk refused: pending until written. */
+    final WriteFailures failures;
+    /** The current comparison (callers serialise them): failures are recorded against it. */
+    private volatile long round;
+    /** Paths the current comparison could not write. */
+    private final AtomicInteger refused = new AtomicInteger();
 
     final AtomicLong pending = new AtomicLong();
     final AtomicLong filesFetched = new AtomicLong();
@@ -100,9 +110,11 @@ final class Follower {
      * @param settings the current parameters (where each root is on this node)
      * @param clock the time of the last change and comparison, and how long a comparison took (for the status and
      *     the log)
+     * @param failures where the changes this node's disk refused are kept until written
      */
-    Follower(VfsFiles files, Remote remote, Supplier<MirrorSettings> settings, Clock clock) {
+    Follower(VfsFiles files, Remote remote, Supplier<MirrorSettings> settings, Clock clock, WriteFailures failures) {
         this.files = files;
+        this.failures = failures;
         this.remote = remote;
         this.settings = settings;
         this.clock = clock;
@@ -112,8 +124,14 @@ final class Follower {
     /**
      * Brings {@code scope} of {@code root} in line with the primary.
      *
+     * <p>What this node's disk refuses (a {@link VfsFiles.LocalWriteFailed}) does not stop the comparison: each path
+     * refused is kept in {@link #failures} and the rest goes on. When the comparison ends, the failures under
+     * {@code scope} it did not record again have landed.
+     *
      * @param exceptions extensions left out on both sides
      * @return what was done, for the log; empty when the root does not exist on this node
+     * @throws TransferBroken when the connection failed (retry later)
+     * @throws IOException when the primary refused (the message says why)
      */
     String sync(MirrorRoot root, String scope, Extensions exceptions) throws IOException {
         MirrorSettings s = settings.get();
@@ -121,6 +139,15 @@ final class Follower {
         if (dir == null) {
             return "";
         }
+        long r = ++round;
+        refused.set(0);
+        String what = compare(root, dir, scope, exceptions);
+        failures.settle(root, scope, r);
+        int notWritten = refused.get();
+        return notWritten == 0 ? what : what + "; " + notWritten + " not written on this backup (pending, retried)";
+    }
+
+    private String compare(MirrorRoot root, Path dir, String scope, Extensions exceptions) throws IOException {
         if (scope.isEmpty()) {
             int left = files.removeLeftovers(dir, root.recursive());
             if (left > 0) {
@@ -131,7 +158,13 @@ final class Follower {
         SortedMap<String, Entry> theirs = Wire.manifest(remote.ask(EventIds.MIRROR_MANIFEST,
                 Wire.manifestRequest(new Wire.ManifestRequest(root.path(), root.recursive(), scope, exceptions.toString()))));
         if (scope.isEmpty() && !java.nio.file.Files.isDirectory(dir)) {
-            files.mkdirs(dir, "");
+            try {
+                files.mkdirs(dir, "");
+            } catch (VfsFiles.LocalWriteFailed e) {
+                failures.failed(root, "", e.shortReason(), round);
+                refused.incrementAndGet();
+                return "root directory " + dir + " not created: " + e.reason();
+            }
         }
         SortedMap<String, Entry> mine = files.manifest(dir, root.recursive(), scope, exceptions);
         ManifestDiff diff = ManifestDiff.between(theirs, mine);
@@ -157,18 +190,30 @@ final class Follower {
         pending.set(diff.mkdirs().size() + diff.fetch().size() + diff.touch().size() + diff.delete().size());
         try {
             for (Entry e : diff.delete()) {
-                int n = files.delete(dir, e.path());
-                deleted.addAndGet(n);
-                done(root, e.path(), "deleted");
+                try {
+                    int n = files.delete(dir, e.path());
+                    deleted.addAndGet(n);
+                    done(root, e.path(), "deleted");
+                } catch (VfsFiles.LocalWriteFailed f) {
+                    failed(root, e.path(), f);
+                }
             }
             for (String d : diff.mkdirs()) {
-                files.mkdirs(dir, d);
-                done(root, d, "directory created");
+                try {
+                    files.mkdirs(dir, d);
+                    done(root, d, "directory created");
+                } catch (VfsFiles.LocalWriteFailed f) {
+                    failed(root, d, f);
+                }
             }
             fetchAll(root, dir, diff.fetch(), fetched);
             for (Entry e : diff.touch()) {
-                files.setMtime(dir, e.path(), e.mtime());
-                done(root, e.path(), "mtime set");
+                try {
+                    files.setMtime(dir, e.path(), e.mtime());
+                    done(root, e.path(), "mtime set");
+                } catch (VfsFiles.LocalWriteFailed f) {
+                    failed(root, e.path(), f);
+                }
             }
         } finally {
             pending.set(0);
@@ -279,14 +324,15 @@ final class Follower {
                 } else {
                     // the primary refused the whole batch: each file is tried again by its next change or comparison
                     LOG.info("Mirror: {} file(s) under {} not copied now: {}", batch.size(), root,
-                            e.getCause().getMessage());
-                    pending.addAndGet(-batch.size());
+                            LogText.escape(e.getCause().getMessage()));
+                    keepAll(root, batch);
                 }
             } catch (TransferBroken b) {
                 broken.compareAndSet(null, b);
             } catch (IOException malformed) {
-                LOG.warn("Mirror: a batch reply for {} was malformed: {}", root, malformed.getMessage());
-                pending.addAndGet(-batch.size());
+                refusals.log("malformed batch", "Mirror: a batch reply for {} was malformed: {}", root,
+                        LogText.escape(malformed.getMessage()));
+                keepAll(root, batch);
             } finally {
                 permits.release();
             }
@@ -310,11 +356,29 @@ final class Follower {
             done(root, e.path(), "copied");
         } catch (TransferBroken broken) {
             throw broken;
+        } catch (VfsFiles.LocalWriteFailed refused) {
+            failed(root, e.path(), refused);
         } catch (IOException changed) {
             // the file changed (or went) on the primary while it was copied: its next change message or
             // the next full comparison brings it over; the old copy stays in place meanwhile
             LOG.info("Mirror: {} not copied now: {}", e.path(), changed.getMessage());
+            failures.keep(root, e.path(), round);
             pending.decrementAndGet();
+        }
+    }
+
+    /** This node's disk refused {@code path}: pending until a later comparison writes it. */
+    private void failed(MirrorRoot root, String path, VfsFiles.LocalWriteFailed e) {
+        pending.decrementAndGet();
+        refused.incrementAndGet();
+        failures.failed(root, path, e.shortReason(), round);
+    }
+
+    /** A batch not copied for a reason of the primary's: earlier failures among its files stay pending. */
+    private void keepAll(MirrorRoot root, List<Entry> batch) {
+        pending.addAndGet(-batch.size());
+        for (Entry e : batch) {
+            failures.keep(root, e.path(), round);
         }
     }
 

@@ -2,6 +2,12 @@ package org.switchover.mirror.internal;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -14,12 +20,15 @@ import org.switchover.api.notifier.StreamPosition;
 import org.switchover.api.notifier.StreamSubscription;
 import org.switchover.api.time.Cancellable;
 import org.switchover.api.time.Scheduler;
+import org.switchover.support.log.LogText;
+import org.switchover.support.log.RateLimitedLog;
 
 /**
  * The backup's side of directory mirroring, created when this node starts following and {@link #close() closed}
  * when it stops: follows stream {@value EventIds#MIRROR_STREAM} (each change message brings its path in line with the
  * primary), compares every continuous root when the stream cannot resume, copies the Handler Path and
- * InitialMirrorDir once at start (retried until done), and runs the {@link FileMonitorHealthCheck}.
+ * InitialMirrorDir once at start (retried until done), runs the {@link FileMonitorHealthCheck}, and every Mirror Write
+ * Retry Interval compares again the paths this node's disk refused ({@link WriteFailures}) until they are written.
  *
  * <p>Driven on the mirror's control thread; changes are applied on the notifier's subscription thread. Every write
  * to the local tree happens under one lock.
@@ -27,8 +36,12 @@ import org.switchover.api.time.Scheduler;
 final class MirrorBackup implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MirrorBackup.class);
+    /** Refusals a peer can repeat at will: one WARN per kind a minute, the rest counted. */
+    private final RateLimitedLog refusals = RateLimitedLog.perPeriod(LOG::warn, 60_000L);
     /** Pause before the start-up copy is tried again when the primary could not be asked. */
     static final long START_RETRY_MILLIS = 5000;
+    /** More refused paths than this under one root are retried with one comparison of the whole root. */
+    static final int RETRY_PATHS_PER_ROOT = 32;
 
     private final Scheduler control;
     private final Follower follower;
@@ -38,6 +51,9 @@ final class MirrorBackup implements AutoCloseable {
     private final ReentrantLock applyLock = new ReentrantLock();
     private final StreamSubscription subscription;
     private Cancellable startTask;
+    private Cancellable retryTask;
+    /** Roots the primary does not have, logged once (INFO) until the primary has them again. */
+    private final Set<MirrorRoot> missingOnPrimary = new HashSet<>();
     private boolean startCopyDone;
     private boolean closed;
 
@@ -57,6 +73,8 @@ final class MirrorBackup implements AutoCloseable {
         this.subscription = notifier.follow(EventIds.MIRROR_STREAM, StreamPosition.NONE, new Listener());
         this.startTask = control.schedule(this::startCopy, 0);
         health.start(settings.healthIntervalS(), settings.healthTimeoutS());
+        follower.failures.period(settings.writeRetryS());
+        this.retryTask = control.schedule(this::retryFailed, settings.writeRetryS() * 1000L);
         LOG.info("Mirror: following the primary's changes");
     }
 
@@ -103,6 +121,53 @@ final class MirrorBackup implements AutoCloseable {
         if (before.healthIntervalS() != now.healthIntervalS() || before.healthTimeoutS() != now.healthTimeoutS()) {
             health.start(now.healthIntervalS(), now.healthTimeoutS());
         }
+        if (before.writeRetryS() != now.writeRetryS()) {
+            follower.failures.period(now.writeRetryS());
+            retryTask.cancel();
+            retryTask = control.schedule(this::retryFailed, now.writeRetryS() * 1000L);
+        }
+    }
+
+    /**
+     * On the control thread every Mirror Write Retry Interval: compares again each path this node's disk refused
+     * (many under one root: the whole root, once), so that what was refused is written once the disk lets it. Roots
+     * no longer mirrored in the current state are forgotten.
+     */
+    private void retryFailed() {
+        if (closed) {
+            return;
+        }
+        WriteFailures failures = follower.failures;
+        retryTask = control.schedule(this::retryFailed, failures.periodMillis());
+        MirrorSettings.Plan p = plan.get();
+        List<MirrorRoot> mirrored = new ArrayList<>(p.continuous());
+        mirrored.addAll(p.atStart());
+        failures.retain(mirrored);
+        Map<MirrorRoot, List<String>> byRoot = new LinkedHashMap<>();
+        for (WriteFailures.Key k : failures.keys()) {
+            byRoot.computeIfAbsent(k.root(), r -> new ArrayList<>()).add(k.path());
+        }
+        retry:
+        for (Map.Entry<MirrorRoot, List<String>> e : byRoot.entrySet()) {
+            List<String> paths = e.getValue().size() > RETRY_PATHS_PER_ROOT ? List.of("") : e.getValue();
+            for (String path : paths) {
+                if (!path.isEmpty() && !failures.keys().contains(new WriteFailures.Key(e.getKey(), path))) {
+                    continue; // written meanwhile by a comparison of a directory above it
+                }
+                try {
+                    syncLogged(e.getKey(), path, p.exceptions());
+                } catch (Follower.TransferBroken b) {
+                    // the primary cannot be asked now: the next round tries again
+                    LOG.info("Mirror: retry of the changes not written yet stopped: {}", b.getMessage());
+                    break retry;
+                } catch (IOException refusedByPrimary) {
+                    LOG.info("Mirror: {}/{} not retried now: {}", e.getKey(), path, refusedByPrimary.getMessage());
+                }
+            }
+        }
+        long heldBack = failures.takeHeldBack();
+        failures.summary().ifPresent(s -> LOG.warn("Mirror: {}{}", s, heldBack == 0 ? ""
+                : " (" + heldBack + " repeated failure(s) since the last summary not logged one by one)"));
     }
 
     private void syncLogged(MirrorRoot root, String scope, Extensions exceptions) throws IOException {
@@ -112,9 +177,21 @@ final class MirrorBackup implements AutoCloseable {
             if (!what.isEmpty() && !"in step".equals(what)) {
                 LOG.info("Mirror: {}{}: {}", root, scope.isEmpty() ? "" : "/" + scope, what);
             }
+            if (scope.isEmpty() && missingOnPrimary.remove(root)) {
+                LOG.info("Mirror: root {} exists on the primary now and is mirrored", root);
+            }
         } catch (Follower.TransferBroken e) {
             throw e;
         } catch (IOException e) {
+            if (Server.isMissingRoot(e.getMessage())) {
+                // expected: the shipped roots need not all exist (a Linux primary has no D:\I3\IC\...); what this
+                // backup could not write under it has nothing to catch up with any more
+                follower.failures.forget(root);
+                if (missingOnPrimary.add(root)) {
+                    LOG.info("Mirror: root {} does not exist on the primary; left alone here until it does", root);
+                }
+                return;
+            }
             if (scope.isEmpty()) {
                 LOG.warn("Mirror: root {} not mirrored: {}", root, e.getMessage());
                 return;
@@ -133,7 +210,8 @@ final class MirrorBackup implements AutoCloseable {
             try {
                 c = Wire.change(payload);
             } catch (IOException | IllegalArgumentException e) {
-                LOG.warn("Mirror: change message {} is malformed and ignored: {}", sequence, e.getMessage());
+                refusals.log("malformed change", "Mirror: change message {} is malformed and ignored: {}", sequence,
+                        LogText.escape(e.getMessage()));
                 return;
             }
             MirrorSettings.Plan p = plan.get();
@@ -171,7 +249,9 @@ final class MirrorBackup implements AutoCloseable {
     public void close() {
         closed = true;
         startTask.cancel();
+        retryTask.cancel();
         health.stop();
+        follower.failures.clear();
         subscription.close();
         LOG.info("Mirror: stopped following the primary");
     }

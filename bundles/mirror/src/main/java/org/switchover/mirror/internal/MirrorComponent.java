@@ -24,7 +24,6 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.condition.Condition;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -57,9 +56,7 @@ import org.switchover.support.Threads;
  */
 // The request handler is registered from the constructor, not as this component's DS service: the notifier's
 // whiteboard reference to handlers and this component's reference to the notifier would otherwise form a cycle.
-@Component(name = MirrorComponent.PID, configurationPid = MirrorComponent.PID, service = {}, immediate = true,
-        reference = @Reference(name = "role", service = Condition.class, cardinality = ReferenceCardinality.MULTIPLE,
-                policy = ReferencePolicy.DYNAMIC, target = RoleBinding.TARGET, bind = "bindRole", unbind = "unbindRole"))
+@Component(name = MirrorComponent.PID, configurationPid = MirrorComponent.PID, service = {}, immediate = true)
 @Designate(ocd = MirrorComponent.Config.class)
 public final class MirrorComponent implements RequestHandler {
 
@@ -81,31 +78,26 @@ public final class MirrorComponent implements RequestHandler {
                     + "keys mirror.root.map and mirror.base.dir say where.")
     public @interface Config {
 
-        @AttributeDefinition(name = ServerParameters.CUSTOMMIRRORDIR, description = "Directories mirrored "
-                + "continuously (path list); a change takes effect at once.")
+        @AttributeDefinition(name = ServerParameters.CUSTOMMIRRORDIR, description = "Directories mirrored continuously (path list); a change takes effect at once.")
         String custom_mirror_dir() default "+D:\\I3\\IC\\Resources;+D:\\I3\\IC\\HostTools;+D:\\I3\\IC\\Server\\LRA;"
                 + "+D:\\I3\\IC\\ClientSettings;+C:\\I3\\IC\\Flows;+C:\\I3\\IC\\TFTPRoot;+C:\\I3\\IC\\Provision;"
                 + "+C:\\I3\\IC\\Certificates\\LinesAuthority;+C:\\I3\\IC\\Certificates\\Email;"
                 + "+C:\\I3\\IC\\Server\\I3RxDocs;+C:\\I3\\IC\\Server\\Reports";
 
-        @AttributeDefinition(name = ServerParameters.INITIALMIRRORDIR, description = "Directories copied (changed "
-                + "files only) once, when this node starts as backup (path list).")
+        @AttributeDefinition(name = ServerParameters.INITIALMIRRORDIR, description = "Directories copied (changed files only) once, when this node starts as backup (path list).")
         String initial_mirror_dir() default "";
 
-        @AttributeDefinition(name = ServerParameters.MIRROREXCEPTIONS, description = "File extensions never "
-                + "mirrored, ';'-separated (e.g. 'txt; gif').")
+        @AttributeDefinition(name = ServerParameters.MIRROREXCEPTIONS, description = "File extensions never mirrored, ';'-separated (e.g. 'txt; gif').")
         String mirror_exceptions() default "";
 
         @AttributeDefinition(name = ServerParameters.HANDLER_PATH, description = "Handler directory, copied once "
                 + "when the backup starts (not recursive unless written with '+'); empty = none.")
         String handler_path() default "";
 
-        @AttributeDefinition(name = ServerParameters.RESOURCE_PATH, description = "Resource directory, mirrored "
-                + "continuously; empty = none.")
+        @AttributeDefinition(name = ServerParameters.RESOURCE_PATH, description = "Resource directory, mirrored continuously; empty = none.")
         String resource_path() default "";
 
-        @AttributeDefinition(name = ServerParameters.I3TABLES_PATH, description = "Data-tables directory, mirrored "
-                + "continuously; empty = none.")
+        @AttributeDefinition(name = ServerParameters.I3TABLES_PATH, description = "Data-tables directory, mirrored continuously; empty = none.")
         String i3tables_path() default "";
 
         @AttributeDefinition(name = ServerParameters.CUSTOM_UPGRADE_FILE_SYNCHRONIZATION_DIRECTORIES,
@@ -122,14 +114,20 @@ public final class MirrorComponent implements RequestHandler {
         String switchover_upgrade_higher_file_exclusions() default "";
 
         @AttributeDefinition(name = ServerParameters.SWITCHOVER_FILE_MONITOR_HEALTH_CHECK_INTERVAL, min = "0",
-                max = "86400", description = "File Monitor health check interval (s), 0-86400: how often the backup asks the "
+                max = "86400", description = "File Monitor health check interval (s): how often the backup asks the "
                         + "primary's file monitor whether it runs; 0 = off.")
         int switchover_file_monitor_health_check_interval() default 60;
 
         @AttributeDefinition(name = ServerParameters.SWITCHOVER_FILE_MONITOR_HEALTH_CHECK_TIMEOUT, min = "1",
-                max = "3600", description = "File Monitor health check timeout (s), 1-3600: how long the backup waits for the "
+                max = "3600", description = "File Monitor health check timeout (s): how long the backup waits for the "
                         + "answer before the check counts as failed.")
         int switchover_file_monitor_health_check_timeout() default 10;
+
+        @AttributeDefinition(name = "Mirror Write Retry Interval", min = "1", max = "3600", description = "Seconds,"
+                + " 1-3600: how often the backup tries again to write the changes its own disk refused (full, no "
+                + "permission, read-only); they stay pending and raise a warning until written. Also the least time "
+                + "between two log lines about one file.")
+        int mirror_write_retry_interval() default 10;
 
         @AttributeDefinition(name = "Mirror Root Map", required = false, description = "Node-local (never "
                 + "replicated): configured=local directory pairs, ';'-separated, e.g. '/srv/ic=/data/b/ic'; the "
@@ -156,6 +154,7 @@ public final class MirrorComponent implements RequestHandler {
     private final ServiceRegistration<Object> commands;
     private final ServiceRegistration<RequestHandler> handler;
     private final ServiceRegistration<SwitchWarning> warning;
+    private final ServiceRegistration<SwitchWarning> writeWarning;
 
     private volatile MirrorSettings settings = MirrorSettings.NONE;
     private volatile SwitchoverStatus status;
@@ -171,7 +170,8 @@ public final class MirrorComponent implements RequestHandler {
         // four: the backup keeps up to 16 chunk requests in flight; reads overlap with the notifier's writes
         this.serve = Executors.newFixedThreadPool(4, Threads.factory("switchover-mirror-serve"));
         this.requests = new PrimaryRequests(notifier);
-        this.follower = new Follower(files, requests, () -> settings, wallClock);
+        this.follower = new Follower(files, requests, () -> settings, wallClock,
+                new WriteFailures(control::nowMillis, MirrorSettings.NONE.writeRetryS()));
         this.server = new Server(files);
         this.health = new FileMonitorHealthCheck(control,
                 timeout -> backup != null ? requests.askHealth(timeout)
@@ -191,6 +191,9 @@ public final class MirrorComponent implements RequestHandler {
         handler = context.registerService(RequestHandler.class, this, hp);
         // Always registered, empty while replication is fine: the core collects it for status and manual switch.
         warning = context.registerService(SwitchWarning.class, this::replicationWarning, new Hashtable<>());
+        // the same for the changes this backup's disk refused (full, no permission): stale until they are written
+        writeWarning = context.registerService(SwitchWarning.class, this::writeWarning, new Hashtable<>());
+        roles.track(context);
     }
 
     @Modified
@@ -209,6 +212,7 @@ public final class MirrorComponent implements RequestHandler {
     @Deactivate
     void deactivate() {
         warning.unregister();
+        writeWarning.unregister();
         handler.unregister();
         commands.unregister();
         roles.close();
@@ -232,15 +236,6 @@ public final class MirrorComponent implements RequestHandler {
 
     // ---------------------------------------------------------------- role
 
-    /** A role condition came: the mirror starts serving or following (on the control thread). */
-    void bindRole(Map<String, Object> condition) {
-        roles.bind(condition);
-    }
-
-    /** A role condition went: the side it started stops. */
-    void unbindRole(Map<String, Object> condition) {
-        roles.unbind(condition);
-    }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void bindStatus(SwitchoverStatus s) {
@@ -317,6 +312,11 @@ public final class MirrorComponent implements RequestHandler {
     /** @return the replication warning while this backup's health check fails (the registered {@link SwitchWarning}). */
     Optional<String> replicationWarning() {
         return roles.backup() ? health.warning() : Optional.empty();
+    }
+
+    /** @return the warning while changes this backup's disk refused are pending (the second {@link SwitchWarning}) */
+    Optional<String> writeWarning() {
+        return roles.backup() ? follower.failures.warning() : Optional.empty();
     }
 
     // ---------------------------------------------------------------- primary: requests

@@ -24,13 +24,15 @@ import org.switchover.api.config.ConfigReader;
  * @param mapper configured path to this node's directory
  * @param healthIntervalS File Monitor health check interval (s), 0 = off
  * @param healthTimeoutS File Monitor health check timeout (s)
+ * @param writeRetryS Mirror Write Retry Interval (s): how often the backup tries again what its disk refused
  */
 record MirrorSettings(List<MirrorRoot> continuous, List<MirrorRoot> handler, List<MirrorRoot> initial,
                 Extensions exceptions, List<MirrorRoot> upgradeLower, Extensions upgradeLowerExceptions,
-                List<MirrorRoot> upgradeHigherExclusions, PathMapper mapper, int healthIntervalS, int healthTimeoutS) {
+                List<MirrorRoot> upgradeHigherExclusions, PathMapper mapper, int healthIntervalS, int healthTimeoutS,
+                int writeRetryS) {
 
     static final MirrorSettings NONE = new MirrorSettings(List.of(), List.of(), List.of(), Extensions.NONE, List.of(),
-            Extensions.NONE, List.of(), PathMapper.IDENTITY, 60, 10);
+            Extensions.NONE, List.of(), PathMapper.IDENTITY, 60, 10, 10);
 
     /**
      * Reads the parameters, keeping {@code previous} numbers where the new ones are malformed or out of range.
@@ -64,7 +66,8 @@ record MirrorSettings(List<MirrorRoot> continuous, List<MirrorRoot> handler, Lis
                         r.text("switchover_upgrade_higher_file_exclusions"), warn),
                 PathMapper.of(nodeLocal(r, "mirror_root_map"), nodeLocal(r, "mirror_base_dir"), warn),
                 r.integer("switchover_file_monitor_health_check_interval", previous.healthIntervalS()),
-                r.integer("switchover_file_monitor_health_check_timeout", previous.healthTimeoutS()));
+                r.integer("switchover_file_monitor_health_check_timeout", previous.healthTimeoutS()),
+                r.integer("mirror_write_retry_interval", previous.writeRetryS()));
     }
 
     /** A node-local path value, with {@code ${switchover.home}} and the like expanded (the demo pair uses it). */

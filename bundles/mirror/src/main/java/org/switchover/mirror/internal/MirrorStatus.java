@@ -58,7 +58,8 @@ final class MirrorStatus {
         }
         b.append('\n');
         Follower f = v.follower();
-        b.append("Pending: ").append(f.pending.get()).append('\n');
+        // changes in progress plus the changes this node's disk refused (kept until written)
+        b.append("Pending: ").append(f.pending.get() + f.failures.count()).append('\n');
         b.append("Last change applied: ").append(f.lastApplied);
         if (f.lastAppliedMillis > 0) {
             b.append(" at ").append(Instant.ofEpochMilli(f.lastAppliedMillis));
@@ -68,7 +69,9 @@ final class MirrorStatus {
         b.append("Last full comparison: ").append(f.lastCompare).append('\n');
         b.append("Copied: ").append(f.filesFetched.get()).append(" file(s), ").append(f.bytesFetched.get())
                 .append(" bytes; deleted: ").append(f.deleted.get()).append('\n');
-        b.append("Health: ").append(v.health().describe()).append('\n');
+        java.util.Optional<String> refused = f.failures.summary();
+        b.append("Health: ").append(refused.map(r -> "not ok: " + r + "; File Monitor check: ").orElse(""))
+                .append(v.health().describe()).append('\n');
     }
 
     private static void appendRoots(StringBuilder b, String title, List<MirrorRoot> roots, MirrorSettings s) {

@@ -12,6 +12,9 @@ import org.switchover.api.notifier.EventIds;
  */
 final class Server {
 
+    /** The end of the refusal for a configured root this primary does not have (the backup recognises it). */
+    static final String MISSING_ROOT = "does not exist on the primary";
+
     private final VfsFiles files;
 
     Server(VfsFiles files) {
@@ -55,13 +58,18 @@ final class Server {
         }
     }
 
+    /** @return true for a refusal that says the root does not exist on the primary (an expected case) */
+    static boolean isMissingRoot(String refusal) {
+        return refusal != null && refusal.contains(MISSING_ROOT);
+    }
+
     private static Path servedDir(MirrorSettings s, String root) throws IOException {
         if (s.find(root) == null) {
             throw new IOException("'" + root + "' is not a mirrored root on the primary");
         }
         Path dir = s.mapper().local(root);
         if (dir == null || !Files.isDirectory(dir)) {
-            throw new IOException("mirrored root '" + root + "' does not exist on the primary");
+            throw new IOException("mirrored root '" + root + "' " + MISSING_ROOT);
         }
         return dir;
     }

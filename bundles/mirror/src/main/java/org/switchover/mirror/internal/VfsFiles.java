@@ -187,25 +187,29 @@ final class VfsFiles implements AutoCloseable {
      * file behind.
      *
      * @param expected the primary's manifest entry (size, mtime, digest)
+     * @throws LocalWriteFailed when this node's own disk refused (full, no permission, read-only): the file must be
+     *     written again later
      * @throws IOException when the file could not be received; the message says why
      */
     void write(Path root, Entry expected, ChunkSource source) throws IOException {
-        FileObject target = resolve(root, expected.path());
+        String rel = expected.path();
+        FileObject target = resolve(root, rel);
         FileObject parent = target.getParent();
         FileObject part = parent.resolveFile("." + target.getName().getBaseName() + PART_SUFFIX);
         boolean done = false;
         try {
-            parent.createFolder();
+            localDo("creating its directory", root, rel, parent::createFolder);
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             long offset = 0;
-            try (OutputStream out = part.getContent().getOutputStream()) {
+            try (OutputStream out = new LocalStream(root, rel, local("opening", root, rel,
+                    () -> part.getContent().getOutputStream()))) {
                 while (offset < expected.size()) {
                     Chunk c = source.next(offset);
                     if (c.size() != expected.size() || c.mtime() != expected.mtime()) {
-                        throw new IOException("'" + expected.path() + "' changed on the primary during the transfer");
+                        throw new IOException("'" + rel + "' changed on the primary during the transfer");
                     }
                     if (c.bytes().length == 0) {
-                        throw new IOException("'" + expected.path() + "' ended early at byte " + offset);
+                        throw new IOException("'" + rel + "' ended early at byte " + offset);
                     }
                     out.write(c.bytes());
                     md.update(c.bytes());
@@ -214,13 +218,13 @@ final class VfsFiles implements AutoCloseable {
             }
             String sha = HexFormat.of().formatHex(md.digest());
             if (!sha.equals(expected.sha256())) {
-                throw new IOException("'" + expected.path() + "' arrived with another digest (changed on the primary)");
+                throw new IOException("'" + rel + "' arrived with another digest (changed on the primary)");
             }
-            part.getContent().setLastModifiedTime(expected.mtime());
+            localDo("setting the mtime", root, rel, () -> part.getContent().setLastModifiedTime(expected.mtime()));
             if (target.isFolder()) {
-                target.deleteAll();
+                localDo("removing a directory in its place", root, rel, target::deleteAll);
             }
-            part.moveTo(target);
+            localDo("renaming into place", root, rel, () -> part.moveTo(target));
             digests.put(target.getName().getPath(), new Digest(expected.size(), expected.mtime(), sha));
             done = true;
         } catch (NoSuchAlgorithmException e) {
@@ -236,23 +240,180 @@ final class VfsFiles implements AutoCloseable {
         }
     }
 
-    void mkdirs(Path root, String rel) throws FileSystemException {
+    void mkdirs(Path root, String rel) throws IOException {
         FileObject d = resolve(root, rel);
-        if (d.isFile()) {
-            d.delete();
-        }
-        d.createFolder();
+        localDo("creating the directory", root, rel, () -> {
+            if (d.isFile()) {
+                d.delete();
+            }
+            d.createFolder();
+        });
     }
 
-    void setMtime(Path root, String rel, long mtime) throws FileSystemException {
-        resolve(root, rel).getContent().setLastModifiedTime(mtime);
+    void setMtime(Path root, String rel, long mtime) throws IOException {
+        FileObject f = resolve(root, rel);
+        localDo("setting the mtime", root, rel, () -> f.getContent().setLastModifiedTime(mtime));
     }
 
     /** Deletes a file or a whole directory tree. @return how many files and directories went */
-    int delete(Path root, String rel) throws FileSystemException {
+    int delete(Path root, String rel) throws IOException {
         FileObject f = resolve(root, rel);
         digests.keySet().removeIf(k -> k.startsWith(f.getName().getPath()));
-        return f.exists() ? f.deleteAll() : 0;
+        return local("deleting", root, rel, () -> f.exists() ? f.deleteAll() : 0);
+    }
+
+    // ---------------------------------------------------------------- this node's own writes
+
+    /**
+     * Writing to this node's own disk failed (disk full, no permission, read-only file system): unlike a transfer
+     * that broke or a file that changed on the primary, the change has to be written again once the disk lets it.
+     */
+    static final class LocalWriteFailed extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final String what;
+        private final String path;
+        private final String reason;
+
+        LocalWriteFailed(String what, String path, IOException cause) {
+            super("'" + path + "': " + what + " failed: " + causeText(cause), cause);
+            this.what = what;
+            this.path = path;
+            this.reason = causeText(cause);
+        }
+
+        /** @return "writing failed: No space left on device" (the path left out) */
+        String shortReason() {
+            return what + " failed: " + reason;
+        }
+
+        /** @return the file or directory, relative to its root */
+        String path() {
+            return path;
+        }
+
+        /** @return what the file system said (e.g. "No space left on device") */
+        String reason() {
+            return reason;
+        }
+    }
+
+    /** @return the innermost cause's own words: "No space left on device", "Permission denied", ... */
+    static String causeText(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        if (t instanceof java.nio.file.FileSystemException f) {
+            return f.getReason() != null ? f.getReason() : t.getClass().getSimpleName() + " " + f.getFile();
+        }
+        return t.getMessage() == null || t.getMessage().isBlank() ? t.toString() : t.getMessage();
+    }
+
+    /**
+     * VFS reports some refusals (a delete, a folder not created) with its own words only ("Could not delete ..."):
+     * add what the file system says about the place, so that the operator reads the cause.
+     */
+    private static IOException withDiagnosis(IOException e, Path file) {
+        Throwable inner = e;
+        while (inner.getCause() != null && inner.getCause() != inner) {
+            inner = inner.getCause();
+        }
+        if (!(inner instanceof FileSystemException)) {
+            return e; // the JDK's own exception: it names the cause already
+        }
+        String why = null;
+        try {
+            Path existing = file;
+            while (existing != null && !java.nio.file.Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing != null) {
+                java.nio.file.FileStore store = java.nio.file.Files.getFileStore(existing);
+                Path dir = java.nio.file.Files.isDirectory(existing) && !existing.equals(file) ? existing
+                        : existing.getParent();
+                if (store.isReadOnly()) {
+                    why = "Read-only file system";
+                } else if (store.getUsableSpace() == 0) {
+                    why = "No space left on device";
+                } else if (dir != null && !java.nio.file.Files.isWritable(dir)) {
+                    why = "Permission denied on " + dir;
+                }
+            }
+        } catch (IOException | SecurityException ignored) {
+            // no better words than VFS's
+        }
+        if (why == null) {
+            return e;
+        }
+        // no cause: causeText() reads this message; VFS's exception stays attached for a stack trace
+        IOException diagnosed = new IOException(e.getMessage() + " (" + why + ")");
+        diagnosed.addSuppressed(e);
+        return diagnosed;
+    }
+
+    /** Test seam in front of every write to this node's disk: may throw as a full or read-only disk would. */
+    @FunctionalInterface
+    interface WriteFault {
+        WriteFault NONE = (what, file) -> { };
+
+        void check(String what, Path file) throws IOException;
+    }
+
+    private volatile WriteFault fault = WriteFault.NONE;
+
+    /** Installs a {@link WriteFault} (unit tests). */
+    void writeFault(WriteFault f) {
+        fault = f == null ? WriteFault.NONE : f;
+    }
+
+    @FunctionalInterface
+    private interface LocalOp<T> {
+        T run() throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface LocalAction {
+        void run() throws IOException;
+    }
+
+    private <T> T local(String what, Path root, String rel, LocalOp<T> op) throws LocalWriteFailed {
+        try {
+            fault.check(what, root.resolve(rel));
+            return op.run();
+        } catch (LocalWriteFailed e) {
+            throw e;
+        } catch (IOException e) {
+            throw new LocalWriteFailed(what, rel, withDiagnosis(e, root.resolve(rel)));
+        }
+    }
+
+    private void localDo(String what, Path root, String rel, LocalAction op) throws LocalWriteFailed {
+        this.<Void>local(what, root, rel, () -> {
+            op.run();
+            return null;
+        });
+    }
+
+    /** The part file's stream: what the disk refuses becomes a {@link LocalWriteFailed}. */
+    private final class LocalStream extends java.io.FilterOutputStream {
+        private final Path root;
+        private final String rel;
+
+        LocalStream(Path root, String rel, OutputStream out) {
+            super(out);
+            this.root = root;
+            this.rel = rel;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            localDo("writing", root, rel, () -> out.write(b, off, len));
+        }
+
+        @Override
+        public void close() throws IOException {
+            localDo("closing", root, rel, out::close);
+        }
     }
 
     /** Removes temporary files a broken transfer (or a kill) left behind anywhere under {@code root}. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -21,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -68,7 +70,7 @@ class FollowerTest {
                 throw new Follower.TransferBroken("connection lost");
             }
             return server.answer(eventId, body, primary);
-        }, () -> backup, CLOCK);
+        }, () -> backup, CLOCK, new WriteFailures(() -> 0L, 10));
     }
 
     @AfterEach
@@ -85,7 +87,8 @@ class FollowerTest {
     /** Opens once two requests were in flight at the same time. */
     final CountDownLatch pipelined = new CountDownLatch(1);
 
-    private Follower asyncFollower() {
+    /** Replaces the follower by one whose asynchronous requests {@code async} answers (the others the server). */
+    private Follower followerAnswering(BiFunction<String, byte[], CompletableFuture<byte[]>> async) {
         follower.close();
         follower = new Follower(files, new Follower.Remote() {
             @Override
@@ -95,30 +98,36 @@ class FollowerTest {
 
             @Override
             public CompletableFuture<byte[]> askAsync(String eventId, byte[] body) {
-                asked.add(eventId);
-                if (maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max) > 1) {
-                    pipelined.countDown();
-                }
-                CompletableFuture<byte[]> out = new CompletableFuture<>();
-                answering.execute(() -> {
-                    try {
-                        // a round trip: a reply waits until a second request was sent (or, bounded, for nothing)
-                        pipelined.await(5, TimeUnit.SECONDS);
-                        if (chunksBeforeBreak.getAndDecrement() == 0) {
-                            throw new Follower.TransferBroken("connection lost");
-                        }
-                        byte[] reply = server.answer(eventId, body, primary);
-                        inFlight.decrementAndGet();
-                        out.complete(reply);
-                    } catch (IOException | InterruptedException e) {
-                        inFlight.decrementAndGet();
-                        out.completeExceptionally(e);
-                    }
-                });
-                return out;
+                return async.apply(eventId, body);
             }
-        }, () -> backup, CLOCK);
+        }, () -> backup, CLOCK, new WriteFailures(() -> 0L, 10));
         return follower;
+    }
+
+    private Follower asyncFollower() {
+        return followerAnswering((eventId, body) -> {
+            asked.add(eventId);
+            if (maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max) > 1) {
+                pipelined.countDown();
+            }
+            CompletableFuture<byte[]> out = new CompletableFuture<>();
+            answering.execute(() -> {
+                try {
+                    // a round trip: a reply waits until a second request was sent (or, bounded, for nothing)
+                    pipelined.await(5, TimeUnit.SECONDS);
+                    if (chunksBeforeBreak.getAndDecrement() == 0) {
+                        throw new Follower.TransferBroken("connection lost");
+                    }
+                    byte[] reply = server.answer(eventId, body, primary);
+                    inFlight.decrementAndGet();
+                    out.complete(reply);
+                } catch (IOException | InterruptedException e) {
+                    inFlight.decrementAndGet();
+                    out.completeExceptionally(e);
+                }
+            });
+            return out;
+        });
     }
 
     private MirrorSettings settings(Path base) {
@@ -134,14 +143,14 @@ class FollowerTest {
         return new MirrorRoot("/srv/res", true);
     }
 
-    private static void write(Path p, String text, long mtime) throws IOException {
+    static void write(Path p, String text, long mtime) throws IOException {
         Files.createDirectories(p.getParent());
         Files.writeString(p, text);
         Files.setLastModifiedTime(p, FileTime.fromMillis(mtime));
     }
 
     /** @return every file and directory under {@code root}, relative, with content for files */
-    private static List<String> tree(Path root) throws IOException {
+    static List<String> tree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return List.of();
         }
@@ -242,6 +251,36 @@ class FollowerTest {
 
         sync(res(), "");
         assertArrayEquals(big, Files.readAllBytes(b.resolve("srv/res/big.bin")));
+    }
+
+    @Test
+    void malformedOrRefusedBatchRepliesCannotFloodOrForgeTheLog() throws IOException {
+        for (int i = 0; i < 3 * Wire.BATCH_FILES; i++) {
+            write(a.resolve("srv/flat/f" + i), "x", 1_000L);
+        }
+        AtomicInteger batches = new AtomicInteger();
+        String refusal = "disk full\n12:00:00 [main] INFO forged\u001b[2J";
+        followerAnswering((eventId, body) -> {
+            if (EventIds.MIRROR_BATCH.equals(eventId)) {
+                return batches.incrementAndGet() % 2 == 0
+                        ? CompletableFuture.failedFuture(new IOException(refusal))
+                        : CompletableFuture.completedFuture("{\"garbage".getBytes(StandardCharsets.UTF_8));
+            }
+            try {
+                return CompletableFuture.completedFuture(server.answer(eventId, body, primary));
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        });
+        try (org.switchover.testing.LogCapture log = new org.switchover.testing.LogCapture()) {
+            sync(new MirrorRoot("/srv/flat", false), "");
+            assertTrue(batches.get() >= 3, "batches asked: " + batches.get());
+            assertEquals(1, log.lines("was malformed").size(), log.text());
+            List<String> refused = log.lines("not copied now");
+            assertFalse(refused.isEmpty(), log.text());
+            assertTrue(refused.get(0).contains("disk full\\n12:00:00 [main] INFO forged\\u001b[2J"), refused.get(0));
+            assertTrue(log.lines("INFO forged").stream().allMatch(l -> l.contains("not copied now")));
+        }
     }
 
     @Test
@@ -378,7 +417,7 @@ class FollowerTest {
                 Files.deleteIfExists(a.resolve("srv/res/f2")); // deleted between the manifest and the copy
             }
             return server.answer(eventId, body, primary);
-        }, () -> backup, CLOCK);
+        }, () -> backup, CLOCK, new WriteFailures(() -> 0L, 10));
 
         sync(res(), "");
 

@@ -81,6 +81,7 @@ class ParsingTest {
                 "initial.mirror.dir", "+/srv/recordings",
                 "mirror.exceptions", "tmp",
                 "switchover.file.monitor.health.check.interval", "-5",
+                "mirror.write.retry.interval", "0",
                 "mirror.base.dir", "/tmp/nodeB"));
         assertEquals(List.of(new MirrorRoot("/srv/res", false), new MirrorRoot("/srv/tables", false),
                 new MirrorRoot("/srv/flat", false)), s.continuous(), "Resource Path first; a duplicate is kept once");
@@ -89,6 +90,7 @@ class ParsingTest {
         assertTrue(s.exceptions().excludes("x.tmp"));
         assertEquals(0, s.healthIntervalS(), "clamped to the range");
         assertEquals(10, s.healthTimeoutS());
+        assertEquals(1, s.writeRetryS(), "Mirror Write Retry Interval clamped to 1..3600");
         assertEquals(Path.of("/tmp/nodeB/srv/res"), s.mapper().local("/srv/res"));
     }
 
@@ -98,6 +100,7 @@ class ParsingTest {
         assertEquals(11, s.continuous().size());
         assertTrue(s.continuous().stream().allMatch(MirrorRoot::recursive));
         assertEquals(60, s.healthIntervalS());
+        assertEquals(10, s.writeRetryS());
         assertTrue(s.handler().isEmpty());
         assertTrue(s.initial().isEmpty());
         assertEquals(List.of(new MirrorRoot("C:\\I3\\IC\\Flows", true)), s.upgradeLower());

@@ -17,6 +17,7 @@ import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.Response;
 import org.switchover.api.notifier.ResponseOutcome;
+import org.switchover.support.log.LogText;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -186,7 +187,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
             if (state != State.ACTIVE && state != State.CLOSED) {
                 String why = state == State.HANDSHAKE ? "TLS handshake" : "logon";
                 if (role == Role.INBOUND) {
-                    LOG.warn("Closing notifier connection from {}: no {} within {} ms", peer, why, logonMillis);
+                    engine.logons.warnLimited("slow " + why, "Closing notifier connection from {}: no {} within {} ms",
+                            peer, why, logonMillis);
                 }
                 fail(state == State.LOGON && role != Role.INBOUND ? ConnectionStatus.NOTIFIER_CONNECTION_FAILURE
                         : ConnectionStatus.NOT_CONNECTED, "no " + why + " within " + logonMillis + " ms");
@@ -219,7 +221,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
                     if (mismatch != null) {
                         failStatus = null;
                         fail(ConnectionStatus.AUTHENTICATION_FAILURE, "peer " + peer + ": " + mismatch);
-                        LOG.warn("Notifier connection to {} refused: {}", peer, mismatch);
+                        LOG.warn("Notifier connection to {} refused: {}", peer, LogText.escape(mismatch));
                         ctx.close();
                         return;
                     }
@@ -454,8 +456,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
         if (find(cause, SslHandshakeTimeoutException.class) != null) {
             if (role == Role.INBOUND) {
-                LOG.warn("Closing notifier connection from {}: TLS handshake did not complete within {} ms", peer,
-                        engine.logonTimeoutMillis());
+                engine.logons.warnLimited("slow TLS handshake", "Closing notifier connection from {}: TLS handshake "
+                        + "did not complete within {} ms", peer, engine.logonTimeoutMillis());
             }
             fail(ConnectionStatus.NOT_CONNECTED, "TLS handshake did not complete: " + describe(cause));
             return;

@@ -4,12 +4,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Open connections per key (a source address, a certificate subject), each key capped. A refusal is worth one WARN
- * per key and minute; the rest are counted. Thread-safe.
+ * Open connections per key (a source address, a certificate subject), each key capped. Thread-safe.
  */
 final class ConnectionCounts {
-
-    private static final long WARN_EVERY_MILLIS = 60_000L;
 
     private final Map<String, Integer> open = new HashMap<>();
     private final Map<String, Long> warnedAt = new HashMap<>();
@@ -31,18 +28,5 @@ final class ConnectionCounts {
     /** @return the connections open for {@code key} */
     synchronized int open(String key) {
         return open.getOrDefault(key, 0);
-    }
-
-    /** @return true when a refusal for {@code key} should be logged now (at most once a minute per key) */
-    synchronized boolean warnNow(String key, long nowMillis) {
-        Long last = warnedAt.get(key);
-        if (last != null && nowMillis - last < WARN_EVERY_MILLIS) {
-            return false;
-        }
-        if (warnedAt.size() > 10_000) {
-            warnedAt.clear(); // many distinct keys: forget the oldest rather than grow without bound
-        }
-        warnedAt.put(key, nowMillis);
-        return true;
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -15,12 +16,16 @@ import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.Response;
 import org.switchover.api.notifier.ResponseOutcome;
+import org.switchover.support.log.LogText;
+import org.switchover.support.log.RateLimitedLog;
 
 /**
  * The accepting side of the logon: checks the HELLO of an inbound connection (protocol, node letter, link kind, and
  * that the certificate is for the node letter claimed), admits it to its link without ever replacing a live one,
  * keeps the peer's logged-on MAIN and AUX connections, and logs and counts refusals, authentication failures and
- * protocol errors. Thread-safe.
+ * protocol errors. Every such line can be caused from outside at will, so each kind is written at most once per
+ * {@value #WARN_PERIOD_MILLIS} ms per key with a count of the repeats held back, and text the peer chose (its HELLO
+ * fields, its certificate subject) is escaped with {@link LogText}. Thread-safe.
  */
 final class LogonGate {
 
@@ -29,6 +34,11 @@ final class LogonGate {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogonGate.class);
     private static final Logger AUDIT = LoggerFactory.getLogger("org.switchover.audit");
+    /** At most one line per kind (and source, for connection limits) in this period. */
+    static final long WARN_PERIOD_MILLIS = 60_000L;
+
+    private final RateLimitedLog warnings;
+    private final RateLimitedLog audits;
 
     private final Supplier<NotifierSettings> config;
     private final Counters counters;
@@ -43,10 +53,26 @@ final class LogonGate {
      */
     LogonGate(Supplier<NotifierSettings> config, Counters counters, StatusBoard board,
               BiFunction<Connection, Long, CompletionStage<Response>> ping) {
+        this(config, counters, board, ping, () -> System.nanoTime() / 1_000_000L);
+    }
+
+    /** @param clock monotonic milliseconds for the log limiters (tests pass virtual time) */
+    LogonGate(Supplier<NotifierSettings> config, Counters counters, StatusBoard board,
+              BiFunction<Connection, Long, CompletionStage<Response>> ping, LongSupplier clock) {
         this.config = config;
         this.counters = counters;
         this.board = board;
         this.ping = ping;
+        this.warnings = new RateLimitedLog(LOG::warn, WARN_PERIOD_MILLIS, clock, 1000);
+        this.audits = new RateLimitedLog(AUDIT::warn, WARN_PERIOD_MILLIS, clock, 1000);
+    }
+
+    /**
+     * Logs a WARN about an inbound connection that someone outside can repeat at will: at most one line per
+     * {@code key} and period, the repeats counted. Arguments the peer chose must already be escaped.
+     */
+    void warnLimited(String key, String pattern, Object... args) {
+        warnings.log(key, pattern, args);
     }
 
     /** @return the peer's logged-on connection for {@code link}, or null. */
@@ -132,15 +158,16 @@ final class LogonGate {
                 return;
             }
             AUDIT.info("Notifier {} link of node {} from {} did not answer within {} ms; replaced by the logon from "
-                    + "{} (certificate '{}')", link, h.node(), live.peer(), PROBE_MILLIS, c.peer(), subject);
+                    + "{} (certificate '{}')", link, h.node(), live.peer(), PROBE_MILLIS, c.peer(),
+                    LogText.escape(subject));
             live.close("replaced by a newer " + link + " connection from the peer (the old one did not answer)");
             decided.accept(null);
         });
     }
 
     private String secondLogon(Connection c, Message.Hello h, String subject, Connection live, String why) {
-        AUDIT.warn("Refused a second notifier {} logon as node {} from {} (certificate '{}'): {}", h.link(),
-                h.node(), c.peer(), subject, why);
+        audits.log("second-logon " + h.link() + " " + subject, "Refused a second notifier {} logon as node {} from {}"
+                + " (certificate '{}'): {}", h.link(), h.node(), c.peer(), LogText.escape(subject), why);
         return "node " + h.node() + " already has a live " + h.link() + " link (" + why + ")";
     }
 
@@ -154,7 +181,7 @@ final class LogonGate {
         if (perAddress.acquire(address, max)) {
             return true;
         }
-        limitReached(perAddress, address, "source address " + address + " already has " + max
+        limitReached("address " + address, "source address " + address + " already has " + max
                 + " notifier connections open (Max Connections Per Address)");
         return false;
     }
@@ -173,8 +200,8 @@ final class LogonGate {
         if (perPeer.acquire(subject, max)) {
             return true;
         }
-        limitReached(perPeer, subject, "certificate '" + subject + "' (from " + peer + ") already has " + max
-                + " notifier connections open (Max Connections Per Peer)");
+        limitReached("subject " + subject, "certificate '" + LogText.escape(subject) + "' (from " + peer
+                + ") already has " + max + " notifier connections open (Max Connections Per Peer)");
         return false;
     }
 
@@ -182,11 +209,10 @@ final class LogonGate {
         perPeer.release(subject);
     }
 
-    private void limitReached(ConnectionCounts counts, String key, String why) {
+    private void limitReached(String key, String why) {
         counters.protocolError("connection-limit");
-        if (counts.warnNow(key, System.currentTimeMillis())) {
-            LOG.warn("Closing a new notifier connection: {} (logged once a minute per source)", why);
-        } else {
+        if (!warnings.log("limit " + key, "Closing a new notifier connection: {} (logged once a minute per source)",
+                why)) {
             LOG.debug("Closing a new notifier connection: {}", why);
         }
     }
@@ -194,24 +220,27 @@ final class LogonGate {
     /** A logon was refused: counted, logged, and on the audit log with the certificate subject. */
     void refused(String peer, String subject, String reason) {
         counters.protocolError("logon-refused");
-        LOG.warn("Refused notifier logon from {}: {}", peer, reason);
-        AUDIT.warn("Notifier logon from {} refused (certificate '{}'): {}", peer, subject, reason);
+        String why = LogText.escape(reason);
+        warnings.log("logon-refused", "Refused notifier logon from {}: {}", peer, why);
+        audits.log("logon-refused " + subject, "Notifier logon from {} refused (certificate '{}'): {}", peer,
+                LogText.escape(subject), why);
     }
 
     void authenticationFailure(String peer, String reason) {
         counters.protocolError("authentication-failure");
-        LOG.warn("authentication failure from {}: {}", peer, reason);
+        warnings.log("authentication-failure", "authentication failure from {}: {}", peer, LogText.escape(reason));
     }
 
     /** A TLS handshake from {@code peer} was cut off midway: expected when a node starts, stops or resumes. */
     void handshakeCut(String peer, String reason) {
         counters.protocolError("handshake-cut");
-        LOG.info("TLS handshake from {} cut off before it completed: {}", peer, reason);
+        LOG.info("TLS handshake from {} cut off before it completed: {}", peer, LogText.escape(reason));
     }
 
     void protocolError(String peer, String type, String reason) {
         counters.protocolError(type);
-        LOG.warn("Notifier protocol error from {} ({}): {}; connection closed", peer, type, reason);
+        warnings.log("protocol " + type, "Notifier protocol error from {} ({}): {}; connection closed", peer, type,
+                LogText.escape(reason));
     }
 
     /**
@@ -222,11 +251,12 @@ final class LogonGate {
     boolean accepted(Connection c, Message.Hello h) {
         Link link = c.link();
         if (link == null) {
-            LOG.debug("One-shot notifier connection from {} ({}/{})", c.peer(), h.node(), h.link());
+            LOG.debug("One-shot notifier connection from {} ({}/{})", c.peer(), LogText.escape(h.node()),
+                    LogText.escape(h.link()));
             return false;
         }
         LOG.info("Accepted notifier logon from {}: node {}, link {}, release {}", c.peer(), h.node(), h.link(),
-                h.version());
+                LogText.escape(h.version()));
         board.inbound(link, ConnectionStatus.ACTIVE, "", c.peer());
         return link == Link.MAIN;
     }

@@ -66,11 +66,11 @@ public final class NodeIdentityComponent implements NodeIdentity {
         String server_b_address() default "";
 
         @AttributeDefinition(name = "Switchover Port A", min = "1", max = "65535",
-                description = "Notifier / virtual-switch TCP port of node A (1-65535).")
+                description = "Notifier / virtual-switch TCP port of node A.")
         int switchover_port_a() default Notifier.DEFAULT_PORT;
 
         @AttributeDefinition(name = "Switchover Port B", min = "1", max = "65535",
-                description = "Notifier / virtual-switch TCP port of node B (1-65535).")
+                description = "Notifier / virtual-switch TCP port of node B.")
         int switchover_port_b() default Notifier.DEFAULT_PORT;
 
         @AttributeDefinition(name = "Data Directory",

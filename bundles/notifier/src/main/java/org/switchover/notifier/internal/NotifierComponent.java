@@ -63,11 +63,11 @@ public final class NotifierComponent implements Notifier, CountersView {
             description = "Node-to-node messaging: listener, main and auxiliary connections, mutual TLS, streams")
     public @interface Config {
         @AttributeDefinition(name = ServerParameters.SWITCHOVER_NOTIFIER_RECONNECT_DELAY, min = "5", max = "60",
-                description = "Reconnect delay (s), 5..60: wait before each new connection attempt")
+                description = "Reconnect delay (s): wait before each new connection attempt")
         int switchover_notifier_reconnect_delay() default 5;
 
         @AttributeDefinition(name = "Max Frame Bytes", min = "65536", max = "1073741824",
-                description = "Largest frame accepted (bytes), 65536..1073741824; more than the largest message of"
+                description = "Largest frame accepted (bytes); more than the largest message of"
                         + " any bundle (mirror sends file chunks of 1 MiB and batches of up to 4 MiB)")
         int max_frame_bytes() default 8388608;
 
@@ -108,28 +108,27 @@ public final class NotifierComponent implements Notifier, CountersView {
         boolean peer_links_open_on_start() default false;
 
         @AttributeDefinition(name = "Max Connections Per Address", min = "2", max = "4096",
-                description = "Connections (count, 2..4096) open at once from one source address, TLS handshake"
+                description = "Connections (count) open at once from one source address, TLS handshake"
                         + " included; more are closed at once")
         int max_connections_per_address() default 16;
 
         @AttributeDefinition(name = "Max Connections Per Peer", min = "2", max = "4096",
-                description = "Connections (count, 2..4096) open at once with one peer certificate (subject); more"
+                description = "Connections (count) open at once with one peer certificate (subject); more"
                         + " are closed right after the TLS handshake")
         int max_connections_per_peer() default 8;
 
         @AttributeDefinition(name = "Frame Timeout", min = "1000", max = "3600000",
-                description = "Time (ms, 1000..3600000) a frame may stay half-received; then the connection is"
-                        + " closed")
+                description = "Time (ms) a frame may stay half-received; then the connection is closed")
         int frame_timeout_ms() default 30000;
 
         @AttributeDefinition(name = "Output Pause Bytes", min = "65536", max = "1073741824",
-                description = "Bytes (65536..1073741824) waiting to be sent to a peer at which the notifier stops"
+                description = "Bytes waiting to be sent to a peer at which the notifier stops"
                         + " reading from it, until half of them are sent (a peer that does not read its replies"
                         + " cannot make it buffer more)")
         int output_pause_bytes() default 4194304;
 
         @AttributeDefinition(name = "Max Subscriptions", min = "1", max = "4096",
-                description = "Distinct streams (count, 1..4096) one connection may follow; one more closes it")
+                description = "Distinct streams (count) one connection may follow; one more closes it")
         int max_subscriptions() default 64;
     }
 

@@ -125,7 +125,8 @@ final class Transport {
         try {
             ctx = tls.server(config.get());
         } catch (TlsContexts.TlsUnavailable e) {
-            LOG.warn("Refusing notifier connection from {}: {}", address(ch.remoteAddress()), e.getMessage());
+            logons.warnLimited("tls-unavailable", "Refusing notifier connection from {}: {}",
+                    address(ch.remoteAddress()), e.getMessage());
             ch.close();
             return;
         }

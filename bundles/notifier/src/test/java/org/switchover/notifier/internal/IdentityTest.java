@@ -25,14 +25,9 @@ class IdentityTest extends EngineTestBase {
 
     @Test
     void aCertificateOfOurAuthorityForAnotherNameCannotLogOnAsANode() {
-        TestNode a = track(TestNode.start(NodeId.A, 1));
         AtomicInteger calls = new AtomicInteger();
-        a.handlers.put("echo", r -> {
-            calls.incrementAndGet();
-            return CompletableFuture.completedFuture(r.payload());
-        });
-        TestNode fuzz = track(TestNode.start(NodeId.B, a.port(), c -> c.keystore(TestCerts.fuzzNodeB())));
-        fuzz.engine.openPeerLinks();
+        TestNode a = nodeAWithCountingEcho(calls);
+        TestNode fuzz = connectingNodeB(a.port(), TestCerts.fuzzNodeB());
         await().atMost(30, TimeUnit.SECONDS).until(() ->
                 a.engine.protocolErrors().getOrDefault("logon-refused", 0L) >= 2);
         // the refused side retries; between attempts its status says why the last one failed

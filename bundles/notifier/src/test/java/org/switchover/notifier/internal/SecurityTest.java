@@ -35,15 +35,10 @@ class SecurityTest extends EngineTestBase {
 
     @Test
     void aPeerWithACertificateOfAnotherAuthorityIsRefusedAndReachesNoHandler() {
-        TestNode a = track(TestNode.start(NodeId.A, 1));
         AtomicInteger calls = new AtomicInteger();
-        a.handlers.put("echo", r -> {
-            calls.incrementAndGet();
-            return CompletableFuture.completedFuture(r.payload());
-        });
+        TestNode a = nodeAWithCountingEcho(calls);
         // signed by another CA, but trusting ours: our side refuses its certificate
-        TestNode rogue = track(TestNode.start(NodeId.B, a.port(), c -> c.keystore(TestCerts.foreignNodeB())));
-        rogue.engine.openPeerLinks();
+        TestNode rogue = connectingNodeB(a.port(), TestCerts.foreignNodeB());
         await().atMost(10, TimeUnit.SECONDS).until(() ->
                 rogue.engine.status(Link.MAIN).status() == ConnectionStatus.AUTHENTICATION_FAILURE
                         && rogue.engine.status(Link.AUX).status() == ConnectionStatus.AUTHENTICATION_FAILURE);

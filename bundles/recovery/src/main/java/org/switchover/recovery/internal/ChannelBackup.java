@@ -16,11 +16,11 @@ import org.switchover.support.wire.MalformedMessageException;
 
 /**
  * The backup's side of one channel: follows the channel's stream and keeps one shadow per interaction, serialized
- * and off the heap ({@link ShadowStore}). A shadow is replaced only by a
- * higher version, so a snapshot page read after a change and the change's message arriving later converge on the
- * newest state. When the primary cannot resume it (first start, other replication id, position out of the backlog)
- * it runs a full synchronisation: the shadows are dropped and reloaded page by page from the primary's live source;
- * the last page is the completion marker, after which the channel's shadows are promotable.
+ * and off the heap ({@link ShadowStore}). A shadow is replaced only by a higher version, so a snapshot page read after
+ * a change and the change's message arriving later converge on the newest state. When the primary cannot resume it
+ * (first start, other replication id, position out of the backlog) it runs a full synchronisation: the shadows are
+ * dropped and reloaded page by page from the primary's live source; the last page is the completion marker, after
+ * which the channel's shadows are promotable.
  */
 final class ChannelBackup implements StreamListener {
 
@@ -223,6 +223,11 @@ final class ChannelBackup implements StreamListener {
     /** @return the last lag (ms), -1 when none */
     long lagMillis() {
         return lastLagMillis;
+    }
+
+    /** @return the largest lag since the last full synchronisation (ms) */
+    long maxLagMillis() {
+        return maxLagMillis;
     }
 
     int primaryLive() {

@@ -5,29 +5,30 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.condition.Condition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.NodeIdentity;
-import org.switchover.api.RoleConditions;
 import org.switchover.api.SwitchoverStatus;
+import org.switchover.api.config.ConfigReader;
 import org.switchover.api.interaction.RecoveryChannel;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.RequestHandler;
+import org.switchover.api.status.RecoveryChannelStatus;
+import org.switchover.api.status.RecoveryStatusContributor;
 import org.switchover.api.warning.SwitchWarning;
 import org.switchover.support.DurableFiles;
 import org.switchover.support.RoleBinding;
@@ -41,16 +42,10 @@ import org.switchover.support.Threads;
  * promotion's report to {@code ${data.dir}/recovery/last-promotion.txt} (and logs it).
  */
 @Component(name = "org.switchover.recovery", immediate = true,
-        service = {RecoveryComponent.class, SwitchWarning.class, RequestHandler.class},
-        property = RequestHandler.EVENT_ID + "=" + EventIds.RECOVERY_SNAPSHOT,
-        reference = {
-            @Reference(name = "primary", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
-                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.PRIMARY_FILTER, bind = "bindRole",
-                    unbind = "unbindRole"),
-            @Reference(name = "backup", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
-                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.BACKUP_FILTER, bind = "bindRole",
-                    unbind = "unbindRole")})
-public final class RecoveryComponent implements SwitchWarning, RequestHandler {
+        service = {RecoveryComponent.class, SwitchWarning.class, RequestHandler.class,
+            RecoveryStatusContributor.class},
+        property = RequestHandler.EVENT_ID + "=" + EventIds.RECOVERY_SNAPSHOT)
+public final class RecoveryComponent implements SwitchWarning, RequestHandler, RecoveryStatusContributor {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryComponent.class);
     private static final String FAILED = "Interaction recovery: a change could not be applied";
@@ -60,6 +55,12 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler {
     /** Before a promotion: the stream tail of a controlled hand-off lands within this quiet time. */
     private static final long QUIET_MILLIS = 300;
     private static final long MAX_QUIET_WAIT_MILLIS = 3000;
+    /**
+     * Test-only system property: a pause (ms, 0..{@value #MAX_SYNC_PAGE_DELAY_MILLIS}) before each snapshot page a
+     * backup asks for, so that a system test can watch a full synchronisation in progress. Never set in production.
+     */
+    static final String SYNC_PAGE_DELAY = "switchover.recovery.test.sync.page.delay.ms";
+    static final long MAX_SYNC_PAGE_DELAY_MILLIS = 10_000;
 
     private final ExecutorService control = Threads.single("switchover-recovery");
     private final RecoveryService service;
@@ -68,12 +69,36 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler {
 
     @Activate
     public RecoveryComponent(@Reference Notifier notifier, @Reference SwitchoverStatus status,
-            @Reference NodeIdentity identity) {
+            @Reference NodeIdentity identity, BundleContext context) {
         this.reportDir = identity.dataDir().resolve("recovery");
         this.service = new RecoveryService(notifier, status::epoch, System::currentTimeMillis, this::reported,
                 QUIET_MILLIS, MAX_QUIET_WAIT_MILLIS);
+        long delay = syncPageDelay(ConfigReader.systemValue(SYNC_PAGE_DELAY));
+        if (delay > 0) {
+            LOG.info("Interaction recovery: test-only {}={}: each snapshot page waits {} ms", SYNC_PAGE_DELAY, delay,
+                    delay);
+            service.syncPageDelay(delay);
+        }
         this.roles = new RoleBinding(control, role -> Threads.logging(() -> service.role(role), LOG, FAILED).run());
-        roles.post();
+        roles.track(context);
+    }
+
+    /** @return the test-only page delay from its property's text; 0 when absent, and when invalid (logged) */
+    static long syncPageDelay(String text) {
+        if (text == null || text.isBlank()) {
+            return 0;
+        }
+        try {
+            long v = Long.parseLong(text.trim());
+            if (v >= 0 && v <= MAX_SYNC_PAGE_DELAY_MILLIS) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        LOG.error("Interaction recovery: {}='{}' is not a whole number of ms from 0 to {}; ignored (no delay)",
+                SYNC_PAGE_DELAY, text, MAX_SYNC_PAGE_DELAY_MILLIS);
+        return 0;
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -89,13 +114,6 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler {
         post(() -> service.channelGone(c));
     }
 
-    void bindRole(Map<String, Object> condition) {
-        roles.bind(condition);
-    }
-
-    void unbindRole(Map<String, Object> condition) {
-        roles.unbind(condition);
-    }
 
     private void post(Runnable task) {
         Threads.post(control, task, LOG, FAILED);
@@ -130,6 +148,11 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler {
     @Override
     public Optional<String> warning() {
         return service.warning();
+    }
+
+    @Override
+    public List<RecoveryChannelStatus> recoveryStatus() {
+        return service.recoveryStatus();
     }
 
     /** @return the lines of {@code switchover:recovery-status} */

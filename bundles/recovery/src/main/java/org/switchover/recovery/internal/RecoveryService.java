@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -28,7 +29,10 @@ import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.Response;
+import org.switchover.api.status.RecoveryChannelStatus;
 import org.switchover.support.RoleBinding.Role;
+import org.switchover.support.log.LogText;
+import org.switchover.support.log.RateLimitedLog;
 
 /**
  * The Interaction Recovery Service without OSGi: which channels are enabled (the channel bundles' {@link
@@ -45,6 +49,8 @@ import org.switchover.support.RoleBinding.Role;
 final class RecoveryService {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryService.class);
+    /** Refusals a peer can repeat at will: one WARN per kind a minute, the rest counted. */
+    private final RateLimitedLog refusals = RateLimitedLog.perPeriod(LOG::warn, 60_000L);
     private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Notifier notifier;
@@ -60,6 +66,7 @@ final class RecoveryService {
     private final Map<Channel, String> backupFilters = new EnumMap<>(Channel.class);
     private volatile Role role = Role.NONE;
     private volatile RecoveryReport lastReport;
+    private volatile long syncPageDelayMillis;
 
     /**
      * @param notifier the node's notifier
@@ -249,7 +256,16 @@ final class RecoveryService {
         }
     }
 
+    /** Test-only: waits this long (ms) before asking for each snapshot page, so a full sync can be watched. */
+    void syncPageDelay(long millis) {
+        syncPageDelayMillis = millis;
+    }
+
     private RecoveryWire.Page fetch(RecoveryWire.PageRequest request) throws Exception {
+        long delay = syncPageDelayMillis;
+        if (delay > 0) {
+            Thread.sleep(delay);
+        }
         Response r;
         try {
             r = notifier.send(Link.MAIN, "*", EventIds.RECOVERY_SNAPSHOT, RecoveryWire.pageRequest(request),
@@ -277,8 +293,8 @@ final class RecoveryService {
             }
             return CompletableFuture.completedFuture(RecoveryWire.page(side.page(p.afterId(), p.limit())));
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Interaction recovery: refused snapshot request from {}: {}", request.senderId(),
-                    e.getMessage());
+            refusals.log("snapshot request", "Interaction recovery: refused snapshot request from {}: {}",
+                    LogText.escape(request.senderId()), LogText.escape(e.getMessage()));
             return CompletableFuture.failedFuture(e);
         }
     }
@@ -324,6 +340,33 @@ final class RecoveryService {
         RecoveryReport r = lastReport;
         b.append("last promotion: ").append(r == null ? "none" : r.headline());
         return b.toString();
+    }
+
+    /** @return per channel, the figures of the status model (the status JSON's {@code recovery} object) */
+    List<RecoveryChannelStatus> recoveryStatus() {
+        List<RecoveryChannelStatus> out = new ArrayList<>();
+        for (Channel c : Channel.values()) {
+            RecoveryChannel rc = channels.get(c);
+            if (rc == null) {
+                out.add(RecoveryChannelStatus.notConfigured(c.key()));
+                continue;
+            }
+            boolean on = rc.enabled();
+            ChannelPrimary p = on ? primaries.get(c) : null;
+            ChannelBackup k = on ? backups.get(c) : null;
+            if (p != null) {
+                out.add(new RecoveryChannelStatus(c.key(), true, true, "primary", p.live(), -1, -1, "", -1L, -1L,
+                        p.filterName()));
+            } else if (k != null) {
+                out.add(new RecoveryChannelStatus(c.key(), true, true, "backup", -1, k.size(), k.primaryLive(),
+                        k.sync().name().toLowerCase(Locale.ROOT), k.lagMillis(), k.lagMillis() < 0 ? -1L : k.maxLagMillis(),
+                        rc.filterName()));
+            } else {
+                out.add(new RecoveryChannelStatus(c.key(), true, on, on ? "idle" : "", -1, -1, -1, "", -1L, -1L,
+                        on ? rc.filterName() : ""));
+            }
+        }
+        return out;
     }
 
     /** @return the per-channel figures for tests and the status JSON */

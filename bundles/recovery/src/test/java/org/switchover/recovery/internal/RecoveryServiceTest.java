@@ -22,6 +22,7 @@ import org.switchover.api.interaction.ShadowFilter;
 import org.switchover.api.interaction.Transcript;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.StreamListener;
+import org.switchover.api.status.RecoveryChannelStatus;
 import org.switchover.support.RoleBinding.Role;
 import org.switchover.testing.MemoryNotifier;
 import org.switchover.testing.VirtualScheduler;
@@ -89,6 +90,46 @@ class RecoveryServiceTest {
         assertTrue(b.status().contains("chat: enabled, backup, 2500 shadows (primary live 2500), sync complete"),
                 b.status());
         assertTrue(a.status().contains("chat: enabled, primary, 2500 live"), a.status());
+    }
+
+    @Test
+    void theStatusFiguresPerChannelMatchTheShellStatus() {
+        for (int k = 0; k < 1200; k++) {
+            chatA.put(chat("c" + k, InteractionState.CONNECTED, QueueRef.user("alice"), "alice", "hi"));
+        }
+        startPair();
+        chatA.put(chat("late", InteractionState.QUEUED, QueueRef.workgroup("sales"), ""));
+
+        List<RecoveryChannelStatus> onB = b.recoveryStatus();
+        assertEquals(Channel.values().length, onB.size(), "one entry per channel, configured or not");
+        RecoveryChannelStatus chatB = onB.get(Channel.CHAT.ordinal());
+        assertEquals(new RecoveryChannelStatus("chat", true, true, "backup", -1, 1201, 1201, "complete",
+                chatB.lagMillis(), chatB.maxLagMillis(), ShadowFilter.ALL.toString()), chatB);
+        assertTrue(chatB.lagMillis() >= 0 && chatB.maxLagMillis() >= chatB.lagMillis(), chatB.toString());
+        assertEquals(RecoveryChannelStatus.notConfigured("mail"), onB.get(Channel.MAIL.ordinal()));
+        assertTrue(b.status().contains("chat: enabled, backup, 1201 shadows (primary live 1201), sync complete"));
+
+        RecoveryChannelStatus chatOnA = a.recoveryStatus().get(Channel.CHAT.ordinal());
+        assertEquals("primary", chatOnA.side());
+        assertEquals(1201, chatOnA.live());
+        assertEquals(-1, chatOnA.shadows());
+        assertEquals("", chatOnA.sync());
+
+        channelB.on().set(false);
+        b.channel(channelB);
+        RecoveryChannelStatus off = b.recoveryStatus().get(Channel.CHAT.ordinal());
+        assertTrue(off.configured() && !off.enabled() && off.side().isEmpty() && off.shadows() == -1,
+                off.toString());
+    }
+
+    @Test
+    void theTestOnlyPageDelayAcceptsItsRangeAndIgnoresTheRest() {
+        assertEquals(0, RecoveryComponent.syncPageDelay(null));
+        assertEquals(0, RecoveryComponent.syncPageDelay(" "));
+        assertEquals(250, RecoveryComponent.syncPageDelay(" 250 "));
+        assertEquals(0, RecoveryComponent.syncPageDelay("-1"));
+        assertEquals(0, RecoveryComponent.syncPageDelay("10001"));
+        assertEquals(0, RecoveryComponent.syncPageDelay("fast"));
     }
 
     @Test
@@ -234,5 +275,19 @@ class RecoveryServiceTest {
         l.onMessage("r", 4, RecoveryWire.change(new RecoveryWire.Change(0, 0, "cb1", 6, null)));
         assertEquals(0, side.size());
         assertFalse(side.describe().isEmpty());
+    }
+
+    @Test
+    void aFloodOfBadSnapshotRequestsIsOneEscapedLine() {
+        try (org.switchover.testing.LogCapture log = new org.switchover.testing.LogCapture()) {
+            for (int i = 0; i < 300; i++) {
+                a.handle(new org.switchover.api.notifier.Request("*", EventIds.RECOVERY_SNAPSHOT, i,
+                        "B/MAIN\n12:00:00 [main] INFO forged\u001b[2J", ("garbage " + i).getBytes()));
+            }
+            List<String> lines = log.lines("refused snapshot request");
+            assertEquals(1, lines.size(), log.text());
+            assertTrue(lines.get(0).contains("B/MAIN\\n12:00:00 [main] INFO forged\\u001b[2J"), lines.get(0));
+            assertTrue(log.lines("INFO forged").stream().allMatch(l -> l.contains("refused snapshot request")));
+        }
     }
 }

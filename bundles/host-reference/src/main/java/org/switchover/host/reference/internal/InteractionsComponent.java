@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.Map;
 
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
@@ -13,13 +12,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.condition.Condition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.NodeIdentity;
-import org.switchover.api.RoleConditions;
 import org.switchover.api.interaction.Channel;
 import org.switchover.api.interaction.InteractionSource;
 import org.switchover.api.interaction.RecoveryProtocol;
@@ -35,17 +30,14 @@ import org.switchover.support.RoleBinding;
 @Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\""
         + "org.switchover.api.interaction.InteractionSource\"")
 @Component(name = "org.switchover.host.reference.interactions", service = InteractionsComponent.class,
-        immediate = true, reference = {
-            @Reference(name = "primary", service = Condition.class, cardinality = ReferenceCardinality.OPTIONAL,
-                    policy = ReferencePolicy.DYNAMIC, target = RoleConditions.PRIMARY_FILTER, bind = "bindRole",
-                    unbind = "unbindRole")})
+        immediate = true)
 public final class InteractionsComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(InteractionsComponent.class);
 
     private final AcdSimulation acd;
     private final List<ServiceRegistration<InteractionSource>> registrations = new ArrayList<>();
-    // told on the DS thread that binds the condition (a direct executor): accepting is a volatile flag
+    // told on the thread that registers the condition (a direct executor): accepting is a volatile flag
     private final RoleBinding roles;
 
     @Activate
@@ -58,15 +50,7 @@ public final class InteractionsComponent {
         }
         this.acd = sim;
         this.roles = new RoleBinding(Runnable::run, this::roleChanged);
-        roles.post();
-    }
-
-    void bindRole(Map<String, Object> condition) {
-        roles.bind(condition);
-    }
-
-    void unbindRole(Map<String, Object> condition) {
-        roles.unbind(condition);
+        roles.track(context);
     }
 
     private void roleChanged(RoleBinding.Role role) {

@@ -52,7 +52,7 @@ public final class ReferenceModule implements ModuleControl {
         String module_name() default MonitoredModule.TS_SERVER;
 
         @AttributeDefinition(name = "Host start-up time (s)",
-                description = "How long the host reports itself as starting after activation, 0..3600 seconds")
+                description = "How long the host reports itself as starting after activation (s)")
         int startup_seconds() default 0;
     }
 

@@ -24,6 +24,8 @@ import org.switchover.api.notifier.RequestHandler;
 import org.switchover.api.time.Cancellable;
 import org.switchover.api.time.Scheduler;
 import org.switchover.support.monitor.MonitorThread;
+import org.switchover.support.log.LogText;
+import org.switchover.support.log.RateLimitedLog;
 
 /**
  * The primary's side of the module ping: answers {@link EventIds#MODULE_PING} with the local monitored module's
@@ -44,26 +46,28 @@ public final class ModulePingComponent implements RequestHandler {
     static final int MAX_OUTSTANDING = 32;
 
     private static final Logger LOG = LoggerFactory.getLogger(ModulePingComponent.class);
+    /** Refusals a peer can repeat at will: one WARN per kind a minute, the rest counted. */
+    private final RateLimitedLog refusals = RateLimitedLog.perPeriod(LOG::warn, 60_000L);
 
     private final MonitorThread thread;
-    private volatile Scheduler scheduler;
+    private final Scheduler scheduler;
     private volatile ModuleMonitorSettings settings = ModuleMonitorSettings.DEFAULTS;
     private final Map<MonitoredModule, String> modules = new ConcurrentHashMap<>();
     private final AtomicInteger outstanding = new AtomicInteger();
 
-    /** Used by Declarative Services. */
-    public ModulePingComponent() {
-        this(null);
-    }
-
-    /** @param scheduler the scheduler for the hold bound (tests pass a virtual one); null to own one */
-    public ModulePingComponent(Scheduler scheduler) {
-        this.thread = new MonitorThread(scheduler, "switchover-module-monitor-2");
-    }
-
+    /** Activation by Declarative Services: the component owns the thread of its hold bounds. */
     @Activate
-    public void activate(Map<String, Object> properties) {
-        scheduler = thread.open();
+    public ModulePingComponent(Map<String, Object> properties) {
+        this(properties, null);
+    }
+
+    /**
+     * @param properties the configuration (the module monitor's PID)
+     * @param scheduler the scheduler for the hold bound (tests pass a virtual one); null to own one
+     */
+    ModulePingComponent(Map<String, Object> properties, Scheduler scheduler) {
+        this.thread = new MonitorThread(scheduler, "switchover-module-monitor-2");
+        this.scheduler = thread.open();
         modified(properties);
     }
 
@@ -105,8 +109,8 @@ public final class ModulePingComponent implements RequestHandler {
         }
         if (outstanding.incrementAndGet() > MAX_OUTSTANDING) {
             outstanding.decrementAndGet();
-            LOG.warn("Module ping from {} rejected: {} pings already wait for the {} module", request.senderId(),
-                    MAX_OUTSTANDING, wanted);
+            refusals.log("too many pings", "Module ping from {} rejected: {} pings already wait for the {} module",
+                    LogText.escape(request.senderId()), MAX_OUTSTANDING, LogText.escape(wanted));
             return CompletableFuture.failedFuture(new IllegalStateException(
                     "too many module pings waiting for the " + wanted + " module"));
         }

@@ -36,7 +36,7 @@ class ModulePingComponentTest {
     }
 
     private final VirtualScheduler clock = new VirtualScheduler();
-    private final ModulePingComponent handler = new ModulePingComponent(clock);
+    private ModulePingComponent handler;
     private final Request request = new Request("*", EventIds.MODULE_PING, 1, "B/MAIN", new byte[0]);
 
     private static String failure(CompletionStage<byte[]> stage) {
@@ -54,7 +54,7 @@ class ModulePingComponentTest {
 
     @Test
     void runningModuleAnswersWithItsIncarnationAsEightBytesBigEndian() throws Exception {
-        handler.activate(new HashMap<>());
+        handler = new ModulePingComponent(new HashMap<>(), clock);
         Module m = new Module();
         handler.addModule(m, Map.of(MonitoredModule.MODULE_NAME, "TsServer"));
         byte[] body = handler.handle(request).toCompletableFuture().get();
@@ -65,14 +65,14 @@ class ModulePingComponentTest {
 
     @Test
     void noModuleOfTheConfiguredNameFailsTheAnswer() {
-        handler.activate(new HashMap<>());
+        handler = new ModulePingComponent(new HashMap<>(), clock);
         handler.addModule(new Module(), Map.of(MonitoredModule.MODULE_NAME, "IP"));
         assertTrue(failure(handler.handle(request)).contains("no monitored module named 'TsServer'"));
     }
 
     @Test
     void moduleIsChosenBySwitchoverMonitoring() throws Exception {
-        handler.activate(new HashMap<>(Map.of("switchover.monitoring", "IP")));
+        handler = new ModulePingComponent(new HashMap<>(Map.of("switchover.monitoring", "IP")), clock);
         Module ts = new Module();
         ts.state = "STOPPED";
         Module ip = new Module();
@@ -86,7 +86,7 @@ class ModulePingComponentTest {
 
     @Test
     void stoppedModuleFailsTheAnswer() {
-        handler.activate(new HashMap<>());
+        handler = new ModulePingComponent(new HashMap<>(), clock);
         Module m = new Module();
         m.state = "STOPPED";
         handler.addModule(m, Map.of(MonitoredModule.MODULE_NAME, "TsServer"));
@@ -95,7 +95,7 @@ class ModulePingComponentTest {
 
     @Test
     void hungModuleIsHeldOnlyForTheModuleTimeoutAndTheNumberWaitingIsBounded() {
-        handler.activate(new HashMap<>(Map.of("switchover.ts.timeout", 10)));
+        handler = new ModulePingComponent(new HashMap<>(Map.of("switchover.ts.timeout", 10)), clock);
         Module m = new Module();
         m.state = "HUNG";
         handler.addModule(m, Map.of(MonitoredModule.MODULE_NAME, "TsServer"));

@@ -1,9 +1,9 @@
 package org.switchover.recovery.callback.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -42,9 +42,7 @@ class CallbackRecoveryTest {
     void anyNonZeroIntegerEnablesAsTheChangeLogSays() {
         CallbackRecoveryComponent c = new CallbackRecoveryComponent();
         EnablingParameter p = new EnablingParameter("callback.interaction.recovery.enabled", c::configure, c::enabled);
-        assertTrue(p.enabledAfter("7"));
-        assertFalse(p.enabledAfter("0"));
-        assertTrue(p.enabledAfter("-1"));
-        assertTrue(p.enabledAfter("often"), "malformed: previous value kept");
+        // "often" is malformed: the previous value (enabled) is kept
+        assertEquals(List.of(true, false, true, true), p.enabledAfterEach("7", "0", "-1", "often"));
     }
 }

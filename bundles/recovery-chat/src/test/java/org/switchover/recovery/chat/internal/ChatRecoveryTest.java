@@ -1,8 +1,6 @@
 package org.switchover.recovery.chat.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -46,8 +44,7 @@ class ChatRecoveryTest {
     void theParameterTakesOneOrZeroAndYesOrNo() {
         ChatRecoveryComponent c = new ChatRecoveryComponent();
         EnablingParameter p = new EnablingParameter("chat.interaction.recovery.enabled", c::configure, c::enabled);
-        assertTrue(p.enabledAfter("Yes"));
-        assertFalse(p.enabledAfter("0"));
-        assertFalse(p.enabledAfter("2"), "the reference documents 1/0 for chat: 2 is refused, the previous value kept");
+        // the reference documents 1/0 for chat: 2 is refused and the previous value (disabled) kept
+        assertEquals(List.of(true, false, false), p.enabledAfterEach("Yes", "0", "2"));
     }
 }

@@ -1,7 +1,6 @@
 package org.switchover.recovery.sms.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -22,9 +21,7 @@ class SmsRecoveryTest {
     void smsTakesYesOrOneAndKeepsTheTextsButReportsStatusMessages() {
         SmsRecoveryComponent c = new SmsRecoveryComponent();
         EnablingParameter enabling = new EnablingParameter("sms.interaction.recovery.enabled", c::configure, c::enabled);
-        assertTrue(enabling.enabledAfter("yes"));
-        assertFalse(enabling.enabledAfter("No"));
-        assertTrue(enabling.enabledAfter(1));
+        assertEquals(List.of(true, false, true), enabling.enabledAfterEach("yes", "No", 1));
 
         Interaction sms = new Interaction("sms-1", Channel.SMS, InteractionState.QUEUED,
                 QueueRef.workgroup("sms-team"), "", 42, 2, Map.of(), new Transcript(List.of(

@@ -11,15 +11,15 @@ import org.osgi.service.component.annotations.Reference;
  * count, sync state, lag; the last promotion) and {@code switchover:recovery-report} (the last promotion's report,
  * one interaction per line). Dispatched through Gogo's {@code _main} convention (the names contain '-').
  */
-@Component(name = "org.switchover.recovery.commands", service = RecoveryCommands.class,
+@Component(name = "org.switchover.recovery.commands", service = RecoveryCommandsComponent.class,
         property = {"osgi.command.scope=switchover", "osgi.command.function=recovery-status",
             "osgi.command.function=recovery-report"})
-public final class RecoveryCommands {
+public final class RecoveryCommandsComponent {
 
     private final RecoveryComponent recovery;
 
     @Activate
-    public RecoveryCommands(@Reference RecoveryComponent recovery) {
+    public RecoveryCommandsComponent(@Reference RecoveryComponent recovery) {
         this.recovery = recovery;
     }
 

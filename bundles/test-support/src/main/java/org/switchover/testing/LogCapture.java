@@ -1,0 +1,54 @@
+package org.switchover.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Captures what the test logging backend (slf4j-simple, which writes each line to the current {@code System.err})
+ * prints while it is open, so a test can assert what an operator would read in the log: how many lines, and that a
+ * hostile string came out escaped. Also passes the text through to the real stderr. Use in try-with-resources; not
+ * for tests that run in parallel.
+ */
+public final class LogCapture implements AutoCloseable {
+
+    private final PrintStream original = System.err;
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+
+    /** Starts capturing. */
+    public LogCapture() {
+        PrintStream tee = new PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                buffer.write(b);
+                original.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                buffer.write(b, off, len);
+                original.write(b, off, len);
+            }
+        }, true, StandardCharsets.UTF_8);
+        System.setErr(tee);
+    }
+
+    /** @return everything printed so far */
+    public String text() {
+        System.err.flush();
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+
+    /** @return the printed lines that contain {@code fragment} */
+    public List<String> lines(String fragment) {
+        return Arrays.stream(text().split("\n", -1)).filter(l -> l.contains(fragment)).collect(Collectors.toList());
+    }
+
+    @Override
+    public void close() {
+        System.setErr(original);
+    }
+}
