@@ -4,11 +4,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,9 +28,6 @@ import org.switchover.api.NodeId;
 import org.switchover.api.interaction.Channel;
 import org.switchover.api.interaction.Interaction;
 import org.switchover.api.interaction.InteractionSource;
-import org.switchover.api.interaction.Promotion;
-import org.switchover.api.interaction.RecoveryChannel;
-import org.switchover.api.interaction.ShadowFilter;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.RequestHandler;
 import org.switchover.api.time.SystemScheduler;
@@ -42,6 +37,7 @@ import org.switchover.notifier.internal.NotifierEngine;
 import org.switchover.notifier.internal.NotifierSettings;
 import org.switchover.recovery.internal.RecoveryBenchAccess;
 import org.switchover.support.interaction.MemoryInteractionSource;
+import org.switchover.support.recovery.RecoveryChannelBase;
 
 /**
  * Interaction recovery at size: the real recovery service (primary and backup sides, codec, wire) of two nodes over
@@ -93,7 +89,7 @@ class RecoveryBench {
 
     @Test
     void recoveryAtSize() throws Exception {
-        bench("load average at start: " + loadAverage() + "; max heap " + Runtime.getRuntime().maxMemory() / (1 << 20)
+        bench("load average at start: " + MirrorBench.loadAverage() + "; max heap " + Runtime.getRuntime().maxMemory() / (1 << 20)
                 + " MiB");
         if (PHASES.contains("sync")) {
             syncChangesPromotion();
@@ -104,7 +100,7 @@ class RecoveryBench {
         if (PHASES.contains("million")) {
             million();
         }
-        bench("load average at end: " + loadAverage());
+        bench("load average at end: " + MirrorBench.loadAverage());
     }
 
     // ---- sync, changes, promotion on one pair ----
@@ -127,7 +123,7 @@ class RecoveryBench {
                 bench(String.format("full sync of %,d interactions, %s (mixed channels, %,d bytes encoded, avg %d B):"
                         + " %,d ms (target <= 3,000 ms) = %,.0f interactions/s; CPU of both nodes %,d ms, GC %,d ms;"
                         + " load average %s", SYNC, run, pair.b.shadowBytes(), pair.b.shadowBytes() / SYNC, ms,
-                        SYNC * 1000.0 / ms, ms(processCpuNanos() - cpu0), gc, loadAverage()));
+                        SYNC * 1000.0 / ms, ms(processCpuNanos() - cpu0), gc, MirrorBench.loadAverage()));
             }
             changes(pair);
             promotion(pair);
@@ -277,7 +273,7 @@ class RecoveryBench {
         assertEquals(live, restored, "every shadow restored into the new primary's host");
         bench(String.format("promotion of %,d shadows into the new primary's host (decode, promotion rule, restore):"
                 + " %,d ms (target <= 2,000 ms for 100,000), CPU of the promoting thread %,d ms, GC %,d ms;"
-                + " load average %s; %s", restored, ms, cpu, gc, loadAverage(), pair.b.lastReport()));
+                + " load average %s; %s", restored, ms, cpu, gc, MirrorBench.loadAverage(), pair.b.lastReport()));
     }
 
     // ---- Redis ----
@@ -352,7 +348,7 @@ class RecoveryBench {
             long direct1 = offHeap();
             long bytes = pair.b.shadowBytes();
             bench(String.format("full sync of %,d interactions: %,d ms = %,.0f interactions/s; CPU of both nodes %,d"
-                    + " ms; load average %s", SHADOWS, ms, SHADOWS * 1000.0 / ms, cpu, loadAverage()));
+                    + " ms; load average %s", SHADOWS, ms, SHADOWS * 1000.0 / ms, cpu, MirrorBench.loadAverage()));
             bench(String.format("%,d concurrent shadows on the backup (mixed channels, %,d bytes encoded, avg %d B):"
                     + " retained heap %,d MiB = %,d B per shadow (target <= 1,024 B); off-heap (direct + mapped)"
                     + " %,d MiB = %,d B per shadow", SHADOWS, bytes, bytes / SHADOWS, (heap1 - heap0) >> 20,
@@ -400,26 +396,21 @@ class RecoveryBench {
                 .until(() -> pair.b.synced() && pair.b.shadows() == count);
     }
 
-    /** A channel as its bundle would bind it: enabled, every interaction, the shared promotion rule. */
-    private record BenchChannel(Channel channel, InteractionSource source) implements RecoveryChannel {
-        @Override
-        public boolean enabled() {
-            return true;
+    /**
+     * A channel as its bundle binds it, on the channel bundles' shared base: the host's source bound, enabled by
+     * its configuration, every interaction shadowed, the shared promotion rule (by state, whole transcript).
+     */
+    private static final class BenchChannel extends RecoveryChannelBase {
+
+        /** The bench channel's one parameter. */
+        @interface Config {
+            String bench_recovery_enabled() default "0";
         }
 
-        @Override
-        public ShadowFilter newFilter() {
-            return ShadowFilter.ALL;
-        }
-
-        @Override
-        public String filterName() {
-            return ShadowFilter.ALL.toString();
-        }
-
-        @Override
-        public Promotion promote(Interaction shadow, long nowMillis) {
-            return Promotion.keepTranscript(Promotion.byState(shadow));
+        BenchChannel(Channel channel, InteractionSource source) {
+            super(channel, Config.class, "bench_recovery_enabled", Form.BOOLEAN);
+            bindSource(source);
+            configure(Map.of("bench.recovery.enabled", "1"));
         }
     }
 
@@ -503,14 +494,5 @@ class RecoveryBench {
 
     private static void bench(String line) {
         System.out.println("BENCH recovery " + line);
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "n/a";
-        }
     }
 }
