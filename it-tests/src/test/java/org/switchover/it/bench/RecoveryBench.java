@@ -46,18 +46,21 @@ import org.switchover.support.recovery.RecoveryChannelBase;
  * the interactions are {@link RecoveryBenchData}'s (mixed channels, realistic sizes). Phases:
  * <ol>
  * <li>sync: {@value #SYNC_DEFAULT} interactions on the primary, the backup starts empty → full synchronisation time
- * (target ≤ 3 s);</li>
+ * (target ≤ 3 s), once cold (the first in the JVM) and once warm (a fresh backup side);</li>
  * <li>changes: the same pair under load — {@code recoverybench.changes} changes as fast as two host threads make
  * them (replicated changes/s, lag p50/p99 from the host's commit to the backup's apply), then a steady
  * {@code recoverybench.rate}/s for {@code recoverybench.steady.seconds} (lag p50/p99);</li>
- * <li>redis: the same changes (key = interaction id, value = the encoded interaction) into a Redis primary →
- * replica pair ({@link RedisPair}): replicated writes/s, the ratio ours / Redis, and its lag at the steady rate;</li>
- * <li>promotion: the primary stops, the backup becomes primary → time to promote every shadow into its host
- * (target ≤ 2 s for 100,000);</li>
+ * <li>promotion: what the changes created is released (removals on the stream), the primary stops, the backup
+ * becomes primary → time to promote the {@value #SYNC_DEFAULT} shadows into its host (target ≤ 2 s);</li>
+ * <li>redis: the steady phase's changes (key = interaction id, value = the encoded interaction) into a Redis primary
+ * → replica pair ({@link RedisPair}) as fast as it takes them: replicated writes/s, the ratio ours / Redis; then at
+ * the steady rate, its lag by probe;</li>
  * <li>million: a fresh pair, {@value #SHADOWS_DEFAULT} interactions, full sync, then the backup's retained heap
  * per shadow (heap used after a full GC, before and after; target ≤ 1 KiB) and the off-heap bytes.</li>
  * </ol>
- * Run (a few minutes; prints {@code BENCH} lines, never fails on a number, fails when a phase cannot complete):
+ * CPU time, GC time and the load average are printed beside the wall times: both nodes share this JVM's cores
+ * with whatever else runs on the machine. Run (3–4 minutes; prints {@code BENCH} lines, never fails on a number,
+ * fails when a phase cannot complete):
  * <pre>
  * mvn -B verify -Pbench -pl it-tests -am -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Dit.test=RecoveryBench
@@ -89,8 +92,8 @@ class RecoveryBench {
 
     @Test
     void recoveryAtSize() throws Exception {
-        bench("load average at start: " + MirrorBench.loadAverage() + "; max heap " + Runtime.getRuntime().maxMemory() / (1 << 20)
-                + " MiB");
+        bench("load average at start: " + MirrorBench.loadAverage() + "; max heap "
+                + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
         if (PHASES.contains("sync")) {
             syncChangesPromotion();
         }
