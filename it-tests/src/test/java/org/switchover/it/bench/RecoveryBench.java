@@ -28,6 +28,9 @@ import org.switchover.api.NodeId;
 import org.switchover.api.interaction.Channel;
 import org.switchover.api.interaction.Interaction;
 import org.switchover.api.interaction.InteractionSource;
+import org.switchover.api.interaction.Promotion;
+import org.switchover.api.interaction.RecoveryChannel;
+import org.switchover.api.interaction.ShadowFilter;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.RequestHandler;
 import org.switchover.api.time.SystemScheduler;
@@ -37,7 +40,6 @@ import org.switchover.notifier.internal.NotifierEngine;
 import org.switchover.notifier.internal.NotifierSettings;
 import org.switchover.recovery.internal.RecoveryBenchAccess;
 import org.switchover.support.interaction.MemoryInteractionSource;
-import org.switchover.support.recovery.RecoveryChannelBase;
 
 /**
  * Interaction recovery at size: the real recovery service (primary and backup sides, codec, wire) of two nodes over
@@ -400,20 +402,29 @@ class RecoveryBench {
     }
 
     /**
-     * A channel as its bundle binds it, on the channel bundles' shared base: the host's source bound, enabled by
-     * its configuration, every interaction shadowed, the shared promotion rule (by state, whole transcript).
+     * A channel as its bundle binds it: enabled, every interaction shadowed, the channel bundles' shared promotion
+     * rule (by state, whole transcript). Not {@code RecoveryChannelBase} itself: that one reads its enabling
+     * parameter through the generated metatype, which only a bundle has.
      */
-    private static final class BenchChannel extends RecoveryChannelBase {
-
-        /** The bench channel's one parameter. */
-        @interface Config {
-            String bench_recovery_enabled() default "0";
+    private record BenchChannel(Channel channel, InteractionSource source) implements RecoveryChannel {
+        @Override
+        public boolean enabled() {
+            return true;
         }
 
-        BenchChannel(Channel channel, InteractionSource source) {
-            super(channel, Config.class, "bench_recovery_enabled", Form.BOOLEAN);
-            bindSource(source);
-            configure(Map.of("bench.recovery.enabled", "1"));
+        @Override
+        public ShadowFilter newFilter() {
+            return ShadowFilter.ALL;
+        }
+
+        @Override
+        public String filterName() {
+            return ShadowFilter.ALL.toString();
+        }
+
+        @Override
+        public Promotion promote(Interaction shadow, long nowMillis) {
+            return Promotion.keepTranscript(Promotion.byState(shadow));
         }
     }
 
