@@ -1,7 +1,5 @@
 package org.switchover.recovery.internal;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -99,16 +97,12 @@ final class RecoveryWire {
         for (byte[] i : p.interactions()) {
             size += 4 + i.length;
         }
-        WireWriter w = new WireWriter(size);
-        try {
+        return WireWriter.encode(size, w -> {
             w.u8(VERSION).bool(p.last()).i32(p.liveCount()).utf(p.next()).i32(p.interactions().size());
             for (byte[] i : p.interactions()) {
                 w.blob(i);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("encoding into memory failed", e);
-        }
-        return w.toBytes();
+        });
     }
 
     static Page page(byte[] payload) throws MalformedMessageException {

@@ -81,7 +81,7 @@ class WireReaderTest {
     void textIsTheUtf8OfABlobAndItsLengthIsChecked() throws IOException {
         String text = "Grüße, 你好 – " + "x".repeat(70_000);
         byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        WireReader r = new WireReader(WireWriter.encode(w -> w.blob(utf8).u8(5)), "m");
+        WireReader r = new WireReader(WireWriter.encode(16, w -> w.blob(utf8).u8(5)), "m");
         assertEquals(text, r.text("body", utf8.length));
         assertEquals(5, r.u8("after"));
         r.end();
