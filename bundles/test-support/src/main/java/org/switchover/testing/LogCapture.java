@@ -47,6 +47,26 @@ public final class LogCapture implements AutoCloseable {
         return Arrays.stream(text().split("\n", -1)).filter(l -> l.contains(fragment)).collect(Collectors.toList());
     }
 
+    /**
+     * Checks that untrusted text holding a forged log line ({@code INFO forged}) was logged escaped: the first line
+     * containing {@code marker} holds {@code escaped}, and the forged text stands on no line of its own.
+     *
+     * @return how many lines contain {@code marker} (a rate-limited flood: one)
+     * @throws AssertionError naming what was printed otherwise
+     */
+    public int assertEscaped(String marker, String escaped) {
+        List<String> hits = lines(marker);
+        if (hits.isEmpty() || !hits.get(0).contains(escaped)) {
+            throw new AssertionError("no line with '" + marker + "' holding '" + escaped + "' in:\n" + text());
+        }
+        for (String l : lines("INFO forged")) {
+            if (!l.contains(marker)) {
+                throw new AssertionError("the forged text stands on a line of its own: " + l);
+            }
+        }
+        return hits.size();
+    }
+
     @Override
     public void close() {
         System.setErr(original);

@@ -91,8 +91,7 @@ public class SwitchoverWiringIT {
 
     /** The DS components the product ships; each must be satisfied once the node is configured. */
     private static final List<String> COMPONENTS = List.of(NOTIFIER, NODE, CORE, MODULE, MODULE + ".ping", PRIMARY,
-            HOST, HOST + ".startup", HOST + ".commands", DSSYNC, DSSYNC + ".roles", DSSYNC + ".configadmin",
-            DSSYNC + ".commands", MIRROR);
+            HOST, HOST + ".startup", HOST + ".commands", DSSYNC, DSSYNC + ".roles", DSSYNC + ".configadmin", MIRROR);
 
     @Inject
     private BundleContext context;

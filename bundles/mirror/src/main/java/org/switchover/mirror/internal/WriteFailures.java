@@ -11,12 +11,14 @@ import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchover.support.log.RateLimitedLog;
 
 /**
  * The backup's changes that could not be written to its own disk (full, no permission, read-only): each stays here,
  * pending, until a later comparison of its path writes it; while any is here the mirror raises its warning. Also
- * limits the WARN lines: one per path per retry period at most (later failures are counted and the count is given on
- * the next line), and {@value #LINES_PER_PERIOD} lines per period over all paths.
+ * limits the WARN lines ({@link RateLimitedLog}): one per path per retry period at most (later failures are counted
+ * and the count is given on the next line), and {@value #LINES_PER_PERIOD} lines per period over all paths (that many
+ * paths less one are remembered; further paths share one line).
  *
  * <p>Failures are recorded against a <em>round</em>: each comparison of the follower is one round, and when it ends
  * the paths it covered that did not fail again in it have landed ({@link #settle}). Thread-safe.
@@ -39,8 +41,6 @@ final class WriteFailures {
         final long sinceMillis;
         String reason;
         long round;
-        long lastLoggedMillis = Long.MIN_VALUE;
-        long notLogged;
 
         Failure(long sinceMillis) {
             this.sinceMillis = sinceMillis;
@@ -50,8 +50,7 @@ final class WriteFailures {
     private final LongSupplier clock;
     private final Map<Key, Failure> failures = new LinkedHashMap<>();
     private long periodMillis;
-    private long windowStartMillis = Long.MIN_VALUE;
-    private int linesInWindow;
+    private RateLimitedLog lines;
     private long heldBack;
 
     /**
@@ -60,11 +59,12 @@ final class WriteFailures {
      */
     WriteFailures(LongSupplier clock, int periodSeconds) {
         this.clock = clock;
-        this.periodMillis = periodSeconds * 1000L;
+        period(periodSeconds);
     }
 
     synchronized void period(int seconds) {
         periodMillis = seconds * 1000L;
+        lines = new RateLimitedLog(LOG::warn, periodMillis, clock, LINES_PER_PERIOD - 1);
     }
 
     synchronized long periodMillis() {
@@ -74,31 +74,21 @@ final class WriteFailures {
     /** Records (or refreshes) a failure of {@code path} in comparison {@code round}; logs it, rate-limited. */
     void failed(MirrorRoot root, String path, String reason, long round) {
         Key key = new Key(root, path);
-        String line = null;
+        RateLimitedLog log;
+        long seconds;
         synchronized (this) {
             long now = clock.getAsLong();
             Failure f = failures.computeIfAbsent(key, k -> new Failure(now));
             f.reason = reason;
             f.round = round;
-            if (windowStartMillis == Long.MIN_VALUE || now - windowStartMillis >= periodMillis) {
-                windowStartMillis = now;
-                linesInWindow = 0;
-            }
-            boolean due = f.lastLoggedMillis == Long.MIN_VALUE || now - f.lastLoggedMillis >= periodMillis;
-            if (due && linesInWindow < LINES_PER_PERIOD) {
-                linesInWindow++;
-                line = "Mirror: could not write " + key + " on this backup: " + reason + "; kept pending, retried "
-                        + "every " + periodMillis / 1000 + " s" + (f.notLogged > 0 ? " (" + f.notLogged
-                        + " more failure(s) of it not logged since its last line)" : "");
-                f.lastLoggedMillis = now;
-                f.notLogged = 0;
-            } else {
-                f.notLogged++;
+            log = lines;
+            seconds = periodMillis / 1000;
+        }
+        if (!log.log(key.toString(), "Mirror: could not write {} on this backup: {}; kept pending, retried every {} s",
+                key, reason, seconds)) {
+            synchronized (this) {
                 heldBack++;
             }
-        }
-        if (line != null) {
-            LOG.warn(line);
         }
     }
 

@@ -56,9 +56,8 @@ class MirrorBackupTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        a = tmp.resolve("A");
+        a = FollowerTest.primaryBase(tmp, "srv/res");
         b = tmp.resolve("B");
-        Files.createDirectories(a.resolve("srv/res"));
         primary = settings(a, "+/srv/res");
         backup = settings(b, "+/srv/res");
         files = new VfsFiles();
@@ -205,7 +204,7 @@ class MirrorBackupTest {
         clock.advance(RETRY_S * 1000L); // the retry fails again: a period has passed, so one more line
         List<String> lines = logLines("could not write /srv/res/busy.txt");
         assertEquals(2, lines.size(), logText());
-        assertTrue(lines.get(1).contains("(3 more failure(s) of it not logged since its last line)"), lines.get(1));
+        assertTrue(lines.get(1).contains("[3 more like this held back since the last such line]"), lines.get(1));
         assertTrue(lines.get(1).contains("WARN"), lines.get(1));
         assertEquals(1, follower.failures.count());
     }
