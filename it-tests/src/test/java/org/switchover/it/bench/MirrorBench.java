@@ -321,7 +321,8 @@ class MirrorBench {
         }
     }
 
-    private static String loadAverage() {
+    /** @return the three load averages of /proc/loadavg ("n/a" where there is none); RecoveryBench prints it too */
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return f[0] + " " + f[1] + " " + f[2];

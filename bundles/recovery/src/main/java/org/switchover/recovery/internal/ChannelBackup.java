@@ -2,8 +2,6 @@ package org.switchover.recovery.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,11 +16,11 @@ import org.switchover.support.wire.MalformedMessageException;
 
 /**
  * The backup's side of one channel: follows the channel's stream and keeps one shadow per interaction, serialized
- * (the encoded interaction, so a shadow costs its encoded size and one map entry). A shadow is replaced only by a
- * higher version, so a snapshot page read after a change and the change's message arriving later converge on the
- * newest state. When the primary cannot resume it (first start, other replication id, position out of the backlog)
- * it runs a full synchronisation: the shadows are dropped and reloaded page by page from the primary's live source;
- * the last page is the completion marker, after which the channel's shadows are promotable.
+ * and off the heap ({@link ShadowStore}). A shadow is replaced only by a higher version, so a snapshot page read after
+ * a change and the change's message arriving later converge on the newest state. When the primary cannot resume it
+ * (first start, other replication id, position out of the backlog) it runs a full synchronisation: the shadows are
+ * dropped and reloaded page by page from the primary's live source; the last page is the completion marker, after
+ * which the channel's shadows are promotable.
  */
 final class ChannelBackup implements StreamListener {
 
@@ -50,7 +48,7 @@ final class ChannelBackup implements StreamListener {
     private final Channel channel;
     private final Notifier notifier;
     private final Pages pages;
-    private final Map<String, byte[]> shadows = new ConcurrentHashMap<>();
+    private final ShadowStore shadows = new ShadowStore();
     private volatile Sync sync = Sync.WAITING;
     private volatile StreamSubscription subscription;
     private volatile boolean stopped = true;
@@ -107,15 +105,15 @@ final class ChannelBackup implements StreamListener {
         RecoveryWire.Change c;
         try {
             c = RecoveryWire.change(payload);
+            if (c.removal()) {
+                shadows.remove(c.id(), c.version());
+            } else {
+                shadows.keep(c.id(), c.interaction());
+            }
         } catch (MalformedMessageException e) {
             LOG.error("Interaction recovery: {} message {} of {} is malformed ({}); nothing applied", channel.key(),
                     sequence, replicationId, e.getMessage());
             throw e;
-        }
-        if (c.removal()) {
-            shadows.computeIfPresent(c.id(), (k, old) -> InteractionCodec.version(old) <= c.version() ? null : old);
-        } else {
-            keep(c.id(), c.interaction());
         }
         primaryLive = c.liveCount();
         long lag = Math.max(0, System.currentTimeMillis() - c.publishMicros() / 1000);
@@ -125,11 +123,6 @@ final class ChannelBackup implements StreamListener {
         }
         messages++;
         lastMessageNanos = System.nanoTime();
-    }
-
-    private void keep(String id, byte[] encoded) {
-        shadows.merge(id, encoded, (old, now) -> InteractionCodec.version(now) >= InteractionCodec.version(old)
-                ? now : old);
     }
 
     @Override
@@ -153,7 +146,7 @@ final class ChannelBackup implements StreamListener {
                 p = pages.fetch(new RecoveryWire.PageRequest(channel, after, PAGE_SIZE));
                 pageCount++;
                 for (byte[] i : p.interactions()) {
-                    keep(InteractionCodec.decode(i).id(), i);
+                    shadows.keep(InteractionCodec.id(i), i);
                 }
                 received += p.interactions().size();
                 after = p.next();
@@ -190,30 +183,31 @@ final class ChannelBackup implements StreamListener {
     }
 
     /**
-     * Decodes every shadow (for a promotion).
+     * Decodes every shadow (for a promotion; in parallel batches, see {@link ShadowStore#forEach}).
      *
-     * @param broken receives the id of each shadow that cannot be decoded, with the reason
+     * @param broken receives the id of each shadow that cannot be decoded, with the reason (one call at a time)
      * @return the shadows
      */
     List<Interaction> shadows(java.util.function.BiConsumer<String, String> broken) {
         List<Interaction> out = new ArrayList<>(shadows.size());
-        for (Map.Entry<String, byte[]> e : shadows.entrySet()) {
+        shadows.forEach((id, encoded) -> {
             try {
-                out.add(InteractionCodec.decode(e.getValue()));
+                Interaction i = InteractionCodec.decode(encoded);
+                synchronized (out) {
+                    out.add(i);
+                }
             } catch (MalformedMessageException ex) {
-                broken.accept(e.getKey(), "shadow unreadable: " + ex.getMessage());
+                synchronized (out) {
+                    broken.accept(id, "shadow unreadable: " + ex.getMessage());
+                }
             }
-        }
+        });
         return out;
     }
 
     /** @return the bytes the shadows' encoded forms take */
     long bytes() {
-        long n = 0;
-        for (byte[] b : shadows.values()) {
-            n += b.length;
-        }
-        return n;
+        return shadows.bytes();
     }
 
     /** @return the status words of this side */

@@ -38,7 +38,7 @@ final class InteractionCodec {
     }
 
     static byte[] encode(Interaction i) {
-        return WireWriter.encode(w -> {
+        return WireWriter.encode(sizeHint(i), w -> {
             w.i64(i.version()).u8(FORMAT).utf(i.id()).u8(i.channel().ordinal()).u8(i.state().ordinal())
                     .u8(i.queue().kind().ordinal()).utf(i.queue().name()).utf(i.agent()).i64(i.createdMillis());
             w.i32(i.attributes().size());
@@ -48,6 +48,25 @@ final class InteractionCodec {
             }
             writeContent(w, i.content());
         });
+    }
+
+    /** @return about the encoded size (a character counted as a byte: most text is ASCII), to size the buffer */
+    private static int sizeHint(Interaction i) {
+        int n = 128 + i.id().length();
+        for (Map.Entry<String, String> a : i.attributes().entrySet()) {
+            n += 8 + a.getKey().length() + a.getValue().length();
+        }
+        if (i.content() instanceof MailContent m) {
+            n += m.plainBody().length() + m.htmlBody().length() + 64 * m.attachments().size();
+            for (Map.Entry<String, String> h : m.headers().entrySet()) {
+                n += 8 + h.getKey().length() + h.getValue().length();
+            }
+        } else if (i.content() instanceof Transcript t) {
+            for (Transcript.Entry e : t.entries()) {
+                n += 24 + e.party().length() + e.text().length();
+            }
+        }
+        return n;
     }
 
     private static void writeContent(WireWriter w, InteractionContent c) throws IOException {
@@ -87,16 +106,20 @@ final class InteractionCodec {
     }
 
     private static String text(WireReader r, String field) throws MalformedMessageException {
-        return new String(r.blob(field, MAX_TEXT), StandardCharsets.UTF_8);
+        return r.text(field, MAX_TEXT);
     }
 
     /** @return the version of an encoded interaction (its first 8 bytes) */
-    static long version(byte[] encoded) {
-        long v = 0;
-        for (int k = 0; k < 8; k++) {
-            v = (v << 8) | (encoded[k] & 0xff);
-        }
-        return v;
+    static long version(byte[] encoded) throws MalformedMessageException {
+        return new WireReader(encoded, WHAT).i64("version");
+    }
+
+    /** @return the id of an encoded interaction, read from its header without decoding the rest */
+    static String id(byte[] encoded) throws MalformedMessageException {
+        WireReader r = new WireReader(encoded, WHAT);
+        r.i64("version");
+        r.version(FORMAT);
+        return r.utf("id");
     }
 
     static Interaction decode(byte[] bytes) throws MalformedMessageException {

@@ -92,7 +92,12 @@ final class RecoveryWire {
     }
 
     static byte[] page(Page p) {
-        return WireWriter.encode(w -> {
+        // sized up front: a page is megabytes, growing a buffer from its default size would copy it many times
+        int size = 64 + 3 * p.next().length();
+        for (byte[] i : p.interactions()) {
+            size += 4 + i.length;
+        }
+        return WireWriter.encode(size, w -> {
             w.u8(VERSION).bool(p.last()).i32(p.liveCount()).utf(p.next()).i32(p.interactions().size());
             for (byte[] i : p.interactions()) {
                 w.blob(i);

@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UTFDataFormatException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -102,11 +103,27 @@ public final class WireReader {
 
     /** @return bytes preceded by a 4-byte length of at most {@code maxLength} */
     public byte[] blob(String field, int maxLength) throws MalformedMessageException {
+        return raw(field, length(field, maxLength));
+    }
+
+    /**
+     * @return UTF-8 text preceded by a 4-byte length of at most {@code maxBytes} (the form {@code blob(text bytes)}
+     *     writes), decoded straight from the message without an intermediate copy
+     */
+    public String text(String field, int maxBytes) throws MalformedMessageException {
+        int n = length(field, maxBytes);
+        need(field, n);
+        String s = new String(payload, payload.length - bytes.available(), n, StandardCharsets.UTF_8);
+        bytes.skip(n);
+        return s;
+    }
+
+    private int length(String field, int max) throws MalformedMessageException {
         int n = i32(field + " length");
-        if (n < 0 || n > maxLength) {
-            throw malformed(field, "length " + n + " outside 0.." + maxLength);
+        if (n < 0 || n > max) {
+            throw malformed(field, "length " + n + " outside 0.." + max);
         }
-        return raw(field, n);
+        return n;
     }
 
     /** @return a 4-byte count in {@code 0..max} */

@@ -35,7 +35,15 @@ public final class WireWriter {
 
     /** @return the bytes {@code body} writes */
     public static byte[] encode(Body body) {
-        WireWriter w = new WireWriter();
+        return encode(256, body);
+    }
+
+    /**
+     * Encodes one message into a buffer of {@code expectedSize} bytes to start with (a good guess spares the copies
+     * a growing buffer makes for large messages).
+     */
+    public static byte[] encode(int expectedSize, Body body) {
+        WireWriter w = new WireWriter(expectedSize);
         try {
             body.write(w);
         } catch (IOException e) {

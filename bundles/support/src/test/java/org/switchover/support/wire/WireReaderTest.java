@@ -78,6 +78,23 @@ class WireReaderTest {
     }
 
     @Test
+    void textIsTheUtf8OfABlobAndItsLengthIsChecked() throws IOException {
+        String text = "Grüße, 你好 – " + "x".repeat(70_000);
+        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        WireReader r = new WireReader(WireWriter.encode(16, w -> w.blob(utf8).u8(5)), "m");
+        assertEquals(text, r.text("body", utf8.length));
+        assertEquals(5, r.u8("after"));
+        r.end();
+
+        WireReader tooLong = new WireReader(WireWriter.encode(w -> w.blob(utf8)), "m");
+        assertTrue(assertThrows(MalformedMessageException.class, () -> tooLong.text("body", 10)).getMessage()
+                .contains("body: length " + utf8.length + " outside 0..10"));
+        WireReader truncated = new WireReader(WireWriter.encode(w -> w.i32(10).u8('a')), "m");
+        assertTrue(assertThrows(MalformedMessageException.class, () -> truncated.text("body", 100)).getMessage()
+                .contains("body: truncated: needs 10 byte(s), 1 left"));
+    }
+
+    @Test
     void aHugeAnnouncedLengthIsRefusedBeforeAnyAllocation() {
         WireReader r = new WireReader(WireWriter.encode(w -> w.i32(Integer.MAX_VALUE)), "m");
         MalformedMessageException e = assertThrows(MalformedMessageException.class,

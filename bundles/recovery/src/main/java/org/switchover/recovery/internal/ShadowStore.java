@@ -1,0 +1,81 @@
+package org.switchover.recovery.internal;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+
+import org.switchover.support.wire.MalformedMessageException;
+
+/**
+ * The shadows of one channel on the backup, kept compact: per interaction id one direct (off-heap) buffer holding
+ * the encoded interaction ({@link InteractionCodec}). The heap carries only the id, the map entry and the buffer
+ * object — a few hundred bytes whatever the interaction's size — while the bulky content (bodies, transcripts) lives
+ * outside the heap. Direct memory is bounded by the JVM option {@code -XX:MaxDirectMemorySize} (by default the
+ * maximum heap size); a replaced or removed shadow's memory is released with its buffer object at a garbage
+ * collection. A shadow is replaced only by an equal or higher version (the version is the encoding's first 8 bytes),
+ * so a snapshot page and a stream message about the same interaction converge on the newest state. Thread-safe.
+ */
+final class ShadowStore {
+
+    /** Shadows per task when {@link #forEach} spreads the work over the common fork-join pool. */
+    private static final long PARALLEL_BATCH = 1000;
+
+    private final ConcurrentHashMap<String, ByteBuffer> shadows = new ConcurrentHashMap<>();
+    private final AtomicLong bytes = new AtomicLong();
+
+    /**
+     * Keeps {@code encoded} as the shadow of {@code id} unless the shadow held is of a higher version.
+     *
+     * @throws MalformedMessageException when {@code encoded} is too short to carry a version; nothing changes
+     */
+    void keep(String id, byte[] encoded) throws MalformedMessageException {
+        long version = InteractionCodec.version(encoded);
+        shadows.compute(id, (k, old) -> {
+            if (old != null && old.getLong(0) > version) {
+                return old;
+            }
+            ByteBuffer b = ByteBuffer.allocateDirect(encoded.length).put(encoded);
+            bytes.addAndGet(encoded.length - (old == null ? 0 : old.capacity()));
+            return b;
+        });
+    }
+
+    /** Drops the shadow of {@code id} unless it is of a higher version than the removal. */
+    void remove(String id, long version) {
+        shadows.computeIfPresent(id, (k, old) -> {
+            if (old.getLong(0) > version) {
+                return old;
+            }
+            bytes.addAndGet(-old.capacity());
+            return null;
+        });
+    }
+
+    int size() {
+        return shadows.size();
+    }
+
+    /** @return the bytes the shadows' encoded forms take (off the heap) */
+    long bytes() {
+        return bytes.get();
+    }
+
+    void clear() {
+        shadows.clear();
+        bytes.set(0);
+    }
+
+    /**
+     * Gives each shadow's id and a heap copy of its encoded form to {@code each} (for a promotion: decoding a
+     * hundred thousand shadows is CPU work, so batches of {@value #PARALLEL_BATCH} run in parallel on the common
+     * fork-join pool and the calling thread; {@code each} must be thread-safe).
+     */
+    void forEach(BiConsumer<String, byte[]> each) {
+        shadows.forEach(PARALLEL_BATCH, (id, b) -> {
+            byte[] copy = new byte[b.capacity()];
+            b.get(0, copy);
+            each.accept(id, copy);
+        });
+    }
+}
