@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.IntFunction;
 
 import org.switchover.support.wire.MalformedMessageException;
 
@@ -23,11 +24,23 @@ final class ShadowStore {
 
     private final ConcurrentHashMap<String, ByteBuffer> shadows = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
+    private final IntFunction<ByteBuffer> allocator;
+
+    /** Shadows in direct buffers. */
+    ShadowStore() {
+        this(ByteBuffer::allocateDirect);
+    }
+
+    /** @param allocator makes a shadow's buffer of the given size (tests: one that runs out) */
+    ShadowStore(IntFunction<ByteBuffer> allocator) {
+        this.allocator = allocator;
+    }
 
     /**
      * Keeps {@code encoded} as the shadow of {@code id} unless the shadow held is of a higher version.
      *
      * @throws MalformedMessageException when {@code encoded} is too short to carry a version; nothing changes
+     * @throws ShadowMemoryFullException when the direct memory for shadows is used up; nothing changes
      */
     void keep(String id, byte[] encoded) throws MalformedMessageException {
         long version = InteractionCodec.version(encoded);
@@ -35,7 +48,13 @@ final class ShadowStore {
             if (old != null && old.getLong(0) > version) {
                 return old;
             }
-            ByteBuffer b = ByteBuffer.allocateDirect(encoded.length).put(encoded);
+            ByteBuffer b;
+            try {
+                b = allocator.apply(encoded.length);
+            } catch (OutOfMemoryError e) {
+                throw new ShadowMemoryFullException(shadows.size(), bytes.get(), encoded.length, e);
+            }
+            b.put(encoded);
             bytes.addAndGet(encoded.length - (old == null ? 0 : old.capacity()));
             return b;
         });

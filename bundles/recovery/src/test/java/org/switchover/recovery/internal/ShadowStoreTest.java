@@ -89,4 +89,23 @@ class ShadowStoreTest {
         assertTrue(e.getMessage().contains("version"), e.getMessage());
         assertEquals(1, InteractionCodec.decode(contents(store).get("a")).version());
     }
+
+    @Test
+    void usedUpDirectMemoryIsAClearErrorAndChangesNothing() throws Exception {
+        int[] budget = {1};
+        ShadowStore store = new ShadowStore(size -> {
+            if (budget[0]-- <= 0) {
+                throw new OutOfMemoryError("Cannot reserve " + size + " bytes of direct buffer memory");
+            }
+            return java.nio.ByteBuffer.allocate(size);
+        });
+        byte[] v1 = callback("cb-1", 1, 0);
+        store.keep("cb-1", v1);
+        ShadowMemoryFullException e = assertThrows(ShadowMemoryFullException.class,
+                () -> store.keep("cb-1", callback("cb-1", 2, 5)));
+        assertTrue(e.getMessage().contains("MaxDirectMemorySize") && e.getMessage().contains("1 shadows"),
+                e.getMessage());
+        assertArrayEquals(v1, contents(store).get("cb-1"), "the shadow held is unchanged");
+        assertEquals(v1.length, store.bytes());
+    }
 }
