@@ -20,7 +20,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongConsumer;
 
 import org.junit.jupiter.api.Test;
@@ -28,9 +27,7 @@ import org.switchover.api.NodeId;
 import org.switchover.api.interaction.Channel;
 import org.switchover.api.interaction.Interaction;
 import org.switchover.api.interaction.InteractionSource;
-import org.switchover.api.interaction.Promotion;
 import org.switchover.api.interaction.RecoveryChannel;
-import org.switchover.api.interaction.ShadowFilter;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.RequestHandler;
 import org.switchover.api.time.SystemScheduler;
@@ -402,29 +399,14 @@ class RecoveryBench {
     }
 
     /**
-     * A channel as its bundle binds it: enabled, every interaction shadowed, the channel bundles' shared promotion
-     * rule (by state, whole transcript). Not {@code RecoveryChannelBase} itself: that one reads its enabling
-     * parameter through the generated metatype, which only a bundle has.
+     * A channel as its bundle binds it: enabled, and the interface's defaults (every interaction shadowed, the
+     * shared promotion rule: by state, whole transcript). Not {@code RecoveryChannelBase} itself: that one reads its
+     * enabling parameter through the generated metatype, which only a bundle has.
      */
     private record BenchChannel(Channel channel, InteractionSource source) implements RecoveryChannel {
         @Override
         public boolean enabled() {
             return true;
-        }
-
-        @Override
-        public ShadowFilter newFilter() {
-            return ShadowFilter.ALL;
-        }
-
-        @Override
-        public String filterName() {
-            return ShadowFilter.ALL.toString();
-        }
-
-        @Override
-        public Promotion promote(Interaction shadow, long nowMillis) {
-            return Promotion.keepTranscript(Promotion.byState(shadow));
         }
     }
 

@@ -21,18 +21,25 @@ public interface RecoveryChannel {
     /** @return the host's source of this channel's interactions */
     InteractionSource source();
 
-    /** @return a new filter for one publishing run */
-    ShadowFilter newFilter();
+    /** @return a new filter for one publishing run; by default every interaction is shadowed */
+    default ShadowFilter newFilter() {
+        return ShadowFilter.ALL;
+    }
 
     /** @return a short description of the filter in force ("all interactions"); a change means a resync */
-    String filterName();
+    default String filterName() {
+        return ShadowFilter.ALL.toString();
+    }
 
     /**
-     * The channel's promotion rule: what the shadow becomes when this node takes over.
+     * The channel's promotion rule: what the shadow becomes when this node takes over. By default by state, with
+     * the whole transcript ({@link Promotion#keepTranscript}).
      *
      * @param shadow the shadow as replicated
      * @param nowMillis the time of the promotion (ms since the epoch)
      * @return the interaction to restore and what it loses
      */
-    Promotion promote(Interaction shadow, long nowMillis);
+    default Promotion promote(Interaction shadow, long nowMillis) {
+        return Promotion.keepTranscript(Promotion.byState(shadow));
+    }
 }

@@ -4,9 +4,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.switchover.api.interaction.Channel;
-import org.switchover.api.interaction.Interaction;
 import org.switchover.api.interaction.InteractionSource;
-import org.switchover.api.interaction.Promotion;
 import org.switchover.api.interaction.RecoveryChannel;
 import org.switchover.api.interaction.ShadowFilter;
 
@@ -31,10 +29,5 @@ record TestChannel(Channel channel, InteractionSource source, AtomicBoolean on, 
     @Override
     public String filterName() {
         return filter.get().toString();
-    }
-
-    @Override
-    public Promotion promote(Interaction shadow, long nowMillis) {
-        return Promotion.keepTranscript(Promotion.byState(shadow));
     }
 }

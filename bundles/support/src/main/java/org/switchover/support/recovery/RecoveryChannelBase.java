@@ -13,9 +13,7 @@ import org.switchover.api.config.ConfigReader;
 import org.switchover.api.interaction.Channel;
 import org.switchover.api.interaction.Interaction;
 import org.switchover.api.interaction.InteractionSource;
-import org.switchover.api.interaction.Promotion;
 import org.switchover.api.interaction.RecoveryChannel;
-import org.switchover.api.interaction.ShadowFilter;
 
 /**
  * Everything a channel bundle's component shares, DS wiring included (a channel bundle builds with
@@ -119,20 +117,4 @@ public abstract class RecoveryChannelBase implements RecoveryChannel {
         return source;
     }
 
-    /** Every interaction is shadowed unless a channel overrides this. */
-    @Override
-    public ShadowFilter newFilter() {
-        return ShadowFilter.ALL;
-    }
-
-    @Override
-    public String filterName() {
-        return ShadowFilter.ALL.toString();
-    }
-
-    /** By state, with the whole transcript ({@link Promotion#keepTranscript}); a channel may override. */
-    @Override
-    public Promotion promote(Interaction shadow, long nowMillis) {
-        return Promotion.keepTranscript(Promotion.byState(shadow));
-    }
 }
