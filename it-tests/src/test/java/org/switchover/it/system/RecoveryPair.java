@@ -84,6 +84,15 @@ final class RecoveryPair {
         System.out.println("RECOVERY in sync " + when + ":\n" + backup.shellOk("switchover:recovery-status"));
     }
 
+    /**
+     * Waits until the node that took over finished promoting its shadows (the audit line that ends a promotion, logged
+     * since {@code mark}): the role changes first, the promotion of every channel follows on the recovery thread.
+     */
+    static void awaitPromoted(SwitchoverNode n, int mark) {
+        await("promotion finished on " + n).atMost(SYNC).pollInterval(Duration.ofMillis(100))
+                .until(() -> n.logSince(mark).contains("Interaction recovery: promotion at"));
+    }
+
     /** @return how many interactions whose id starts with {@code prefix} the node's host holds */
     static int count(SwitchoverNode n, String prefix) {
         Matcher m = Pattern.compile("total=(\\d+)").matcher(n.shellOk("host:interaction-count " + prefix));

@@ -107,9 +107,11 @@ class RecoveryResyncSystemIT {
 
         // in sync, the switch goes through and the shadows become the live interactions
         String digest = a.shellOk("host:interaction-digest c");
+        int promoted = b.logMark();
         SwitchoverNode.CtlResult sw = b.ctl("switch", "--yes");
         assertEquals(0, sw.exit(), sw.out() + "\n" + sw.err());
         b.awaitState("PRIMARY", START);
+        RecoveryPair.awaitPromoted(b, promoted);
         assertEquals(digest, b.shellOk("host:interaction-digest c"), "every interaction identical on B");
     }
 

@@ -112,6 +112,7 @@ class RecoverySystemIT {
         b.awaitState("PRIMARY", START);
         System.out.printf("RECOVERY kill -9 of the primary mid-traffic: B PRIMARY %d ms after the kill%n",
                 System.currentTimeMillis() - killed);
+        RecoveryPair.awaitPromoted(b, markB);
         load.get();
 
         assertEquals(acknowledged, b.shellOk("host:interaction-digest r1-"),
@@ -147,8 +148,10 @@ class RecoverySystemIT {
         await("the third load runs").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> count(b, "s3-") > 600);
         int createdBefore = count(b, "s3-");
+        int markA = a.logMark();
         SwitchoverNode.CtlResult sw = a.shell("switchover:switch --yes");
         assertTrue(sw.out().startsWith("Switched (CONTROLLED"), sw.out() + sw.err());
+        RecoveryPair.awaitPromoted(a, markA);
         String loadOut = load3.get().out();
         assertEquals(stable, a.shellOk("host:interaction-digest r"), "the interactions of before, identical on A");
         int onA = count(a, "s3-");
