@@ -26,6 +26,7 @@ final class PeerClient {
 
     private Wire.StateInfo last;
     private long lastMillis;
+    private long answeredMillis;
     private String lastFailure = "";
 
     PeerClient(StateMachine machine, Notifier notifier) {
@@ -40,6 +41,7 @@ final class PeerClient {
         lastMillis = machine.scheduler.nowMillis();
         if (a.info() != null) {
             last = a.info();
+            answeredMillis = lastMillis;
             lastFailure = "";
             machine.epochs.notePeer(a.info().epoch());
         } else {
@@ -59,6 +61,11 @@ final class PeerClient {
 
     long lastMillis() {
         return lastMillis;
+    }
+
+    /** @return scheduler time of {@link #last()}, the peer's last answer (its age is the age of what it said). */
+    long answeredMillis() {
+        return answeredMillis;
     }
 
     String lastFailure() {

@@ -21,7 +21,7 @@ class StatusReportTest {
     private static final RecoveryChannelStatus MAIL = RecoveryChannelStatus.notConfigured("mail");
 
     private static Snapshot snapshot() {
-        return new Snapshot(NodeId.B, "", SwitchoverState.BACKUP, 3, "1.0.0", "127.0.0.1:3633", null, 0, "", null,
+        return new Snapshot(NodeId.B, "", SwitchoverState.BACKUP, 3, "1.0.0", "127.0.0.1:3633", null, 0, "", 0, null,
                 null, false, false, true, true, -1, "", "row 1", "", 1000);
     }
 
