@@ -278,8 +278,8 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
     @Override
     public NodeStatus report() {
         Snapshot snap = currentSnapshot();
-        return StatusReport.of(snap, notifier::status, monitorLine(snap), warnings(), machine.journal().entries(),
-                StatusReport.recovery(recoveryStatus, LOG::warn));
+        return StatusReport.of(snap, scheduler.nowMillis(), notifier::status, monitorLine(snap), warnings(),
+                machine.journal().entries(), StatusReport.recovery(recoveryStatus, LOG::warn));
     }
 
     /**

@@ -20,6 +20,7 @@ import org.switchover.api.notifier.Response;
 final class PeerClient {
 
     private static final long PROBE_TIMEOUT_MAX_MILLIS = 2_000L;
+    static final String LINKS_LOST = "both notifier connections to the peer were lost";
 
     private final StateMachine machine;
     private final Notifier notifier;
@@ -47,6 +48,20 @@ final class PeerClient {
         } else {
             lastFailure = a.failure();
         }
+    }
+
+    /**
+     * Both links to the peer went down: the peer cannot be reached over them, so whatever it said before is only its
+     * last known state (the status shows it unreachable until it answers again).
+     */
+    void linksLost() {
+        lastMillis = machine.scheduler.nowMillis();
+        lastFailure = LINKS_LOST;
+    }
+
+    /** @return true while the last word on the peer is that both links to it went down. */
+    boolean lostWithLinks() {
+        return LINKS_LOST.equals(lastFailure);
     }
 
     /** Row 28: forget the peer; it is asked again. */

@@ -427,6 +427,9 @@ public final class StateMachine {
         } else {
             aux = ls;
         }
+        if (previous.isActive() && !main.isActive() && !aux.isActive()) {
+            peer.linksLost();
+        }
         return previous;
     }
 

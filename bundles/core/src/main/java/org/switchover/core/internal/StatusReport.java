@@ -27,20 +27,23 @@ final class StatusReport {
 
     /**
      * @param s the machine's picture
+     * @param nowMillis the machine's scheduler time now: ages are worked out against it, not against the time of
+     *     the picture (a quiet machine publishes no picture for minutes)
      * @param links live link statuses from the notifier (null answers or failures fall back to the picture's)
      * @param monitorLine the monitors' own status lines, empty when none is registered
      * @param warnings the switch warnings in force
      * @param journal the machine's journal, oldest first (its last audit lines are kept)
      * @param recovery the Interaction Recovery Service's channels, empty when it does not run
      */
-    static NodeStatus of(Snapshot s, Function<Link, LinkStatus> links, String monitorLine, List<String> warnings,
+    static NodeStatus of(Snapshot s, long nowMillis, Function<Link, LinkStatus> links, String monitorLine, List<String> warnings,
                          List<Journal.Entry> journal, List<RecoveryChannelStatus> recovery) {
-        PeerStatus peer = peer(s);
+        long now = Math.max(nowMillis, s.nowMillis());
+        PeerStatus peer = peer(s, nowMillis);
         List<String> audit = journal.stream().filter(Journal.Entry::audit).map(Journal.Entry::text).toList();
         return new NodeStatus(s.node(), s.nodeError(), s.state(), s.epoch(), s.version(), peer,
                 live(links, Link.MAIN, s.main()), live(links, Link.AUX, s.aux()), s.manualSwitchOnly(),
                 s.forceBackup(), s.primaryConfirmed(), s.monitorsRunning(), monitorLine,
-                s.reconnectDueMillis() < 0 ? -1L : Math.max(0L, s.reconnectDueMillis() - s.nowMillis()),
+                s.reconnectDueMillis() < 0 ? -1L : Math.max(0L, s.reconnectDueMillis() - now),
                 s.pendingSwitch(), s.lastDecision(), s.lastSwitchReason(), warnings,
                 audit.subList(Math.max(0, audit.size() - RECENT_AUDIT), audit.size()), recovery);
     }
@@ -49,14 +52,14 @@ final class StatusReport {
      * The peer as the status shows it: its last answer with that answer's age, and the verdict of the last query - a
      * failed query makes the peer UNREACHABLE at once, whatever it said before.
      */
-    static PeerStatus peer(Snapshot s) {
+    static PeerStatus peer(Snapshot s, long nowMillis) {
+        long now = Math.max(nowMillis, s.nowMillis());
         Wire.StateInfo p = s.peer();
         boolean asked = !(s.peerSeenMillis() == 0 && p == null && s.peerFailure().isEmpty());
         return new PeerStatus(s.node() == null ? null : s.node().peer(), s.peerAddress(),
                 p == null ? null : p.state(), p == null ? 0L : p.epoch(), p == null ? "" : p.version(),
-                asked ? s.nowMillis() - s.peerSeenMillis() : -1L, s.peerFailure(),
-                PeerStatus.verdict(p != null, asked, s.peerFailure()),
-                p == null ? -1L : s.nowMillis() - s.peerAnsweredMillis());
+                asked ? now - s.peerSeenMillis() : -1L, s.peerFailure(),
+                PeerStatus.verdict(p != null, asked, s.peerFailure()), p == null ? -1L : now - s.peerAnsweredMillis());
     }
 
     /**

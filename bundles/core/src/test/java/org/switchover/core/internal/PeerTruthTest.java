@@ -37,7 +37,7 @@ class PeerTruthTest {
         FakeMonitor m = h.monitor;
         String line = StatusReport.monitorLine(s, h.monitorRef == null ? null : m.statusLine(),
                 h.monitorRef != null && m.isRunning(), null);
-        return StatusReport.of(s, h.notifier::status, line, List.of(), h.journal(), List.of());
+        return StatusReport.of(s, h.clock.nowMillis(), h.notifier::status, line, List.of(), h.journal(), List.of());
     }
 
     /** A primary, B backup with the links up, peer queries every second. */
@@ -142,5 +142,44 @@ class PeerTruthTest {
         NodeStatus s = status(h);
         assertTrue(s.main().isActive() && s.aux().isActive(), s.toString());
         assertEquals("primary monitor not running (manual switch only)", s.monitorLine());
+    }
+
+    @Test
+    void onAQuietBackupTheAgeOfTheLastAnswerGrowsWithTheClockNotWithTheLastEvent() {
+        Harness h = new Harness(dir, "B");
+        h.startAsLinkedBackup();
+        long age = status(h).peer().lastAnswerAgeMillis();
+        h.advance(60_000); // a confirmed backup does not ask its primary: no event for a minute
+        PeerStatus later = status(h).peer();
+        assertEquals(age + 60_000, later.lastAnswerAgeMillis(), later.toString());
+        assertEquals(PeerReachability.REACHABLE, later.reachability());
+    }
+
+    @Test
+    void aBackupThatLosesBothLinksShowsThePrimaryUnreachableAndAsksOnceWhenTheyAreBack() {
+        Harness h = new Harness(dir, "B");
+        h.settings.manualSwitchOnly(true);
+        h.startAsLinkedBackup();
+        int asked = h.notifier.sent(org.switchover.api.notifier.EventIds.STATE_QUERY).size();
+        h.advance(2_000);
+        h.links(ConnectionStatus.NOT_CONNECTED);
+        PeerStatus lost = status(h).peer();
+        assertEquals(PeerReachability.UNREACHABLE, lost.reachability(), lost.toString());
+        assertEquals("UNREACHABLE", lost.shownState());
+        assertEquals(SwitchoverState.PRIMARY, lost.state());
+        assertEquals(PeerClient.LINKS_LOST, lost.lastQueryFailure());
+        assertEquals(asked, h.notifier.sent(org.switchover.api.notifier.EventIds.STATE_QUERY).size(),
+                "the loss itself asks nothing");
+
+        h.links(ConnectionStatus.ACTIVE);
+        assertEquals(asked + 1, h.notifier.sent(org.switchover.api.notifier.EventIds.STATE_QUERY).size(),
+                "asked once when the links are back");
+        PeerStatus back = status(h).peer();
+        assertEquals(PeerReachability.REACHABLE, back.reachability(), back.toString());
+        assertEquals("PRIMARY", back.shownState());
+        assertEquals(0L, back.lastAnswerAgeMillis());
+        h.advance(30_000);
+        assertEquals(asked + 1, h.notifier.sent(org.switchover.api.notifier.EventIds.STATE_QUERY).size(),
+                "no period started");
     }
 }
