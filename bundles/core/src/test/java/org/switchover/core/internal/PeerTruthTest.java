@@ -45,19 +45,7 @@ class PeerTruthTest {
         Pair p = new Pair(dir.resolve("A"), dir.resolve("B"));
         p.a.settings.peerQueryMillis(QUERY);
         p.b.settings.peerQueryMillis(QUERY);
-        p.a.create();
-        p.a.machine.start();
-        p.run();
-        for (int i = 0; i < 20 && p.a.state() != PRIMARY; i++) {
-            p.advance(1_000);
-        }
-        p.b.create();
-        p.b.machine.start();
-        p.run();
-        assertEquals(BACKUP, p.b.state());
-        p.linksUp();
-        p.run();
-        return p;
+        return p.running();
     }
 
     @Test
