@@ -82,21 +82,45 @@ class FailoverSystemIT {
     @Test
     void killedPrimaryIsReplacedWithDefaultParameters() {
         measureKill(Profiles.defaults(), "default parameters (reconnect timeout 30 s, primary monitor 5 s x 3)",
-                Duration.ofSeconds(90));
+                Duration.ofSeconds(90), Duration.ofSeconds(3));
     }
 
     @Test
     void killedPrimaryIsReplacedWithTheFastProfile() {
         measureKill(Profiles.fast(), "fast profile (reconnect timeout 2 s, primary monitor 1 s x 2)",
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), Duration.ofSeconds(1));
     }
 
-    private void measureKill(Map<String, Map<String, String>> profile, String label, Duration bound) {
+    /**
+     * @param peerQuery the profile's {@code peer.query.interval}: within one interval of B becoming primary (plus the
+     *     polling and one loopback round trip) B's status shows its killed peer UNREACHABLE, never PRIMARY
+     */
+    private void measureKill(Map<String, Map<String, String>> profile, String label, Duration bound,
+                             Duration peerQuery) {
         Pair p = startPair(profile, profile);
+        JsonNode peerBefore = p.b().quickStatus().path("peer");
+        assertEquals("PRIMARY", peerBefore.path("state").asText(), peerBefore.toString());
+        assertEquals("REACHABLE", peerBefore.path("reachability").asText(), peerBefore.toString());
         int mark = p.b().logMark();
         long killedAt = System.currentTimeMillis();
         p.a().kill();
         p.b().awaitState("PRIMARY", bound);
+        long seenPrimaryAt = System.currentTimeMillis();
+        JsonNode[] peer = new JsonNode[1];
+        await("B shows its killed peer unreachable").atMost(peerQuery.plusMillis(1_000))
+                .pollInterval(Duration.ofMillis(50)).until(() -> {
+                    JsonNode st = p.b().quickStatus();
+                    peer[0] = st == null ? null : st.path("peer");
+                    return peer[0] != null && "UNREACHABLE".equals(peer[0].path("state").asText());
+                });
+        long unreachableAt = System.currentTimeMillis();
+        assertEquals("UNREACHABLE", peer[0].path("reachability").asText(), peer[0].toString());
+        assertEquals("PRIMARY", peer[0].path("lastKnownState").asText(), "the last known state stays: " + peer[0]);
+        assertTrue(peer[0].path("lastAnswerSecondsAgo").asDouble() > 0, peer[0].toString());
+        assertFalse(peer[0].path("lastQueryFailure").asText().isEmpty(), peer[0].toString());
+        System.out.printf("FAILOVER kill -9 of the primary, %s: B's status shows A UNREACHABLE %d ms after B was"
+                + " seen PRIMARY (peer query interval %d ms)%n", label, unreachableAt - seenPrimaryAt,
+                peerQuery.toMillis());
         String log = p.b().logSince(mark);
         long primaryAt = LogTime.firstLine(log, TO_PRIMARY.pattern());
         long reconnectingAt = LogTime.firstLine(log, "org\\.switchover\\.audit - State BACKUP -> RECONNECTING");
@@ -281,6 +305,12 @@ class FailoverSystemIT {
         JsonNode s = p.b().quickStatus();
         assertTrue(s.path("manualSwitchOnly").asBoolean(), s.toString());
         assertFalse(s.path("automaticSwitch").asBoolean(), s.toString());
+        // the connection lines and the monitor line come from one truth: no monitor speaks for the links here
+        assertEquals("ACTIVE", s.path("connections").path("main").asText(), s.toString());
+        assertEquals("ACTIVE", s.path("connections").path("aux").asText(), s.toString());
+        String monitors = s.path("monitors").path("status").asText();
+        assertTrue(monitors.startsWith("primary monitor not running (manual switch only)"), monitors);
+        assertFalse(monitors.contains("down"), "the monitor line contradicts the connections: " + monitors);
         assertEquals(0, p.a().shell("host:module-stop").exit());
         // The fast profile switches on a stopped module within about 10 s; give it twice that.
         await("no switch in manual mode").during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(25))

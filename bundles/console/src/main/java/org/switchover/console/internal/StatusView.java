@@ -2,6 +2,7 @@ package org.switchover.console.internal;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.switchover.api.Role;
@@ -78,20 +79,48 @@ final class StatusView {
         return out;
     }
 
+    /**
+     * The peer: {@code state} is the state shown as the peer's now ({@link PeerStatus#shownState()}:
+     * {@code UNREACHABLE} once a query failed); {@code lastKnownState} with {@code lastAnswerSecondsAgo} is what it
+     * last said and how long ago; epoch and version are from that last answer.
+     */
     private static Map<String, Object> peerMap(PeerStatus p) {
         Map<String, Object> peer = new LinkedHashMap<>();
         peer.put("node", p.node() == null ? "" : p.node().name());
         peer.put("address", p.address());
+        peer.put("state", p.shownState());
         if (p.known()) {
-            peer.put("state", p.state().name());
             peer.put("epoch", p.epoch());
             peer.put("version", p.version());
-        } else {
-            peer.put("state", "UNKNOWN");
         }
         peer.put("lastQuerySecondsAgo", p.lastQueryAgeMillis() < 0 ? null : p.lastQueryAgeMillis() / 1000);
         peer.put("lastQueryFailure", p.lastQueryFailure());
+        peer.put("reachability", p.reachability().name());
+        peer.put("lastKnownState", p.known() ? p.state().name() : null);
+        peer.put("lastAnswerSecondsAgo", p.lastAnswerAgeMillis() < 0 ? null : p.lastAnswerAgeMillis() / 1000.0);
+        peer.put("lastAnswerMillisAgo", p.lastAnswerAgeMillis() < 0 ? null : p.lastAnswerAgeMillis());
         return peer;
+    }
+
+    /**
+     * @return the peer in words: its state now with the age of the answer, or UNREACHABLE with what it last said and
+     *         when ("last seen PRIMARY 12 s ago"), never a last known state as the current one
+     */
+    static String peerLine(PeerStatus p) {
+        String who = (p.node() == null ? "" : p.node().name()) + " at " + p.address() + ", ";
+        String last = p.known() ? p.state().name() + " " + seconds(p.lastAnswerAgeMillis()) + " ago (epoch "
+                + p.epoch() + ", release " + p.version() + ")" : "";
+        return switch (p.reachability()) {
+            case REACHABLE -> who + p.shownState() + " (epoch " + p.epoch() + ", release " + p.version()
+                    + "; answered " + seconds(p.lastAnswerAgeMillis()) + " ago)";
+            case UNREACHABLE -> who + "UNREACHABLE (" + (p.known() ? "last seen " + last : "never answered")
+                    + "; last query " + seconds(p.lastQueryAgeMillis()) + " ago)";
+            case UNKNOWN -> who + "UNKNOWN (" + (p.known() ? "last seen " + last : "not asked yet") + ")";
+        };
+    }
+
+    private static String seconds(long millis) {
+        return millis < 0 ? "?" : millis < 10_000 ? String.format(Locale.ROOT, "%.1f s", millis / 1000.0) : millis / 1000 + " s";
     }
 
     private static Map<String, Object> linkMap(LinkStatus ls) {
@@ -117,9 +146,7 @@ final class StatusView {
             b.append(String.format("WARNING     : %s%n", w));
         }
         b.append(String.format("Role        : %s   State: %s   Epoch: %s%n", s.role(), s.state(), s.epoch()));
-        b.append(String.format("Peer        : %s at %s, %s%s%n", peer.node() == null ? "" : peer.node().name(),
-                peer.address(), peer.known() ? peer.state().name() : "UNKNOWN", peer.known()
-                        ? " (epoch " + peer.epoch() + ", release " + peer.version() + ")" : ""));
+        b.append(String.format("Peer        : %s%n", peerLine(peer)));
         if (!peer.lastQueryFailure().isEmpty()) {
             b.append(String.format("              last query failed: %s%n", peer.lastQueryFailure()));
         }

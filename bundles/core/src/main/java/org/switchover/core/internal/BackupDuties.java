@@ -299,6 +299,8 @@ final class BackupDuties implements Duties {
         }
         if (!primaryConfirmed && ls.isActive() && !previous.isActive()) {
             search.now(); // a link came up: look for the primary now rather than at the next period
+        } else if (ls.isActive() && !previous.isActive() && machine.peer.lostWithLinks()) {
+            search.askOnce(); // back after a loss: learn what the peer is now
         }
         if (reconnect != null) {
             if (mainUp && auxUp) {

@@ -277,7 +277,8 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
 
     @Override
     public NodeStatus report() {
-        return StatusReport.of(currentSnapshot(), notifier::status, monitorLine(), warnings(),
+        Snapshot snap = currentSnapshot();
+        return StatusReport.of(snap, scheduler.nowMillis(), notifier::status, monitorLine(snap), warnings(),
                 machine.journal().entries(), StatusReport.recovery(recoveryStatus, LOG::warn));
     }
 
@@ -318,13 +319,20 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
         }
     }
 
-    /** The monitors' own lines (they say whether they run), primary first; empty when none is registered. */
-    private String monitorLine() {
+    /** The monitors' own lines, as far as the machine's picture says they run ({@link StatusReport#monitorLine}). */
+    private String monitorLine(Snapshot snap) {
         PrimaryMonitor pm = primaryMonitor;
         ModuleMonitor mm = moduleMonitor;
-        String primary = pm == null ? "" : line(pm::statusLine, "primary");
-        String module = mm == null ? "" : line(mm::statusLine, "module");
-        return primary.isEmpty() || module.isEmpty() ? primary + module : primary + "; " + module;
+        return StatusReport.monitorLine(snap, pm == null ? null : line(pm::statusLine, "primary"),
+                pm != null && running(pm), mm == null ? null : line(mm::statusLine, "module"));
+    }
+
+    private static boolean running(PrimaryMonitor pm) {
+        try {
+            return pm.isRunning();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static String line(Supplier<String> statusLine, String which) {

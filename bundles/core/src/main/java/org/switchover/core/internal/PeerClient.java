@@ -20,12 +20,14 @@ import org.switchover.api.notifier.Response;
 final class PeerClient {
 
     private static final long PROBE_TIMEOUT_MAX_MILLIS = 2_000L;
+    static final String LINKS_LOST = "both notifier connections to the peer were lost";
 
     private final StateMachine machine;
     private final Notifier notifier;
 
     private Wire.StateInfo last;
     private long lastMillis;
+    private long answeredMillis;
     private String lastFailure = "";
 
     PeerClient(StateMachine machine, Notifier notifier) {
@@ -40,11 +42,26 @@ final class PeerClient {
         lastMillis = machine.scheduler.nowMillis();
         if (a.info() != null) {
             last = a.info();
+            answeredMillis = lastMillis;
             lastFailure = "";
             machine.epochs.notePeer(a.info().epoch());
         } else {
             lastFailure = a.failure();
         }
+    }
+
+    /**
+     * Both links to the peer went down: the peer cannot be reached over them, so whatever it said before is only its
+     * last known state (the status shows it unreachable until it answers again).
+     */
+    void linksLost() {
+        lastMillis = machine.scheduler.nowMillis();
+        lastFailure = LINKS_LOST;
+    }
+
+    /** @return true while the last word on the peer is that both links to it went down. */
+    boolean lostWithLinks() {
+        return LINKS_LOST.equals(lastFailure);
     }
 
     /** Row 28: forget the peer; it is asked again. */
@@ -59,6 +76,11 @@ final class PeerClient {
 
     long lastMillis() {
         return lastMillis;
+    }
+
+    /** @return scheduler time of {@link #last()}, the peer's last answer (its age is the age of what it said). */
+    long answeredMillis() {
+        return answeredMillis;
     }
 
     String lastFailure() {

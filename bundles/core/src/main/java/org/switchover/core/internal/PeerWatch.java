@@ -37,8 +37,21 @@ final class PeerWatch {
         tick();
     }
 
+    /**
+     * Asks once now, without starting the period (a backup whose links came back after a loss: what the peer is now
+     * replaces the verdict the loss left).
+     */
+    void askOnce() {
+        ask();
+    }
+
     private void tick() {
         timer = null;
+        ask();
+        start();
+    }
+
+    private void ask() {
         if (!inFlight) {
             inFlight = true;
             CoreSettings s = machine.settings();
@@ -48,6 +61,5 @@ final class PeerWatch {
                         machine.process(Event.of(EventType.PEER_STATE, "", a));
                     }));
         }
-        start();
     }
 }

@@ -16,6 +16,7 @@ import org.switchover.api.notifier.LinkStatus;
  * @param peer the peer's last answer, null when none
  * @param peerSeenMillis scheduler time of {@code peer} or of the last failed query
  * @param peerFailure why the last query of the peer failed, empty when it succeeded
+ * @param peerAnsweredMillis scheduler time of {@code peer}, the peer's last answer (meaningless while it is null)
  * @param main status of the main link
  * @param aux status of the auxiliary link
  * @param manualSwitchOnly manual mode in force
@@ -29,7 +30,8 @@ import org.switchover.api.notifier.LinkStatus;
  * @param nowMillis scheduler time of this picture
  */
 record Snapshot(NodeId node, String nodeError, SwitchoverState state, long epoch, String version, String peerAddress,
-                Wire.StateInfo peer, long peerSeenMillis, String peerFailure, LinkStatus main, LinkStatus aux,
+                Wire.StateInfo peer, long peerSeenMillis, String peerFailure, long peerAnsweredMillis,
+                LinkStatus main, LinkStatus aux,
                 boolean manualSwitchOnly, boolean forceBackup, boolean primaryConfirmed, boolean monitorsRunning,
                 long reconnectDueMillis, String pendingSwitch, String lastDecision, String lastSwitchReason,
                 long nowMillis) {

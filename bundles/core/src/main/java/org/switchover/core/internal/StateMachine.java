@@ -376,8 +376,8 @@ public final class StateMachine {
         BackupDuties b = backup();
         Event pending = b == null ? null : b.pendingSwitch();
         snapshot = new Snapshot(s.node(), s.nodeError(), state, epochs.current(), s.version(), s.peerAddress(),
-                peer.last(), peer.lastMillis(), peer.lastFailure(), main, aux, s.manualSwitchOnly(),
-                s.forceBackup(), b != null && b.primaryConfirmed(), b != null && b.monitorsWanted(),
+                peer.last(), peer.lastMillis(), peer.lastFailure(), peer.answeredMillis(), main, aux,
+                s.manualSwitchOnly(), s.forceBackup(), b != null && b.primaryConfirmed(), b != null && b.monitorsWanted(),
                 b == null ? -1 : b.reconnectDueMillis(), pending == null ? "" : Takeover.switchReason(pending),
                 lastDecision, lastSwitchReason, scheduler.nowMillis());
     }
@@ -426,6 +426,9 @@ public final class StateMachine {
             main = ls;
         } else {
             aux = ls;
+        }
+        if (previous.isActive() && !main.isActive() && !aux.isActive()) {
+            peer.linksLost();
         }
         return previous;
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
+import org.switchover.api.Role;
 import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.LinkStatus;
@@ -26,26 +27,79 @@ final class StatusReport {
 
     /**
      * @param s the machine's picture
+     * @param nowMillis the machine's scheduler time now: ages are worked out against it, not against the time of
+     *     the picture (a quiet machine publishes no picture for minutes)
      * @param links live link statuses from the notifier (null answers or failures fall back to the picture's)
      * @param monitorLine the monitors' own status lines, empty when none is registered
      * @param warnings the switch warnings in force
      * @param journal the machine's journal, oldest first (its last audit lines are kept)
      * @param recovery the Interaction Recovery Service's channels, empty when it does not run
      */
-    static NodeStatus of(Snapshot s, Function<Link, LinkStatus> links, String monitorLine, List<String> warnings,
+    static NodeStatus of(Snapshot s, long nowMillis, Function<Link, LinkStatus> links, String monitorLine, List<String> warnings,
                          List<Journal.Entry> journal, List<RecoveryChannelStatus> recovery) {
-        Wire.StateInfo p = s.peer();
-        boolean neverAsked = s.peerSeenMillis() == 0 && p == null && s.peerFailure().isEmpty();
-        PeerStatus peer = new PeerStatus(s.node() == null ? null : s.node().peer(), s.peerAddress(),
-                p == null ? null : p.state(), p == null ? 0L : p.epoch(), p == null ? "" : p.version(),
-                neverAsked ? -1L : s.nowMillis() - s.peerSeenMillis(), s.peerFailure());
+        long now = Math.max(nowMillis, s.nowMillis());
+        PeerStatus peer = peer(s, nowMillis);
         List<String> audit = journal.stream().filter(Journal.Entry::audit).map(Journal.Entry::text).toList();
         return new NodeStatus(s.node(), s.nodeError(), s.state(), s.epoch(), s.version(), peer,
                 live(links, Link.MAIN, s.main()), live(links, Link.AUX, s.aux()), s.manualSwitchOnly(),
                 s.forceBackup(), s.primaryConfirmed(), s.monitorsRunning(), monitorLine,
-                s.reconnectDueMillis() < 0 ? -1L : Math.max(0L, s.reconnectDueMillis() - s.nowMillis()),
+                s.reconnectDueMillis() < 0 ? -1L : Math.max(0L, s.reconnectDueMillis() - now),
                 s.pendingSwitch(), s.lastDecision(), s.lastSwitchReason(), warnings,
                 audit.subList(Math.max(0, audit.size() - RECENT_AUDIT), audit.size()), recovery);
+    }
+
+    /**
+     * The peer as the status shows it: its last answer with that answer's age, and the verdict of the last query - a
+     * failed query makes the peer UNREACHABLE at once, whatever it said before.
+     */
+    static PeerStatus peer(Snapshot s, long nowMillis) {
+        long now = Math.max(nowMillis, s.nowMillis());
+        Wire.StateInfo p = s.peer();
+        boolean asked = !(s.peerSeenMillis() == 0 && p == null && s.peerFailure().isEmpty());
+        return new PeerStatus(s.node() == null ? null : s.node().peer(), s.peerAddress(),
+                p == null ? null : p.state(), p == null ? 0L : p.epoch(), p == null ? "" : p.version(),
+                asked ? now - s.peerSeenMillis() : -1L, s.peerFailure(),
+                PeerStatus.verdict(p != null, asked, s.peerFailure()), p == null ? -1L : now - s.peerAnsweredMillis());
+    }
+
+    /**
+     * The monitors' line from the same truth as the rest of the status: the primary monitor's own line only while
+     * the core wants it running and it says it runs - a monitor the core has stopped (manual switch only, another
+     * role, a halt) would otherwise show what it saw when it stopped; then the line says it is not running and why.
+     * The module monitor's line says itself whether it runs.
+     *
+     * @param s the machine's picture
+     * @param primary the primary monitor's line, null when no primary monitor is registered
+     * @param primaryRunning the registered primary monitor says it runs
+     * @param module the module monitor's line, null when none is registered
+     * @return the lines joined by "; "; empty when no monitor is registered and none is wanted
+     */
+    static String monitorLine(Snapshot s, String primary, boolean primaryRunning, String module) {
+        String p;
+        if (s.monitorsRunning() && primary != null && primaryRunning) {
+            p = primary;
+        } else if (s.monitorsRunning()) {
+            p = "primary monitor wanted, not running yet";
+        } else if (primary != null || module != null) {
+            p = "primary monitor not running (" + whyNoMonitor(s) + ")";
+        } else {
+            p = "";
+        }
+        String m = module == null ? "" : module;
+        return p.isEmpty() || m.isEmpty() ? p + m : p + "; " + m;
+    }
+
+    private static String whyNoMonitor(Snapshot s) {
+        if (s.state().role() != Role.BACKUP) {
+            return "not a backup";
+        }
+        if (s.state().isUpgrade()) {
+            return "upgrade state: manual switch only";
+        }
+        if (s.manualSwitchOnly()) {
+            return "manual switch only";
+        }
+        return s.primaryConfirmed() ? "stopped by the state machine" : "no primary seen yet";
     }
 
     /**

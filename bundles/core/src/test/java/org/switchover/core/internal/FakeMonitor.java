@@ -12,6 +12,8 @@ final class FakeMonitor implements PrimaryMonitor {
     private final BooleanSupplier active;
     int polls;
     volatile RuntimeException pollFailure;
+    /** What {@link #statusLine()} answers; a test sets what a real monitor would have last rendered. */
+    volatile String line = "fake monitor";
 
     FakeMonitor(BooleanSupplier active) {
         this.active = active;
@@ -41,6 +43,6 @@ final class FakeMonitor implements PrimaryMonitor {
 
     @Override
     public String statusLine() {
-        return "fake monitor";
+        return line;
     }
 }

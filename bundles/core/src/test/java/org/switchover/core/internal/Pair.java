@@ -1,5 +1,7 @@
 package org.switchover.core.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.switchover.api.SwitchResult;
+import org.switchover.api.SwitchoverState;
 import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.Response;
@@ -68,6 +71,27 @@ final class Pair {
         b.create();
         first.machine.start();
         second.machine.start();
+    }
+
+    /**
+     * A starts alone and takes the primary role (fail-safe, after asking the absent B a few times), then B starts and
+     * becomes its backup, and both links come up.
+     */
+    Pair running() {
+        a.create();
+        a.machine.start();
+        run();
+        for (int i = 0; i < 20 && a.state() != SwitchoverState.PRIMARY; i++) {
+            advance(1_000);
+        }
+        assertEquals(SwitchoverState.PRIMARY, a.state());
+        b.create();
+        b.machine.start();
+        run();
+        assertEquals(SwitchoverState.BACKUP, b.state());
+        linksUp();
+        run();
+        return this;
     }
 
     /** Freezes node A: requests to it wait; its own timers do not run (its clock is stopped as with SIGSTOP). */

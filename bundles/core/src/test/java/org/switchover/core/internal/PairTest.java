@@ -37,22 +37,7 @@ class PairTest {
 
     /** A primary, B backup with the links up. */
     private Pair running() {
-        Pair p = pair();
-        p.a.create();
-        p.a.machine.start();
-        p.run();
-        // B is not running: A asks it a few times before the fail-safe start
-        for (int i = 0; i < 20 && p.a.state() != PRIMARY; i++) {
-            p.advance(1_000);
-        }
-        assertEquals(PRIMARY, p.a.state());
-        p.b.create();
-        p.b.machine.start();
-        p.run();
-        assertEquals(BACKUP, p.b.state());
-        p.linksUp();
-        p.run();
-        return p;
+        return pair().running();
     }
 
     private static void assertStates(Pair p, SwitchoverState a, SwitchoverState b) {

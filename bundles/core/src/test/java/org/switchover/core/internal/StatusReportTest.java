@@ -21,7 +21,7 @@ class StatusReportTest {
     private static final RecoveryChannelStatus MAIL = RecoveryChannelStatus.notConfigured("mail");
 
     private static Snapshot snapshot() {
-        return new Snapshot(NodeId.B, "", SwitchoverState.BACKUP, 3, "1.0.0", "127.0.0.1:3633", null, 0, "", null,
+        return new Snapshot(NodeId.B, "", SwitchoverState.BACKUP, 3, "1.0.0", "127.0.0.1:3633", null, 0, "", 0, null,
                 null, false, false, true, true, -1, "", "row 1", "", 1000);
     }
 
@@ -29,7 +29,7 @@ class StatusReportTest {
     void theContributorsChannelsReachTheStatusInTheirOrder() {
         List<RecoveryChannelStatus> recovery = StatusReport.recovery(List.of(() -> List.of(MAIL, CHAT)),
                 (m, e) -> { throw new AssertionError(m + e); });
-        NodeStatus s = StatusReport.of(snapshot(), l -> null, "", List.of(), List.of(), recovery);
+        NodeStatus s = StatusReport.of(snapshot(), 1000, l -> null, "", List.of(), List.of(), recovery);
         assertEquals(List.of(MAIL, CHAT), s.recovery());
     }
 
@@ -48,7 +48,7 @@ class StatusReportTest {
 
     @Test
     void withoutRecoveryTheStatusHasAnEmptyList() {
-        NodeStatus s = StatusReport.of(snapshot(), l -> null, "", List.of(), List.of(),
+        NodeStatus s = StatusReport.of(snapshot(), 1000, l -> null, "", List.of(), List.of(),
                 StatusReport.recovery(List.of(), (m, e) -> { }));
         assertEquals(List.of(), s.recovery());
         assertEquals(List.of(), NodeStatus.basic(NodeId.A, SwitchoverState.PRIMARY, 1, "").recovery());

@@ -15,7 +15,7 @@ final class Reports {
 
     private final MonitorContext ctx;
     private final Supplier<SwitchoverEventSink> sink;
-    private volatile String line = "primary monitor not started";
+    private volatile Supplier<String> line = () -> "primary monitor not started";
 
     /** Connection status while a diagnosis runs; otherwise read live. */
     String connectionStatus = "unknown";
@@ -46,22 +46,31 @@ final class Reports {
     }
 
     /**
-     * Renders the status line.
+     * Renders the status line. The connection status in it is read again each time the line is asked for (except
+     * while a diagnosis runs, which works from the status it found): it says what the notifier says now, as the
+     * connection lines of the node's status do, never what it said at the last ping. A stopped monitor watches no
+     * connection and says nothing about them.
      *
      * @param mode what the monitor does now
      * @param retries retry pings sent in a row
      */
     void refresh(Mode mode, int retries) {
-        if (mode != Mode.DIAGNOSING) {
-            connectionStatus = ctx.connections().describe();
+        String rest = String.format("; network status: %s; primary connection status: %s; retries %d/%d; last "
+                        + "report: %s", networkStatus, primaryConnectionStatus, retries,
+                ctx.settings().get().retryCount(), lastReport);
+        if (mode == Mode.STOPPED) {
+            line = () -> "primary monitor stopped (it watches no connection)" + rest;
+        } else if (mode == Mode.DIAGNOSING) {
+            String diagnosed = connectionStatus;
+            line = () -> "primary monitor diagnosing: " + diagnosed + rest;
+        } else {
+            String prefix = "primary monitor " + mode.name().toLowerCase() + ": ";
+            line = () -> prefix + ctx.connections().describe() + rest;
         }
-        line = String.format("primary monitor %s: %s; network status: %s; primary connection status: %s; "
-                        + "retries %d/%d; last report: %s", mode.name().toLowerCase(), connectionStatus, networkStatus,
-                primaryConnectionStatus, retries, ctx.settings().get().retryCount(), lastReport);
     }
 
     /** @return the status line; any thread */
     String line() {
-        return line;
+        return line.get();
     }
 }

@@ -57,6 +57,28 @@ class PrimaryMonitorComponentTest extends MonitorFixture {
         return ByteBuffer.allocate(8).putLong(id).array();
     }
 
+    // ---- the status line tells what the notifier says now (issue 12 item 7)
+
+    @Test
+    void theStatusLineReadsTheConnectionsWhenAskedNotAtTheLastPingAndAStoppedMonitorClaimsNone() {
+        notifier.always(NPING, Answer.reply(new byte[0]));
+        notifier.link(Link.MAIN, ConnectionStatus.ACTIVE).link(Link.AUX, ConnectionStatus.ACTIVE);
+        PrimaryMonitorComponent m = started(Map.of());
+        clock.advance(1_000);
+        assertTrue(m.statusLine().startsWith("primary monitor watching: both connections are up"), m.statusLine());
+        // between two pings (5 s apart) both links drop, then come back: the line follows at once
+        notifier.link(Link.MAIN, ConnectionStatus.NOT_CONNECTED).link(Link.AUX, ConnectionStatus.NOT_CONNECTED);
+        assertTrue(m.statusLine().startsWith("primary monitor watching: both connections are down"),
+                m.statusLine());
+        notifier.link(Link.MAIN, ConnectionStatus.ACTIVE).link(Link.AUX, ConnectionStatus.ACTIVE);
+        assertTrue(m.statusLine().contains("both connections are up"), m.statusLine());
+        m.deactivate();
+        clock.runDue();
+        notifier.link(Link.MAIN, ConnectionStatus.NOT_CONNECTED);
+        assertTrue(m.statusLine().startsWith("primary monitor stopped (it watches no connection)"), m.statusLine());
+        assertFalse(m.statusLine().contains("connections are"), m.statusLine());
+    }
+
     // ---- section 5.3: the five outcomes
 
     @Test
