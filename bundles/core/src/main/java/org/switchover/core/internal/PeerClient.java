@@ -70,21 +70,19 @@ final class PeerClient {
         lastFailure = "";
     }
 
-    Wire.StateInfo last() {
-        return last;
+    /**
+     * What is known of the peer, for the published snapshot.
+     *
+     * @param last the peer's last answer, null when none
+     * @param lastMillis scheduler time of the last query (answered or not)
+     * @param lastFailure why the last query got no answer, empty when it did
+     * @param answeredMillis scheduler time of {@code last} (its age is the age of what the peer said)
+     */
+    record Knowledge(Wire.StateInfo last, long lastMillis, String lastFailure, long answeredMillis) {
     }
 
-    long lastMillis() {
-        return lastMillis;
-    }
-
-    /** @return scheduler time of {@link #last()}, the peer's last answer (its age is the age of what it said). */
-    long answeredMillis() {
-        return answeredMillis;
-    }
-
-    String lastFailure() {
-        return lastFailure;
+    Knowledge knowledge() {
+        return new Knowledge(last, lastMillis, lastFailure, answeredMillis);
     }
 
     // ---- links ----

@@ -375,8 +375,9 @@ public final class StateMachine {
         CoreSettings s = settings;
         BackupDuties b = backup();
         Event pending = b == null ? null : b.pendingSwitch();
+        PeerClient.Knowledge p = peer.knowledge();
         snapshot = new Snapshot(s.node(), s.nodeError(), state, epochs.current(), s.version(), s.peerAddress(),
-                peer.last(), peer.lastMillis(), peer.lastFailure(), peer.answeredMillis(), main, aux,
+                p.last(), p.lastMillis(), p.lastFailure(), p.answeredMillis(), main, aux,
                 s.manualSwitchOnly(), s.forceBackup(), b != null && b.primaryConfirmed(), b != null && b.monitorsWanted(),
                 b == null ? -1 : b.reconnectDueMillis(), pending == null ? "" : Takeover.switchReason(pending),
                 lastDecision, lastSwitchReason, scheduler.nowMillis());
