@@ -192,27 +192,41 @@ public final class SwitchoverNode implements AutoCloseable {
 
     /**
      * The whole reply of an authenticated status request: {@code status} plus the process's {@code memory} (heap
-     * and direct bytes). Null when the node does not answer within 2 s or refuses.
+     * and direct bytes). Null when the node does not answer within 2 s or refuses. A "busy" refusal, or a connection
+     * pushed out before its answer, is asked again (at most three attempts, as {@code switchoverctl} does): the
+     * endpoint never acted on such a request.
      */
     public JsonNode statusReply() {
         Path data = home.resolve("data");
-        try {
-            int port = Integer.parseInt(Files.readString(data.resolve("control.port")).trim());
-            String token = Files.readString(data.resolve("control.token")).trim();
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
-                s.setSoTimeout(2000);
-                s.getOutputStream().write(("{\"token\":\"" + token + "\",\"cmd\":\"status\"}\n")
-                        .getBytes(StandardCharsets.UTF_8));
-                s.getOutputStream().flush();
-                String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
-                        .readLine();
-                JsonNode reply = line == null ? null : JSON.readTree(line);
-                return reply != null && reply.path("ok").asBoolean() ? reply : null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try {
+                int port = Integer.parseInt(Files.readString(data.resolve("control.port")).trim());
+                String token = Files.readString(data.resolve("control.token")).trim();
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+                    s.setSoTimeout(2000);
+                    s.getOutputStream().write(("{\"token\":\"" + token + "\",\"cmd\":\"status\"}\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                    s.getOutputStream().flush();
+                    String line = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                            StandardCharsets.UTF_8)).readLine();
+                    JsonNode reply = line == null ? null : JSON.readTree(line);
+                    if (reply != null && reply.path("ok").asBoolean()) {
+                        return reply;
+                    }
+                    if (reply != null && !reply.path("error").asText("").startsWith("busy")) {
+                        return null;
+                    }
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                return null;
+            } catch (IOException | NumberFormatException e) {
+                if (attempt == 3) {
+                    return null;
+                }
             }
-        } catch (IOException | NumberFormatException e) {
-            return null;
         }
+        return null;
     }
 
     /** @return the node's switch warnings (the status JSON's {@code warnings} array); null when it does not answer */
