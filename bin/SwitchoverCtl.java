@@ -47,7 +47,8 @@ public final class SwitchoverCtl {
     static final int NOT_RUNNING = 3;
     static final int NO_TOKEN = 4;
     static final int WARNINGS = 5;
-    static final String WARNING_QUESTION = "Recent changes on the primary (what the warnings name) may be missing on this node.";
+    static final String WARNING_QUESTION =
+            "Recent changes on the primary (what the warnings name) may be missing on this node.";
 
     /** Ends the program with an exit code and a one-line reason. */
     static final class Exit extends RuntimeException {

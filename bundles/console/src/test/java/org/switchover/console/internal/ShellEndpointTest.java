@@ -151,7 +151,8 @@ class ShellEndpointTest {
         try (LogCapture log = new LogCapture()) {
             JsonNode r = shell("test:echo hi\nINFO forged\u001b[2J");
             assertTrue(r.has("ok"), r.toString());
-            assertEquals(1, log.assertEscaped("running shell command", "'test:echo hi\\nINFO forged\\u001b[2J'"), log.text());
+            assertEquals(1, log.assertEscaped("running shell command", "'test:echo hi\\nINFO forged\\u001b[2J'"),
+                    log.text());
         }
     }
 

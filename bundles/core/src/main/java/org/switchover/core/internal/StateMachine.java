@@ -378,7 +378,8 @@ public final class StateMachine {
         PeerClient.Knowledge p = peer.knowledge();
         snapshot = new Snapshot(s.node(), s.nodeError(), state, epochs.current(), s.version(), s.peerAddress(),
                 p.last(), p.lastMillis(), p.lastFailure(), p.answeredMillis(), main, aux,
-                s.manualSwitchOnly(), s.forceBackup(), b != null && b.primaryConfirmed(), b != null && b.monitorsWanted(),
+                s.manualSwitchOnly(), s.forceBackup(), b != null && b.primaryConfirmed(),
+                b != null && b.monitorsWanted(),
                 b == null ? -1 : b.reconnectDueMillis(), pending == null ? "" : Takeover.switchReason(pending),
                 lastDecision, lastSwitchReason, scheduler.nowMillis());
     }

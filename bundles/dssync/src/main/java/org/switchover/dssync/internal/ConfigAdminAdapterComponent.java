@@ -42,7 +42,8 @@ public final class ConfigAdminAdapterComponent implements ConfigurationListener 
     private final DirectoryStore store;
     private final DsSyncComponent settings;
     private final ExecutorService worker = Threads.single("switchover-dssync-cm");
-    private final RoleBinding roles = new RoleBinding(worker, role -> Threads.logging(() -> roleChanged(role), LOG, FAILED).run());
+    private final RoleBinding roles = new RoleBinding(worker,
+            role -> Threads.logging(() -> roleChanged(role), LOG, FAILED).run());
     private final AutoCloseable storeListener;
 
     @Activate
