@@ -197,11 +197,10 @@ public final class SwitchoverNode implements AutoCloseable {
      * endpoint never acted on such a request.
      */
     public JsonNode statusReply() {
-        Path data = home.resolve("data");
         for (int attempt = 1; attempt <= 3; attempt++) {
             try {
-                int port = Integer.parseInt(Files.readString(data.resolve("control.port")).trim());
-                String token = Files.readString(data.resolve("control.token")).trim();
+                int port = controlPort();
+                String token = Files.readString(home.resolve("data/control.token")).trim();
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
                     s.setSoTimeout(2000);
@@ -220,7 +219,7 @@ public final class SwitchoverNode implements AutoCloseable {
                 }
             } catch (java.net.SocketTimeoutException e) {
                 return null;
-            } catch (IOException | NumberFormatException e) {
+            } catch (IOException | UncheckedIOException | NumberFormatException e) {
                 if (attempt == 3) {
                     return null;
                 }

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.StreamPublisher;
+import org.switchover.testing.LogCapture;
 import org.switchover.testing.MemoryNotifier;
 import org.switchover.testing.VirtualScheduler;
 
@@ -51,8 +49,7 @@ class MirrorBackupTest {
     FileMonitorHealthCheck health;
     MirrorBackup side;
     StreamPublisher stream;
-    final ByteArrayOutputStream log = new ByteArrayOutputStream();
-    PrintStream stderr;
+    LogCapture log;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -81,14 +78,12 @@ class MirrorBackupTest {
         follower = new Follower(files, new PrimaryRequests(notifier), () -> backup, FollowerTest.CLOCK,
                 new WriteFailures(clock::nowMillis, RETRY_S));
         health = new FileMonitorHealthCheck(clock, t -> CompletableFuture.completedFuture(null), w -> { }, w -> { });
-        stderr = System.err;
-        // slf4j-simple writes to the current System.err: the log lines of this test are read from here
-        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        log = new LogCapture();
     }
 
     @AfterEach
     void tearDown() {
-        System.setErr(stderr);
+        log.close();
         if (side != null) {
             side.close();
         }
@@ -125,11 +120,11 @@ class MirrorBackupTest {
     }
 
     private String logText() {
-        return log.toString(StandardCharsets.UTF_8);
+        return log.text();
     }
 
     private List<String> logLines(String containing) {
-        return logText().lines().filter(l -> l.contains(containing)).toList();
+        return log.lines(containing);
     }
 
     /** Starts the backup, fills its disk, and has the primary change {@code name}: one change fails to land. */
