@@ -248,6 +248,7 @@ class MirrorBench {
     }
 
     private static Process startRsyncDaemon(Path dir, Path source, int port) throws IOException {
+        org.switchover.it.support.Programs.require("rsync", "rsync");
         Path conf = dir.resolve("rsyncd.conf");
         Files.writeString(conf, String.join("\n",
                 "pid file = " + dir.resolve("rsyncd.pid"),

@@ -44,6 +44,7 @@ final class RedisPair implements AutoCloseable {
 
     /** Starts both servers under {@code dir} and waits (bounded) until the replica's link to the primary is up. */
     static RedisPair start(Path dir) {
+        org.switchover.it.support.Programs.require("redis-server", "redis-server");
         int[] ports = SwitchoverNode.freePorts();
         JavaProcess p = null;
         JavaProcess r = null;
