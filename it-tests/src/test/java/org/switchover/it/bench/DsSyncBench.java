@@ -1,5 +1,8 @@
 package org.switchover.it.bench;
 
+import static org.switchover.it.bench.BenchLog.loadAverage;
+import static org.switchover.it.bench.BenchLog.bench;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -609,15 +612,5 @@ class DsSyncBench {
         return nanos / 1_000_000;
     }
 
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        } catch (IOException e) {
-            return "unknown (" + e.getMessage() + ")";
-        }
-    }
 
-    private static void bench(String line) {
-        System.out.println("BENCH " + line);
-    }
 }

@@ -1,5 +1,7 @@
 package org.switchover.it.bench;
 
+import static org.switchover.it.bench.BenchLog.loadAverage;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -322,13 +324,4 @@ class MirrorBench {
         }
     }
 
-    /** @return the three load averages of /proc/loadavg ("n/a" where there is none); RecoveryBench prints it too */
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "n/a";
-        }
-    }
 }

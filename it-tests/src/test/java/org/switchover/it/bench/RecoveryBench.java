@@ -91,7 +91,7 @@ class RecoveryBench {
 
     @Test
     void recoveryAtSize() throws Exception {
-        bench("load average at start: " + MirrorBench.loadAverage() + "; max heap "
+        bench("load average at start: " + BenchLog.loadAverage() + "; max heap "
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
         if (PHASES.contains("sync")) {
             syncChangesPromotion();
@@ -102,7 +102,7 @@ class RecoveryBench {
         if (PHASES.contains("million")) {
             million();
         }
-        bench("load average at end: " + MirrorBench.loadAverage());
+        bench("load average at end: " + BenchLog.loadAverage());
     }
 
     // ---- sync, changes, promotion on one pair ----
@@ -125,7 +125,7 @@ class RecoveryBench {
                 bench(String.format("full sync of %,d interactions, %s (mixed channels, %,d bytes encoded, avg %d B):"
                         + " %,d ms (target <= 3,000 ms) = %,.0f interactions/s; CPU of both nodes %,d ms, GC %,d ms;"
                         + " load average %s", SYNC, run, pair.b.shadowBytes(), pair.b.shadowBytes() / SYNC, ms,
-                        SYNC * 1000.0 / ms, ms(processCpuNanos() - cpu0), gc, MirrorBench.loadAverage()));
+                        SYNC * 1000.0 / ms, ms(processCpuNanos() - cpu0), gc, BenchLog.loadAverage()));
             }
             changes(pair);
             promotion(pair);
@@ -275,7 +275,7 @@ class RecoveryBench {
         assertEquals(live, restored, "every shadow restored into the new primary's host");
         bench(String.format("promotion of %,d shadows into the new primary's host (decode, promotion rule, restore):"
                 + " %,d ms (target <= 2,000 ms for 100,000), CPU of the promoting thread %,d ms, GC %,d ms;"
-                + " load average %s; %s", restored, ms, cpu, gc, MirrorBench.loadAverage(), pair.b.lastReport()));
+                + " load average %s; %s", restored, ms, cpu, gc, BenchLog.loadAverage(), pair.b.lastReport()));
     }
 
     // ---- Redis ----
@@ -350,7 +350,7 @@ class RecoveryBench {
             long direct1 = offHeap();
             long bytes = pair.b.shadowBytes();
             bench(String.format("full sync of %,d interactions: %,d ms = %,.0f interactions/s; CPU of both nodes %,d"
-                    + " ms; load average %s", SHADOWS, ms, SHADOWS * 1000.0 / ms, cpu, MirrorBench.loadAverage()));
+                    + " ms; load average %s", SHADOWS, ms, SHADOWS * 1000.0 / ms, cpu, BenchLog.loadAverage()));
             bench(String.format("%,d concurrent shadows on the backup (mixed channels, %,d bytes encoded, avg %d B):"
                     + " retained heap %,d MiB = %,d B per shadow (target <= 1,024 B); off-heap (direct + mapped)"
                     + " %,d MiB = %,d B per shadow", SHADOWS, bytes, bytes / SHADOWS, (heap1 - heap0) >> 20,
