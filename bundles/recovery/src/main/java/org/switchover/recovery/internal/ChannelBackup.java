@@ -2,6 +2,8 @@ package org.switchover.recovery.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,10 +147,13 @@ final class ChannelBackup implements StreamListener {
                 }
                 p = pages.fetch(new RecoveryWire.PageRequest(channel, after, PAGE_SIZE));
                 pageCount++;
-                for (byte[] i : p.interactions()) {
-                    shadows.keep(InteractionCodec.id(i), i);
+                byte[] data = p.data();
+                for (int k = 0; k < p.size(); k++) {
+                    int at = p.offsets()[k];
+                    int n = p.lengths()[k];
+                    shadows.keep(InteractionCodec.id(data, at, n), data, at, n);
                 }
-                received += p.interactions().size();
+                received += p.size();
                 after = p.next();
                 primaryLive = p.liveCount();
             } while (!p.last());
@@ -183,23 +188,26 @@ final class ChannelBackup implements StreamListener {
     }
 
     /**
-     * Decodes every shadow (for a promotion; in parallel batches, see {@link ShadowStore#forEach}).
+     * Decodes every shadow and maps it (for a promotion; in parallel batches, see {@link ShadowStore#forEach}).
      *
+     * @param map what becomes of a decoded shadow (the promotion rule); called from several threads at once
      * @param broken receives the id of each shadow that cannot be decoded, with the reason (one call at a time)
-     * @return the shadows
+     * @return what {@code map} made of each shadow, in no particular order
      */
-    List<Interaction> shadows(java.util.function.BiConsumer<String, String> broken) {
-        List<Interaction> out = new ArrayList<>(shadows.size());
-        shadows.forEach((id, encoded) -> {
+    <T> List<T> shadows(Function<Interaction, T> map, BiConsumer<String, String> broken) {
+        List<T> out = new ArrayList<>(shadows.size());
+        shadows.forEach((id, encoded, length) -> {
+            T t;
             try {
-                Interaction i = InteractionCodec.decode(encoded);
-                synchronized (out) {
-                    out.add(i);
-                }
+                t = map.apply(InteractionCodec.decode(encoded, 0, length));
             } catch (MalformedMessageException ex) {
                 synchronized (out) {
                     broken.accept(id, "shadow unreadable: " + ex.getMessage());
                 }
+                return;
+            }
+            synchronized (out) {
+                out.add(t);
             }
         });
         return out;

@@ -88,19 +88,19 @@ final class ChannelPrimary implements InteractionListener {
         return System.currentTimeMillis() * 1000;
     }
 
-    /** @return one snapshot page: the admitted interactions after {@code afterId}, in id order */
-    RecoveryWire.Page page(String afterId, int limit) {
+    /** @return one snapshot page, encoded: the admitted interactions after {@code afterId}, in id order */
+    byte[] page(String afterId, int limit) {
         List<Interaction> got = source.page(afterId, limit);
-        List<byte[]> out = new ArrayList<>(got.size());
+        List<Interaction> admitted = new ArrayList<>(got.size());
         for (Interaction i : got) {
             if (filter.admits(i)) {
-                out.add(InteractionCodec.encode(i));
+                admitted.add(i);
             }
         }
         boolean last = got.size() < limit;
         // a page the filter thinned out still tells the backup where to go on
         String next = got.isEmpty() ? afterId : got.get(got.size() - 1).id();
-        return new RecoveryWire.Page(out, last, source.count(), next);
+        return RecoveryWire.page(admitted, last, source.count(), next);
     }
 
     /** @return the status words of this side */

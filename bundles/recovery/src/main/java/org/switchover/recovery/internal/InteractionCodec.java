@@ -1,7 +1,6 @@
 package org.switchover.recovery.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,20 +37,22 @@ final class InteractionCodec {
     }
 
     static byte[] encode(Interaction i) {
-        return WireWriter.encode(sizeHint(i), w -> {
-            w.i64(i.version()).u8(FORMAT).utf(i.id()).u8(i.channel().ordinal()).u8(i.state().ordinal())
-                    .u8(i.queue().kind().ordinal()).utf(i.queue().name()).utf(i.agent()).i64(i.createdMillis());
-            w.i32(i.attributes().size());
-            for (Map.Entry<String, String> a : i.attributes().entrySet()) {
-                text(w, a.getKey());
-                text(w, a.getValue());
-            }
-            writeContent(w, i.content());
-        });
+        return WireWriter.encode(sizeHint(i), w -> write(w, i));
+    }
+
+    /** Appends the encoded form of {@code i} to {@code w} (a snapshot page encodes its interactions in place). */
+    static void write(WireWriter w, Interaction i) throws IOException {
+        w.i64(i.version()).u8(FORMAT).utf(i.id()).u8(i.channel().ordinal()).u8(i.state().ordinal())
+                .u8(i.queue().kind().ordinal()).utf(i.queue().name()).utf(i.agent()).i64(i.createdMillis());
+        w.i32(i.attributes().size());
+        for (Map.Entry<String, String> a : i.attributes().entrySet()) {
+            w.text(a.getKey()).text(a.getValue());
+        }
+        writeContent(w, i.content());
     }
 
     /** @return about the encoded size (a character counted as a byte: most text is ASCII), to size the buffer */
-    private static int sizeHint(Interaction i) {
+    static int sizeHint(Interaction i) {
         int n = 128 + i.id().length();
         for (Map.Entry<String, String> a : i.attributes().entrySet()) {
             n += 8 + a.getKey().length() + a.getValue().length();
@@ -73,36 +74,21 @@ final class InteractionCodec {
         if (c instanceof MailContent m) {
             w.i32(m.headers().size());
             for (Map.Entry<String, String> h : m.headers().entrySet()) {
-                text(w, h.getKey());
-                text(w, h.getValue());
+                w.text(h.getKey()).text(h.getValue());
             }
-            text(w, m.plainBody());
-            text(w, m.htmlBody());
+            w.text(m.plainBody()).text(m.htmlBody());
             w.i32(m.attachments().size());
             for (MailContent.Attachment a : m.attachments()) {
-                text(w, a.name());
-                text(w, a.mimeType());
-                w.i64(a.size());
-                text(w, a.location());
-                w.bool(a.draft());
+                w.text(a.name()).text(a.mimeType()).i64(a.size()).text(a.location()).bool(a.draft());
             }
         } else if (c instanceof Transcript t) {
             w.i32(t.entries().size());
             for (Transcript.Entry e : t.entries()) {
-                w.i64(e.atMillis());
-                text(w, e.party());
-                w.u8(e.kind().ordinal());
-                text(w, e.text());
-                w.bool(e.complete());
+                w.i64(e.atMillis()).text(e.party()).u8(e.kind().ordinal()).text(e.text()).bool(e.complete());
             }
         } else if (c instanceof CallbackContent cb) {
-            text(w, cb.number());
-            w.i64(cb.requestedMillis()).i32(cb.attempts());
+            w.text(cb.number()).i64(cb.requestedMillis()).i32(cb.attempts());
         }
-    }
-
-    private static void text(WireWriter w, String s) throws IOException {
-        w.blob(s.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String text(WireReader r, String field) throws MalformedMessageException {
@@ -111,19 +97,34 @@ final class InteractionCodec {
 
     /** @return the version of an encoded interaction (its first 8 bytes) */
     static long version(byte[] encoded) throws MalformedMessageException {
-        return new WireReader(encoded, WHAT).i64("version");
+        return version(encoded, 0, encoded.length);
+    }
+
+    /** @return the version of the interaction encoded in {@code length} bytes of {@code data} from {@code offset} */
+    static long version(byte[] data, int offset, int length) throws MalformedMessageException {
+        return new WireReader(data, offset, length, WHAT).i64("version");
     }
 
     /** @return the id of an encoded interaction, read from its header without decoding the rest */
     static String id(byte[] encoded) throws MalformedMessageException {
-        WireReader r = new WireReader(encoded, WHAT);
+        return id(encoded, 0, encoded.length);
+    }
+
+    /** @return the id of the interaction encoded in {@code length} bytes of {@code data} from {@code offset} */
+    static String id(byte[] data, int offset, int length) throws MalformedMessageException {
+        WireReader r = new WireReader(data, offset, length, WHAT);
         r.i64("version");
         r.version(FORMAT);
         return r.utf("id");
     }
 
     static Interaction decode(byte[] bytes) throws MalformedMessageException {
-        WireReader r = new WireReader(bytes, WHAT);
+        return decode(bytes, 0, bytes.length);
+    }
+
+    /** @return the interaction encoded in {@code length} bytes of {@code data} from {@code offset} */
+    static Interaction decode(byte[] data, int offset, int length) throws MalformedMessageException {
+        WireReader r = new WireReader(data, offset, length, WHAT);
         long version = r.i64("version");
         r.version(FORMAT);
         String id = r.utf("id");

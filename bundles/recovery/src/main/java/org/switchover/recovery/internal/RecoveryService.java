@@ -190,20 +190,15 @@ final class RecoveryService {
         Channel c = rc.channel();
         long t0 = System.nanoTime();
         long now = clock.getAsLong();
-        List<Interaction> restore = new ArrayList<>(b.size());
-        Map<String, RecoveryReport.Line> lines = new java.util.HashMap<>();
-        for (Interaction shadow : b.shadows((id, why) -> report.add(new RecoveryReport.Line(c, id, "not restored",
-                List.of(why))))) {
-            Promotion p;
-            try {
-                p = rc.promote(shadow, now);
-            } catch (RuntimeException e) {
-                LOG.error("Interaction recovery: the {} promotion rule failed for {}; restored as shadowed", c.key(),
-                        shadow.id(), e);
-                p = new Promotion(shadow, "restored as shadowed (rule failed: " + e + ")", List.of());
-            }
+        // decoding and the channel's rule (thread-safe, as a RecoveryChannel is) run in parallel batches
+        List<Promotion> promoted = b.shadows(shadow -> rule(rc, shadow, now),
+                (id, why) -> report.add(new RecoveryReport.Line(c, id, "not restored", List.of(why))));
+        List<Interaction> restore = new ArrayList<>(promoted.size());
+        Map<String, RecoveryReport.Line> lines = new java.util.HashMap<>(promoted.size() * 2);
+        for (Promotion p : promoted) {
+            String id = p.restored().id();
             restore.add(p.restored());
-            lines.put(shadow.id(), new RecoveryReport.Line(c, shadow.id(), p.action(), p.lost()));
+            lines.put(id, new RecoveryReport.Line(c, id, p.action(), p.lost()));
         }
         List<RestoreIssue> issues;
         try {
@@ -229,6 +224,17 @@ final class RecoveryService {
                 + " with something not kept");
         LOG.info("Interaction recovery: {} promoted: {} interactions restored with their ids and creation times in"
                 + " {} ms; {} with something not kept", c.key(), restore.size(), ms, lossy);
+    }
+
+    /** @return the channel's promotion of {@code shadow}; a rule that fails restores the shadow as it is */
+    private static Promotion rule(RecoveryChannel rc, Interaction shadow, long now) {
+        try {
+            return rc.promote(shadow, now);
+        } catch (RuntimeException e) {
+            LOG.error("Interaction recovery: the {} promotion rule failed for {}; restored as shadowed",
+                    rc.channel().key(), shadow.id(), e);
+            return new Promotion(shadow, "restored as shadowed (rule failed: " + e + ")", List.of());
+        }
     }
 
     /** Waits until no backup side got a message for {@code quietMillis} (bounded by {@code maxWaitMillis}). */
@@ -291,7 +297,7 @@ final class RecoveryService {
                 throw new IOException("this node does not publish " + p.channel().key()
                         + " (not primary, or the channel is not enabled here)");
             }
-            return CompletableFuture.completedFuture(RecoveryWire.page(side.page(p.afterId(), p.limit())));
+            return CompletableFuture.completedFuture(side.page(p.afterId(), p.limit()));
         } catch (IOException | RuntimeException e) {
             refusals.log("snapshot request", "Interaction recovery: refused snapshot request from {}: {}",
                     LogText.escape(request.senderId()), LogText.escape(e.getMessage()));

@@ -1,9 +1,9 @@
 package org.switchover.recovery.internal;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.switchover.api.interaction.Channel;
+import org.switchover.api.interaction.Interaction;
 import org.switchover.support.wire.MalformedMessageException;
 import org.switchover.support.wire.WireReader;
 import org.switchover.support.wire.WireWriter;
@@ -11,7 +11,9 @@ import org.switchover.support.wire.WireWriter;
 /**
  * The messages of the recovery protocol: a stream message (one change of one interaction), the backup's request for
  * a snapshot page, and the page (the last one is the completion marker with the counts). Every message starts with
- * a version byte; every read is bounded ({@link WireReader}).
+ * a version byte; every read is bounded ({@link WireReader}). A page carries up to {@value #MAX_PAGE} interactions,
+ * written into it and read from it in place: a full synchronisation moves hundreds of megabytes, and each copy of
+ * them costs.
  */
 final class RecoveryWire {
 
@@ -42,14 +44,20 @@ final class RecoveryWire {
     }
 
     /**
-     * A snapshot page.
+     * A snapshot page as the backup received it: the interactions stay in the message and are read in place.
      *
-     * @param interactions encoded interactions in id order
+     * @param data the message
+     * @param offsets where each encoded interaction starts in {@code data}, in id order
+     * @param lengths the length of each
      * @param last true for the completion marker: no more pages
      * @param liveCount the primary's live interactions of the channel when it read the page
      * @param next the id to ask the next page after (the last id the primary read, admitted or not)
      */
-    record Page(List<byte[]> interactions, boolean last, int liveCount, String next) {
+    record Page(byte[] data, int[] offsets, int[] lengths, boolean last, int liveCount, String next) {
+        /** @return the number of interactions on the page */
+        int size() {
+            return offsets.length;
+        }
     }
 
     static byte[] change(Change c) {
@@ -91,16 +99,24 @@ final class RecoveryWire {
         return new PageRequest(Channel.values()[c], after, limit);
     }
 
-    static byte[] page(Page p) {
+    /**
+     * Encodes a snapshot page, each interaction straight into the page (no array of its own).
+     *
+     * @param interactions the admitted interactions in id order
+     * @param last true for the completion marker: no more pages
+     * @param liveCount the primary's live interactions of the channel when it read the page
+     * @param next the id to ask the next page after (the last id the primary read, admitted or not)
+     */
+    static byte[] page(List<Interaction> interactions, boolean last, int liveCount, String next) {
         // sized up front: a page is megabytes, growing a buffer from its default size would copy it many times
-        int size = 64 + 3 * p.next().length();
-        for (byte[] i : p.interactions()) {
-            size += 4 + i.length;
+        int size = 64 + 3 * next.length();
+        for (Interaction i : interactions) {
+            size += 4 + InteractionCodec.sizeHint(i);
         }
         return WireWriter.encode(size, w -> {
-            w.u8(VERSION).bool(p.last()).i32(p.liveCount()).utf(p.next()).i32(p.interactions().size());
-            for (byte[] i : p.interactions()) {
-                w.blob(i);
+            w.u8(VERSION).bool(last).i32(liveCount).utf(next).i32(interactions.size());
+            for (Interaction i : interactions) {
+                w.blob(x -> InteractionCodec.write(x, i));
             }
         });
     }
@@ -112,11 +128,13 @@ final class RecoveryWire {
         int live = r.count("live count", Integer.MAX_VALUE);
         String next = r.utf("next");
         int n = r.count("interactions", MAX_PAGE);
-        List<byte[]> out = new ArrayList<>(n);
+        int[] offsets = new int[n];
+        int[] lengths = new int[n];
         for (int k = 0; k < n; k++) {
-            out.add(r.blob("interaction", MAX_INTERACTION));
+            offsets[k] = r.skipBlob("interaction", MAX_INTERACTION);
+            lengths[k] = r.position() - offsets[k];
         }
         r.end();
-        return new Page(out, last, live, next);
+        return new Page(payload, offsets, lengths, last, live, next);
     }
 }

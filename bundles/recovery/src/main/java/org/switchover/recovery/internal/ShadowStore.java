@@ -3,7 +3,6 @@ package org.switchover.recovery.internal;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
 
 import org.switchover.support.wire.MalformedMessageException;
@@ -43,19 +42,30 @@ final class ShadowStore {
      * @throws ShadowMemoryFullException when the direct memory for shadows is used up; nothing changes
      */
     void keep(String id, byte[] encoded) throws MalformedMessageException {
-        long version = InteractionCodec.version(encoded);
+        keep(id, encoded, 0, encoded.length);
+    }
+
+    /**
+     * Keeps the {@code length} bytes of {@code data} from {@code offset} (one encoded interaction, read in place from
+     * a snapshot page) as the shadow of {@code id} unless the shadow held is of a higher version.
+     *
+     * @throws MalformedMessageException when they are too short to carry a version; nothing changes
+     * @throws ShadowMemoryFullException when the direct memory for shadows is used up; nothing changes
+     */
+    void keep(String id, byte[] data, int offset, int length) throws MalformedMessageException {
+        long version = InteractionCodec.version(data, offset, length);
         shadows.compute(id, (k, old) -> {
             if (old != null && old.getLong(0) > version) {
                 return old;
             }
             ByteBuffer b;
             try {
-                b = allocator.apply(encoded.length);
+                b = allocator.apply(length);
             } catch (OutOfMemoryError e) {
-                throw new ShadowMemoryFullException(shadows.size(), bytes.get(), encoded.length, e);
+                throw new ShadowMemoryFullException(shadows.size(), bytes.get(), length, e);
             }
-            b.put(encoded);
-            bytes.addAndGet(encoded.length - (old == null ? 0 : old.capacity()));
+            b.put(0, data, offset, length);
+            bytes.addAndGet(length - (old == null ? 0 : old.capacity()));
             return b;
         });
     }
@@ -85,16 +95,33 @@ final class ShadowStore {
         bytes.set(0);
     }
 
+    /** Receives one shadow in place. */
+    @FunctionalInterface
+    interface Visitor {
+        /**
+         * @param id the interaction's id
+         * @param encoded holds the encoded interaction in its first {@code length} bytes; valid during this call only
+         *     (the array is reused for the next shadow the thread visits)
+         */
+        void accept(String id, byte[] encoded, int length);
+    }
+
     /**
-     * Gives each shadow's id and a heap copy of its encoded form to {@code each} (for a promotion: decoding a
-     * hundred thousand shadows is CPU work, so batches of {@value #PARALLEL_BATCH} run in parallel on the common
-     * fork-join pool and the calling thread; {@code each} must be thread-safe).
+     * Gives each shadow's id and encoded form to {@code each} (for a promotion: decoding a hundred thousand shadows is
+     * CPU work, so batches of {@value #PARALLEL_BATCH} run in parallel on the common fork-join pool and the calling
+     * thread; {@code each} must be thread-safe). Each thread reads the shadows into one reused array: decoding makes
+     * the only copy on the heap.
      */
-    void forEach(BiConsumer<String, byte[]> each) {
+    void forEach(Visitor each) {
+        ThreadLocal<byte[][]> scratch = ThreadLocal.withInitial(() -> new byte[][] {new byte[4096]});
         shadows.forEach(PARALLEL_BATCH, (id, b) -> {
-            byte[] copy = new byte[b.capacity()];
-            b.get(0, copy);
-            each.accept(id, copy);
+            byte[][] holder = scratch.get();
+            int n = b.capacity();
+            if (holder[0].length < n) {
+                holder[0] = new byte[Math.max(n, holder[0].length * 2)];
+            }
+            b.get(0, holder[0], 0, n);
+            each.accept(id, holder[0], n);
         });
     }
 }

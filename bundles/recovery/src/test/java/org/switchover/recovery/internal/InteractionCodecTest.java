@@ -50,4 +50,40 @@ class InteractionCodecTest {
         assertThrows(MalformedMessageException.class, () -> InteractionCodec.decode(badState));
         assertThrows(MalformedMessageException.class, () -> RecoveryWire.pageRequest(new byte[] {1, 99, 0, 0}));
     }
+
+    @Test
+    void aSnapshotPageIsReadInPlaceAndAMalformedOneIsRefusedByName() throws Exception {
+        Interaction mail = new Interaction("m-1", Channel.MAIL, InteractionState.QUEUED, QueueRef.workgroup("Sales"),
+                "", 5L, 3, Map.of("lang", "de"), new MailContent(Map.of("Subject", "Grüße"), "Grüße – 你好", "",
+                List.of()));
+        Interaction cb = new Interaction("m-2", Channel.CALLBACK, InteractionState.QUEUED, QueueRef.workgroup("w"),
+                "", 1, 1, Map.of(), new CallbackContent("+1", 99, 2));
+        byte[] bytes = RecoveryWire.page(List.of(mail, cb), true, 7, "m-3");
+        RecoveryWire.Page page = RecoveryWire.page(bytes);
+        assertEquals(2, page.size());
+        assertTrue(page.last());
+        assertEquals(7, page.liveCount());
+        assertEquals("m-3", page.next());
+        assertEquals(mail, InteractionCodec.decode(page.data(), page.offsets()[0], page.lengths()[0]));
+        assertEquals("m-2", InteractionCodec.id(page.data(), page.offsets()[1], page.lengths()[1]));
+        assertEquals(1, InteractionCodec.version(page.data(), page.offsets()[1], page.lengths()[1]));
+        assertEquals(cb, InteractionCodec.decode(page.data(), page.offsets()[1], page.lengths()[1]));
+        // each interaction is the same bytes as encoded on its own
+        assertTrue(Arrays.equals(InteractionCodec.encode(cb), Arrays.copyOfRange(page.data(), page.offsets()[1],
+                page.offsets()[1] + page.lengths()[1])));
+
+        MalformedMessageException cut = assertThrows(MalformedMessageException.class,
+                () -> RecoveryWire.page(Arrays.copyOf(bytes, bytes.length - 5)));
+        assertTrue(cut.getMessage().startsWith("recovery snapshot page: interaction: truncated"), cut.getMessage());
+        byte[] tooMany = bytes.clone();
+        int countAt = 1 + 1 + 4 + 2 + 3;
+        tooMany[countAt] = 0x7f;
+        assertTrue(assertThrows(MalformedMessageException.class, () -> RecoveryWire.page(tooMany)).getMessage()
+                .contains("interactions: count"));
+        // an interaction cut inside the page is refused when it is read, naming the interaction
+        byte[] inner = bytes.clone();
+        RecoveryWire.Page p = RecoveryWire.page(inner);
+        assertTrue(assertThrows(MalformedMessageException.class, () -> InteractionCodec.decode(p.data(),
+                p.offsets()[1], p.lengths()[1] - 2)).getMessage().startsWith("recovery interaction: "));
+    }
 }

@@ -267,7 +267,7 @@ class RecoveryServiceTest {
         l.onMessage("r", 1, RecoveryWire.change(new RecoveryWire.Change(0, 1, "cb1", 5, InteractionCodec.encode(cb))));
         l.onMessage("r", 2, RecoveryWire.change(new RecoveryWire.Change(0, 1, "cb1", 4,
                 InteractionCodec.encode(cb.atVersion(4).routed(InteractionState.OFFERING, cb.queue(), "x")))));
-        Interaction kept = side.shadows((id, why) -> { }).get(0);
+        Interaction kept = side.shadows(i -> i, (id, why) -> { }).get(0);
         assertEquals(5, kept.version());
         assertEquals(InteractionState.QUEUED, kept.state());
         l.onMessage("r", 3, RecoveryWire.change(new RecoveryWire.Change(0, 0, "cb1", 4, null)));

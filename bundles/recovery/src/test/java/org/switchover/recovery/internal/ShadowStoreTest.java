@@ -26,7 +26,7 @@ class ShadowStoreTest {
 
     private static Map<String, byte[]> contents(ShadowStore store) {
         Map<String, byte[]> out = new HashMap<>();
-        store.forEach(out::put);
+        store.forEach((id, encoded, length) -> out.put(id, java.util.Arrays.copyOf(encoded, length)));
         return out;
     }
 
@@ -70,9 +70,9 @@ class ShadowStoreTest {
         }
         Map<String, byte[]> seen = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        store.forEach((id, encoded) -> {
+        store.forEach((id, encoded, length) -> {
             calls.incrementAndGet();
-            seen.put(id, encoded);
+            seen.put(id, java.util.Arrays.copyOf(encoded, length));
         });
         assertEquals(5000, calls.get());
         assertEquals(5000, seen.size());

@@ -1,14 +1,17 @@
 package org.switchover.support.wire;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Builds one binary message (big-endian, strings in {@link DataOutputStream#writeUTF} form, so the bytes are the
- * ones the {@code DataOutputStream} code wrote before). The counterpart of {@link WireReader}.
+ * ones the {@code DataOutputStream} code wrote before). The counterpart of {@link WireReader}. The fields go straight
+ * into one growing array (no stream, no lock, no per-field allocation): codecs encode large batches with it.
  */
 public final class WireWriter {
 
@@ -19,8 +22,9 @@ public final class WireWriter {
         void write(WireWriter w) throws IOException;
     }
 
-    private final ByteArrayOutputStream bytes;
-    private final DataOutputStream out;
+    private byte[] buf;
+    private int count;
+    private DataOutputStream data;
 
     /** An empty message. */
     public WireWriter() {
@@ -29,8 +33,7 @@ public final class WireWriter {
 
     /** An empty message whose buffer starts at {@code expectedSize} bytes. */
     public WireWriter(int expectedSize) {
-        bytes = new ByteArrayOutputStream(Math.max(16, expectedSize));
-        out = new DataOutputStream(bytes);
+        buf = new byte[Math.max(16, expectedSize)];
     }
 
     /** @return the bytes {@code body} writes */
@@ -53,58 +56,142 @@ public final class WireWriter {
     }
 
     /** One unsigned byte (0..255). */
-    public WireWriter u8(int v) throws IOException {
-        return put(o -> o.writeByte(v));
+    public WireWriter u8(int v) {
+        ensure(1);
+        buf[count++] = (byte) v;
+        return this;
     }
 
     /** A boolean as one byte. */
-    public WireWriter bool(boolean v) throws IOException {
-        return put(o -> o.writeBoolean(v));
+    public WireWriter bool(boolean v) {
+        return u8(v ? 1 : 0);
     }
 
     /** A 32-bit integer. */
-    public WireWriter i32(int v) throws IOException {
-        return put(o -> o.writeInt(v));
+    public WireWriter i32(int v) {
+        ensure(4);
+        put32(count, v);
+        count += 4;
+        return this;
     }
 
     /** A 64-bit integer. */
-    public WireWriter i64(long v) throws IOException {
-        return put(o -> o.writeLong(v));
+    public WireWriter i64(long v) {
+        ensure(8);
+        put32(count, (int) (v >>> 32));
+        put32(count + 4, (int) v);
+        count += 8;
+        return this;
     }
 
     /** A string of at most 65,535 UTF-8 bytes, with a 2-byte length ({@code writeUTF}). */
     public WireWriter utf(String v) throws IOException {
-        return put(o -> o.writeUTF(v));
+        int n = v.length();
+        if (n <= 65_535 && ascii(v)) {
+            // plain ASCII is its own modified UTF-8
+            ensure(2 + n);
+            buf[count] = (byte) (n >>> 8);
+            buf[count + 1] = (byte) n;
+            for (int i = 0; i < n; i++) {
+                buf[count + 2 + i] = (byte) v.charAt(i);
+            }
+            count += 2 + n;
+            return this;
+        }
+        data().writeUTF(v);
+        return this;
+    }
+
+    private static boolean ascii(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == 0 || c >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Bytes with no length: the reader knows how many ({@link WireReader#raw}). */
-    public WireWriter raw(byte[] v) throws IOException {
-        return put(o -> o.write(v));
+    public WireWriter raw(byte[] v) {
+        return raw(v, 0, v.length);
+    }
+
+    /** {@code length} bytes of {@code v} from {@code offset}, with no length. */
+    public WireWriter raw(byte[] v, int offset, int length) {
+        ensure(length);
+        System.arraycopy(v, offset, buf, count, length);
+        count += length;
+        return this;
     }
 
     /** Bytes with a 4-byte length before them ({@link WireReader#blob}). */
-    public WireWriter blob(byte[] v) throws IOException {
+    public WireWriter blob(byte[] v) {
         return i32(v.length).raw(v);
     }
 
-    /** @return the underlying output, for codecs written against {@link DataOutput} */
+    /** Text as a blob of its UTF-8 bytes ({@link WireReader#text}). */
+    public WireWriter text(String v) {
+        return blob(v.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A blob whose bytes {@code body} writes in place, with its 4-byte length before them: a message nested in this
+     * one without an array of its own ({@link WireReader#blob} reads it).
+     */
+    public WireWriter blob(Body body) throws IOException {
+        int at = count;
+        i32(0);
+        body.write(this);
+        put32(at, count - at - 4);
+        return this;
+    }
+
+    /** @return the underlying output, for codecs written against {@link DataOutput} (it appends to this message) */
     public DataOutput data() {
-        return out;
+        if (data == null) {
+            data = new DataOutputStream(new OutputStream() {
+                @Override
+                public void write(int b) {
+                    u8(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    raw(b, off, len);
+                }
+            });
+        }
+        return data;
+    }
+
+    /** @return the number of bytes written so far */
+    public int size() {
+        return count;
     }
 
     /** @return the bytes written so far */
     public byte[] toBytes() {
-        return bytes.toByteArray();
+        return Arrays.copyOf(buf, count);
     }
 
-    /** One field: a write to the underlying output. */
-    @FunctionalInterface
-    private interface Field {
-        void writeTo(DataOutput o) throws IOException;
+    private void put32(int at, int v) {
+        buf[at] = (byte) (v >>> 24);
+        buf[at + 1] = (byte) (v >>> 16);
+        buf[at + 2] = (byte) (v >>> 8);
+        buf[at + 3] = (byte) v;
     }
 
-    private WireWriter put(Field field) throws IOException {
-        field.writeTo(out);
-        return this;
+    private void ensure(int n) {
+        if (n > buf.length - count) {
+            long want = Math.max((long) buf.length * 2, (long) count + n);
+            if (want > Integer.MAX_VALUE - 8) {
+                if ((long) count + n > Integer.MAX_VALUE - 8) {
+                    throw new OutOfMemoryError("message of more than " + (Integer.MAX_VALUE - 8) + " bytes");
+                }
+                want = Integer.MAX_VALUE - 8;
+            }
+            buf = Arrays.copyOf(buf, (int) want);
+        }
     }
 }

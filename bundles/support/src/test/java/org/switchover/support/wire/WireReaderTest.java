@@ -101,4 +101,29 @@ class WireReaderTest {
                 () -> r.blob("chunk", Integer.MAX_VALUE));
         assertTrue(e.getMessage().contains("chunk: truncated"), e.getMessage());
     }
+
+    @Test
+    void aPartOfAnArrayIsReadInPlaceWithinItsBounds() throws IOException {
+        byte[] inner = WireWriter.encode(w -> w.i64(-2L).utf("Grüße").utf("plain").text("Text – ok"));
+        byte[] outer = WireWriter.encode(w -> w.u8(7).blob(x -> x.raw(inner)).u8(8));
+        WireReader o = new WireReader(outer, "outer");
+        assertEquals(7, o.u8("a"));
+        int at = o.skipBlob("inner", 1000);
+        int length = o.position() - at;
+        assertEquals(8, o.u8("b"));
+        o.end();
+        assertEquals(inner.length, length);
+
+        WireReader r = new WireReader(outer, at, length, "inner");
+        assertEquals(-2L, r.i64("n"));
+        assertEquals("Grüße", r.utf("s"));
+        assertEquals("plain", r.utf("t"));
+        assertEquals("Text – ok", r.text("u", 100));
+        r.end();
+        WireReader cut = new WireReader(outer, at, 10, "inner");
+        cut.i64("n");
+        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> cut.utf("s"));
+        assertEquals("inner: s: truncated string (10 bytes)", e.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> new WireReader(outer, at, outer.length, "inner"));
+    }
 }
