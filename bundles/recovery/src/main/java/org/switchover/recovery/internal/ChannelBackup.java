@@ -49,6 +49,7 @@ final class ChannelBackup implements StreamListener {
     private final Notifier notifier;
     private final Pages pages;
     private final ShadowStore shadows = new ShadowStore();
+    private final ShadowObservers observers;
     private volatile Sync sync = Sync.WAITING;
     private volatile StreamSubscription subscription;
     private volatile boolean stopped = true;
@@ -61,9 +62,14 @@ final class ChannelBackup implements StreamListener {
     private volatile String lastSync = "none";
 
     ChannelBackup(Channel channel, Notifier notifier, Pages pages) {
+        this(channel, notifier, pages, new ShadowObservers());
+    }
+
+    ChannelBackup(Channel channel, Notifier notifier, Pages pages, ShadowObservers observers) {
         this.channel = channel;
         this.notifier = notifier;
         this.pages = pages;
+        this.observers = observers;
     }
 
     Channel channel() {
@@ -107,8 +113,10 @@ final class ChannelBackup implements StreamListener {
             c = RecoveryWire.change(payload);
             if (c.removal()) {
                 shadows.remove(c.id(), c.version());
+                observers.removed(channel, c.id(), c.version());
             } else {
                 shadows.keep(c.id(), c.interaction());
+                observers.changed(c.interaction());
             }
         } catch (MalformedMessageException e) {
             LOG.error("Interaction recovery: {} message {} of {} is malformed ({}); nothing applied", channel.key(),
@@ -131,6 +139,7 @@ final class ChannelBackup implements StreamListener {
         sync = Sync.SYNCING;
         int before = shadows.size();
         shadows.clear();
+        observers.syncStarted(channel);
         maxLagMillis = 0;
         LOG.info("Interaction recovery: full synchronisation of {} from the primary (replication id {}, head {};"
                 + " {} shadows dropped)", channel.key(), replicationId, headSequence, before);
@@ -147,6 +156,7 @@ final class ChannelBackup implements StreamListener {
                 pageCount++;
                 for (byte[] i : p.interactions()) {
                     shadows.keep(InteractionCodec.id(i), i);
+                    observers.changed(i);
                 }
                 received += p.interactions().size();
                 after = p.next();
@@ -163,6 +173,7 @@ final class ChannelBackup implements StreamListener {
         lastSync = "complete: " + received + " shadows in " + pageCount + " pages, " + ms + " ms, primary live "
                 + p.liveCount();
         sync = Sync.COMPLETE;
+        observers.syncCompleted(channel);
         lastMessageNanos = System.nanoTime();
         LOG.info("Interaction recovery: full synchronisation of {} complete: {} shadows received in {} pages in {} ms"
                 + " (primary live count {}); continuing with the stream after {}", channel.key(), received, pageCount,
