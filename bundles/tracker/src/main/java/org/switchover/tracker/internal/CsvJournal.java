@@ -99,9 +99,11 @@ final class CsvJournal implements AutoCloseable {
         closeOut();
         Path f = dir.resolve(name);
         boolean created = !Files.exists(f);
-        FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+        // one writer: the channel's position stays at the end (APPEND would make the tail unreadable here)
+        FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
         long size = ch.size();
+        ch.position(size);
         if (size > 0) {
             ByteBuffer last = ByteBuffer.allocate(1);
             ch.read(last, size - 1);
