@@ -33,6 +33,8 @@ import org.switchover.api.interaction.Interaction;
 import org.switchover.api.interaction.InteractionListener;
 import org.switchover.api.interaction.InteractionSource;
 import org.switchover.api.interaction.ShadowObserver;
+import org.switchover.api.status.StatusSection;
+import org.switchover.api.status.StatusSectionContributor;
 import org.switchover.api.time.SystemScheduler;
 import org.switchover.support.RoleBinding;
 import org.switchover.support.Threads;
@@ -45,9 +47,9 @@ import org.switchover.support.Threads;
  * URL is configured (PostgreSQL), opened through the {@link DataSourceFactory} the driver bundle registers.
  */
 @Component(name = TrackerComponent.PID, configurationPid = TrackerComponent.PID, immediate = true,
-        service = {TrackerComponent.class, ShadowObserver.class})
+        service = {TrackerComponent.class, ShadowObserver.class, StatusSectionContributor.class})
 @Designate(ocd = TrackerComponent.Config.class)
-public final class TrackerComponent implements ShadowObserver {
+public final class TrackerComponent implements ShadowObserver, StatusSectionContributor {
 
     static final String PID = "org.switchover.tracker";
     private static final Logger LOG = LoggerFactory.getLogger(TrackerComponent.class);
@@ -264,6 +266,11 @@ public final class TrackerComponent implements ShadowObserver {
     /** @return the tracker's figures */
     TrackerStatus status() {
         return service.status();
+    }
+
+    @Override
+    public StatusSection statusSection() {
+        return service.status().section();
     }
 
     @Deactivate

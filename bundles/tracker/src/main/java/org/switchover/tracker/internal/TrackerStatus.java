@@ -1,5 +1,10 @@
 package org.switchover.tracker.internal;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.switchover.api.status.StatusSection;
+
 /**
  * The tracker's figures for the shell and the status JSON.
  *
@@ -14,6 +19,20 @@ package org.switchover.tracker.internal;
  */
 record TrackerStatus(String role, String destination, long rowsWritten, long rowsJournalled, long backlogBytes,
                      long malformedLines, String lastError, String journal) {
+
+    /** @return the {@code tracker} object of the status JSON (a backlog of -1 is null: unknown) */
+    StatusSection section() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("role", role);
+        m.put("destination", destination);
+        m.put("rowsWritten", rowsWritten);
+        m.put("rowsJournalled", rowsJournalled);
+        m.put("backlogBytes", backlogBytes < 0 ? null : backlogBytes);
+        m.put("malformedLines", malformedLines);
+        m.put("lastError", lastError);
+        m.put("journal", journal);
+        return new StatusSection("tracker", m);
+    }
 
     /** @return the lines of {@code switchover:tracker-status} */
     String text() {
