@@ -221,7 +221,7 @@ public final class TrackerComponent implements ShadowObserver, StatusSectionCont
 
             @Override
             public void removed(String id, long version) {
-                service.removed(id);
+                service.removed(id, version);
             }
         }));
     }
@@ -239,18 +239,16 @@ public final class TrackerComponent implements ShadowObserver, StatusSectionCont
 
     // ---- the backup's view: the recovery service's shadows ----
 
+    // Taken in every role: the tail of the stream may still arrive after this node became primary (the recovery
+    // service promotes after the role changed); a change the host's source also reports is ignored by its version.
     @Override
     public void changed(Interaction now) {
-        if (service.role() != RoleBinding.Role.PRIMARY) {
-            service.changed(now);
-        }
+        service.changed(now);
     }
 
     @Override
     public void removed(Channel channel, String id, long version) {
-        if (service.role() != RoleBinding.Role.PRIMARY) {
-            service.removed(id);
-        }
+        service.removed(id, version);
     }
 
     @Override

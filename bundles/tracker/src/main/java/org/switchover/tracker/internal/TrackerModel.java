@@ -19,9 +19,10 @@ import org.switchover.api.interaction.InteractionState;
  * and takes the time of the event (wall clock, ms); finished rows go to the sink given at construction.
  *
  * <p>Seqno (spec section 11): an interaction live on this node when it becomes primary spanned the switch: its rows
- * from then on carry seqno 1 (those the old primary wrote carry 0). Interval statistics: an interval is cut into pieces
- * at every role change; a piece's key is its start, and the first piece of an interval always starts at the interval's
- * start, so the pieces of one interval never overlap whichever node wrote them, and their spans add up to the length.
+ * from then on carry seqno 1 (those the old primary wrote carry 0). Interval statistics: the node that becomes primary
+ * cuts the current interval in two pieces at its switch time; a piece's key is its start, and the first piece of an
+ * interval always starts at the interval's start, so the pieces of one interval never overlap whichever node wrote
+ * them, and their spans add up to the length. The node that stops being primary writes no piece of that interval.
  */
 final class TrackerModel {
 
@@ -29,14 +30,24 @@ final class TrackerModel {
     static final Set<Channel> CHANNELS = Set.of(Channel.MAIL, Channel.CHAT, Channel.CALLBACK);
     /** Attribute of the host's interaction holding the agent's wrap-up code, when the host sets one. */
     static final String WRAPUP_ATTRIBUTE = "wrapup.code";
+    /** How many released ids are remembered against late copies (the newest ones). */
+    static final int RELEASED_KEPT = 100_000;
 
     private final Consumer<List<Row>> sink;
     private long intervalMillis;
     private final Map<String, Open> open = new HashMap<>();
+    /** Released ids with their release version, so that a late copy of an older version does not bring one back. */
+    private final Map<String, Long> released = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > RELEASED_KEPT;
+        }
+    };
     private final Map<String, Counts> queues = new TreeMap<>();
     private long intervalStart = -1;
     private long currentLength;
     private long pieceStart = -1;
+    private boolean skipInterval;
 
     /** One live interaction. */
     private static final class Open {
@@ -116,6 +127,10 @@ final class TrackerModel {
         Open o = open.get(i.id());
         boolean fresh = o == null;
         if (fresh) {
+            Long gone = released.get(i.id());
+            if (gone != null && gone >= i.version()) {
+                return;
+            }
             o = new Open(i);
             open.put(i.id(), o);
         } else if (i.version() <= o.version) {
@@ -161,9 +176,10 @@ final class TrackerModel {
         o.state = i.state();
     }
 
-    /** The interaction was released: its summary, segments and wrap-up are finished. */
-    void removed(String id, long at) {
+    /** The interaction was released at {@code version}: its summary, segments and wrap-up are finished. */
+    void removed(String id, long version, long at) {
         tick(at);
+        released.merge(id, version, Math::max);
         Open o = open.remove(id);
         if (o == null) {
             return;
@@ -196,7 +212,9 @@ final class TrackerModel {
 
     /**
      * This node stops being primary (a controlled hand-over): what it holds of every live interaction is flushed
-     * under the current seqno, and the current interval is cut.
+     * under the current seqno. The current interval is not cut here: the new primary owns it (its capture as backup
+     * covers the interval's start), so this node's pieces of it are not written; a piece written by both nodes would
+     * end at two different switch times and the spans would no longer add up.
      */
     void demoted(long at) {
         tick(at);
@@ -204,7 +222,7 @@ final class TrackerModel {
         for (Open o : open.values()) {
             out.addAll(rows(o, at, -1));
         }
-        cut(at, out);
+        skipInterval = true;
         sink.accept(out);
     }
 
@@ -260,8 +278,14 @@ final class TrackerModel {
 
     /** Adds the current piece of every known queue, ending at {@code end}, and starts counting afresh. */
     private void pieces(long end, List<Row> out) {
+        boolean skip = skipInterval;
+        skipInterval = false;
         for (Map.Entry<String, Counts> e : queues.entrySet()) {
             Counts c = e.getValue();
+            if (skip) {
+                e.setValue(new Counts());
+                continue;
+            }
             out.add(new Row.Interval(e.getKey(), intervalStart, intervalStart + currentLength, pieceStart, end,
                     c.entered, c.answered, c.abandoned,
                     c.completed));

@@ -92,9 +92,9 @@ final class TrackerService {
         });
     }
 
-    void removed(String id) {
+    void removed(String id, long version) {
         actor.execute(() -> {
-            model.removed(id, wallClock.getAsLong());
+            model.removed(id, version, wallClock.getAsLong());
             armBoundary();
         });
     }

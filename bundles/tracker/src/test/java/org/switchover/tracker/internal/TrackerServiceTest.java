@@ -42,7 +42,7 @@ class TrackerServiceTest {
             h.service.changed(chat("c1", InteractionState.CONNECTED, QueueRef.user("alice"), "alice", 2)); // again
             h.service.changed(chat("c1", InteractionState.DISCONNECTED, QueueRef.user("alice"), "alice", 3));
             h.advance(10_000);
-            h.service.removed("c1");
+            h.service.removed("c1", 99);
             h.advance(1);
 
             List<List<Object>> segments = h.query("SELECT segment_no, start_ms, end_ms, queue, agent, state, seqno"
@@ -92,7 +92,7 @@ class TrackerServiceTest {
             h.service.changed(chat("spans", InteractionState.QUEUED, SALES, "", 1));
             h.advance(1000);
             h.service.changed(chat("spans", InteractionState.CONNECTED, QueueRef.user("bob"), "bob", 2));
-            h.service.removed("done");
+            h.service.removed("done", 99);
             h.advance(1000);
             assertEquals(0, h.count("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME ="
                     + " 'INTERACTION_SUMMARY'"), "a backup writes nothing to the database");
@@ -104,8 +104,8 @@ class TrackerServiceTest {
             h.service.changed(chat("after", InteractionState.QUEUED, SALES, "", 1));
             h.advance(1000);
             h.service.changed(chat("spans", InteractionState.DISCONNECTED, QueueRef.user("bob"), "bob", 3));
-            h.service.removed("spans");
-            h.service.removed("after");
+            h.service.removed("spans", 99);
+            h.service.removed("after", 99);
             h.advance(1000);
 
             assertEquals(List.of(List.of("after", 0L), List.of("done", 0L), List.of("spans", 1L)),
@@ -125,7 +125,7 @@ class TrackerServiceTest {
             h.role(Role.BACKUP);
             h.service.changed(chat("x", InteractionState.QUEUED, SALES, "", 1));
             h.service.changed(chat("y", InteractionState.QUEUED, SALES, "", 1));
-            h.service.removed("x");
+            h.service.removed("x", 99);
             h.advance(1000);
             assertTrue(h.journalRows().isEmpty());
             assertTrue(h.service.status().destination().contains("StatServer_DisableQPSLoggingOnBackup"));
@@ -142,7 +142,7 @@ class TrackerServiceTest {
             h.role(Role.PRIMARY);
             for (int k = 0; k < 250; k++) {
                 h.service.changed(chat("i" + k, InteractionState.QUEUED, SALES, "", 1));
-                h.service.removed("i" + k);
+                h.service.removed("i" + k, 99);
             }
             h.advance(1000);
             TrackerStatus s = h.service.status();
@@ -172,6 +172,36 @@ class TrackerServiceTest {
             h.advance(1);
             h.role(Role.PRIMARY);
             assertEquals(List.of(List.of("kept")), h.query("SELECT interaction_id FROM interaction_summary"));
+        }
+    }
+
+    @Test
+    void aLateCopyOfAReleasedInteractionDoesNotBringItBack() throws Exception {
+        try (TrackerHarness h = harness()) {
+            h.role(Role.PRIMARY);
+            h.service.changed(chat("z", InteractionState.QUEUED, SALES, "", 1));
+            h.service.removed("z", 4);
+            h.service.changed(chat("z", InteractionState.CONNECTED, QueueRef.user("bob"), "bob", 3)); // late shadow
+            h.advance(1);
+            h.role(Role.BACKUP);
+            h.role(Role.PRIMARY);
+            assertEquals(List.of(List.of("z", 0L, T0)), h.query("SELECT interaction_id, seqno, ended_ms"
+                    + " FROM interaction_summary"), "one finished row, no live copy flushed at the switches");
+        }
+    }
+
+    @Test
+    void theNodeThatHandsOverWritesNoPieceOfTheIntervalTheNewPrimaryCuts() throws Exception {
+        try (TrackerHarness h = harness()) {
+            h.role(Role.PRIMARY);
+            h.service.changed(chat("a", InteractionState.QUEUED, SALES, "", 1));
+            h.advance(10 * 60_000);
+            h.role(Role.BACKUP); // a controlled hand-over 10 min into the interval
+            h.service.changed(chat("b", InteractionState.QUEUED, SALES, "", 1));
+            h.advance(50 * 60_000); // two boundaries: the cut interval (skipped) and a whole one (journalled)
+            List<Row> intervals = h.journalRows().stream().filter(r -> r instanceof Row.Interval).toList();
+            assertEquals(List.of(new Row.Interval("Sales", T0 + HALF_HOUR, T0 + 2 * HALF_HOUR, T0 + HALF_HOUR,
+                    T0 + 2 * HALF_HOUR, 0, 0, 0, 0)), intervals);
         }
     }
 }
