@@ -47,6 +47,8 @@ final class TrackerService {
     private final Scheduler db;
     private final List<Row> pending = new ArrayList<>();
     private volatile Role role = Role.NONE;
+    /** The last role other than NONE (actor thread): the core drops one condition before it raises the other. */
+    private Role lastActive = Role.NONE;
     private volatile boolean disableOnBackup;
     private boolean forceJournal;
     private boolean flushQueued;
@@ -118,7 +120,11 @@ final class TrackerService {
         Role before = role;
         role = r;
         long now = wallClock.getAsLong();
-        if (r == Role.PRIMARY && before == Role.BACKUP) {
+        boolean fromBackup = lastActive == Role.BACKUP;
+        if (r != Role.NONE) {
+            lastActive = r;
+        }
+        if (r == Role.PRIMARY && fromBackup) {
             forceJournal = true;
             model.promoted(now);
             flush();

@@ -70,6 +70,7 @@ class TrackerServiceTest {
             h.advance(5 * 60_000);
             h.service.changed(chat("b", InteractionState.QUEUED, SALES, "", 1));
             h.advance(10 * 60_000); // the switch comes 15 min into the interval
+            h.role(Role.NONE); // the core drops the backup condition before it raises the primary one
             h.role(Role.PRIMARY);
             h.service.changed(chat("c", InteractionState.QUEUED, SALES, "", 1));
             h.advance(15 * 60_000 + 1); // past the interval's end: the boundary closes the second piece
