@@ -56,7 +56,7 @@ class TrackerSystemIT {
     @Test
     void h2() throws Exception {
         Path dir = Repo.freshDir("tracker-h2");
-        String url = "jdbc:h2:file:" + dir.resolve("db/tracker").toAbsolutePath() + ";AUTO_SERVER=TRUE";
+        String url = "jdbc:h2:file:" + dir.resolve("db/tracker").toAbsolutePath() + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
         run("h2", dir, url, "", () -> DriverManager.getConnection(url));
     }
 
