@@ -31,8 +31,8 @@ import org.switchover.it.support.Repo;
 import org.switchover.it.support.SwitchoverNode;
 
 /**
- * Tracker logging between two real nodes (runtime jar) into one real database, H2 (a file database both nodes open
- * in H2's auto-server mode) and the PostgreSQL at 127.0.0.1:5432 (a schema of this run's own, dropped after). Each
+ * Tracker logging between two real nodes (runtime jar) into one real database: H2 (a TCP server the test runs) and
+ * the PostgreSQL at 127.0.0.1:5432 (a schema of this run's own, dropped after). Each
  * round, with seeded random moments: mixed mail, chat and callback lifecycles ({@code host:interaction-lifecycle});
  * kill -9 of the primary mid-traffic; the old primary back as backup; a controlled switch mid-traffic; kill -9 of the
  * backup mid-traffic. Then, from the database: every interaction the surviving hosts created is there, none twice,
@@ -56,8 +56,16 @@ class TrackerSystemIT {
     @Test
     void h2() throws Exception {
         Path dir = Repo.freshDir("tracker-h2");
-        String url = "jdbc:h2:file:" + dir.resolve("db/tracker").toAbsolutePath() + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
-        run("h2", dir, url, "", () -> DriverManager.getConnection(url));
+        // an H2 server of this test's own, so that killing a node never kills the database (the embedded default
+        // is one database per node; both nodes must write to one here)
+        org.h2.tools.Server server = org.h2.tools.Server.createTcpServer("-tcpPort", "0", "-ifNotExists",
+                "-baseDir", dir.resolve("db").toAbsolutePath().toString()).start();
+        try {
+            String url = "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/tracker";
+            run("h2", dir, url, "", () -> DriverManager.getConnection(url));
+        } finally {
+            server.stop();
+        }
     }
 
     @Test

@@ -35,7 +35,10 @@ sealed interface Row {
         }
     }
 
-    /** A row of {@code interaction_segment_detail}, key (interaction_id, seqno, segment_no): one queue/agent/state span. */
+    /**
+     * A row of {@code interaction_segment_detail}, key (interaction_id, seqno, segment_no): one queue/agent/state
+     * span.
+     */
     record Segment(String id, int seqno, int segmentNo, long startMillis, long endMillis, String queue, String agent,
                    String state) implements Row {
         public String tag() {
