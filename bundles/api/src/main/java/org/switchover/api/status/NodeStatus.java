@@ -35,13 +35,14 @@ import org.switchover.api.notifier.LinkStatus;
  * @param recentAudit the last few audit lines of this node, oldest first
  * @param recovery the Interaction Recovery Service's channels on this node (from its
  *     {@link RecoveryStatusContributor}); empty when the recovery bundle does not run
+ * @param sections the other bundles' blocks of figures (from their {@link StatusSectionContributor}s), by name
  */
 public record NodeStatus(NodeId node, String error, SwitchoverState state, long epoch, String version,
                          PeerStatus peer, LinkStatus main, LinkStatus aux, boolean manualSwitchOnly,
                          boolean forceBackup, boolean primaryConfirmed, boolean monitorsWanted, String monitorLine,
                          long reconnectMillisLeft, String pendingSwitch, String lastDecision,
                          String lastSwitchReason, List<String> warnings, List<String> recentAudit,
-                         List<RecoveryChannelStatus> recovery) {
+                         List<RecoveryChannelStatus> recovery, List<StatusSection> sections) {
 
     /** Normalises null texts to empty and copies the lists. */
     public NodeStatus {
@@ -57,6 +58,18 @@ public record NodeStatus(NodeId node, String error, SwitchoverState state, long 
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
         recentAudit = recentAudit == null ? List.of() : List.copyOf(recentAudit);
         recovery = recovery == null ? List.of() : List.copyOf(recovery);
+        sections = sections == null ? List.of() : List.copyOf(sections);
+    }
+
+    /** The status without other bundles' sections (the form of release 1.2 of this package). */
+    public NodeStatus(NodeId node, String error, SwitchoverState state, long epoch, String version, PeerStatus peer,
+                      LinkStatus main, LinkStatus aux, boolean manualSwitchOnly, boolean forceBackup,
+                      boolean primaryConfirmed, boolean monitorsWanted, String monitorLine, long reconnectMillisLeft,
+                      String pendingSwitch, String lastDecision, String lastSwitchReason, List<String> warnings,
+                      List<String> recentAudit, List<RecoveryChannelStatus> recovery) {
+        this(node, error, state, epoch, version, peer, main, aux, manualSwitchOnly, forceBackup, primaryConfirmed,
+                monitorsWanted, monitorLine, reconnectMillisLeft, pendingSwitch, lastDecision, lastSwitchReason,
+                warnings, recentAudit, recovery, List.of());
     }
 
     /** The status without recovery figures (the form of release 1.0 of this package). */

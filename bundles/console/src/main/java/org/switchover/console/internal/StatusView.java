@@ -10,6 +10,7 @@ import org.switchover.api.notifier.LinkStatus;
 import org.switchover.api.status.NodeStatus;
 import org.switchover.api.status.PeerStatus;
 import org.switchover.api.status.RecoveryChannelStatus;
+import org.switchover.api.status.StatusSection;
 
 /**
  * Renders the one status model: as a JSON-ready map (the control endpoint's {@code status}, printed by
@@ -53,6 +54,9 @@ final class StatusView {
         }
         m.put("warnings", s.warnings());
         m.put("recovery", recoveryMap(s.recovery()));
+        for (StatusSection section : s.sections()) {
+            m.putIfAbsent(section.name(), section.figures());
+        }
         return m;
     }
 
@@ -169,6 +173,12 @@ final class StatusView {
         }
         b.append(String.format("Decision    : %s%n", s.lastDecision()));
         b.append(String.format("Last reason : %s%n", s.lastSwitchReason()));
+        for (StatusSection section : s.sections()) {
+            StringBuilder figures = new StringBuilder();
+            section.figures().forEach((k, v) -> figures.append(figures.length() == 0 ? "" : ", ").append(k)
+                    .append(' ').append(v));
+            b.append(String.format("%-12s: %s%n", capitalised(section.name()), figures));
+        }
         List<String> audit = s.recentAudit();
         if (!audit.isEmpty()) {
             b.append("Recent audit:\n");
@@ -177,6 +187,10 @@ final class StatusView {
             }
         }
         return b.toString();
+    }
+
+    private static String capitalised(String name) {
+        return name.isEmpty() ? name : Character.toUpperCase(name.charAt(0)) + name.substring(1);
     }
 
     private static String linkLine(LinkStatus l) {

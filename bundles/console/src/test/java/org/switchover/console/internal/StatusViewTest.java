@@ -17,6 +17,7 @@ import org.switchover.api.notifier.LinkStatus;
 import org.switchover.api.status.NodeStatus;
 import org.switchover.api.status.PeerReachability;
 import org.switchover.api.status.PeerStatus;
+import org.switchover.api.status.StatusSection;
 
 /** The peer's truth in both renderings of the one status model: the text and the JSON say the same thing. */
 class StatusViewTest {
@@ -111,5 +112,27 @@ class StatusViewTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> mon = (Map<String, Object>) StatusView.toMap(s).get("monitors");
         assertEquals("primary monitor not running (manual switch only)", mon.get("status"));
+    }
+
+    @Test
+    void aBundlesStatusSectionIsAnObjectOfTheJsonAndALineOfTheText() {
+        PeerStatus unknown = PeerStatus.unknown(NodeId.A, "127.0.0.1:3633");
+        NodeStatus base = primaryWith(unknown);
+        Map<String, Object> figures = new java.util.LinkedHashMap<>();
+        figures.put("destination", "database");
+        figures.put("rowsWritten", 12L);
+        figures.put("backlogBytes", null);
+        figures.put("lastError", "");
+        NodeStatus s = new NodeStatus(base.node(), base.error(), base.state(), base.epoch(), base.version(),
+                base.peer(), base.main(), base.aux(), false, false, false, false, "", -1L, "", "", "", List.of(),
+                List.of(), List.of(), List.of(new StatusSection("tracker", figures),
+                        new StatusSection("peer", Map.of("hijack", true))));
+
+        Map<String, Object> json = StatusView.toMap(s);
+        assertEquals(figures, json.get("tracker"));
+        assertTrue(((Map<?, ?>) json.get("tracker")).containsKey("backlogBytes"), "a null figure is kept as null");
+        assertFalse(((Map<?, ?>) json.get("peer")).containsKey("hijack"), "a section never replaces the status's own");
+        assertTrue(StatusView.toText(s).contains("Tracker     : destination database, rowsWritten 12, backlogBytes"
+                + " null, lastError \n"), StatusView.toText(s));
     }
 }

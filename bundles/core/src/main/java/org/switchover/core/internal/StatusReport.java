@@ -13,6 +13,8 @@ import org.switchover.api.status.NodeStatus;
 import org.switchover.api.status.PeerStatus;
 import org.switchover.api.status.RecoveryChannelStatus;
 import org.switchover.api.status.RecoveryStatusContributor;
+import org.switchover.api.status.StatusSection;
+import org.switchover.api.status.StatusSectionContributor;
 
 /**
  * Fills the API's one status model from the machine's {@link Snapshot}: the only place where the core's internal
@@ -37,6 +39,13 @@ final class StatusReport {
      */
     static NodeStatus of(Snapshot s, long nowMillis, Function<Link, LinkStatus> links, String monitorLine, List<String> warnings,
                          List<Journal.Entry> journal, List<RecoveryChannelStatus> recovery) {
+        return of(s, nowMillis, links, monitorLine, warnings, journal, recovery, List.of());
+    }
+
+    /** The status with other bundles' sections ({@link NodeStatus#sections()}). */
+    static NodeStatus of(Snapshot s, long nowMillis, Function<Link, LinkStatus> links, String monitorLine,
+                         List<String> warnings, List<Journal.Entry> journal, List<RecoveryChannelStatus> recovery,
+                         List<StatusSection> sections) {
         long now = Math.max(nowMillis, s.nowMillis());
         PeerStatus peer = peer(s, nowMillis);
         List<String> audit = journal.stream().filter(Journal.Entry::audit).map(Journal.Entry::text).toList();
@@ -45,7 +54,7 @@ final class StatusReport {
                 s.forceBackup(), s.primaryConfirmed(), s.monitorsRunning(), monitorLine,
                 s.reconnectDueMillis() < 0 ? -1L : Math.max(0L, s.reconnectDueMillis() - now),
                 s.pendingSwitch(), s.lastDecision(), s.lastSwitchReason(), warnings,
-                audit.subList(Math.max(0, audit.size() - RECENT_AUDIT), audit.size()), recovery);
+                audit.subList(Math.max(0, audit.size() - RECENT_AUDIT), audit.size()), recovery, sections);
     }
 
     /**
@@ -119,6 +128,27 @@ final class StatusReport {
                 }
             } catch (RuntimeException e) {
                 warn.accept("A recovery status contributor failed ({}); its channels are left out of the status",
+                        e.toString());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param contributors the registered section contributors
+     * @param warn receives a message and the failure of a contributor that failed (its section is left out)
+     * @return every contributor's section, in the contributors' order
+     */
+    static List<StatusSection> sections(List<StatusSectionContributor> contributors, BiConsumer<String, String> warn) {
+        List<StatusSection> out = new ArrayList<>();
+        for (StatusSectionContributor c : contributors) {
+            try {
+                StatusSection section = c.statusSection();
+                if (section != null) {
+                    out.add(section);
+                }
+            } catch (RuntimeException e) {
+                warn.accept("A status section contributor failed ({}); its section is left out of the status",
                         e.toString());
             }
         }

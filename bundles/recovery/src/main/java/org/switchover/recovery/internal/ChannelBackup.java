@@ -51,6 +51,7 @@ final class ChannelBackup implements StreamListener {
     private final Notifier notifier;
     private final Pages pages;
     private final ShadowStore shadows = new ShadowStore();
+    private final ShadowObservers observers;
     private volatile Sync sync = Sync.WAITING;
     private volatile StreamSubscription subscription;
     private volatile boolean stopped = true;
@@ -63,9 +64,14 @@ final class ChannelBackup implements StreamListener {
     private volatile String lastSync = "none";
 
     ChannelBackup(Channel channel, Notifier notifier, Pages pages) {
+        this(channel, notifier, pages, new ShadowObservers());
+    }
+
+    ChannelBackup(Channel channel, Notifier notifier, Pages pages, ShadowObservers observers) {
         this.channel = channel;
         this.notifier = notifier;
         this.pages = pages;
+        this.observers = observers;
     }
 
     Channel channel() {
@@ -109,8 +115,10 @@ final class ChannelBackup implements StreamListener {
             c = RecoveryWire.change(payload);
             if (c.removal()) {
                 shadows.remove(c.id(), c.version());
+                observers.removed(channel, c.id(), c.version());
             } else {
                 shadows.keep(c.id(), c.interaction());
+                observers.changed(c.interaction());
             }
         } catch (MalformedMessageException e) {
             LOG.error("Interaction recovery: {} message {} of {} is malformed ({}); nothing applied", channel.key(),
@@ -133,6 +141,7 @@ final class ChannelBackup implements StreamListener {
         sync = Sync.SYNCING;
         int before = shadows.size();
         shadows.clear();
+        observers.syncStarted(channel);
         maxLagMillis = 0;
         LOG.info("Interaction recovery: full synchronisation of {} from the primary (replication id {}, head {};"
                 + " {} shadows dropped)", channel.key(), replicationId, headSequence, before);
@@ -152,6 +161,7 @@ final class ChannelBackup implements StreamListener {
                     int at = p.offsets()[k];
                     int n = p.lengths()[k];
                     shadows.keep(InteractionCodec.id(data, at, n), data, at, n);
+                    observers.changed(data, at, n);
                 }
                 received += p.size();
                 after = p.next();
@@ -168,6 +178,7 @@ final class ChannelBackup implements StreamListener {
         lastSync = "complete: " + received + " shadows in " + pageCount + " pages, " + ms + " ms, primary live "
                 + p.liveCount();
         sync = Sync.COMPLETE;
+        observers.syncCompleted(channel);
         lastMessageNanos = System.nanoTime();
         LOG.info("Interaction recovery: full synchronisation of {} complete: {} shadows received in {} pages in {} ms"
                 + " (primary live count {}); continuing with the stream after {}", channel.key(), received, pageCount,

@@ -23,6 +23,7 @@ import org.switchover.api.NodeIdentity;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.config.ConfigReader;
 import org.switchover.api.interaction.RecoveryChannel;
+import org.switchover.api.interaction.ShadowObserver;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Request;
@@ -112,6 +113,15 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler, R
 
     void unbindChannel(RecoveryChannel c) {
         post(() -> service.channelGone(c));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindObserver(ShadowObserver o) {
+        service.observers().add(o);
+    }
+
+    void unbindObserver(ShadowObserver o) {
+        service.observers().remove(o);
     }
 
 

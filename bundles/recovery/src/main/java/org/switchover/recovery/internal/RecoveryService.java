@@ -67,6 +67,7 @@ final class RecoveryService {
     private volatile Role role = Role.NONE;
     private volatile RecoveryReport lastReport;
     private volatile long syncPageDelayMillis;
+    private final ShadowObservers observers = new ShadowObservers();
 
     /**
      * @param notifier the node's notifier
@@ -147,7 +148,7 @@ final class RecoveryService {
             }
             if (wantBackup) {
                 if (b == null) {
-                    b = new ChannelBackup(c, notifier, this::fetch);
+                    b = new ChannelBackup(c, notifier, this::fetch, observers);
                     backups.put(c, b);
                 }
                 backupFilters.put(c, rc.filterName());
@@ -388,8 +389,14 @@ final class RecoveryService {
         return lastReport;
     }
 
+    /** @return the {@link org.switchover.api.interaction.ShadowObserver}s the backup sides tell (any thread) */
+    ShadowObservers observers() {
+        return observers;
+    }
+
     /** Stops every side (control thread); shadows are dropped. */
     void close() {
+        observers.close();
         primaries.values().forEach(ChannelPrimary::close);
         primaries.clear();
         backups.values().forEach(ChannelBackup::drop);

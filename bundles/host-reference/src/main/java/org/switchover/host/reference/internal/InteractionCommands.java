@@ -39,6 +39,11 @@ import org.switchover.api.interaction.Transcript;
  * <li>{@code interaction-load <prefix> <perChannel> <perSecond>}: {@code perChannel} interactions on each of the six
  * channels, {@code perSecond} per channel, each taken through its life (queued, assigned, a few lines) and left
  * connected (a callback: queued); ids {@code <prefix>-<channel>-<n>}; answers {@code loaded <n> in <ms> ms}</li>
+ * <li>{@code interaction-lifecycle <prefix> <count> <perSecond>}: {@code count} mails, chats and callbacks in turn,
+ * {@code perSecond} a second, each queued on a workgroup, assigned, disconnected and released while the next ones
+ * arrive ({@value #LIFE} live at a time); ids {@code <prefix>-<n>}. Stops when the node stops being primary and says
+ * after how many</li>
+ * <li>{@code interaction-release-all <prefix>}: releases every live interaction whose id starts with the prefix</li>
  * </ul>
  */
 @Component(name = "org.switchover.host.reference.interaction.commands", service = InteractionCommands.class,
@@ -48,10 +53,13 @@ import org.switchover.api.interaction.Transcript;
             "osgi.command.function=interaction-status", "osgi.command.function=interaction-file",
             "osgi.command.function=interaction-release", "osgi.command.function=interaction-list",
             "osgi.command.function=interaction-show", "osgi.command.function=interaction-count",
-            "osgi.command.function=interaction-digest", "osgi.command.function=interaction-load"})
+            "osgi.command.function=interaction-digest", "osgi.command.function=interaction-load",
+            "osgi.command.function=interaction-lifecycle", "osgi.command.function=interaction-release-all"})
 public final class InteractionCommands {
 
     private static final int MAX_LOAD = 1_000_000;
+    /** Interactions live at a time in {@code interaction-lifecycle}. */
+    static final int LIFE = 30;
     private final AcdSimulation acd;
 
     @Activate
@@ -115,6 +123,13 @@ public final class InteractionCommands {
             case "interaction-load":
                 need(a, 3, "interaction-load <prefix> <perChannel> <perSecond>");
                 return load(a.get(0), bounded(a.get(1), "perChannel"), bounded(a.get(2), "perSecond"));
+            case "interaction-lifecycle":
+                need(a, 3, "interaction-lifecycle <prefix> <count> <perSecond>");
+                return lifecycle(a.get(0), bounded(a.get(1), "count"), bounded(a.get(2), "perSecond"));
+            case "interaction-release-all":
+                need(a, 1, "interaction-release-all <prefix>");
+                return "released " + acd.all().stream().filter(i -> i.id().startsWith(a.get(0)))
+                        .filter(i -> acd.release(i.id())).count();
             default:
                 return "unknown command '" + f + "'";
         }
@@ -241,6 +256,44 @@ public final class InteractionCommands {
             }
         }
         return "loaded " + done + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms";
+    }
+
+    /** Interactions through their whole life, {@value #LIFE} at a time, on the calling thread. */
+    private String lifecycle(String prefix, int count, int perSecond) {
+        Channel[] mix = {Channel.MAIL, Channel.CHAT, Channel.CALLBACK};
+        long t0 = System.nanoTime();
+        long periodNanos = 1_000_000_000L / perSecond;
+        int created = 0;
+        int released = 0;
+        try {
+            for (int k = 0; k < count + LIFE; k++) {
+                if (k < count) {
+                    acd.create(mix[k % 3], prefix + "-" + k, QueueRef.workgroup(k % 2 == 0 ? "Sales" : "Support"),
+                            "request " + k, System.currentTimeMillis());
+                    created++;
+                }
+                int assign = k - LIFE / 3;
+                if (assign >= 0 && assign < count) {
+                    acd.assign(prefix + "-" + assign, "agent" + (assign % 7));
+                }
+                int end = k - 2 * LIFE / 3;
+                if (end >= 0 && end < count) {
+                    acd.state(prefix + "-" + end, InteractionState.DISCONNECTED);
+                }
+                int gone = k - LIFE;
+                if (gone >= 0 && acd.release(prefix + "-" + gone)) {
+                    released++;
+                }
+                long wait = t0 + (k + 1) * periodNanos - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+        } catch (IllegalStateException e) {
+            return "lifecycle " + prefix + " stopped after " + created + " created, " + released + " released: "
+                    + e.getMessage();
+        }
+        return "lifecycle " + prefix + ": " + created + " created, " + released + " released";
     }
 
     private void lifeOf(Channel c, String id, int k) {

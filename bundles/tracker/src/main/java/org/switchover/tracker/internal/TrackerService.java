@@ -1,0 +1,297 @@
+package org.switchover.tracker.internal;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchover.api.interaction.Channel;
+import org.switchover.api.interaction.Interaction;
+import org.switchover.api.time.Cancellable;
+import org.switchover.api.time.Scheduler;
+import org.switchover.support.RoleBinding.Role;
+
+/**
+ * The tracker without OSGi. The model and the journal belong to one scheduler (the tracker's actor thread): every
+ * observed event, role change and interval boundary runs there, and the rows an event finished are appended to the
+ * journal (forced to disk) before the next event is taken. The drainer runs on its own executor so that a slow or
+ * absent database never holds up the observation.
+ *
+ * <p>By role (spec section 11): on the primary every row goes to the journal and from there to the database. On the
+ * backup rows go to the journal only (no database), and not at all when {@code StatServer_DisableQPSLoggingOnBackup}
+ * is Yes, except the flush at a switch, which happens regardless. On becoming primary the backup's journal is
+ * drained into the database, interactions still live carry seqno 1. On leaving the primary role, what it holds of its
+ * live interactions is flushed and the backlog drained before the role change completes (bounded wait).
+ */
+final class TrackerService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrackerService.class);
+    private static final Logger AUDIT = LoggerFactory.getLogger("org.switchover.audit");
+    /** Retry delays of the drainer while the database refuses (ms): doubled from the first to the last. */
+    static final long FIRST_RETRY_MILLIS = 500;
+    static final long LAST_RETRY_MILLIS = 10_000;
+    /** Batches per drain task: the drainer yields its thread between runs. */
+    private static final int BATCHES_PER_RUN = 20;
+    /** Leaving the primary role waits this long at most for the last rows to reach the database. */
+    static final long LEAVING_WAIT_MILLIS = 10_000;
+
+    private final Scheduler actor;
+    private final LongSupplier wallClock;
+    private final CsvJournal journal;
+    private final TrackerModel model;
+    private final Drainer drainer;
+    private final Scheduler db;
+    private final List<Row> pending = new ArrayList<>();
+    private volatile Role role = Role.NONE;
+    /** The last role other than NONE (actor thread): the core drops one condition before it raises the other. */
+    private Role lastActive = Role.NONE;
+    private volatile boolean disableOnBackup;
+    private boolean forceJournal;
+    private boolean flushQueued;
+    private Cancellable boundary;
+    private long boundaryAt = -1;
+    private long retryMillis = FIRST_RETRY_MILLIS;
+    private boolean drainQueued;
+    private Cancellable retry;
+    private volatile long journalled;
+    private volatile String journalError = "";
+
+    /**
+     * @param actor the tracker's thread (model, journal); its clock times the interval boundaries
+     * @param db the drainer's thread
+     * @param wallClock ms since the epoch (row times)
+     */
+    TrackerService(Scheduler actor, Scheduler db, LongSupplier wallClock, CsvJournal journal, Drainer drainer,
+            long intervalMillis) {
+        this.actor = actor;
+        this.db = db;
+        this.wallClock = wallClock;
+        this.journal = journal;
+        this.drainer = drainer;
+        this.model = new TrackerModel(intervalMillis, this::finished);
+    }
+
+    /** Sets the live parameters (any thread). */
+    void configure(long intervalMillis, boolean disableQpsLoggingOnBackup) {
+        disableOnBackup = disableQpsLoggingOnBackup;
+        actor.execute(() -> model.intervalMillis(intervalMillis));
+    }
+
+    Executor actor() {
+        return actor;
+    }
+
+    // ---- events (any thread; posted to the actor) ----
+
+    void changed(Interaction i) {
+        actor.execute(() -> {
+            model.changed(i, wallClock.getAsLong());
+            armBoundary();
+        });
+    }
+
+    void removed(String id, long version) {
+        actor.execute(() -> {
+            model.removed(id, version, wallClock.getAsLong());
+            armBoundary();
+        });
+    }
+
+    void syncStarted(Channel c) {
+        actor.execute(() -> model.syncStarted(c));
+    }
+
+    void syncCompleted(Channel c) {
+        actor.execute(() -> {
+            int n = model.syncCompleted(c);
+            if (n > 0) {
+                LOG.info("Tracker: {} {} interactions ended while this backup did not follow (the primary logged"
+                        + " them)", n, c.key());
+            }
+        });
+    }
+
+    /** The role changed (actor thread). */
+    void role(Role r) {
+        Role before = role;
+        role = r;
+        long now = wallClock.getAsLong();
+        boolean fromBackup = lastActive == Role.BACKUP;
+        if (r != Role.NONE) {
+            lastActive = r;
+        }
+        if (r == Role.PRIMARY && fromBackup) {
+            forceJournal = true;
+            model.promoted(now);
+            flush();
+            forceJournal = false;
+            AUDIT.info("Tracker: primary: {} live interactions spanned the switch (seqno 1); the CSV journal is"
+                    + " written to the database", model.live());
+        } else if (before == Role.PRIMARY) {
+            model.demoted(now);
+            flush();
+            LOG.info("Tracker: no longer primary: the rows of {} live interactions flushed to the journal",
+                    model.live());
+        }
+        if (r == Role.PRIMARY) {
+            requestDrain();
+        } else if (before == Role.PRIMARY) {
+            drainBeforeLeaving();
+        }
+    }
+
+    /**
+     * Leaving the primary role: the rows just flushed are written to the database before the role change
+     * completes, within {@link #LEAVING_WAIT_MILLIS}; what is not written by then stays in the journal (the new
+     * primary's own capture covers the same interactions).
+     */
+    private void drainBeforeLeaving() {
+        java.util.concurrent.CompletableFuture<Boolean> done = new java.util.concurrent.CompletableFuture<>();
+        db.execute(() -> {
+            try {
+                done.complete(drainer.drain(Integer.MAX_VALUE));
+            } catch (SQLException | IOException | RuntimeException e) {
+                done.complete(false);
+            }
+        });
+        try {
+            if (!done.get(LEAVING_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                LOG.warn("Tracker: leaving the primary role with rows still in the journal {} ({})", journal.dir(),
+                        drainer.lastError());
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("Tracker: the database did not take the last rows within {} ms; they stay in the journal {}",
+                    LEAVING_WAIT_MILLIS, journal.dir());
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warn("Tracker: the last drain failed: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    Role role() {
+        return role;
+    }
+
+    private void finished(List<Row> rows) {
+        if (rows.isEmpty() || !(role == Role.PRIMARY || forceJournal || !disableOnBackup)) {
+            return;
+        }
+        pending.addAll(rows);
+        if (!flushQueued) {
+            flushQueued = true;
+            actor.execute(this::flush); // after the events already queued: one fsync for a burst
+        }
+    }
+
+    /** Appends the pending rows to the journal (actor thread). */
+    private void flush() {
+        flushQueued = false;
+        if (pending.isEmpty()) {
+            return;
+        }
+        try {
+            long now = wallClock.getAsLong();
+            journal.append(pending, now);
+            journalled += pending.size();
+            pending.clear();
+            journalError = "";
+            journal.rotate(now, role != Role.PRIMARY).forEach(f -> LOG.info("Tracker: journal file {} rotated out",
+                    f));
+        } catch (IOException e) {
+            // the rows stay pending (in memory) and are appended with the next flush
+            journalError = "journal: " + e.getMessage();
+            LOG.error("Tracker: cannot write the journal in {} ({}); {} rows wait in memory", journal.dir(),
+                    e.getMessage(), pending.size());
+            retryFlushLater();
+            return;
+        }
+        if (role == Role.PRIMARY) {
+            requestDrain();
+        }
+    }
+
+    private void retryFlushLater() {
+        if (!flushQueued) {
+            flushQueued = true;
+            actor.schedule(this::flush, LAST_RETRY_MILLIS);
+        }
+    }
+
+    private void armBoundary() {
+        long next = model.nextBoundary();
+        if (next < 0 || next == boundaryAt) {
+            return;
+        }
+        if (boundary != null) {
+            boundary.cancel();
+        }
+        boundaryAt = next;
+        boundary = actor.schedule(() -> {
+            boundaryAt = -1;
+            boundary = null;
+            model.tick(wallClock.getAsLong());
+            armBoundary();
+        }, next - wallClock.getAsLong());
+    }
+
+    // ---- draining (the db scheduler) ----
+
+    /** Asks for a drain run (any thread); runs only while primary. */
+    void requestDrain() {
+        db.execute(this::drainRun);
+    }
+
+    private void drainRun() {
+        if (role != Role.PRIMARY) {
+            return;
+        }
+        if (retry != null) {
+            retry.cancel();
+            retry = null;
+        }
+        boolean empty;
+        try {
+            empty = drainer.drain(BATCHES_PER_RUN);
+            retryMillis = FIRST_RETRY_MILLIS;
+        } catch (SQLException | IOException e) {
+            retry = db.schedule(this::drainRun, retryMillis);
+            retryMillis = Math.min(LAST_RETRY_MILLIS, retryMillis * 2);
+            return;
+        }
+        if (!empty) {
+            db.execute(this::drainRun);
+        }
+    }
+
+    // ---- status (any thread) ----
+
+    /** @return the figures of {@code switchover:tracker-status} and the status JSON's {@code tracker} object */
+    TrackerStatus status() {
+        Role r = role;
+        long backlogBytes;
+        String error = drainer.lastError().isEmpty() ? journalError : drainer.lastError();
+        try {
+            backlogBytes = journal.bytesAfter(journal.drained());
+        } catch (IOException e) {
+            backlogBytes = -1;
+            error = "journal: " + e.getMessage();
+        }
+        String destination = switch (r) {
+            case PRIMARY -> "database" + (drainer.destination().isEmpty() ? "" : " (" + drainer.destination() + ")");
+            case BACKUP -> disableOnBackup ? "none (StatServer_DisableQPSLoggingOnBackup = Yes)" : "csv journal";
+            default -> "none (neither primary nor backup)";
+        };
+        return new TrackerStatus(r.name().toLowerCase(java.util.Locale.ROOT), destination, drainer.written(),
+                journalled, backlogBytes, drainer.malformed(), error, journal.dir().toString());
+    }
+
+    /** Stops the drainer's connection (the schedulers are the caller's). */
+    void close() {
+        drainer.close();
+    }
+}

@@ -1,0 +1,292 @@
+package org.switchover.it.system;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.switchover.it.support.Profiles;
+import org.switchover.it.support.Repo;
+import org.switchover.it.support.SwitchoverNode;
+
+/**
+ * Tracker logging between two real nodes (runtime jar) into one real database: H2 (a TCP server the test runs) and
+ * the PostgreSQL at 127.0.0.1:5432 (a schema of this run's own, dropped after). Each
+ * round, with seeded random moments: mixed mail, chat and callback lifecycles ({@code host:interaction-lifecycle});
+ * kill -9 of the primary mid-traffic; the old primary back as backup; a controlled switch mid-traffic; kill -9 of the
+ * backup mid-traffic. Then, from the database: every interaction the surviving hosts created is there, none twice,
+ * seqno 1 on exactly the interactions live at a switch (listed from the host that took over), every interval's pieces
+ * contiguous and adding up to its length. {@code -Dtracker.rounds} rounds per database (1; 50 with {@code -Psoak}).
+ */
+class TrackerSystemIT {
+
+    private static final Duration START = Duration.ofSeconds(90);
+    private static final Duration DRAIN = Duration.ofSeconds(60);
+    private static final int INTERVAL_SECONDS = 60;
+    private static final Pattern STOPPED = Pattern.compile("stopped after (\\d+) created");
+
+    private final List<SwitchoverNode> nodes = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(SwitchoverNode::close);
+    }
+
+    @Test
+    void h2() throws Exception {
+        Path dir = Repo.freshDir("tracker-h2");
+        // an H2 server of this test's own, so that killing a node never kills the database (the embedded default
+        // is one database per node; both nodes must write to one here)
+        org.h2.tools.Server server = org.h2.tools.Server.createTcpServer("-tcpPort", "0", "-ifNotExists",
+                "-baseDir", dir.resolve("db").toAbsolutePath().toString()).start();
+        try {
+            String url = "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/tracker";
+            run("h2", dir, url, "", () -> DriverManager.getConnection(url));
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void postgresql() throws Exception {
+        Path dir = Repo.freshDir("tracker-pg");
+        String schema = "tracker_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        String base = "jdbc:postgresql://127.0.0.1:5432/test";
+        try (Connection admin = DriverManager.getConnection(base, "postgres", "");
+                Statement s = admin.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+            try {
+                String url = base + "?currentSchema=" + schema;
+                run("postgresql", dir, url, "postgres", () -> DriverManager.getConnection(url, "postgres", ""));
+            } finally {
+                s.execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Db {
+        Connection open() throws SQLException;
+    }
+
+    private void run(String name, Path dir, String url, String user, Db db) throws Exception {
+        Map<String, Map<String, String>> profile = RecoveryPair.profile();
+        Profiles.with(profile, "org.switchover.tracker", "tracker.database.url", url);
+        Profiles.with(profile, "org.switchover.tracker", "tracker.database.user", user);
+        Profiles.with(profile, "org.switchover.tracker", "tracker.interval.length", Integer.toString(INTERVAL_SECONDS));
+        int[] ports = SwitchoverNode.freePorts();
+        SwitchoverNode a = SwitchoverNode.create(dir, "A", ports, profile);
+        SwitchoverNode b = SwitchoverNode.create(dir, "B", ports, profile);
+        nodes.add(a);
+        nodes.add(b);
+        SwitchoverNode.startPair(a, b);
+        RecoveryPair.awaitInSync(b, a, "at the start");
+        int rounds = Integer.getInteger("tracker.rounds", 1);
+        long seed = Long.getLong("tracker.seed", 20261205L);
+        SwitchoverNode primary = a;
+        SwitchoverNode backup = b;
+        for (int r = 0; r < rounds; r++) {
+            Random random = new Random(seed + r);
+            long t0 = System.nanoTime();
+            Round round = round("r" + r, primary, backup, random);
+            primary = round.primary;
+            backup = round.backup;
+            check(name, r, seed + r, round, db, primary, (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    /** What one round did: per prefix the ids created (null: a range to find), and the interactions that spanned. */
+    private record Round(SwitchoverNode primary, SwitchoverNode backup, Map<String, Integer> created,
+                         String killedPrefix, Set<String> spanned) {
+    }
+
+    private Round round(String p, SwitchoverNode a, SwitchoverNode b, Random random) throws Exception {
+        Map<String, Integer> created = new java.util.LinkedHashMap<>();
+        Set<String> spanned = new TreeSet<>();
+        // 1. traffic on the primary
+        created.put(p + "a", lifecycle(a, p + "a", 2500, 600));
+        // 2. kill -9 of the primary mid-traffic
+        CompletableFuture<SwitchoverNode.CtlResult> load = CompletableFuture.supplyAsync(
+                () -> a.shell("host:interaction-lifecycle " + p + "b 2000 400"));
+        Thread.sleep(1000 + random.nextInt(2500));
+        int mark = b.logMark();
+        a.kill();
+        b.awaitState("PRIMARY", START);
+        RecoveryPair.awaitPromoted(b, mark);
+        load.handle((x, e) -> x).get();
+        spanned.addAll(live(b, p + "b-"));
+        b.shellOk("host:interaction-release-all " + p + "b-");
+        // 3. the old primary comes back as backup
+        a.start();
+        a.awaitState("BACKUP", START);
+        RecoveryPair.awaitInSync(a, b, "after the restart of the killed primary");
+        // 4. a controlled switch mid-traffic
+        load = CompletableFuture.supplyAsync(() -> b.shell("host:interaction-lifecycle " + p + "c 4000 300"));
+        Thread.sleep(1000 + random.nextInt(2000));
+        mark = a.logMark();
+        SwitchoverNode.CtlResult sw = a.shell("switchover:switch --yes");
+        assertTrue(sw.out().startsWith("Switched (CONTROLLED"), sw.out() + sw.err());
+        RecoveryPair.awaitPromoted(a, mark);
+        String out = load.get().out();
+        Matcher m = STOPPED.matcher(out);
+        assertTrue(m.find(), "the load on the old primary stopped at the switch: " + out);
+        created.put(p + "c", Integer.parseInt(m.group(1)));
+        spanned.addAll(live(a, p + "c-"));
+        a.shellOk("host:interaction-release-all " + p + "c-");
+        // 5. the old primary (INACTIVE after the hand-off) restarted as backup; kill -9 of it mid-traffic, restart
+        b.kill();
+        b.start();
+        b.awaitState("BACKUP", START);
+        RecoveryPair.awaitInSync(b, a, "after the controlled switch");
+        load = CompletableFuture.supplyAsync(() -> a.shell("host:interaction-lifecycle " + p + "d 1500 400"));
+        Thread.sleep(500 + random.nextInt(2500));
+        b.kill();
+        b.start();
+        String d = load.get().out();
+        assertTrue(d.startsWith("lifecycle " + p + "d: 1500 created"), d);
+        created.put(p + "d", 1500);
+        b.awaitState("BACKUP", START);
+        return new Round(a, b, created, p + "b", spanned);
+    }
+
+    private static int lifecycle(SwitchoverNode n, String prefix, int count, int rate) {
+        String out = n.shellOk("host:interaction-lifecycle " + prefix + " " + count + " " + rate);
+        assertTrue(out.startsWith("lifecycle " + prefix + ": " + count + " created"), out);
+        return count;
+    }
+
+    /** @return the ids of the live interactions of the node's host that start with {@code prefix} */
+    private static Set<String> live(SwitchoverNode n, String prefix) {
+        Set<String> ids = new TreeSet<>();
+        for (String line : n.shellOk("host:interaction-list").split("\n")) {
+            String id = line.split(" ")[0];
+            if (id.startsWith(prefix)) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    private static void check(String name, int r, long seed, Round round, Db db, SwitchoverNode primary,
+            long millis) throws Exception {
+        String last = round.created.keySet().stream().reduce((x, y) -> y).orElseThrow();
+        await("the tracker's backlog written on " + primary).atMost(DRAIN).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> {
+                    JsonNode t = RecoveryPair.status(primary).path("tracker");
+                    return t.path("backlogBytes").asLong(-1) == 0 && "primary".equals(t.path("role").asText())
+                            && count(db, "SELECT COUNT(*) FROM interaction_summary WHERE interaction_id LIKE '"
+                            + last + "-%'") == round.created.get(last);
+                });
+        int total = 0;
+        try (Connection c = db.open()) {
+            for (Map.Entry<String, Integer> e : round.created.entrySet()) {
+                // every interaction the host acknowledged, and no hole: the one whose creation raced the hand-over
+                // (kept by the host, not yet counted by the load) may be there too
+                Set<String> got = ids(c, "SELECT DISTINCT interaction_id FROM interaction_summary WHERE"
+                        + " interaction_id LIKE '" + e.getKey() + "-%'");
+                assertEquals(range(e.getKey(), got.size()), got, "no hole in " + e.getKey());
+                assertTrue(got.size() >= e.getValue() && got.size() <= e.getValue() + 1, e.getKey() + ": "
+                        + got.size() + " in the database, " + e.getValue() + " acknowledged");
+                total += got.size();
+            }
+            // the load on the killed primary: no hole (nothing lost between what reached the database)
+            Set<String> killed = ids(c, "SELECT DISTINCT interaction_id FROM interaction_summary WHERE interaction_id"
+                    + " LIKE '" + round.killedPrefix + "-%'");
+            assertEquals(range(round.killedPrefix, killed.size()), killed, "no hole in " + round.killedPrefix);
+            total += killed.size();
+            Set<String> seqno1 = ids(c, "SELECT interaction_id FROM interaction_summary WHERE seqno = 1 AND"
+                    + " interaction_id LIKE '" + "r" + r + "%'");
+            assertEquals(round.spanned, seqno1, "seqno 1 exactly on the interactions live at a switch");
+            assertEquals(0, count(c, "SELECT COUNT(*) FROM interaction_summary WHERE seqno = 1 AND ended_ms IS"
+                    + " NULL"), "every spanned interaction finished");
+            assertEquals(0, count(c, "SELECT COUNT(*) FROM (SELECT interaction_id, seqno, segment_no FROM"
+                    + " interaction_segment_detail GROUP BY interaction_id, seqno, segment_no HAVING COUNT(*) > 1) x"));
+            int intervals = checkIntervals(c);
+            System.out.printf("TRACKER %s round %d (seed %d): %d interactions (%s, killed-primary load %d), %d"
+                    + " spanned a switch, %d summary rows, %d segment rows, %d whole intervals add up; %d ms%n", name,
+                    r, seed, total, round.created, killed.size(), seqno1.size(),
+                    count(c, "SELECT COUNT(*) FROM interaction_summary"),
+                    count(c, "SELECT COUNT(*) FROM interaction_segment_detail"), intervals, millis);
+            assertTrue(killed.size() > 0 && round.spanned.size() > 0, "the kill and the switch came mid-traffic");
+        }
+    }
+
+    /** Every finished interval: pieces contiguous from its start, spans adding up to its length. */
+    private static int checkIntervals(Connection c) throws SQLException {
+        int n = 0;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT queue, interval_start_ms,"
+                + " interval_end_ms, piece_start_ms, piece_end_ms FROM queue_interval_stats ORDER BY queue,"
+                + " interval_start_ms, piece_start_ms")) {
+            String key = "";
+            long next = -1;
+            long end = -1;
+            while (rs.next()) {
+                String k = rs.getString(1) + "@" + rs.getLong(2);
+                if (!k.equals(key)) {
+                    assertTrue(key.isEmpty() || next == end, "interval " + key + " ends at " + next + ", not " + end);
+                    key = k;
+                    next = rs.getLong(2);
+                    end = rs.getLong(3);
+                    n++;
+                }
+                assertEquals(next, rs.getLong(4), "pieces of " + k + " are contiguous");
+                next = rs.getLong(5);
+            }
+            // the last interval of the last queue may still be open: its last piece is written at its end
+        }
+        return n;
+    }
+
+    private static Set<String> range(String prefix, int n) {
+        Set<String> out = new TreeSet<>();
+        for (int k = 0; k < n; k++) {
+            out.add(prefix + "-" + k);
+        }
+        return out;
+    }
+
+    private static Set<String> ids(Connection c, String sql) throws SQLException {
+        Set<String> out = new TreeSet<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private static long count(Db db, String sql) throws SQLException {
+        try (Connection c = db.open()) {
+            return count(c, sql);
+        }
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
