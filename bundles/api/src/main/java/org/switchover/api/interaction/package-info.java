@@ -8,5 +8,5 @@
  * ({@link org.switchover.api.interaction.RecoveryProtocol}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.1.0")
+@org.osgi.annotation.versioning.Version("2.2.0")
 package org.switchover.api.interaction;
