@@ -28,7 +28,6 @@ import org.switchover.api.config.ConfigReader;
 import org.switchover.api.interaction.ActiveResources;
 import org.switchover.console.internal.web.Backend;
 import org.switchover.console.internal.web.WebConsole;
-import org.osgi.service.http.runtime.HttpServiceRuntime;
 
 /**
  * The operator surface of a node: registers the Gogo commands {@code switchover:status}, {@code switchover:switch}
@@ -85,9 +84,8 @@ public final class ConsoleComponent {
     private boolean controlEnabled;
     private ControlServer server;
     private final ControlProtocol switchProtocol;
-    private WebConsole web;
+    private volatile WebConsole web;
     private volatile String configuredUrl = "";
-    private volatile String runtimeUrl;
     private volatile ActiveResources resources;
 
     /** Gogo's command processor, for the control endpoint's shell command; bound by reference so that no Gogo type
@@ -134,7 +132,13 @@ public final class ConsoleComponent {
         if (web == null) {
             Backend backend = new Backend(status::report, this::statusMap, status::warnings,
                     switchProtocol::switchReply, () -> resources);
-            web = new WebConsole(context, backend, users, idle, w -> LOG.warn("Console: {}", w));
+            try {
+                web = new WebConsole(context, backend, users, idle, w -> LOG.warn("Console: {}", w));
+            } catch (LinkageError e) {
+                LOG.info("Console: no servlet API in this framework ({}); no page, REST API or health endpoints",
+                        e.toString());
+                return;
+            }
             LOG.info("Console: page, REST API and health endpoints registered on the HTTP whiteboard ({} users)",
                     web.users());
         } else {
@@ -144,19 +148,9 @@ public final class ConsoleComponent {
 
     /** @return the status object of switchoverctl status --json, with this node's console URL */
     private Map<String, Object> statusMap() {
-        String url = configuredUrl.isEmpty() ? (web == null ? null : runtimeUrl) : configuredUrl;
+        WebConsole w = web;
+        String url = configuredUrl.isEmpty() ? (w == null ? null : w.runtimeUrl()) : configuredUrl;
         return StatusView.toMap(status.report(), url);
-    }
-
-    @Reference(service = HttpServiceRuntime.class, cardinality = ReferenceCardinality.OPTIONAL,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
-            unbind = "unbindHttpRuntime", updated = "bindHttpRuntime")
-    void bindHttpRuntime(ServiceReference<?> ref) {
-        runtimeUrl = WebConsole.baseUrl(ref.getProperty("osgi.http.endpoint"));
-    }
-
-    void unbindHttpRuntime(ServiceReference<?> ref) {
-        runtimeUrl = null;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

@@ -23,6 +23,7 @@ public final class WebConsole implements AutoCloseable {
     private final WebAccess access;
     private final ServiceRegistration<Servlet> health;
     private final ServiceRegistration<Servlet> console;
+    private final org.osgi.util.tracker.ServiceTracker<Object, Object> runtime;
     private String usersText;
 
     /**
@@ -42,6 +43,22 @@ public final class WebConsole implements AutoCloseable {
                 props("switchover-health", HEALTH_PATTERN));
         this.console = context.registerService(Servlet.class, new ConsoleServlet(backend, access),
                 props("switchover-console", "/switchover", "/switchover/*"));
+        // the HTTP runtime names its endpoints; tracked by name so that this bundle needs no HTTP API package
+        org.osgi.util.tracker.ServiceTracker<Object, Object> t;
+        try {
+            t = new org.osgi.util.tracker.ServiceTracker<>(context, context.createFilter(
+                    "(objectClass=org.osgi.service.http.runtime.HttpServiceRuntime)"), null);
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        t.open(true);
+        this.runtime = t;
+    }
+
+    /** @return the console's base URL on the HTTP runtime's first HTTPS endpoint, or null when there is none */
+    public String runtimeUrl() {
+        org.osgi.framework.ServiceReference<Object> ref = runtime.getServiceReference();
+        return ref == null ? null : baseUrl(ref.getProperty("osgi.http.endpoint"));
     }
 
     /** Applies a configuration change: new users end every session. */
@@ -89,6 +106,7 @@ public final class WebConsole implements AutoCloseable {
 
     @Override
     public void close() {
+        runtime.close();
         for (ServiceRegistration<?> r : new ServiceRegistration<?>[] {health, console}) {
             try {
                 r.unregister();
