@@ -164,6 +164,84 @@ class ConsoleSystemIT {
                 System.currentTimeMillis() - switchedAt);
         assertTrue(b.logSince(0).contains("switch requested by console REST user 'ops'"), "audited with the name");
         assertFalse(Console.curl(hb + "primary").body().isEmpty());
+
+        pageFlowSwitchesBack(a, b, id);
+    }
+
+    /**
+     * The page on A (stale after the hand-off, then restarted into the backup): plain requests are sent to the login, a viewer sees the page but may not
+     * switch, a POST without the CSRF token is refused, the drill-down reaches the shadow's details, and ops switches
+     * back through the two steps of the page.
+     */
+    private void pageFlowSwitchesBack(SwitchoverNode a, SwitchoverNode b, String id) throws Exception {
+        // the old primary went stale at the hand-off; a restart makes it negotiate and come back as the backup
+        a.shellOk("switchover:restart");
+        await("A backup with both links active").atMost(START).pollInterval(Duration.ofMillis(200)).until(() -> {
+            JsonNode s = a.quickStatus();
+            return s != null && "BACKUP".equals(s.path("state").asText())
+                    && "ACTIVE".equals(s.path("connections").path("main").asText())
+                    && "ACTIVE".equals(s.path("connections").path("aux").asText());
+        });
+        String page = a.consoleUrl();
+        Path jar = Repo.freshDir("console-cookies").resolve("jar");
+        String j = jar.toString();
+        Console.Reply anonymous = Console.curl(page);
+        assertEquals(302, anonymous.code());
+        assertTrue(anonymous.headers().contains("/switchover/login"), anonymous.headers());
+        Console.Reply badLogin = Console.curl(page + "login", "--data", "user=ops&password=nope");
+        assertEquals(401, badLogin.code());
+        assertTrue(badLogin.body().contains("Unknown user or wrong password."), badLogin.body());
+
+        Console.Reply viewerLogin = Console.curl(page + "login", "-c", j, "--data",
+                "user=viewer&password=" + Console.PASSWORD);
+        assertEquals(302, viewerLogin.code(), viewerLogin.body());
+        assertTrue(viewerLogin.headers().matches("(?s).*Set-Cookie: SWITCHOVER_SESSION=[0-9a-f]{64}; Path=/switchover;"
+                + " HttpOnly; Secure; SameSite=Strict.*"), viewerLogin.headers());
+        Console.Reply viewerPage = Console.curl(page, "-b", j);
+        assertEquals(200, viewerPage.code());
+        assertTrue(viewerPage.body().contains("data-status=\"ACTIVE\">Active</span>"), viewerPage.body());
+        assertTrue(viewerPage.body().contains("Switching needs the remote-control right."), viewerPage.body());
+        String viewerCsrf = csrf(viewerPage.body());
+        Console.Reply refused = Console.curl(page + "switch", "-b", j, "--data", "step=confirmed&csrf=" + viewerCsrf);
+        assertEquals(403, refused.code(), refused.body());
+        assertTrue(a.logSince(0).contains("switch refused for user 'viewer' (page)"), "audited with the name");
+        Console.Reply noCsrf = Console.curl(page + "switch", "-b", j, "--data", "step=confirmed");
+        assertEquals(403, noCsrf.code(), noCsrf.body());
+        assertTrue(noCsrf.body().contains("CSRF"), noCsrf.body());
+        assertEquals(403, Console.curl(page + "switch", "-b", j, "--data", "step=confirmed&csrf=" + "0".repeat(64))
+                .code());
+        assertEquals(401, Console.curl(page + "switch", "-b", "SWITCHOVER_SESSION=" + "a".repeat(64), "--data",
+                "step=confirmed&csrf=x").code());
+
+        // drill-down: the table of shadows, then one interaction
+        Console.Reply table = Console.curl(page + "resources?channel=chat", "-b", j);
+        assertEquals(200, table.code(), table.body());
+        assertTrue(table.body().contains("href=\"resources/chat/" + id + "\""), table.body());
+        Console.Reply details = Console.curl(page + "resources/chat/" + id, "-b", j);
+        assertEquals(200, details.code(), details.body());
+        assertTrue(details.body().contains("<h1>Interaction " + id + "</h1>"), details.body());
+        assertEquals(404, Console.curl(page + "resources/chat/%3Cscript%3E", "-b", j).code());
+
+        // ops switches back through the page's two steps
+        Console.curl(page + "login", "-c", j, "--data", "user=ops&password=" + Console.PASSWORD);
+        String csrf = csrf(Console.curl(page, "-b", j).body());
+        Console.Reply ask = Console.curl(page + "switch", "-b", j, "--data", "step=ask&csrf=" + csrf);
+        assertEquals(200, ask.code(), ask.body());
+        assertTrue(ask.body().contains("Are you sure you want the backup to take over as primary?"), ask.body());
+        Console.Reply done = Console.curl(page + "switch", "-b", j, "--data", "step=confirmed&csrf=" + csrf);
+        assertEquals(200, done.code(), done.body());
+        assertTrue(done.body().contains("Switched ("), done.body());
+        await("health swapped back").atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50)).until(() ->
+                Console.status(a.consoleUrl() + "health/primary") == 200
+                        && Console.status(b.consoleUrl() + "health/primary") == 503);
+        assertTrue(a.logSince(0).contains("switch requested by console page user 'ops'"), "audited with the name");
+    }
+
+    private static String csrf(String html) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([0-9a-f]{64})\"")
+                .matcher(html);
+        assertTrue(m.find(), "a CSRF token in the page: " + html);
+        return m.group(1);
     }
 
     private static long maxLag(JsonNode status) {
