@@ -169,9 +169,9 @@ class ConsoleSystemIT {
     }
 
     /**
-     * The page on A (stale after the hand-off, then restarted into the backup): plain requests are sent to the login, a viewer sees the page but may not
-     * switch, a POST without the CSRF token is refused, the drill-down reaches the shadow's details, and ops switches
-     * back through the two steps of the page.
+     * The page on A (stale after the hand-off, then restarted into the backup): plain requests are sent to the
+     * login, a viewer sees the page but may not switch, a POST without the CSRF token is refused, the drill-down
+     * reaches the shadow's details, and ops switches back through the two steps of the page.
      */
     private void pageFlowSwitchesBack(SwitchoverNode a, SwitchoverNode b, String id) throws Exception {
         // the old primary went stale at the hand-off; a restart makes it negotiate and come back as the backup

@@ -174,7 +174,8 @@ record ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> sta
      * Runs a confirmed switch (also for the console's page and REST): refused while warnings are in force and not
      * accepted, otherwise asked of the core and awaited.
      *
-     * @return the reply object: {@code ok}, {@code result} or {@code error}, {@code warnings}/{@code warningsNotAccepted}
+     * @return the reply object: {@code ok}, {@code result} or {@code error}, and {@code warnings} with
+     *     {@code warningsNotAccepted}
      */
     Map<String, Object> switchReply(boolean immediate, String by, boolean accept) {
         List<String> now = warnings.get();

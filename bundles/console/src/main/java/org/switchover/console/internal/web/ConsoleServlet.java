@@ -129,7 +129,8 @@ final class ConsoleServlet extends HttpServlet {
             }
             html(resp, 200, "Interaction", StatusPage.details(i.get()), false);
         } else {
-            throw new BadRequest(404, "no page " + HealthChecks.printable(path) + " here; the status is at /switchover/");
+            throw new BadRequest(404, "no page " + HealthChecks.printable(path)
+                    + " here; the status is at /switchover/");
         }
     }
 
@@ -143,7 +144,8 @@ final class ConsoleServlet extends HttpServlet {
 
     static Channel channel(String text) {
         if (text == null || text.length() > 40) {
-            throw new BadRequest(400, "name a channel: mail, chat, callback, sms, social_conversation or direct_message");
+            throw new BadRequest(400, "name a channel: mail, chat, callback, sms, social_conversation or"
+                    + " direct_message");
         }
         try {
             return Channel.parse(text);

@@ -240,7 +240,8 @@ final class StatusPage {
                 + Html.esc(error) + "</p>") + "<form method=\"post\" action=\"login\">"
                 + "<label>User <input name=\"user\" id=\"login-user\" autocomplete=\"username\"></label> "
                 + "<label>Password <input type=\"password\" name=\"password\" id=\"login-password\""
-                + " autocomplete=\"current-password\"></label> <button type=\"submit\" id=\"login\">Sign in</button></form>";
+                + " autocomplete=\"current-password\"></label> <button type=\"submit\" id=\"login\">Sign in</button>"
+                + "</form>";
     }
 
     private static String csrf(Viewer v) {
