@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.switchover.it.support.Browser;
+import org.switchover.it.support.Certs;
 import org.switchover.it.support.Console;
 import org.switchover.it.support.Profiles;
 import org.switchover.it.support.Repo;
@@ -24,13 +25,15 @@ import org.switchover.it.support.SwitchoverNode;
  * The console's page in headless Chromium against a real pair: login, the connection colours (Active green, Not
  * Connected yellow once the peer is stopped), the auto-refresh showing a role change with no manual reload, the
  * drill-down from the active resources to one interaction, a user without the remote-control right offered no
- * switch, and the confirmation and a completed switch. Screenshots go to {@code target/screenshots/}.
+ * switch, the confirmation and a completed switch, and Authentication Failure in red once the peer presents a
+ * certificate of another authority. Screenshots go to {@code target/screenshots/}.
  */
 class ConsoleBrowserSystemIT {
 
     private static final Duration START = Duration.ofSeconds(90);
     private static final String GREEN = "rgb(46, 125, 50)";
     private static final String YELLOW = "rgb(249, 215, 28)";
+    private static final String RED = "rgb(198, 40, 40)";
     private static final Path SHOTS = Repo.root().resolve("it-tests/target/screenshots");
     private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -49,6 +52,11 @@ class ConsoleBrowserSystemIT {
                 + "document.getElementById('login').click();");
         assertEquals(user, br.eval("(document.getElementById('user')||{}).textContent"),
                 br.eval("document.body.innerText"));
+    }
+
+    private static boolean authFailure(SwitchoverNode n) {
+        JsonNode s = n.quickStatus();
+        return s != null && "AUTHENTICATION_FAILURE".equals(s.path("connections").path("main").asText());
     }
 
     private static String colour(Browser br, String id) {
@@ -134,5 +142,26 @@ class ConsoleBrowserSystemIT {
         assertTrue(outcome.startsWith("Switched ("), ops.eval("document.body.innerText"));
         ops.screenshot(SHOTS.resolve("console-switched.png"));
         a.awaitState("PRIMARY", Duration.ofSeconds(10));
+
+        // B again, now presenting a certificate of another authority: its links to A fail authentication (red)
+        b.stop();
+        await("B stopped").atMost(Duration.ofSeconds(30)).until(() -> !b.process().isAlive());
+        try {
+            java.nio.file.Files.copy(Certs.foreignNodeB(), b.home().resolve("etc/tls/node.p12"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        b.start();
+        // whichever side dials the other sees the handshake refused
+        await("a link fails authentication").atMost(START).pollInterval(Duration.ofMillis(300))
+                .until(() -> authFailure(a) || authFailure(b));
+        SwitchoverNode seen = authFailure(a) ? a : b;
+        await("the console answers").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Console.status(seen.consoleUrl() + "health/live") == 200);
+        login(br, seen.consoleUrl(), "viewer");
+        assertEquals("Authentication Failure", br.eval("document.getElementById('conn-main').textContent"));
+        assertEquals(RED, colour(br, "conn-main"), "Authentication Failure is red");
+        br.screenshot(SHOTS.resolve("console-authentication-failure.png"));
     }
 }
