@@ -152,6 +152,8 @@ class ConsoleBrowserSystemIT {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        // forced backup, so that B keeps dialling A rather than taking the fail-safe primary role
+        b.configure("org.switchover.core", Map.of("force.backup", "true"));
         b.start();
         // whichever side dials the other sees the handshake refused
         await("a link fails authentication").atMost(START).pollInterval(Duration.ofMillis(300))
