@@ -104,7 +104,7 @@ public class ConsoleWiringIT {
         List<ServiceReference<?>> commands = Arrays.stream(context.getServiceReferences((String) null,
                 "(osgi.command.scope=switchover)")).filter(r -> r.getBundle().equals(console)).toList();
         assertEquals("one switchover command service of the console", 1, commands.size());
-        assertEquals(Set.of("status", "switch", "restart"),
+        assertEquals(Set.of("status", "switch", "restart", "passwordhash"),
                 Set.of((String[]) commands.get(0).getProperty("osgi.command.function")));
 
         // and run in Gogo: the status of node A, which takes PRIMARY fail-safe (its peer is down)

@@ -77,6 +77,9 @@ public final class SwitchoverNode implements AutoCloseable {
         identity.put("switchover.port.a", Integer.toString(ports[0]));
         identity.put("switchover.port.b", Integer.toString(ports[1]));
         node.configure("org.switchover.node", identity);
+        // the console's HTTPS port: a free one per node, so that pairs and parallel tests never collide
+        node.configure("org.apache.felix.http", Map.of("org.osgi.service.http.port.secure",
+                Integer.toString(freePorts()[0]), "org.apache.felix.http.host", "127.0.0.1"));
         overrides.forEach(node::configure);
         return node;
     }
@@ -125,6 +128,23 @@ public final class SwitchoverNode implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + cfg, e);
         }
+    }
+
+    /** @return the console's HTTPS port (from etc/org.apache.felix.http.cfg) */
+    public int consolePort() {
+        Path cfg = home.resolve("etc/org.apache.felix.http.cfg");
+        try (var r = Files.newBufferedReader(cfg, StandardCharsets.ISO_8859_1)) {
+            java.util.Properties p = new java.util.Properties();
+            p.load(r);
+            return Integer.parseInt(p.getProperty("org.osgi.service.http.port.secure").trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + cfg, e);
+        }
+    }
+
+    /** @return the console's base URL, {@code https://127.0.0.1:<port>/switchover/} */
+    public String consoleUrl() {
+        return "https://127.0.0.1:" + consolePort() + "/switchover/";
     }
 
     /** Starts the node process (bin/switchover-node, which execs the JVM: a kill is a kill of the JVM). */

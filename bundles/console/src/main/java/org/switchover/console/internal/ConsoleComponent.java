@@ -25,6 +25,9 @@ import org.switchover.api.NodeIdentity;
 import org.switchover.api.SwitchoverControl;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.config.ConfigReader;
+import org.switchover.api.interaction.ActiveResources;
+import org.switchover.console.internal.web.Backend;
+import org.switchover.console.internal.web.WebConsole;
 
 /**
  * The operator surface of a node: registers the Gogo commands {@code switchover:status}, {@code switchover:switch}
@@ -53,6 +56,23 @@ public final class ConsoleComponent {
         @AttributeDefinition(name = "Control Endpoint Enabled",
                 description = "Loopback control endpoint for bin/switchoverctl (true/false)")
         boolean control_enabled() default true;
+
+        @AttributeDefinition(name = "Console Web Enabled",
+                description = "Status page, REST API and health endpoints on the HTTP whiteboard (true/false)")
+        boolean web_enabled() default true;
+
+        @AttributeDefinition(name = "Console Users",
+                description = "Users of the page and REST API: <name>:<rights>:<hash> separated by commas; rights"
+                        + " remote-control and/or admin joined by +, or - for none; hash from switchover:passwordhash")
+        String web_users() default "";
+
+        @AttributeDefinition(name = "Console URL",
+                description = "Base URL of this node's page in the status JSON; empty = from the HTTP runtime")
+        String web_url() default "";
+
+        @AttributeDefinition(name = "Console Session Timeout (min)", min = "1", max = "1440",
+                description = "A login session unused this long ends (minutes)")
+        int web_session_timeout() default 30;
     }
 
     private final SwitchoverStatus status;
@@ -63,6 +83,10 @@ public final class ConsoleComponent {
     private final ServiceRegistration<ShellCommands> commandsReg;
     private boolean controlEnabled;
     private ControlServer server;
+    private final ControlProtocol switchProtocol;
+    private volatile WebConsole web;
+    private volatile String configuredUrl = "";
+    private volatile ActiveResources resources;
 
     /** Gogo's command processor, for the control endpoint's shell command; bound by reference so that no Gogo type
      * appears in this class (the import is optional: the console runs without Gogo). */
@@ -78,7 +102,7 @@ public final class ConsoleComponent {
         this.dataDir = identity.dataDir();
         Hashtable<String, Object> cp = new Hashtable<>();
         cp.put("osgi.command.scope", "switchover");
-        cp.put("osgi.command.function", new String[] {"status", "switch", "restart"});
+        cp.put("osgi.command.function", new String[] {"status", "switch", "restart", "passwordhash"});
         commandsReg = context.registerService(ShellCommands.class,
                 new ShellCommands(control, this::statusText, status::warnings), cp);
         shell = new ShellRunner(this::leaseCommandProcessor);
@@ -86,10 +110,64 @@ public final class ConsoleComponent {
         if (controlEnabled) {
             startControl();
         }
+        switchProtocol = new ControlProtocol(() -> "", this::statusMap, control::requestSwitch, SWITCH_WAIT_MILLIS,
+                shell, SHELL_WAIT_MILLIS, status::warnings);
+        configureWeb(props);
+    }
+
+    /** Starts, reconfigures or stops the web side. */
+    private void configureWeb(Map<String, Object> props) {
+        ConfigReader r = new ConfigReader(Config.class, props, LOG::warn);
+        configuredUrl = r.text("web_url");
+        boolean on = r.bool("web_enabled", true);
+        String users = r.text("web_users");
+        long idle = r.integer("web_session_timeout", "Console Session Timeout", 30, 1, 1440) * 60_000L;
+        if (!on) {
+            if (web != null) {
+                web.close();
+                web = null;
+            }
+            return;
+        }
+        if (web == null) {
+            Backend backend = new Backend(status::report, this::statusMap, status::warnings,
+                    switchProtocol::switchReply, () -> resources);
+            try {
+                web = new WebConsole(context, backend, users, idle, w -> LOG.warn("Console: {}", w));
+            } catch (LinkageError e) {
+                LOG.info("Console: no servlet API in this framework ({}); no page, REST API or health endpoints",
+                        e.toString());
+                return;
+            }
+            LOG.info("Console: page, REST API and health endpoints registered on the HTTP whiteboard ({} users)",
+                    web.users());
+        } else {
+            web.configure(users, idle, w -> LOG.warn("Console: {}", w));
+        }
+    }
+
+    /** @return the status object of switchoverctl status --json, with this node's console URL */
+    private Map<String, Object> statusMap() {
+        WebConsole w = web;
+        String url = configuredUrl.isEmpty() ? (w == null ? null : w.runtimeUrl()) : configuredUrl;
+        return StatusView.toMap(status.report(), url);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindResources")
+    void bindResources(ActiveResources r) {
+        resources = r;
+    }
+
+    void unbindResources(ActiveResources r) {
+        if (resources == r) {
+            resources = null;
+        }
     }
 
     @Modified
     void modified(Map<String, Object> props) {
+        configureWeb(props);
         boolean want = controlEnabled(props, controlEnabled);
         controlEnabled = want;
         if (!want) {
@@ -101,6 +179,10 @@ public final class ConsoleComponent {
 
     @Deactivate
     void deactivate() {
+        if (web != null) {
+            web.close();
+            web = null;
+        }
         stopControl();
         shell.close();
         try {
@@ -147,7 +229,7 @@ public final class ConsoleComponent {
 
     private void startControl() {
         ControlServer s = new ControlServer(dataDir, token -> new ControlProtocol(() -> token,
-                () -> StatusView.toMap(status.report()), control::requestSwitch, SWITCH_WAIT_MILLIS, shell,
+                this::statusMap, control::requestSwitch, SWITCH_WAIT_MILLIS, shell,
                 SHELL_WAIT_MILLIS, status::warnings));
         try {
             s.start();

@@ -163,12 +163,21 @@ record ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> sta
         if (!Boolean.TRUE.equals(req.confirmed())) {
             return error("switch needs \"confirmed\":true (the operator confirms the switch)");
         }
-        boolean immediate = Boolean.TRUE.equals(req.immediate());
         String by = req.requestedBy() == null ? "control endpoint" : req.requestedBy();
         if (by.length() > 200) {
             return error("malformed switch request: field 'requestedBy' is longer than 200 characters");
         }
-        boolean accept = Boolean.TRUE.equals(req.acceptWarnings());
+        return reply(switchReply(Boolean.TRUE.equals(req.immediate()), by, Boolean.TRUE.equals(req.acceptWarnings())));
+    }
+
+    /**
+     * Runs a confirmed switch (also for the console's page and REST): refused while warnings are in force and not
+     * accepted, otherwise asked of the core and awaited.
+     *
+     * @return the reply object: {@code ok}, {@code result} or {@code error}, and {@code warnings} with
+     *     {@code warningsNotAccepted}
+     */
+    Map<String, Object> switchReply(boolean immediate, String by, boolean accept) {
         List<String> now = warnings.get();
         if (!accept && !now.isEmpty()) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -177,20 +186,20 @@ record ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> sta
                     + SwitchWarning.QUESTION + " Send \"acceptWarnings\":true to switch anyway");
             out.put("warnings", List.copyOf(now));
             out.put("warningsNotAccepted", true);
-            return reply(out);
+            return out;
         }
         SwitchResult r;
         try {
             r = switcher.requestSwitch(immediate, by, accept).toCompletableFuture().get(switchWaitMillis,
                     TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return error("the switch has not completed within " + switchWaitMillis / 1000
+            return errorMap("the switch has not completed within " + switchWaitMillis / 1000
                     + " s; see the audit log for its outcome");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return error("interrupted while waiting for the switch");
+            return errorMap("interrupted while waiting for the switch");
         } catch (ExecutionException e) {
-            return error("the switch failed: " + e.getCause());
+            return errorMap("the switch failed: " + e.getCause());
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", r.switched());
@@ -206,7 +215,7 @@ record ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> sta
                 out.put("warningsNotAccepted", true); // refused by the node carrying it out (e.g. forwarded)
             }
         }
-        return reply(out);
+        return out;
     }
 
     private String doShell(ControlRequests.Shell req) {
@@ -250,10 +259,14 @@ record ControlProtocol(Supplier<String> token, Supplier<Map<String, Object>> sta
     }
 
     static String error(String message) {
+        return reply(errorMap(message));
+    }
+
+    private static Map<String, Object> errorMap(String message) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ok", false);
         m.put("error", message);
-        return reply(m);
+        return m;
     }
 
     private static String reply(Map<String, Object> m) {

@@ -57,6 +57,17 @@ public final class ShellCommands {
                 + " See switchover:status.";
     }
 
+    /**
+     * switchover:passwordhash &lt;password&gt; - a salted slow hash for the console's {@code web.users} (PBKDF2 with
+     * HMAC-SHA256); the password itself is stored nowhere.
+     */
+    public String passwordhash(String password) {
+        if (password == null || password.isEmpty() || password.length() > 1024) {
+            return "Usage: switchover:passwordhash <password> (1 to 1024 characters)";
+        }
+        return org.switchover.console.internal.web.PasswordHash.hash(password.toCharArray());
+    }
+
     /** switchover:switch - asks for confirmation. */
     public String _switch() {
         return run(List.of());

@@ -17,12 +17,21 @@ import org.switchover.api.status.StatusSection;
  * {@code switchoverctl status --json}) and as a few lines of text ({@code switchover:status}). Both read the same
  * {@link NodeStatus}; nothing here asks anything else.
  */
-final class StatusView {
+public final class StatusView {
     private StatusView() {
     }
 
-    /** @return the status object, field order as clients have always seen it */
+    /** @return the status object without a console page ({@code "console":{"url":null}}) */
     static Map<String, Object> toMap(NodeStatus s) {
+        return toMap(s, null);
+    }
+
+    /**
+     * @param s the status
+     * @param consoleUrl the base URL of this node's console page, null when it serves none
+     * @return the status object, field order as clients have always seen it; {@code console} last
+     */
+    public static Map<String, Object> toMap(NodeStatus s, String consoleUrl) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("node", s.node() == null ? "" : s.node().name());
         m.put("role", s.role().name());
@@ -57,6 +66,9 @@ final class StatusView {
         for (StatusSection section : s.sections()) {
             m.putIfAbsent(section.name(), section.figures());
         }
+        Map<String, Object> console = new LinkedHashMap<>();
+        console.put("url", consoleUrl);
+        m.put("console", console);
         return m;
     }
 
@@ -110,7 +122,7 @@ final class StatusView {
      * @return the peer in words: its state now with the age of the answer, or UNREACHABLE with what it last said and
      *         when ("last seen PRIMARY 12 s ago"), never a last known state as the current one
      */
-    static String peerLine(PeerStatus p) {
+    public static String peerLine(PeerStatus p) {
         String who = (p.node() == null ? "" : p.node().name()) + " at " + p.address() + ", ";
         String last = p.known() ? p.state().name() + " " + seconds(p.lastAnswerAgeMillis()) + " ago (epoch "
                 + p.epoch() + ", release " + p.version() + ")" : "";

@@ -108,7 +108,9 @@ class ControlEndpointTest {
         List<String> old = new ArrayList<>();
         before.fieldNames().forEachRemaining(old::add);
         assertEquals(old, fields, "same fields, same order");
-        assertEquals("recovery", fields.get(fields.size() - 1), "the new object comes last");
+        assertEquals(List.of("recovery", "console"), fields.subList(fields.size() - 2, fields.size()),
+                "the newer objects come last");
+        assertTrue(s.get("console").has("url"), "the console object names the page's URL (null without one)");
         JsonNode mail = s.get("recovery").get("mail");
         assertTrue(mail.get("enabled").asBoolean());
         assertEquals("backup", mail.get("side").asText());

@@ -224,6 +224,31 @@ final class ChannelBackup implements StreamListener {
         return out;
     }
 
+    /**
+     * @return up to {@code limit} shadows whose id sorts after {@code afterId}, in id order (a shadow that cannot be
+     *     decoded is left out: the promotion report names it)
+     */
+    List<Interaction> shadowPage(String afterId, int limit) {
+        List<Interaction> out = new ArrayList<>();
+        for (String id : shadows.idsAfter(afterId, limit)) {
+            shadow(id).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** @return the shadow of {@code id}, when there is one that can be decoded */
+    java.util.Optional<Interaction> shadow(String id) {
+        byte[] encoded = shadows.encoded(id);
+        if (encoded == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(InteractionCodec.decode(encoded));
+        } catch (MalformedMessageException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** @return the bytes the shadows' encoded forms take */
     long bytes() {
         return shadows.bytes();

@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
 import org.switchover.api.NodeIdentity;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.config.ConfigReader;
+import org.switchover.api.interaction.ActiveResources;
+import org.switchover.api.interaction.Channel;
+import org.switchover.api.interaction.Interaction;
 import org.switchover.api.interaction.RecoveryChannel;
 import org.switchover.api.interaction.ShadowObserver;
 import org.switchover.api.notifier.EventIds;
@@ -44,9 +47,10 @@ import org.switchover.support.Threads;
  */
 @Component(name = "org.switchover.recovery", immediate = true,
         service = {RecoveryComponent.class, SwitchWarning.class, RequestHandler.class,
-            RecoveryStatusContributor.class},
+            RecoveryStatusContributor.class, ActiveResources.class},
         property = RequestHandler.EVENT_ID + "=" + EventIds.RECOVERY_SNAPSHOT)
-public final class RecoveryComponent implements SwitchWarning, RequestHandler, RecoveryStatusContributor {
+public final class RecoveryComponent implements SwitchWarning, RequestHandler, RecoveryStatusContributor,
+        ActiveResources {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryComponent.class);
     private static final String FAILED = "Interaction recovery: a change could not be applied";
@@ -163,6 +167,17 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler, R
     @Override
     public List<RecoveryChannelStatus> recoveryStatus() {
         return service.recoveryStatus();
+    }
+
+    @Override
+    public List<Interaction> page(Channel channel, String afterId, int limit) {
+        return service.activeResources(channel, afterId == null ? "" : afterId, Math.max(0, Math.min(limit,
+                MAX_PAGE)));
+    }
+
+    @Override
+    public Optional<Interaction> find(Channel channel, String id) {
+        return id == null || id.isEmpty() ? Optional.empty() : service.activeResource(channel, id);
     }
 
     /** @return the lines of {@code switchover:recovery-status} */

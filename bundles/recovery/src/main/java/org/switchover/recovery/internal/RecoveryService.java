@@ -376,6 +376,40 @@ final class RecoveryService {
         return out;
     }
 
+    /**
+     * @return the channel's active resources after {@code afterId} in id order, at most {@code limit}: the host's live
+     *     interactions on the primary, the shadows on the backup, none when the channel is not recovered here
+     */
+    List<Interaction> activeResources(Channel c, String afterId, int limit) {
+        ChannelPrimary p = primaries.get(c);
+        if (p != null) {
+            return p.binding().source().page(afterId, limit);
+        }
+        ChannelBackup k = backups.get(c);
+        return k == null ? List.of() : k.shadowPage(afterId, limit);
+    }
+
+    /** @return one active resource of the channel by id (see {@link #activeResources}) */
+    Optional<Interaction> activeResource(Channel c, String id) {
+        ChannelPrimary p = primaries.get(c);
+        if (p != null) {
+            List<Interaction> page = p.binding().source().page(predecessor(id), 1);
+            return page.isEmpty() || !page.get(0).id().equals(id) ? Optional.empty() : Optional.of(page.get(0));
+        }
+        ChannelBackup k = backups.get(c);
+        return k == null ? Optional.empty() : k.shadow(id);
+    }
+
+    /** @return the greatest string sorting before {@code id} as far as a page's "after" test can tell */
+    private static String predecessor(String id) {
+        if (id.isEmpty()) {
+            return "";
+        }
+        char last = id.charAt(id.length() - 1);
+        return last == 0 ? id.substring(0, id.length() - 1)
+                : id.substring(0, id.length() - 1) + (char) (last - 1) + Character.MAX_VALUE;
+    }
+
     /** @return the per-channel figures for tests and the status JSON */
     Map<Channel, ChannelBackup> backupSides() {
         return backups;

@@ -1,6 +1,7 @@
 package org.switchover.recovery.internal;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
@@ -93,6 +94,22 @@ final class ShadowStore {
     void clear() {
         shadows.clear();
         bytes.set(0);
+    }
+
+    /** @return up to {@code limit} shadow ids sorting after {@code afterId}, in id order */
+    List<String> idsAfter(String afterId, int limit) {
+        return shadows.keySet().stream().filter(id -> id.compareTo(afterId) > 0).sorted().limit(limit).toList();
+    }
+
+    /** @return a heap copy of the encoded shadow of {@code id}, or null when there is none */
+    byte[] encoded(String id) {
+        ByteBuffer b = shadows.get(id);
+        if (b == null) {
+            return null;
+        }
+        byte[] copy = new byte[b.capacity()];
+        b.get(0, copy);
+        return copy;
     }
 
     /** Receives one shadow in place. */
