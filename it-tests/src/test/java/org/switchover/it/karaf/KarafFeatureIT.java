@@ -50,8 +50,8 @@ import org.switchover.it.support.Repo;
 /**
  * The product in a real Apache Karaf 4.4 distribution: {@code feature:install switchover} from the feature repository
  * the features module generates with {@code file:} URLs of the reactor's jars (so nothing needs {@code mvn install}),
- * every switchover bundle Active, node A alone takes PRIMARY, and an edit of a {@code .cfg} file in Karaf's
- * {@code etc/} changes a parameter live.
+ * every switchover bundle Active, node A alone takes PRIMARY, the metrics answer over HTTP through Pax Web, and an
+ * edit of a {@code .cfg} file in Karaf's {@code etc/} changes a parameter live (a KPI family appears in the metrics).
  */
 @RunWith(PaxExam.class)
 @ExamFactory(KarafTestContainerFactory.class)
@@ -59,7 +59,7 @@ public class KarafFeatureIT {
 
     /** Every bundle of the {@code switchover} feature (features/src/main/feature/feature.xml). */
     static final Set<String> FEATURE_BUNDLES = Set.of("org.switchover.api", "org.switchover.notifier",
-            "org.switchover.core", "org.switchover.console", "org.switchover.monitor.module",
+            "org.switchover.core", "org.switchover.console", "org.switchover.metrics", "org.switchover.monitor.module",
             "org.switchover.monitor.primary", "org.switchover.dssync", "org.switchover.mirror",
             "org.switchover.host.reference", "org.switchover.recovery", "org.switchover.recovery.mail",
             "org.switchover.recovery.chat", "org.switchover.recovery.callback", "org.switchover.recovery.sms",
@@ -136,13 +136,38 @@ public class KarafFeatureIT {
         // a parameter changed by editing etc/org.switchover.notifier.cfg, as an operator does
         NotifierCounters counters = service(NotifierCounters.class);
         assertTrue("request counters start off as configured", !counters.requestCountersEnabled());
+        // the metrics through Pax Web: the pair's gauges, and no KPI family while its option is off
+        String before = await("metrics answer through Pax Web").atMost(60, TimeUnit.SECONDS)
+                .until(() -> http("GET"), r -> r.startsWith("200 ") && r.contains("switchover_epoch"));
+        assertTrue(before, before.contains("switchover_state{state=\"PRIMARY\",} 1.0"));
+        assertTrue(before, !before.contains("switchover_kpi_"));
+        assertTrue("hostile method refused", http("DELETE").startsWith("405 "));
         setInEtc(NOTIFIER_PID, "collect-request-counters", "true");
         await("the edit reaches the notifier").atMost(30, TimeUnit.SECONDS)
                 .until(counters::requestCountersEnabled);
+        String after = http("GET");
+        assertTrue(after, after.contains("# TYPE switchover_kpi_requests_total counter"));
         assertEquals("true", String.valueOf(configAdmin.getConfiguration(NOTIFIER_PID, "?").getProperties()
                 .get("collect-request-counters")));
         setInEtc(NOTIFIER_PID, "collect-request-counters", "false");
         await("and back").atMost(30, TimeUnit.SECONDS).until(() -> !counters.requestCountersEnabled());
+    }
+
+    /** One request to the metrics URL on Karaf's HTTP port: "status body", or "" when nothing answers yet. */
+    private static String http(String method) {
+        try {
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL("http://127.0.0.1:"
+                    + System.getProperty("it.http.port") + "/switchover/metrics").openConnection();
+            c.setRequestMethod(method);
+            c.setConnectTimeout(5000);
+            c.setReadTimeout(10_000);
+            int code = c.getResponseCode();
+            java.io.InputStream in = code < 400 ? c.getInputStream() : c.getErrorStream();
+            String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return code + " " + body;
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private Set<String> switchoverBundles() {
