@@ -172,7 +172,8 @@ public class KarafFeatureIT {
 
     private Set<String> switchoverBundles() {
         return Arrays.stream(context.getBundles()).map(Bundle::getSymbolicName)
-                .filter(n -> n != null && n.startsWith("org.switchover.")).collect(Collectors.toCollection(TreeSet::new));
+                .filter(n -> n != null && n.startsWith("org.switchover."))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** @return the feature's bundles that are missing or not ACTIVE, with their state */

@@ -41,8 +41,8 @@ public record NotifierSettings(NodeId node, String serverA, String serverB, Stri
                              int portA, int portB, String version, Duration reconnectDelay, int maxFrameBytes,
                              int streamBacklogSize, boolean collectRequestCounters, boolean collectErrorCounters,
                              boolean collectEspErrorCounters, Path keystore, String keystorePassword, Path truststore,
-                             String truststorePassword, Duration connectTimeout, int handlerThreads, boolean peerLinksOpenOnStart,
-                             Limits limits) {
+                             String truststorePassword, Duration connectTimeout, int handlerThreads,
+                             boolean peerLinksOpenOnStart, Limits limits) {
 
     /** Checks what would otherwise break the engine. */
     public NotifierSettings {
@@ -345,8 +345,8 @@ public record NotifierSettings(NodeId node, String serverA, String serverB, Stri
         public NotifierSettings build() {
             return new NotifierSettings(node, serverA, serverB, addressA, addressB, portA, portB, version,
                     reconnectDelay, maxFrameBytes, streamBacklogSize, collectRequestCounters, collectErrorCounters,
-                    collectEspErrorCounters, keystore, keystorePassword, truststore, truststorePassword, connectTimeout, handlerThreads,
-                    peerLinksOpenOnStart, limits);
+                    collectEspErrorCounters, keystore, keystorePassword, truststore, truststorePassword,
+                    connectTimeout, handlerThreads, peerLinksOpenOnStart, limits);
         }
     }
 }
