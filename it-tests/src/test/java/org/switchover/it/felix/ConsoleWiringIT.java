@@ -35,8 +35,10 @@ import org.apache.felix.service.command.CommandSession;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.ExamFactory;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.nat.internal.NativeTestContainerFactory;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -58,6 +60,7 @@ import org.switchover.it.support.Repo;
  * endpoint off and on live.
  */
 @RunWith(PaxExam.class)
+@ExamFactory(NativeTestContainerFactory.class)
 public class ConsoleWiringIT {
 
     private static final String CONSOLE = "org.switchover.console";

@@ -24,8 +24,10 @@ import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.ExamFactory;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.nat.internal.NativeTestContainerFactory;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -40,6 +42,7 @@ import org.switchover.it.support.Repo;
  * out-of-range value is clamped with a WARN naming the parameter, the bad value and the value used.
  */
 @RunWith(PaxExam.class)
+@ExamFactory(NativeTestContainerFactory.class)
 public class NotifierConfigIT {
 
     @Inject

@@ -23,8 +23,10 @@ import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.ExamFactory;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.nat.internal.NativeTestContainerFactory;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
@@ -42,6 +44,7 @@ import org.switchover.it.support.Repo;
  * started; a channel bundle taken away leaves the other channels working.
  */
 @RunWith(PaxExam.class)
+@ExamFactory(NativeTestContainerFactory.class)
 public class RecoveryConfigIT {
 
     /** PID → property key → enabling value, in the documented forms. */

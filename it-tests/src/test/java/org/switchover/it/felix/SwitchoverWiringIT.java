@@ -34,8 +34,10 @@ import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.ExamFactory;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.nat.internal.NativeTestContainerFactory;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -75,6 +77,7 @@ import org.switchover.it.support.Repo;
  * exactly the keys of the shipped {@code config-admin/*.cfg}, and a changed reconnect timeout is taken live.
  */
 @RunWith(PaxExam.class)
+@ExamFactory(NativeTestContainerFactory.class)
 public class SwitchoverWiringIT {
 
     private static final String NODE = "org.switchover.node";

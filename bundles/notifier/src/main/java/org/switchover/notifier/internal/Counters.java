@@ -8,32 +8,34 @@ import java.util.concurrent.atomic.LongAdder;
 import org.switchover.api.notifier.NotifierCounters;
 
 /**
- * KPI counters (reference 001: request counters and protocol-error counters, each family off by default). A family
- * counts only while its flag is on; switching it on starts from zero. Thread-safe.
+ * KPI counters (reference 001: request counters, protocol-error counters and errors per original request type, each
+ * family off by default). A family counts only while its flag is on; switching it on starts from zero. Thread-safe;
+ * a count is one {@link LongAdder} increment (the request path stays cheap).
  */
 public final class Counters implements NotifierCounters {
 
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
     private volatile boolean requestsOn;
     private volatile boolean errorsOn;
+    private volatile boolean refusalsOn;
 
-    /** Turns the families on or off; a family switched on starts from zero. */
-    public synchronized void configure(boolean requestCounters, boolean errorCounters) {
-        if (requestCounters && !requestsOn) {
+    /** Turns the families on or off; a family switched on starts from zero, one switched off forgets its counts. */
+    public synchronized void configure(boolean requestCounters, boolean errorCounters, boolean espErrorCounters) {
+        // cleared on every change of the flag: while it was off, nothing counted, so zero is the right start
+        if (requestCounters != requestsOn) {
             requests.clear();
         }
-        if (errorCounters && !errorsOn) {
+        if (errorCounters != errorsOn) {
             errors.clear();
+        }
+        if (espErrorCounters != refusalsOn) {
+            refusals.clear();
         }
         requestsOn = requestCounters;
         errorsOn = errorCounters;
-        if (!requestCounters) {
-            requests.clear();
-        }
-        if (!errorCounters) {
-            errors.clear();
-        }
+        refusalsOn = espErrorCounters;
     }
 
     /** Counts one request received for {@code eventId}, when the family is on. */
@@ -50,6 +52,13 @@ public final class Counters implements NotifierCounters {
         }
     }
 
+    /** Counts one error answer sent for a request of {@code eventId}, when the family is on. */
+    public void requestRefused(String eventId) {
+        if (refusalsOn) {
+            refusals.computeIfAbsent(eventId, k -> new LongAdder()).increment();
+        }
+    }
+
     @Override
     public Map<String, Long> requestsReceived() {
         return requestsOn ? snapshot(requests) : Map.of();
@@ -58,6 +67,16 @@ public final class Counters implements NotifierCounters {
     @Override
     public Map<String, Long> protocolErrors() {
         return errorsOn ? snapshot(errors) : Map.of();
+    }
+
+    @Override
+    public Map<String, Long> errorsByRequestType() {
+        return refusalsOn ? snapshot(refusals) : Map.of();
+    }
+
+    @Override
+    public boolean espErrorCountersEnabled() {
+        return refusalsOn;
     }
 
     @Override

@@ -21,6 +21,16 @@ interface CountersView extends NotifierCounters {
     }
 
     @Override
+    default Map<String, Long> errorsByRequestType() {
+        return counters().errorsByRequestType();
+    }
+
+    @Override
+    default boolean espErrorCountersEnabled() {
+        return counters().espErrorCountersEnabled();
+    }
+
+    @Override
     default boolean requestCountersEnabled() {
         return counters().requestCountersEnabled();
     }

@@ -81,6 +81,10 @@ public final class NotifierComponent implements Notifier, CountersView {
         @AttributeDefinition(name = "Collect Error Counters", description = "Count protocol errors per type")
         boolean collect$_$error$_$counters() default false;
 
+        @AttributeDefinition(name = "Collect ESP Error Counters",
+                description = "Count error answers sent to the peer per original request type (event id)")
+        boolean collect$_$esp$_$error$_$counters() default false;
+
         @AttributeDefinition(name = "TLS Keystore", description = "PKCS12 file with this node's key and chain (path)")
         String tls_keystore() default "${switchover.home}/etc/tls/node.p12";
 

@@ -82,7 +82,8 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(handlers, "handlers");
         Consumer<LinkStatus> listener = statusListener == null ? s -> { } : statusListener;
-        counters.configure(config.collectRequestCounters(), config.collectErrorCounters());
+        counters.configure(config.collectRequestCounters(), config.collectErrorCounters(),
+                config.collectEspErrorCounters());
         events = new ThreadPoolExecutor(1, 1, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 Threads.factory("switchover-notifier-events"));
         board = new StatusBoard(scheduler, events, s -> {
@@ -133,7 +134,8 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
             old = config;
             config = next;
         }
-        counters.configure(next.collectRequestCounters(), next.collectErrorCounters());
+        counters.configure(next.collectRequestCounters(), next.collectErrorCounters(),
+                next.collectEspErrorCounters());
         requests.resize(next.handlerThreads());
         if (next.streamBacklogSize() != old.streamBacklogSize()) {
             streams.resizeBacklogs(next.streamBacklogSize());

@@ -27,6 +27,7 @@ import org.switchover.api.config.ConfigReader;
  * @param streamBacklogSize messages a publisher keeps for resuming followers
  * @param collectRequestCounters request KPI family on
  * @param collectErrorCounters protocol-error KPI family on
+ * @param collectEspErrorCounters KPI family of error answers per original request type on
  * @param keystore PKCS12 with this node's key and chain
  * @param keystorePassword its password
  * @param truststore PKCS12 with the server-group CA certificate only
@@ -39,9 +40,9 @@ import org.switchover.api.config.ConfigReader;
 public record NotifierSettings(NodeId node, String serverA, String serverB, String addressA, String addressB,
                              int portA, int portB, String version, Duration reconnectDelay, int maxFrameBytes,
                              int streamBacklogSize, boolean collectRequestCounters, boolean collectErrorCounters,
-                             Path keystore, String keystorePassword, Path truststore, String truststorePassword,
-                             Duration connectTimeout, int handlerThreads, boolean peerLinksOpenOnStart,
-                             Limits limits) {
+                             boolean collectEspErrorCounters, Path keystore, String keystorePassword, Path truststore,
+                             String truststorePassword, Duration connectTimeout, int handlerThreads,
+                             boolean peerLinksOpenOnStart, Limits limits) {
 
     /** Checks what would otherwise break the engine. */
     public NotifierSettings {
@@ -104,6 +105,7 @@ public record NotifierSettings(NodeId node, String serverA, String serverB, Stri
                 .streamBacklogSize(c.integer("stream_backlog_size", was.streamBacklogSize()))
                 .collectRequestCounters(c.bool("collect$_$request$_$counters", was.collectRequestCounters()))
                 .collectErrorCounters(c.bool("collect$_$error$_$counters", was.collectErrorCounters()))
+                .collectEspErrorCounters(c.bool("collect$_$esp$_$error$_$counters", was.collectEspErrorCounters()))
                 .keystore(Path.of(expand(c.text("tls_keystore"))))
                 .keystorePassword(c.text("tls_keystore_password"))
                 .truststore(Path.of(expand(c.text("tls_truststore"))))
@@ -191,6 +193,7 @@ public record NotifierSettings(NodeId node, String serverA, String serverB, Stri
         private int streamBacklogSize = 100_000;
         private boolean collectRequestCounters;
         private boolean collectErrorCounters;
+        private boolean collectEspErrorCounters;
         private Path keystore = Path.of("etc", "tls", "node.p12");
         private String keystorePassword = "changeit";
         private Path truststore = Path.of("etc", "tls", "group-trust.p12");
@@ -217,6 +220,7 @@ public record NotifierSettings(NodeId node, String serverA, String serverB, Stri
             streamBacklogSize = c.streamBacklogSize;
             collectRequestCounters = c.collectRequestCounters;
             collectErrorCounters = c.collectErrorCounters;
+            collectEspErrorCounters = c.collectEspErrorCounters;
             keystore = c.keystore;
             keystorePassword = c.keystorePassword;
             truststore = c.truststore;
@@ -292,6 +296,11 @@ public record NotifierSettings(NodeId node, String serverA, String serverB, Stri
             return this;
         }
 
+        public Builder collectEspErrorCounters(boolean v) {
+            collectEspErrorCounters = v;
+            return this;
+        }
+
         public Builder keystore(Path v) {
             keystore = v;
             return this;
@@ -336,8 +345,8 @@ public record NotifierSettings(NodeId node, String serverA, String serverB, Stri
         public NotifierSettings build() {
             return new NotifierSettings(node, serverA, serverB, addressA, addressB, portA, portB, version,
                     reconnectDelay, maxFrameBytes, streamBacklogSize, collectRequestCounters, collectErrorCounters,
-                    keystore, keystorePassword, truststore, truststorePassword, connectTimeout, handlerThreads,
-                    peerLinksOpenOnStart, limits);
+                    collectEspErrorCounters, keystore, keystorePassword, truststore, truststorePassword,
+                    connectTimeout, handlerThreads, peerLinksOpenOnStart, limits);
         }
     }
 }

@@ -78,6 +78,7 @@ final class RequestDispatcher {
         }
         if (h == null) {
             counters.protocolError("rejected-no-handler");
+            counters.requestRefused(r.eid());
             c.send(new Message.Response(r.rid(), Message.Response.REJECTED,
                     "no handler for event id '" + r.eid() + "'", Message.EMPTY));
             return;
@@ -88,6 +89,7 @@ final class RequestDispatcher {
             pool.execute(() -> run(c, handler, req));
         } catch (RejectedExecutionException e) {
             counters.protocolError("rejected-overloaded");
+            counters.requestRefused(r.eid());
             c.send(new Message.Response(r.rid(), Message.Response.REJECTED,
                     "notifier handler queue is full (" + HANDLER_QUEUE + " requests waiting)", Message.EMPTY));
         }
@@ -130,6 +132,7 @@ final class RequestDispatcher {
         String detail = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getName()
                 : e.getMessage();
         counters.protocolError("rejected-handler-failed");
+        counters.requestRefused(req.eventId());
         LOG.debug("Handler for '{}' failed on request {} from {}: {}", req.eventId(), req.requestId(),
                 req.senderId(), detail);
         c.send(new Message.Response(req.requestId(), Message.Response.REJECTED, detail, Message.EMPTY));

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -134,6 +135,8 @@ class LoopbackTest extends EngineTestBase {
         p.cancel();
         assertEquals(ResponseOutcome.CANCELLED, answer(p).outcome());
         assertEquals(1L, a.engine.protocolErrors().get("rejected-no-handler"));
+        // errors per original request type: one error answer each for the three refused request types
+        assertEquals(Map.of("nope", 1L, "fails", 1L, "throws", 1L), a.engine.errorsByRequestType());
     }
 
     @Test

@@ -47,6 +47,7 @@ final class TestNode implements AutoCloseable {
                 .keystore(key)
                 .truststore(TestCerts.groupTrust())
                 .collectErrorCounters(true)
+                .collectEspErrorCounters(true)
                 .collectRequestCounters(true);
     }
 
