@@ -63,7 +63,7 @@ public class KarafFeatureIT {
             "org.switchover.monitor.primary", "org.switchover.dssync", "org.switchover.mirror",
             "org.switchover.host.reference", "org.switchover.recovery", "org.switchover.recovery.mail",
             "org.switchover.recovery.chat", "org.switchover.recovery.callback", "org.switchover.recovery.sms",
-            "org.switchover.recovery.social");
+            "org.switchover.recovery.social", "org.switchover.tracker");
 
     private static final String NOTIFIER_PID = "org.switchover.notifier";
 

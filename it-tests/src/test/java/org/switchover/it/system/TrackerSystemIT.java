@@ -239,13 +239,17 @@ class TrackerSystemIT {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT queue, interval_start_ms,"
                 + " interval_end_ms, piece_start_ms, piece_end_ms FROM queue_interval_stats ORDER BY queue,"
                 + " interval_start_ms, piece_start_ms")) {
+            // an interval that ended less than 30 s ago (or has not ended) may still lack its last piece: the node
+            // writes it at the interval's end and drains it to the database in the next batch
+            long openAfter = System.currentTimeMillis() - 30_000;
             String key = "";
             long next = -1;
             long end = -1;
             while (rs.next()) {
                 String k = rs.getString(1) + "@" + rs.getLong(2);
                 if (!k.equals(key)) {
-                    assertTrue(key.isEmpty() || next == end, "interval " + key + " ends at " + next + ", not " + end);
+                    assertTrue(key.isEmpty() || next == end || end > openAfter,
+                            "interval " + key + " ends at " + next + ", not " + end);
                     key = k;
                     next = rs.getLong(2);
                     end = rs.getLong(3);
@@ -254,7 +258,6 @@ class TrackerSystemIT {
                 assertEquals(next, rs.getLong(4), "pieces of " + k + " are contiguous");
                 next = rs.getLong(5);
             }
-            // the last interval of the last queue may still be open: its last piece is written at its end
         }
         return n;
     }
