@@ -319,6 +319,25 @@ public final class SwitchoverNode implements AutoCloseable {
                 .pollInterval(Duration.ofMillis(100)).until(this::state, state::equals);
     }
 
+    /** @return whether {@code status} shows a BACKUP whose named links ({@code main}, {@code aux}) are all ACTIVE */
+    public static boolean backupLinked(JsonNode status, String... links) {
+        if (status == null || !"BACKUP".equals(status.path("state").asText())) {
+            return false;
+        }
+        for (String link : links) {
+            if (!"ACTIVE".equals(status.path("connections").path(link).asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Waits (polling {@link #quickStatus()}) until the node is BACKUP with the named links ACTIVE. */
+    public void awaitBackupLinked(Duration timeout, String... links) {
+        org.awaitility.Awaitility.await("node " + letter + " backup with " + String.join(" and ", links) + " active")
+                .atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> backupLinked(quickStatus(), links));
+    }
+
     /** Waits for the log line matching {@code regex}. */
     public String awaitLog(String regex, Duration timeout) {
         return process.awaitLog(regex, timeout);

@@ -76,12 +76,7 @@ class ConsoleBrowserSystemIT {
         a.start();
         a.awaitState("PRIMARY", START);
         b.start();
-        await("B backup with both links active").atMost(START).pollInterval(Duration.ofMillis(200)).until(() -> {
-            JsonNode s = b.quickStatus();
-            return s != null && "BACKUP".equals(s.path("state").asText())
-                    && "ACTIVE".equals(s.path("connections").path("main").asText())
-                    && "ACTIVE".equals(s.path("connections").path("aux").asText());
-        });
+        b.awaitBackupLinked(START, "main", "aux");
         String chat = a.shellOk("host:interaction-create chat user:alice hello I need help").trim();
         await("the shadow on B").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> RecoveryPair.status(b).path("recovery").path("chat").path("shadows").asInt() == 1);

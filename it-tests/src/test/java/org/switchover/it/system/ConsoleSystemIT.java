@@ -56,11 +56,7 @@ class ConsoleSystemIT {
         a.start();
         a.awaitState("PRIMARY", START);
         b.start();
-        await("B backup with both links active").atMost(START).pollInterval(Duration.ofMillis(200)).until(() -> {
-            JsonNode s = b.quickStatus();
-            return s != null && "BACKUP".equals(s.path("state").asText())
-                    && "ACTIVE".equals(s.path("connections").path("main").asText());
-        });
+        b.awaitBackupLinked(START, "main");
         String ha = a.consoleUrl() + "health/";
         String hb = b.consoleUrl() + "health/";
         await("A's console answers").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))

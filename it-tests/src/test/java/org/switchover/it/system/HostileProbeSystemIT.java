@@ -88,10 +88,7 @@ class HostileProbeSystemIT {
         await("B backup with both links active").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     JsonNode s = b.quickStatus();
-                    return s != null && "BACKUP".equals(s.path("state").asText())
-                            && "ACTIVE".equals(s.path("connections").path("main").asText())
-                            && "ACTIVE".equals(s.path("connections").path("aux").asText())
-                            && s.path("automaticSwitch").asBoolean();
+                    return SwitchoverNode.backupLinked(s, "main", "aux") && s.path("automaticSwitch").asBoolean();
                 });
         sampler = PairSampler.start(a, b, 300_000);
         System.out.printf("PROBE pair started in %.1f s (fast profile: a silent primary is switched away from within"
