@@ -124,6 +124,7 @@ final class TrackerService {
         if (r != Role.NONE) {
             lastActive = r;
         }
+        model.primary(r == Role.PRIMARY);
         if (r == Role.PRIMARY && fromBackup) {
             forceJournal = true;
             model.promoted(now);
