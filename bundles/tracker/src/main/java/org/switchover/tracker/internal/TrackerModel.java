@@ -243,6 +243,19 @@ final class TrackerModel {
         sink.accept(out);
     }
 
+    /**
+     * The rows of every live interaction as they stand at {@code at}, under its current seqno, without touching the
+     * interval (the old primary's last word at a hand-over, after the events that raced its role change).
+     */
+    void flushLive(long at) {
+        tick(at);
+        List<Row> out = new ArrayList<>();
+        for (Open o : open.values()) {
+            out.addAll(rows(o, at, -1));
+        }
+        sink.accept(out);
+    }
+
     /** A full synchronisation of {@code c} starts: its interactions are unconfirmed until the pages name them. */
     void syncStarted(Channel c) {
         open.values().stream().filter(o -> o.channel == c).forEach(o -> o.confirmed = false);
