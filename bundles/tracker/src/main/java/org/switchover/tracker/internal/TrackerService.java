@@ -42,6 +42,10 @@ final class TrackerService {
     static final long LEAVING_WAIT_MILLIS = 10_000;
     /** At a hand-over, host events that raced the role change are taken before the last flush (ms). */
     static final long SETTLE_MILLIS = 200;
+    /** Observed events that may wait for the tracker's thread (about 100 bytes each plus the interaction). */
+    static final int QUEUE_CAPACITY = 50_000;
+    /** How long a producer waits for room in a full queue (ms). */
+    static final long QUEUE_WAIT_MILLIS = 2_000;
 
     private final Scheduler actor;
     private final LongSupplier wallClock;
@@ -65,6 +69,14 @@ final class TrackerService {
     private volatile String journalError = "";
     /** Set when this node left the primary role: its rows still drain for {@link #LEAVING_WAIT_MILLIS}. */
     private volatile boolean leaving;
+    /** The bound of the queue of observed events and how long a producer waits for room (ms). */
+    private final int queueCapacity;
+    private final long queueWaitMillis;
+    private final java.util.concurrent.Semaphore room;
+    private final java.util.concurrent.atomic.AtomicLong backpressureWaits = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong queueOverflows = new java.util.concurrent.atomic.AtomicLong();
+    private final org.switchover.support.log.RateLimitedLog overflowLog =
+            org.switchover.support.log.RateLimitedLog.perPeriod(LOG::error, 60_000L);
     private Cancellable leavingTimer;
 
     /**
@@ -74,6 +86,18 @@ final class TrackerService {
      */
     TrackerService(Scheduler actor, Scheduler db, LongSupplier wallClock, CsvJournal journal, Drainer drainer,
             long intervalMillis) {
+        this(actor, db, wallClock, journal, drainer, intervalMillis, QUEUE_CAPACITY, QUEUE_WAIT_MILLIS);
+    }
+
+    /**
+     * @param queueCapacity how many observed events may wait for the actor
+     * @param queueWaitMillis how long a producer waits for room when that many wait (ms)
+     */
+    TrackerService(Scheduler actor, Scheduler db, LongSupplier wallClock, CsvJournal journal, Drainer drainer,
+            long intervalMillis, int queueCapacity, long queueWaitMillis) {
+        this.queueCapacity = queueCapacity;
+        this.queueWaitMillis = queueWaitMillis;
+        this.room = new java.util.concurrent.Semaphore(queueCapacity);
         this.actor = actor;
         this.db = db;
         this.wallClock = wallClock;
@@ -95,30 +119,62 @@ final class TrackerService {
     // ---- events (any thread; posted to the actor) ----
 
     void changed(Interaction i) {
-        actor.execute(() -> {
+        enqueue(() -> {
             model.changed(i, wallClock.getAsLong());
             armBoundary();
         });
     }
 
     void removed(String id, long version) {
-        actor.execute(() -> {
+        enqueue(() -> {
             model.removed(id, version, wallClock.getAsLong());
             armBoundary();
         });
     }
 
     void syncStarted(Channel c) {
-        actor.execute(() -> model.syncStarted(c));
+        enqueue(() -> model.syncStarted(c));
     }
 
     void syncCompleted(Channel c) {
-        actor.execute(() -> {
+        enqueue(() -> {
             int n = model.syncCompleted(c);
             if (n > 0) {
                 LOG.info("Tracker: {} {} interactions ended while this backup did not follow (the primary logged"
                         + " them)", n, c.key());
             }
+        });
+    }
+
+    /**
+     * Queues an observed event for the actor, within the queue's bound. Policy: backpressure. When
+     * {@link #queueCapacity} events wait, the producer (the host's or the recovery stream's thread) waits for room up
+     * to {@link #queueWaitMillis}; each such wait is counted. If there is still no room then (the tracker's thread is
+     * stuck, a disk that does not answer), the event is queued over the bound rather than lost or left to hold the
+     * host up without end: counted as an overflow and logged. Both counters are in the status.
+     */
+    private void enqueue(Runnable event) {
+        boolean admitted = room.tryAcquire();
+        if (!admitted) {
+            backpressureWaits.incrementAndGet();
+            try {
+                admitted = room.tryAcquire(queueWaitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!admitted) {
+                long n = queueOverflows.incrementAndGet();
+                overflowLog.log("overflow", "Tracker: {} events wait for the tracker's thread, more than the bound of"
+                        + " {}; the producer waited {} ms and the event is queued over the bound ({} so far)",
+                        queueCapacity - room.availablePermits(), queueCapacity, queueWaitMillis, n);
+            }
+        }
+        boolean release = admitted;
+        actor.execute(() -> {
+            if (release) {
+                room.release();
+            }
+            event.run();
         });
     }
 
@@ -315,7 +371,8 @@ final class TrackerService {
             default -> "none (neither primary nor backup)";
         };
         return new TrackerStatus(r.name().toLowerCase(java.util.Locale.ROOT), destination, drainer.written(),
-                journalled, backlogBytes, drainer.malformed(), error, journal.dir().toString());
+                journalled, backlogBytes, drainer.malformed(), error, journal.dir().toString(),
+                queueCapacity - room.availablePermits(), queueCapacity, backpressureWaits.get(), queueOverflows.get());
     }
 
     /** Stops the drainer's connection (the schedulers are the caller's). */

@@ -249,4 +249,26 @@ class TrackerServiceTest {
                     "the row the hand-over could not write");
         }
     }
+
+    @Test
+    void aFullEventQueueMakesTheProducerWaitAndCountsEveryWaitAndOverflowNothingLost() throws Exception {
+        try (TrackerHarness h = new TrackerHarness(dir, "jdbc:h2:mem:q" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                HALF_HOUR, 10, 20)) {
+            h.role(Role.PRIMARY);
+            for (int k = 0; k < 12; k++) { // the actor does not run meanwhile (virtual time stands still)
+                h.service.changed(chat("q" + k, InteractionState.QUEUED, SALES, "", 1));
+            }
+            TrackerStatus s = h.service.status();
+            assertEquals(10, s.queued(), "the bound");
+            assertEquals(2, s.backpressureWaits());
+            assertEquals(2, s.queueOverflows(), "no room came within the wait: queued over the bound, counted");
+            assertTrue(s.text().contains("event queue: 10 of 10, producer waits 2, over the bound 2"), s.text());
+            for (int k = 0; k < 12; k++) {
+                h.service.removed("q" + k, 99);
+            }
+            h.advance(1);
+            assertEquals(0, h.service.status().queued());
+            assertEquals(12, h.count("SELECT COUNT(*) FROM interaction_summary"), "every event taken");
+        }
+    }
 }
