@@ -30,6 +30,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchover.api.HandOverParticipant;
 import org.switchover.api.NodeId;
 import org.switchover.api.NodeIdentity;
 import org.switchover.api.ServerParameters;
@@ -196,6 +197,11 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
             policyOption = ReferencePolicyOption.GREEDY, fieldOption = FieldOption.UPDATE)
     private final List<StatusSectionContributor> statusSections = new CopyOnWriteArrayList<>();
 
+    /** Work to finish before a controlled hand-off is acknowledged (the tracker's); optional. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, fieldOption = FieldOption.UPDATE)
+    private final List<HandOverParticipant> handOverParticipants = new CopyOnWriteArrayList<>();
+
     /** The primary monitor; it runs on the monitoring condition this core registers, so no DS cycle remains. */
     private volatile PrimaryMonitor primaryMonitor;
 
@@ -218,6 +224,7 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
         StateMachine m = new StateMachine(scheduler, notifier, () -> primaryMonitor, () -> hostStartup, outputs,
                 settings);
         m.warnings(this::warnings);
+        m.handOverParticipants(() -> List.copyOf(handOverParticipants));
         machine = m;
         Hashtable<String, Object> hp = new Hashtable<>();
         hp.put(RequestHandler.EVENT_ID, new String[] {EventIds.STATE_QUERY, EventIds.DISCONTINUE,

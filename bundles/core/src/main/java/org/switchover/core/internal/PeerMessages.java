@@ -177,9 +177,13 @@ final class PeerMessages {
         journal.audit("Peer {} takes over in a controlled hand-off ({}, requested by {}, new epoch {}): this node"
                 + " stops taking new work and becomes INACTIVE", p.node(), LogText.escape(p.reason()),
                 LogText.escape(p.requestedBy()), p.epoch());
-        // The host has nothing to flush yet; ROLE_DISCONTINUE goes out with the state change.
+        // ROLE_DISCONTINUE goes out with the state change; the acknowledgement waits (bounded) for the hand-over
+        // participants, so that what they persist before it (the tracker's rows) is in place when the peer takes over
         return Outcome.because("controlled hand-off to peer " + p.node() + " (epoch " + p.epoch() + ")")
-                .then(() -> in.reply().complete(prepareAck(true, "stopped taking work")));
+                .then(() -> {
+                    byte[] ack = prepareAck(true, "stopped taking work");
+                    machine.handOver(p.node().name()).whenComplete((x, ex) -> in.reply().complete(ack));
+                });
     }
 
     private byte[] prepareAck(boolean accepted, String detail) {

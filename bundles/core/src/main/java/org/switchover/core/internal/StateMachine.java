@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import org.slf4j.LoggerFactory;
+import org.switchover.api.HandOverParticipant;
 import org.switchover.api.SwitchResult;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.host.HostStartup;
@@ -66,6 +67,7 @@ public final class StateMachine {
     private LinkStatus aux = LinkStatus.notConnected(Link.AUX);
     private String lastDecision = "";
     private String lastSwitchReason = "";
+    private volatile Supplier<List<HandOverParticipant>> handOverParticipants = List::of;
 
     /**
      * @param scheduler the machine's thread and clock
@@ -189,6 +191,56 @@ public final class StateMachine {
      */
     public void warnings(Supplier<List<String>> source) {
         manual.warnings(source);
+    }
+
+    /**
+     * Where the hand-over participants come from ({@link HandOverParticipant} services); read on the machine's thread
+     * when this node acknowledges a controlled hand-off.
+     */
+    public void handOverParticipants(Supplier<List<HandOverParticipant>> source) {
+        handOverParticipants = source;
+    }
+
+    /**
+     * Row 26c, before the acknowledgement: lets every participant finish its part (the tracker persists its
+     * interactions), bounded by {@link #handOverBudgetMillis()} so that a participant that hangs (a database that is
+     * down) never holds the switch up. Machine thread; the returned future completes on any thread.
+     */
+    CompletableFuture<Void> handOver(String peer) {
+        List<HandOverParticipant> ps = handOverParticipants.get();
+        if (ps.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long budget = handOverBudgetMillis();
+        long t0 = scheduler.nowMillis();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        List<CompletableFuture<String>> each = new java.util.ArrayList<>();
+        for (HandOverParticipant p : ps) {
+            CompletableFuture<String> f;
+            try {
+                f = p.beforeAcknowledge(budget).toCompletableFuture();
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            each.add(f.handle((line, e) -> e == null ? String.valueOf(line)
+                    : "a hand-over participant failed: " + LogText.escape(String.valueOf(e.getMessage()))));
+        }
+        CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).whenComplete((x, e) -> done.complete(null));
+        Cancellable timer = scheduler.schedule(() -> done.complete(null), budget);
+        done.whenComplete((x, e) -> {
+            timer.cancel();
+            long ms = scheduler.nowMillis() - t0;
+            List<String> lines = each.stream().map(f -> f.getNow("did not finish within " + budget + " ms"))
+                    .toList();
+            onMachine(() -> journal.info("Hand-off to peer {}: acknowledged after {} ms; {}", peer, ms,
+                    String.join("; ", lines)));
+        });
+        return done;
+    }
+
+    /** @return how long the acknowledgement of a hand-off waits for the participants: 3/5 of the prepare timeout */
+    long handOverBudgetMillis() {
+        return settings.prepareTimeoutMillis() * 3 / 5;
     }
 
     /** Restart of a stale, halted or failed node (row 28). */

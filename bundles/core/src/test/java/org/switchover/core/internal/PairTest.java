@@ -104,6 +104,41 @@ class PairTest {
     }
 
     @Test
+    void theOldPrimaryAcknowledgesAHandOffOnlyOnceItsParticipantsFinished() {
+        Pair p = running();
+        CompletableFuture<String> persisted = new CompletableFuture<>();
+        p.a.machine.handOverParticipants(() -> List.of(budget -> persisted));
+        long t0 = p.clock.nowMillis();
+        CompletableFuture<SwitchResult> f = p.requestSwitch(p.b, false, "operator");
+        assertEquals(INACTIVE, p.a.state(), "A stopped taking work at once");
+        assertEquals(BACKUP, p.b.state(), "B waits for the acknowledgement");
+        p.advance(800);
+        assertEquals(BACKUP, p.b.state());
+        persisted.complete("tracker: 42 rows written");
+        p.run();
+        assertEquals(SwitchResult.Mode.CONTROLLED, f.getNow(null).mode());
+        assertStates(p, INACTIVE, PRIMARY);
+        assertTrue(p.b.find("State BACKUP -> PRIMARY").atMillis() >= t0 + 800);
+        assertTrue(p.a.find("acknowledged after").text().contains("tracker: 42 rows written"));
+    }
+
+    @Test
+    void aParticipantThatHangsHoldsTheHandOffUpOnlyForItsBudget() {
+        Pair p = running();
+        p.a.machine.handOverParticipants(() -> List.of(budget -> new CompletableFuture<>()));
+        long budget = p.a.machine.handOverBudgetMillis();
+        assertTrue(budget > 0 && budget < p.a.machine.settings().prepareTimeoutMillis());
+        CompletableFuture<SwitchResult> f = p.requestSwitch(p.b, false, "operator");
+        p.advance(budget - 1);
+        assertEquals(BACKUP, p.b.state());
+        p.advance(2);
+        p.run();
+        assertEquals(SwitchResult.Mode.CONTROLLED, f.getNow(null).mode(), "still a controlled switch");
+        assertStates(p, INACTIVE, PRIMARY);
+        assertTrue(p.a.find("acknowledged after").text().contains("did not finish within " + budget + " ms"));
+    }
+
+    @Test
     void uncontrolledManualSwitchWhenThePrimaryIsUnreachableThenTheOldPrimaryGoesStale() {
         Pair p = running();
         p.partitioned = true;

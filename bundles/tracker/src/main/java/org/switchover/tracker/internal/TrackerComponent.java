@@ -25,6 +25,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchover.api.HandOverParticipant;
 import org.switchover.api.NodeIdentity;
 import org.switchover.api.ServerParameters;
 import org.switchover.api.config.ConfigReader;
@@ -47,13 +48,16 @@ import org.switchover.support.Threads;
  * URL is configured (PostgreSQL), opened through the {@link DataSourceFactory} the driver bundle registers.
  */
 @Component(name = TrackerComponent.PID, configurationPid = TrackerComponent.PID, immediate = true,
-        service = {TrackerComponent.class, ShadowObserver.class, StatusSectionContributor.class})
+        service = {TrackerComponent.class, ShadowObserver.class, StatusSectionContributor.class,
+                HandOverParticipant.class})
 @Designate(ocd = TrackerComponent.Config.class)
-public final class TrackerComponent implements ShadowObserver, StatusSectionContributor {
+public final class TrackerComponent implements ShadowObserver, StatusSectionContributor, HandOverParticipant {
 
     static final String PID = "org.switchover.tracker";
     private static final Logger LOG = LoggerFactory.getLogger(TrackerComponent.class);
     private static final String FAILED = "Tracker: an event could not be handled";
+    /** The host's sources are watched this long after the primary role ended (ms). */
+    static final long LISTEN_AFTER_MILLIS = 5_000;
     /** The driver class each supported URL prefix needs (the DataSourceFactory's osgi.jdbc.driver.class). */
     private static final Map<String, String> DRIVERS = Map.of("jdbc:h2:", "org.h2.Driver", "jdbc:postgresql:",
             "org.postgresql.Driver");
@@ -201,10 +205,19 @@ public final class TrackerComponent implements ShadowObserver, StatusSectionCont
         actor.execute(() -> stopListening(s));
     }
 
-    /** The role changed (actor thread): on the primary, the host's sources are watched; elsewhere the shadows. */
+    /**
+     * The role changed (actor thread): on the primary, the host's sources are watched; elsewhere the shadows. The
+     * host's sources are let go only {@link #LISTEN_AFTER_MILLIS} after the primary role ended: an interaction the
+     * host created while its role was being withdrawn still reaches the tracker (the host takes nothing new once it
+     * is not primary, so nothing else comes).
+     */
     private void roleChanged(RoleBinding.Role role) {
         if (role != RoleBinding.Role.PRIMARY) {
-            listening.keySet().forEach(this::stopListening);
+            actor.schedule(() -> {
+                if (service.role() != RoleBinding.Role.PRIMARY) {
+                    listening.keySet().forEach(this::stopListening);
+                }
+            }, LISTEN_AFTER_MILLIS);
         } else {
             // listen first: what the host reports from now on is queued on this thread behind the promotion
             sources.forEach(this::listen);
@@ -262,6 +275,13 @@ public final class TrackerComponent implements ShadowObserver, StatusSectionCont
     @Override
     public void syncCompleted(Channel channel) {
         service.syncCompleted(channel);
+    }
+
+    // ---- a controlled hand-over: the core waits (bounded) for this before it acknowledges ----
+
+    @Override
+    public java.util.concurrent.CompletionStage<String> beforeAcknowledge(long budgetMillis) {
+        return service.handOver(budgetMillis);
     }
 
     /** @return the tracker's figures */

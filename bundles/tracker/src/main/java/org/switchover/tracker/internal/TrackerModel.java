@@ -20,9 +20,18 @@ import org.switchover.api.interaction.InteractionState;
  *
  * <p>Seqno (spec section 11): an interaction live on this node when it becomes primary spanned the switch: its rows
  * from then on carry seqno 1 (those the old primary wrote carry 0). Interval statistics: the node that becomes primary
- * cuts the current interval in two pieces at its switch time; a piece's key is its start, and the first piece of an
- * interval always starts at the interval's start, so the pieces of one interval never overlap whichever node wrote
- * them, and their spans add up to the length. The node that stops being primary writes no piece of that interval.
+ * cuts the current interval in two pieces at its switch time; a piece's key is (queue, interval start, piece start),
+ * and the first piece of an interval always starts at the interval's start, so the pieces of one interval never
+ * overlap whichever node wrote them, and their spans add up to the length. Who writes which piece:
+ * <ul>
+ * <li>the node that stops being primary writes no piece of that interval (the new primary covers it);
+ * <li>a node that did not observe the current piece from its start (it started or restarted mid-interval) writes
+ * that piece only as primary: a backup's partial piece would carry the key of the primary's first piece and, drained
+ * from its journal later, overwrite it and overlap the primary's second one (TrackerSystemIT, seed 20261205). A
+ * primary that started alone mid-interval, or a restarted backup promoted before the interval ended, is the only
+ * writer of that span, so it still writes it from the interval's start: nothing of the partial interval is lost and
+ * the spans still add up, its counts cover what it observed.
+ * </ul>
  */
 final class TrackerModel {
 
@@ -47,6 +56,9 @@ final class TrackerModel {
     private long intervalStart = -1;
     private long currentLength;
     private long pieceStart = -1;
+    /** Whether this node observed the current piece from its start (false after a start mid-interval). */
+    private boolean pieceObserved;
+    private boolean primary;
     private boolean skipInterval;
 
     /** One live interaction. */
@@ -91,6 +103,11 @@ final class TrackerModel {
     TrackerModel(long intervalMillis, Consumer<List<Row>> sink) {
         this.intervalMillis = intervalMillis;
         this.sink = sink;
+    }
+
+    /** The node's role for the interval pieces: only a primary writes a piece it did not observe from its start. */
+    void primary(boolean on) {
+        primary = on;
     }
 
     /** Changes the interval length; it applies from the next interval. */
@@ -226,6 +243,19 @@ final class TrackerModel {
         sink.accept(out);
     }
 
+    /**
+     * The rows of every live interaction as they stand at {@code at}, under its current seqno, without touching the
+     * interval (the old primary's last word at a hand-over, after the events that raced its role change).
+     */
+    void flushLive(long at) {
+        tick(at);
+        List<Row> out = new ArrayList<>();
+        for (Open o : open.values()) {
+            out.addAll(rows(o, at, -1));
+        }
+        sink.accept(out);
+    }
+
     /** A full synchronisation of {@code c} starts: its interactions are unconfirmed until the pages name them. */
     void syncStarted(Channel c) {
         open.values().stream().filter(o -> o.channel == c).forEach(o -> o.confirmed = false);
@@ -255,6 +285,7 @@ final class TrackerModel {
             intervalStart = at - Math.floorMod(at, intervalMillis);
             currentLength = intervalMillis;
             pieceStart = intervalStart;
+            pieceObserved = at == intervalStart;
             return;
         }
         List<Row> out = null;
@@ -265,6 +296,7 @@ final class TrackerModel {
             intervalStart = end;
             currentLength = intervalMillis;
             pieceStart = end;
+            pieceObserved = true;
         }
         if (out != null) {
             sink.accept(out);
@@ -274,11 +306,13 @@ final class TrackerModel {
     private void cut(long at, List<Row> out) {
         pieces(at, out);
         pieceStart = at;
+        pieceObserved = true;
     }
 
     /** Adds the current piece of every known queue, ending at {@code end}, and starts counting afresh. */
     private void pieces(long end, List<Row> out) {
-        boolean skip = skipInterval;
+        // a backup's piece it saw only part of is the primary's to write (see the class comment)
+        boolean skip = skipInterval || !pieceObserved && !primary;
         skipInterval = false;
         for (Map.Entry<String, Counts> e : queues.entrySet()) {
             Counts c = e.getValue();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
@@ -25,7 +26,8 @@ import org.switchover.support.RoleBinding.Role;
  * backup rows go to the journal only (no database), and not at all when {@code StatServer_DisableQPSLoggingOnBackup}
  * is Yes, except the flush at a switch, which happens regardless. On becoming primary the backup's journal is
  * drained into the database, interactions still live carry seqno 1. On leaving the primary role, what it holds of its
- * live interactions is flushed and the backlog drained before the role change completes (bounded wait).
+ * live interactions is flushed and drained; in a controlled hand-over the core waits for that (bounded) before it
+ * acknowledges ({@link #handOver}).
  */
 final class TrackerService {
 
@@ -36,8 +38,14 @@ final class TrackerService {
     static final long LAST_RETRY_MILLIS = 10_000;
     /** Batches per drain task: the drainer yields its thread between runs. */
     private static final int BATCHES_PER_RUN = 20;
-    /** Leaving the primary role waits this long at most for the last rows to reach the database. */
+    /** After leaving the primary role, the rows of its time are still drained this long (ms). */
     static final long LEAVING_WAIT_MILLIS = 10_000;
+    /** At a hand-over, host events that raced the role change are taken before the last flush (ms). */
+    static final long SETTLE_MILLIS = 200;
+    /** Observed events that may wait for the tracker's thread (about 100 bytes each plus the interaction). */
+    static final int QUEUE_CAPACITY = 50_000;
+    /** How long a producer waits for room in a full queue (ms). */
+    static final long QUEUE_WAIT_MILLIS = 2_000;
 
     private final Scheduler actor;
     private final LongSupplier wallClock;
@@ -59,6 +67,17 @@ final class TrackerService {
     private Cancellable retry;
     private volatile long journalled;
     private volatile String journalError = "";
+    /** Set when this node left the primary role: its rows still drain for {@link #LEAVING_WAIT_MILLIS}. */
+    private volatile boolean leaving;
+    /** The bound of the queue of observed events and how long a producer waits for room (ms). */
+    private final int queueCapacity;
+    private final long queueWaitMillis;
+    private final java.util.concurrent.Semaphore room;
+    private final java.util.concurrent.atomic.AtomicLong backpressureWaits = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong queueOverflows = new java.util.concurrent.atomic.AtomicLong();
+    private final org.switchover.support.log.RateLimitedLog overflowLog =
+            org.switchover.support.log.RateLimitedLog.perPeriod(LOG::error, 60_000L);
+    private Cancellable leavingTimer;
 
     /**
      * @param actor the tracker's thread (model, journal); its clock times the interval boundaries
@@ -67,6 +86,18 @@ final class TrackerService {
      */
     TrackerService(Scheduler actor, Scheduler db, LongSupplier wallClock, CsvJournal journal, Drainer drainer,
             long intervalMillis) {
+        this(actor, db, wallClock, journal, drainer, intervalMillis, QUEUE_CAPACITY, QUEUE_WAIT_MILLIS);
+    }
+
+    /**
+     * @param queueCapacity how many observed events may wait for the actor
+     * @param queueWaitMillis how long a producer waits for room when that many wait (ms)
+     */
+    TrackerService(Scheduler actor, Scheduler db, LongSupplier wallClock, CsvJournal journal, Drainer drainer,
+            long intervalMillis, int queueCapacity, long queueWaitMillis) {
+        this.queueCapacity = queueCapacity;
+        this.queueWaitMillis = queueWaitMillis;
+        this.room = new java.util.concurrent.Semaphore(queueCapacity);
         this.actor = actor;
         this.db = db;
         this.wallClock = wallClock;
@@ -88,30 +119,62 @@ final class TrackerService {
     // ---- events (any thread; posted to the actor) ----
 
     void changed(Interaction i) {
-        actor.execute(() -> {
+        enqueue(() -> {
             model.changed(i, wallClock.getAsLong());
             armBoundary();
         });
     }
 
     void removed(String id, long version) {
-        actor.execute(() -> {
+        enqueue(() -> {
             model.removed(id, version, wallClock.getAsLong());
             armBoundary();
         });
     }
 
     void syncStarted(Channel c) {
-        actor.execute(() -> model.syncStarted(c));
+        enqueue(() -> model.syncStarted(c));
     }
 
     void syncCompleted(Channel c) {
-        actor.execute(() -> {
+        enqueue(() -> {
             int n = model.syncCompleted(c);
             if (n > 0) {
                 LOG.info("Tracker: {} {} interactions ended while this backup did not follow (the primary logged"
                         + " them)", n, c.key());
             }
+        });
+    }
+
+    /**
+     * Queues an observed event for the actor, within the queue's bound. Policy: backpressure. When
+     * {@link #queueCapacity} events wait, the producer (the host's or the recovery stream's thread) waits for room up
+     * to {@link #queueWaitMillis}; each such wait is counted. If there is still no room then (the tracker's thread is
+     * stuck, a disk that does not answer), the event is queued over the bound rather than lost or left to hold the
+     * host up without end: counted as an overflow and logged. Both counters are in the status.
+     */
+    private void enqueue(Runnable event) {
+        boolean admitted = room.tryAcquire();
+        if (!admitted) {
+            backpressureWaits.incrementAndGet();
+            try {
+                admitted = room.tryAcquire(queueWaitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!admitted) {
+                long n = queueOverflows.incrementAndGet();
+                overflowLog.log("overflow", "Tracker: {} events wait for the tracker's thread, more than the bound of"
+                        + " {}; the producer waited {} ms and the event is queued over the bound ({} so far)",
+                        queueCapacity - room.availablePermits(), queueCapacity, queueWaitMillis, n);
+            }
+        }
+        boolean release = admitted;
+        actor.execute(() -> {
+            if (release) {
+                room.release();
+            }
+            event.run();
         });
     }
 
@@ -124,6 +187,10 @@ final class TrackerService {
         if (r != Role.NONE) {
             lastActive = r;
         }
+        model.primary(r == Role.PRIMARY);
+        if (r == Role.PRIMARY) {
+            leaving = false;
+        }
         if (r == Role.PRIMARY && fromBackup) {
             forceJournal = true;
             model.promoted(now);
@@ -132,45 +199,62 @@ final class TrackerService {
             AUDIT.info("Tracker: primary: {} live interactions spanned the switch (seqno 1); the CSV journal is"
                     + " written to the database", model.live());
         } else if (before == Role.PRIMARY) {
+            // the rows of the primary's time still go to the database for a while: a controlled hand-over waits
+            // for them (handOver), and after a split brain or a demotion without one they drain all the same
+            leaving = true;
+            forceJournal = true;
             model.demoted(now);
             flush();
-            LOG.info("Tracker: no longer primary: the rows of {} live interactions flushed to the journal",
-                    model.live());
+            forceJournal = false;
+            LOG.info("Tracker: no longer primary: the rows of {} live interactions flushed to the journal and"
+                    + " drained to the database for up to {} ms", model.live(), LEAVING_WAIT_MILLIS);
+            Cancellable t = leavingTimer;
+            if (t != null) {
+                t.cancel();
+            }
+            leavingTimer = actor.schedule(() -> leaving = false, LEAVING_WAIT_MILLIS);
         }
-        if (r == Role.PRIMARY) {
+        if (r == Role.PRIMARY || before == Role.PRIMARY) {
             requestDrain();
-        } else if (before == Role.PRIMARY) {
-            drainBeforeLeaving();
         }
     }
 
     /**
-     * Leaving the primary role: the rows just flushed are written to the database before the role change
-     * completes, within {@link #LEAVING_WAIT_MILLIS}; what is not written by then stays in the journal (the new
-     * primary's own capture covers the same interactions).
+     * A controlled hand-over, before it is acknowledged (any thread): after {@link #SETTLE_MILLIS} (host events that
+     * raced the role change are taken first) the rows of every live interaction are journalled once more and the
+     * journal is drained into the database. The returned stage completes with a line for the core's log when the
+     * backlog is empty or the database refused; when the budget runs out first, the rows wait in the journal (the
+     * new primary's own capture covers the same interactions) and the log says so.
      */
-    private void drainBeforeLeaving() {
-        java.util.concurrent.CompletableFuture<Boolean> done = new java.util.concurrent.CompletableFuture<>();
-        db.execute(() -> {
-            try {
-                done.complete(drainer.drain(Integer.MAX_VALUE));
-            } catch (SQLException | IOException | RuntimeException e) {
-                done.complete(false);
+    CompletableFuture<String> handOver(long budgetMillis) {
+        CompletableFuture<String> done = new CompletableFuture<>();
+        long settle = Math.min(SETTLE_MILLIS, budgetMillis / 4);
+        actor.schedule(() -> {
+            forceJournal = true;
+            model.flushLive(wallClock.getAsLong());
+            flush();
+            forceJournal = false;
+            db.execute(() -> {
+                try {
+                    long before = drainer.written();
+                    boolean empty = drainer.drain(Integer.MAX_VALUE);
+                    done.complete("tracker: " + (drainer.written() - before) + " rows written to the database, "
+                            + (empty ? "backlog empty" : "backlog left"));
+                } catch (SQLException | IOException | RuntimeException e) {
+                    done.complete("tracker: the database did not take the last rows (" + e.getMessage() + "); they"
+                            + " wait in the journal");
+                }
+            });
+        }, settle);
+        actor.schedule(() -> {
+            if (!done.isDone()) {
+                LOG.warn("Tracker: the database did not take the last rows within the hand-over's {} ms; they wait"
+                        + " in the journal {} and the new primary's capture covers the same interactions",
+                        budgetMillis, journal.dir());
             }
-        });
-        try {
-            if (!done.get(LEAVING_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                LOG.warn("Tracker: leaving the primary role with rows still in the journal {} ({})", journal.dir(),
-                        drainer.lastError());
-            }
-        } catch (java.util.concurrent.TimeoutException e) {
-            LOG.warn("Tracker: the database did not take the last rows within {} ms; they stay in the journal {}",
-                    LEAVING_WAIT_MILLIS, journal.dir());
-        } catch (java.util.concurrent.ExecutionException e) {
-            LOG.warn("Tracker: the last drain failed: {}", e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        }, budgetMillis);
+        done.whenComplete((line, e) -> LOG.info("Tracker: hand-over: {}", line));
+        return done;
     }
 
     Role role() {
@@ -178,7 +262,7 @@ final class TrackerService {
     }
 
     private void finished(List<Row> rows) {
-        if (rows.isEmpty() || !(role == Role.PRIMARY || forceJournal || !disableOnBackup)) {
+        if (rows.isEmpty() || !(role == Role.PRIMARY || leaving || forceJournal || !disableOnBackup)) {
             return;
         }
         pending.addAll(rows);
@@ -210,7 +294,7 @@ final class TrackerService {
             retryFlushLater();
             return;
         }
-        if (role == Role.PRIMARY) {
+        if (role == Role.PRIMARY || leaving) {
             requestDrain();
         }
     }
@@ -241,13 +325,13 @@ final class TrackerService {
 
     // ---- draining (the db scheduler) ----
 
-    /** Asks for a drain run (any thread); runs only while primary. */
+    /** Asks for a drain run (any thread); runs only while primary, or while leaving the primary role. */
     void requestDrain() {
         db.execute(this::drainRun);
     }
 
     private void drainRun() {
-        if (role != Role.PRIMARY) {
+        if (role != Role.PRIMARY && !leaving) {
             return;
         }
         if (retry != null) {
@@ -287,7 +371,8 @@ final class TrackerService {
             default -> "none (neither primary nor backup)";
         };
         return new TrackerStatus(r.name().toLowerCase(java.util.Locale.ROOT), destination, drainer.written(),
-                journalled, backlogBytes, drainer.malformed(), error, journal.dir().toString());
+                journalled, backlogBytes, drainer.malformed(), error, journal.dir().toString(),
+                queueCapacity - room.availablePermits(), queueCapacity, backpressureWaits.get(), queueOverflows.get());
     }
 
     /** Stops the drainer's connection (the schedulers are the caller's). */

@@ -16,9 +16,14 @@ import org.switchover.api.status.StatusSection;
  * @param malformedLines journal lines skipped as malformed since start
  * @param lastError the last error, "" when none
  * @param journal the journal's directory
+ * @param queued observed events waiting for the tracker's thread
+ * @param queueCapacity the bound of that queue
+ * @param backpressureWaits times a producer had to wait for room in the queue since start
+ * @param queueOverflows events queued over the bound after the wait since start
  */
 record TrackerStatus(String role, String destination, long rowsWritten, long rowsJournalled, long backlogBytes,
-                     long malformedLines, String lastError, String journal) {
+                     long malformedLines, String lastError, String journal, long queued, long queueCapacity,
+                     long backpressureWaits, long queueOverflows) {
 
     /** @return the {@code tracker} object of the status JSON (a backlog of -1 is null: unknown) */
     StatusSection section() {
@@ -31,6 +36,10 @@ record TrackerStatus(String role, String destination, long rowsWritten, long row
         m.put("malformedLines", malformedLines);
         m.put("lastError", lastError);
         m.put("journal", journal);
+        m.put("queued", queued);
+        m.put("queueCapacity", queueCapacity);
+        m.put("backpressureWaits", backpressureWaits);
+        m.put("queueOverflows", queueOverflows);
         return new StatusSection("tracker", m);
     }
 
@@ -40,6 +49,7 @@ record TrackerStatus(String role, String destination, long rowsWritten, long row
                 + rowsWritten + "\nrows journalled: " + rowsJournalled + "\nbacklog: "
                 + (backlogBytes < 0 ? "unknown" : backlogBytes + " bytes") + "\nmalformed journal lines skipped: "
                 + malformedLines + "\nlast error: " + (lastError.isEmpty() ? "none" : lastError) + "\njournal: "
-                + journal;
+                + journal + "\nevent queue: " + queued + " of " + queueCapacity + ", producer waits "
+                + backpressureWaits + ", over the bound " + queueOverflows;
     }
 }

@@ -42,6 +42,11 @@ final class TrackerHarness implements AutoCloseable {
     private final Connection keepAlive;
 
     TrackerHarness(Path dir, String url, long intervalMillis) throws IOException, SQLException {
+        this(dir, url, intervalMillis, TrackerService.QUEUE_CAPACITY, TrackerService.QUEUE_WAIT_MILLIS);
+    }
+
+    TrackerHarness(Path dir, String url, long intervalMillis, int queueCapacity, long queueWaitMillis)
+            throws IOException, SQLException {
         this.url = url;
         this.keepAlive = DriverManager.getConnection(url);
         this.journal = new CsvJournal(dir.resolve("journal"), w -> { });
@@ -62,7 +67,7 @@ final class TrackerHarness implements AutoCloseable {
             }
         };
         this.service = new TrackerService(time, inline, () -> T0 + time.nowMillis(), journal, drainer,
-                intervalMillis);
+                intervalMillis, queueCapacity, queueWaitMillis);
     }
 
     private Connection open() throws SQLException {

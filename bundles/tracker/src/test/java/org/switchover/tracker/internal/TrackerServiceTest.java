@@ -205,4 +205,70 @@ class TrackerServiceTest {
                     T0 + 2 * HALF_HOUR, 0, 0, 0, 0)), intervals);
         }
     }
+
+    @Test
+    void aControlledHandOverPersistsTheLiveInteractionsBeforeItIsAcknowledged() throws Exception {
+        try (TrackerHarness h = harness()) {
+            h.service.configure(HALF_HOUR, true); // no backup journal: the hand-over writes regardless
+            h.role(Role.PRIMARY);
+            h.service.changed(chat("connected", InteractionState.CONNECTED, QueueRef.user("bob"), "bob", 1));
+            h.advance(1000);
+            h.role(Role.NONE); // the core withdrew the primary role
+            // an interaction the host created while its role was being withdrawn reaches the tracker after it
+            h.service.changed(chat("raced", InteractionState.QUEUED, SALES, "", 1));
+            java.util.concurrent.CompletableFuture<String> ack = h.service.handOver(3000);
+            assertFalse(ack.isDone(), "the raced events are taken first");
+            h.advance(TrackerService.SETTLE_MILLIS);
+            assertTrue(ack.isDone());
+            assertTrue(ack.get().contains("backlog empty"), ack.get());
+            assertEquals(List.of(List.of("connected", 0L), List.of("raced", 0L)),
+                    h.query("SELECT interaction_id, seqno FROM interaction_summary WHERE ended_ms IS NULL"
+                            + " ORDER BY interaction_id"));
+        }
+    }
+
+    @Test
+    void aHandOverWithTheDatabaseDownCompletesAndTheRowsWaitInTheJournal() throws Exception {
+        try (TrackerHarness h = harness()) {
+            h.role(Role.PRIMARY);
+            h.service.changed(chat("x", InteractionState.QUEUED, SALES, "", 1));
+            h.advance(1000);
+            h.dbDown = true;
+            h.role(Role.NONE);
+            java.util.concurrent.CompletableFuture<String> ack = h.service.handOver(3000);
+            h.advance(TrackerService.SETTLE_MILLIS);
+            assertTrue(ack.isDone(), "a refusing database does not hold the hand-over up");
+            assertTrue(ack.get().contains("wait in the journal"), ack.get());
+            assertTrue(h.journalRows().stream().anyMatch(r -> r instanceof Row.Summary s && s.id().equals("x")));
+            assertTrue(h.service.status().backlogBytes() > 0, "the rows wait");
+            h.dbDown = false;
+            h.role(Role.BACKUP);
+            h.role(Role.PRIMARY); // the journal drains when this node is primary again
+            assertEquals(0, h.service.status().backlogBytes());
+            assertEquals(1, h.count("SELECT COUNT(*) FROM interaction_summary WHERE interaction_id = 'x' AND seqno = 0"),
+                    "the row the hand-over could not write");
+        }
+    }
+
+    @Test
+    void aFullEventQueueMakesTheProducerWaitAndCountsEveryWaitAndOverflowNothingLost() throws Exception {
+        try (TrackerHarness h = new TrackerHarness(dir, "jdbc:h2:mem:q" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                HALF_HOUR, 10, 20)) {
+            h.role(Role.PRIMARY);
+            for (int k = 0; k < 12; k++) { // the actor does not run meanwhile (virtual time stands still)
+                h.service.changed(chat("q" + k, InteractionState.QUEUED, SALES, "", 1));
+            }
+            TrackerStatus s = h.service.status();
+            assertEquals(10, s.queued(), "the bound");
+            assertEquals(2, s.backpressureWaits());
+            assertEquals(2, s.queueOverflows(), "no room came within the wait: queued over the bound, counted");
+            assertTrue(s.text().contains("event queue: 10 of 10, producer waits 2, over the bound 2"), s.text());
+            for (int k = 0; k < 12; k++) {
+                h.service.removed("q" + k, 99);
+            }
+            h.advance(1);
+            assertEquals(0, h.service.status().queued());
+            assertEquals(12, h.count("SELECT COUNT(*) FROM interaction_summary"), "every event taken");
+        }
+    }
 }
