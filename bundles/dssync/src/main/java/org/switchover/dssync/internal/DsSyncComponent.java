@@ -111,7 +111,7 @@ public final class DsSyncComponent implements SwitchWarning {
         LOG.info("DS sync: request timeout {} s, replication mode {} (sync timeout {} ms), data directory {}",
                 settings.requestTimeout().toSeconds(), settings.replicationMode().name().toLowerCase(Locale.ROOT),
                 settings.syncTimeoutMillis(), stateDir.getParent());
-        if (before.replicationMode() != settings.replicationMode()) {
+        if (before != DsSyncSettings.DEFAULTS && before.replicationMode() != settings.replicationMode()) {
             AUDIT.info("DS sync: replication mode {} -> {} (parameter switchover.replication.mode): {}",
                     before.replicationMode().name().toLowerCase(Locale.ROOT),
                     settings.replicationMode().name().toLowerCase(Locale.ROOT),
