@@ -190,6 +190,25 @@ final class FaultPair implements AutoCloseable {
         return r != null && r.path("ok").asBoolean() ? r.path("output").asText() : null;
     }
 
+    /**
+     * {@link #shell} for the harness's own fault actions: a "busy" refusal (the endpoint runs few shell lines at a
+     * time and the writers keep it busy) is asked again, at most 50 times 100 ms apart.
+     */
+    String shellInsisting(String letter, String line, int timeoutMillis) throws InterruptedException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            JsonNode r = control(letter, JSON.createObjectNode().put("cmd", "shell").put("line", line),
+                    timeoutMillis);
+            if (r != null && r.path("ok").asBoolean()) {
+                return r.path("output").asText();
+            }
+            if (r == null || !r.path("error").asText("").startsWith("busy")) {
+                return null;
+            }
+            Thread.sleep(100);
+        }
+        return null;
+    }
+
     /** A manual switch requested on {@code letter} (warnings accepted); @return the reply, or null */
     JsonNode manualSwitch(String letter) {
         ObjectNode req = JSON.createObjectNode().put("cmd", "switch").put("confirmed", true).put("immediate", false)
@@ -204,7 +223,7 @@ final class FaultPair implements AutoCloseable {
      * @return what happened, for the run's report
      */
     String restartBundle(String letter, String symbolicName, long pauseMillis) throws InterruptedException {
-        String lb = shell(letter, "felix:lb -s", 5_000);
+        String lb = shellInsisting(letter, "felix:lb -s", 5_000);
         if (lb == null) {
             return "no answer to lb";
         }
@@ -218,9 +237,9 @@ final class FaultPair implements AutoCloseable {
         if (id == null) {
             return "bundle " + symbolicName + " not found";
         }
-        String stop = shell(letter, "felix:stop " + id, 20_000);
+        String stop = shellInsisting(letter, "felix:stop " + id, 20_000);
         Thread.sleep(pauseMillis);
-        String start = shell(letter, "felix:start " + id, 20_000);
+        String start = shellInsisting(letter, "felix:start " + id, 20_000);
         return "stop " + (stop == null ? "no answer" : "ok") + ", start " + (start == null ? "no answer" : "ok");
     }
 

@@ -46,7 +46,7 @@ final class FaultRun {
     static final long PING_PERIOD_MILLIS = 1000;
     static final String DEGRADED = "Synchronous DS replication degraded";
     private static final int KEYS = 64;
-    private static final int WRITERS = 3;
+    private static final int WRITERS = 2;
     private static final Pattern PUT = Pattern.compile("put (\\S+) change (\\d+)");
     private static final Pattern VALUE = Pattern.compile("v=\\[(\\d+)\\]");
     private static final Pattern T_VALUE = Pattern.compile("t=\\[(\\d+)\\]");
@@ -148,11 +148,19 @@ final class FaultRun {
         });
     }
 
-    /** Three seconds of writes, then kill -9 of the primary, restarted two seconds later. */
+    /**
+     * Three seconds of writes, the last two also under a heavy unacknowledged load (batches of 500 as fast as the
+     * primary takes them, so the stream carries a backlog), then kill -9 of the primary, restarted two seconds later.
+     */
     Result killPrimaryOnly() throws Exception {
         return execute(() -> {
-            Thread.sleep(3000);
+            Thread.sleep(1000);
             String p = primaryLetter();
+            Thread heavy = new Thread(() -> pair.shell(p, "host:ds-load heavy 5000000 10000000 500", 60_000),
+                    "fault-heavy-load");
+            heavy.setDaemon(true);
+            heavy.start();
+            Thread.sleep(2000);
             long t0 = System.currentTimeMillis();
             pair.kill(p);
             Thread.sleep(2000);
@@ -402,7 +410,7 @@ final class FaultRun {
             int parent = j++ % BULK_PARENTS;
             long sentAt = System.currentTimeMillis();
             long sentAtMicros = sentAt * 1000;
-            String out = pair.shell(target, "host:ds-load bulk/r" + parent + " " + BULK + " 100000000 100", 10_000);
+            String out = pair.shell(target, "host:ds-load bulk/r" + parent + " " + BULK + " 10000000 100", 10_000);
             long confirmedAt = System.currentTimeMillis();
             if (out == null || !LOADED.matcher(out).find()) {
                 sleep(20);
