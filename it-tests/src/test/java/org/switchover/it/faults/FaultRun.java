@@ -203,6 +203,11 @@ final class FaultRun {
         if (stuck == null) {
             stuck = awaitIdentical(60_000);
         }
+        if (stuck != null && stuck.startsWith("trees differ")) {
+            // the pair may have switched again after it looked healthy (a stale node does not follow): heal once more
+            String again = awaitHealthy(120_000);
+            stuck = again != null ? again : awaitIdentical(60_000);
+        }
         return analyse(stuck, System.currentTimeMillis() - start);
     }
 
@@ -331,6 +336,13 @@ final class FaultRun {
         String ha = null;
         String hb = null;
         while (System.currentTimeMillis() < deadline) {
+            JsonNode sa = pair.status("A", 2000);
+            JsonNode sb = pair.status("B", 2000);
+            boolean healthy = (sa != null && "PRIMARY".equals(sa.path("state").asText()) && linkedBackup(sb))
+                    || (sb != null && "PRIMARY".equals(sb.path("state").asText()) && linkedBackup(sa));
+            if (!healthy) {
+                return "trees differ: the pair is not PRIMARY + linked BACKUP any more";
+            }
             ha = pair.shell("A", "host:ds-hash faults", 5000) + "/" + pair.shell("A", "host:ds-hash bulk", 5000);
             hb = pair.shell("B", "host:ds-hash faults", 5000) + "/" + pair.shell("B", "host:ds-hash bulk", 5000);
             if (!ha.contains("null") && ha.equals(hb)) {
