@@ -38,9 +38,12 @@ class FaultHarnessSystemIT {
      * Seeds that once found a violation, replayed first in every run. 283951232536070849 (2 faults per run, after
      * 1455673719837490076 on the same pair): the pair switched again after it had looked healthy, and the harness
      * compared the trees of a stale INACTIVE node for ever ("stuck"); it now heals again when the pair is no longer
-     * PRIMARY + linked BACKUP while it compares.
+     * PRIMARY + linked BACKUP while it compares. 551284080352597979 (SIGSTOP of the primary for 3.5 s): the old
+     * primary, continued, was PRIMARY for 170 ms before it went INACTIVE, counted as "after the link was back"
+     * because the new primary still showed the stopped node's connection ACTIVE; the link now counts as back only
+     * while both nodes answer.
      */
-    private static final long[] REGRESSION_SEEDS = {283951232536070849L};
+    private static final long[] REGRESSION_SEEDS = {283951232536070849L, 551284080352597979L};
     private static final Duration START = Duration.ofSeconds(90);
     private static final long SYNC_TIMEOUT_MILLIS = 1000;
 

@@ -457,7 +457,9 @@ final class FaultRun {
         long longestAfter = 0;
         long longestDuring = 0;
         for (Sample s : ss) {
-            boolean linked = s.a().linked() || s.b().linked();
+            // the link is back only while both nodes answer (a SIGSTOPped node's peer may still show the old
+            // connection ACTIVE) and one of them shows its main connection ACTIVE
+            boolean linked = s.a().state() != null && s.b().state() != null && (s.a().linked() || s.b().linked());
             if (!linked) {
                 linkUpSince = -1;
             } else if (linkUpSince < 0) {
