@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** What every benchmark prints: {@code BENCH} lines (grep them from the failsafe output) and the load average. */
-final class BenchLog {
+public final class BenchLog {
 
     private BenchLog() {
     }
@@ -15,7 +15,7 @@ final class BenchLog {
     }
 
     /** @return the three load averages of /proc/loadavg, or "n/a" where there is none */
-    static String loadAverage() {
+    public static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return f[0] + " " + f[1] + " " + f[2];

@@ -22,6 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Writes are serialised by one write lock, which is also held while listeners run (that is what keeps them in
  * change-number order); reads take only a short data lock, so a listener may read the store.
+ * {@link DirectoryListener#written} runs after the write lock is released.
  */
 public class MemoryDirectoryStore implements DirectoryStore {
 
@@ -88,6 +89,7 @@ public class MemoryDirectoryStore implements DirectoryStore {
 
     @Override
     public long write(List<DirectoryWrite> writes) {
+        long written = 0;
         writeLock.lock();
         try {
             List<DirectoryChange> changes = new ArrayList<>(writes.size());
@@ -135,9 +137,21 @@ public class MemoryDirectoryStore implements DirectoryStore {
                     }
                 }
             }
+            written = last;
             return last;
         } finally {
             writeLock.unlock();
+            if (written > 0) {
+                // outside the write lock: a listener holding the caller back (synchronous replication) holds no one else
+                for (DirectoryListener l : listeners) {
+                    try {
+                        l.written(written);
+                    } catch (RuntimeException e) {
+                        System.getLogger(MemoryDirectoryStore.class.getName()).log(System.Logger.Level.ERROR,
+                                "Directory listener failed after change " + written, e);
+                    }
+                }
+            }
         }
     }
 

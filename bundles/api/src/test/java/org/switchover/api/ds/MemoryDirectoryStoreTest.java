@@ -185,4 +185,42 @@ class MemoryDirectoryStoreTest {
     private static List<String> paths(List<DirectoryEntry> entries) {
         return entries.stream().map(DirectoryEntry::path).toList();
     }
+
+    @Test
+    void writtenIsCalledOncePerChangingCallOutsideTheWriteLock() throws Exception {
+        MemoryDirectoryStore store = new MemoryDirectoryStore();
+        List<Long> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        store.addListener(new DirectoryListener() {
+            @Override
+            public void changed(DirectoryChange change) {
+            }
+
+            @Override
+            public void written(long last) {
+                calls.add(last);
+                if (last == 2) {
+                    holding.countDown();
+                    try {
+                        release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        });
+        store.put(e("a", "1"));
+        store.put(e("a", "1"));
+        assertEquals(List.of(1L), calls, "a write that changes nothing is not announced");
+        Thread held = new Thread(() -> store.write(List.of(DirectoryWrite.put(e("b", "1")))));
+        held.start();
+        assertTrue(holding.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        // the held writer is inside written(): another writer is not blocked by it
+        assertEquals(3L, store.put(e("c", "1")));
+        release.countDown();
+        held.join(10_000);
+        assertEquals(List.of(1L, 2L, 3L), calls.stream().sorted().toList());
+        assertEquals(3, calls.size());
+    }
 }

@@ -2,7 +2,9 @@ package org.switchover.dssync.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.osgi.service.component.annotations.Activate;
@@ -12,12 +14,15 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.NodeIdentity;
 import org.switchover.api.ServerParameters;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.config.ConfigReader;
+import org.switchover.api.log.Journal;
+import org.switchover.api.warning.SwitchWarning;
 
 /**
  * DS sync's configuration (PID {@value #PID}) and status: holds the current {@link DsSyncSettings} (every value is
@@ -27,14 +32,15 @@ import org.switchover.api.config.ConfigReader;
  * compare: compared, transferred, remaining, rate), dispatched through Gogo's {@code _main} convention (the name
  * contains '-').
  */
-@Component(name = DsSyncComponent.PID, service = DsSyncComponent.class, immediate = true,
+@Component(name = DsSyncComponent.PID, service = {DsSyncComponent.class, SwitchWarning.class}, immediate = true,
         configurationPid = DsSyncComponent.PID,
         property = {"osgi.command.scope=switchover", "osgi.command.function=ds-status"})
 @Designate(ocd = DsSyncComponent.Config.class)
-public final class DsSyncComponent {
+public final class DsSyncComponent implements SwitchWarning {
 
     static final String PID = "org.switchover.dssync";
     private static final Logger LOG = LoggerFactory.getLogger(DsSyncComponent.class);
+    private static final Logger AUDIT = LoggerFactory.getLogger(Journal.AUDIT_LOGGER);
 
     /** DS sync parameters, PID {@code org.switchover.dssync}. */
     @ObjectClassDefinition(id = PID, name = "Switchover DS sync",
@@ -65,11 +71,27 @@ public final class DsSyncComponent {
                         + " the backup through the directory tree (node-local: each node decides whether it takes"
                         + " the primary's configuration)")
         boolean configadmin_replication() default true;
+
+        @AttributeDefinition(name = "Replication Mode", options = {
+                @Option(label = "async: a change is confirmed to the host once committed locally", value = "async"),
+                @Option(label = "sync: a change is confirmed once the backup has made it durable", value = "sync")},
+                description = "async: the primary confirms a DS change to the host as soon as it is committed"
+                        + " locally (a kill -9 of the primary can lose what the backup had not yet received)."
+                        + " sync: the host's write returns only after the backup acknowledged it (committed to its"
+                        + " own store); a backup that does not answer within the Synchronous Replication Timeout"
+                        + " degrades the pair to async (switch warning, audit line) until it has caught up")
+        String switchover_replication_mode() default "async";
+
+        @AttributeDefinition(name = "Synchronous Replication Timeout", min = "50", max = "600000",
+                description = "Sync mode: the longest a DS write waits for the backup's acknowledgement before"
+                        + " the pair degrades to async (ms)")
+        long switchover_replication_sync_timeout_ms() default 5000;
     }
 
     private final Path stateDir;
     private volatile DsSyncSettings settings = DsSyncSettings.DEFAULTS;
     private volatile Supplier<String> activity = () -> "idle (neither primary nor backup)";
+    private volatile Supplier<Optional<String>> warning = Optional::empty;
 
     @Activate
     public DsSyncComponent(@Reference NodeIdentity identity, Map<String, Object> props) {
@@ -84,9 +106,39 @@ public final class DsSyncComponent {
 
     @Modified
     void configure(Map<String, Object> props) {
-        settings = DsSyncSettings.from(new ConfigReader(Config.class, props, LOG::warn), settings);
-        LOG.info("DS sync: request timeout {} s, data directory {}", settings.requestTimeout().toSeconds(),
-                stateDir.getParent());
+        DsSyncSettings before = settings;
+        settings = DsSyncSettings.from(new ConfigReader(Config.class, props, LOG::warn), before);
+        LOG.info("DS sync: request timeout {} s, replication mode {} (sync timeout {} ms), data directory {}",
+                settings.requestTimeout().toSeconds(), settings.replicationMode().name().toLowerCase(Locale.ROOT),
+                settings.syncTimeoutMillis(), stateDir.getParent());
+        if (before != DsSyncSettings.DEFAULTS && before.replicationMode() != settings.replicationMode()) {
+            AUDIT.info("DS sync: replication mode {} -> {} (parameter switchover.replication.mode): {}",
+                    before.replicationMode().name().toLowerCase(Locale.ROOT),
+                    settings.replicationMode().name().toLowerCase(Locale.ROOT),
+                    settings.replicationMode() == SyncReplication.Mode.SYNC
+                            ? "a change is confirmed to the host once the backup has made it durable"
+                            : "changes are confirmed without waiting for the backup");
+        }
+    }
+
+    /** @return {@code switchover.replication.mode} */
+    SyncReplication.Mode replicationMode() {
+        return settings.replicationMode();
+    }
+
+    /** @return {@code switchover.replication.sync.timeout.ms} */
+    long syncTimeoutMillis() {
+        return settings.syncTimeoutMillis();
+    }
+
+    /** The primary part's synchronous replication reports its warning here. */
+    void warningSource(Supplier<Optional<String>> source) {
+        warning = source == null ? Optional::empty : source;
+    }
+
+    @Override
+    public Optional<String> warning() {
+        return warning.get();
     }
 
     /** @return what a backup in {@code state} takes from the primary */
@@ -123,7 +175,9 @@ public final class DsSyncComponent {
 
     /** @return the status lines for the shell */
     String status() {
-        return "DS sync: " + activity.get() + "\nDS request timeout: " + settings.requestTimeout().toSeconds() + " s";
+        return "DS sync: " + activity.get() + "\nDS request timeout: " + settings.requestTimeout().toSeconds() + " s"
+                + "\nreplication mode: " + settings.replicationMode().name().toLowerCase(Locale.ROOT)
+                + " (sync timeout " + settings.syncTimeoutMillis() + " ms)";
     }
 
     /** {@code switchover:ds-status}; @return the status lines */

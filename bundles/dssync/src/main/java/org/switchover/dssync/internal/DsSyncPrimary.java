@@ -7,12 +7,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.ds.DirectoryChange;
 import org.switchover.api.ds.DirectoryEntry;
+import org.switchover.api.ds.DirectoryListener;
 import org.switchover.api.ds.DirectoryPaths;
 import org.switchover.api.ds.DirectoryStore;
 import org.switchover.api.notifier.EventIds;
@@ -44,11 +48,18 @@ public final class DsSyncPrimary implements RequestHandler {
     private StreamPublisher publisher;
     private AutoCloseable listener;
     private final java.util.function.Supplier<String> describer = this::describe;
+    private final SyncReplication sync;
+    /** The stream message of the writing thread's last change, until its write call ends ({@link #written}). */
+    private final ThreadLocal<Published> lastPublished = new ThreadLocal<>();
+
+    private record Published(StreamPublisher publisher, long seq) {
+    }
 
     /** @param clock stamps each change with its commit time (the backup's lag figure) */
     DsSyncPrimary(DirectoryStore store, Notifier notifier, SwitchoverStatus status, DsSyncComponent settings,
-            Clock clock) {
+            Clock clock, SyncReplication sync) {
         this.clock = clock;
+        this.sync = sync;
         this.store = store;
         this.notifier = notifier;
         this.status = status;
@@ -56,7 +67,17 @@ public final class DsSyncPrimary implements RequestHandler {
         synchronized (lock) {
             publisher = notifier.publish(EventIds.DSSYNC_STREAM, Long.toString(status.epoch()));
         }
-        listener = store.addListener(this::changed);
+        listener = store.addListener(new DirectoryListener() {
+            @Override
+            public void changed(DirectoryChange change) {
+                DsSyncPrimary.this.changed(change);
+            }
+
+            @Override
+            public void written(long lastChangeNumber) {
+                DsSyncPrimary.this.written();
+            }
+        });
         settings.activity(describer);
         LOG.info("DS sync primary: publishing changes of {} entries on stream '{}' under replication id {}",
                 store.size(), EventIds.DSSYNC_STREAM, Long.toString(status.epoch()));
@@ -76,7 +97,30 @@ public final class DsSyncPrimary implements RequestHandler {
                 publisher.close();
                 publisher = notifier.publish(EventIds.DSSYNC_STREAM, epoch);
             }
-            publisher.publish(payload);
+            long seq = publisher.publish(payload);
+            lastPublished.set(new Published(publisher, seq));
+        }
+    }
+
+    /**
+     * The writing thread's write call ends: in sync mode it waits here until the backup acknowledged the call's
+     * last message or {@link SyncReplication} released it (its bound, a degrade, the publisher closing). The bound
+     * below is only a safety net over the replication's own timer.
+     */
+    private void written() {
+        Published p = lastPublished.get();
+        lastPublished.remove();
+        if (p == null || settings.replicationMode() != SyncReplication.Mode.SYNC) {
+            return;
+        }
+        long bound = 2 * settings.syncTimeoutMillis() + 5_000L;
+        try {
+            sync.confirm(p.publisher(), p.seq()).get(bound, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("DS sync primary: confirmation of DS change message {} not decided within {} ms ({});"
+                    + " confirming it without the backup", p.seq(), bound, e.toString());
         }
     }
 
@@ -88,7 +132,7 @@ public final class DsSyncPrimary implements RequestHandler {
             return "primary, publishing stream '" + EventIds.DSSYNC_STREAM + "' under replication id "
                     + publisher.replicationId() + ": head " + publisher.headSequence() + ", acknowledged "
                     + publisher.acknowledgedSequence() + "; " + store.size() + " entries, change "
-                    + store.changeNumber();
+                    + store.changeNumber() + "\n" + sync.describe();
         }
     }
 
@@ -162,6 +206,7 @@ public final class DsSyncPrimary implements RequestHandler {
             publisher.close();
             publisher = null;
         }
+        sync.close();
         settings.clearActivity(describer);
         LOG.info("DS sync primary stopped");
     }

@@ -16,9 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.ds.DirectoryStore;
+import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.RequestHandler;
+import org.switchover.api.time.SystemScheduler;
 import org.switchover.support.RoleBinding;
 import org.switchover.support.Threads;
 
@@ -40,6 +42,10 @@ public final class DsSyncRolesComponent {
     private final Clock clock = Clock.systemUTC();
     private final ExecutorService control = Threads.single("switchover-dssync");
     private final RoleBinding roles = new RoleBinding(control, this::roleChanged);
+    /** Synchronous replication's actor thread: its timers and state ({@link SyncReplication}). */
+    private final SystemScheduler syncScheduler = new SystemScheduler("switchover-dssync-sync");
+    private final Journal journal = new Journal(syncScheduler, LoggerFactory.getLogger(SyncReplication.class),
+            LoggerFactory.getLogger(Journal.AUDIT_LOGGER));
     // owned by the control thread
     private DsSyncPrimary primary;
     private ServiceRegistration<RequestHandler> primaryHandler;
@@ -66,7 +72,10 @@ public final class DsSyncRolesComponent {
                 backup = null;
             }
             if (role == RoleBinding.Role.PRIMARY && primary == null) {
-                primary = new DsSyncPrimary(store, notifier, status, settings, clock);
+                SyncReplication sync = new SyncReplication(syncScheduler, journal, settings::replicationMode,
+                        settings::syncTimeoutMillis);
+                primary = new DsSyncPrimary(store, notifier, status, settings, clock, sync);
+                settings.warningSource(sync::warning);
                 Dictionary<String, Object> props = new Hashtable<>();
                 props.put(RequestHandler.EVENT_ID, new String[] {EventIds.DSSYNC_NODE, EventIds.DSSYNC_NODES,
                         EventIds.DSSYNC_ENTRIES, EventIds.DSSYNC_SCAN});
@@ -87,6 +96,7 @@ public final class DsSyncRolesComponent {
             // already gone with the bundle
         }
         primaryHandler = null;
+        settings.warningSource(null);
         primary.close();
         primary = null;
     }
@@ -108,5 +118,6 @@ public final class DsSyncRolesComponent {
             LOG.warn("DS sync: control thread did not stop within 10 s");
             control.shutdownNow();
         }
+        syncScheduler.shutdown();
     }
 }

@@ -21,15 +21,18 @@ import org.switchover.api.config.ConfigReader;
  * @param higherExclusions Upgrade Higher: DS paths not replicated
  * @param lowerPaths Upgrade Lower: DS paths replicated in addition to the built-in ones
  * @param attributeExceptions Upgrade Lower: attributes left as the backup has them, by class
+ * @param replicationMode {@code switchover.replication.mode}: whether a write waits for the backup
+ * @param syncTimeoutMillis {@code switchover.replication.sync.timeout.ms}: the longest wait before degrading
  */
 record DsSyncSettings(Duration requestTimeout, boolean configAdminReplication, List<String> higherExclusions,
-        List<String> lowerPaths, Map<String, Set<String>> attributeExceptions) {
+        List<String> lowerPaths, Map<String, Set<String>> attributeExceptions, SyncReplication.Mode replicationMode,
+        long syncTimeoutMillis) {
 
     private static final Logger LOG = LoggerFactory.getLogger(DsSyncSettings.class);
 
     /** The defaults, before any configuration was read. */
     static final DsSyncSettings DEFAULTS = new DsSyncSettings(Duration.ofSeconds(120), true, List.of(), List.of(),
-            Map.of());
+            Map.of(), SyncReplication.Mode.ASYNC, 5_000L);
 
     /**
      * Reads the parameters; a malformed value keeps the one in {@code previous} (logged, naming the parameter).
@@ -46,7 +49,10 @@ record DsSyncSettings(Duration requestTimeout, boolean configAdminReplication, L
                         r.text("custom_upgrade_synchronization_directories")), previous.lowerPaths()),
                 parsed(() -> ReplicationFilter.parseAttributeExceptions(
                         ServerParameters.CUSTOM_UPGRADE_ATTRIBUTE_EXCEPTIONS,
-                        r.text("custom_upgrade_attribute_exceptions")), previous.attributeExceptions()));
+                        r.text("custom_upgrade_attribute_exceptions")), previous.attributeExceptions()),
+                parsed(() -> SyncReplication.Mode.parse(r.text("switchover_replication_mode")),
+                        previous.replicationMode()),
+                r.number("switchover_replication_sync_timeout_ms", previous.syncTimeoutMillis()));
     }
 
     private static <T> T parsed(Supplier<T> parse, T previous) {

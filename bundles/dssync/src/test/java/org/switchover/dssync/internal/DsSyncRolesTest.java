@@ -65,7 +65,7 @@ class DsSyncRolesTest {
     }
 
     private DsSyncPrimary primary(DsSyncComponent s) {
-        return handling(loop, new DsSyncPrimary(primaryStore, loop, status, s, clock));
+        return handling(loop, new DsSyncPrimary(primaryStore, loop, status, s, clock, SyncReplicationTest.asyncOnly()));
     }
 
     /** @return {@code p}, registered on {@code n} as the handler of every DS sync request */

@@ -148,7 +148,7 @@ class ReplicationFilterTest {
             }
         };
         java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC);
-        DsSyncRolesTest.handling(loop, new DsSyncPrimary(primary, loop, status, s, clock));
+        DsSyncRolesTest.handling(loop, new DsSyncPrimary(primary, loop, status, s, clock, SyncReplicationTest.asyncOnly()));
         DsSyncBackup b = new DsSyncBackup(backup, loop, s,
                 () -> ReplicationFilter.upgradeHigher(List.of("${CONFIG}/Secret")), clock);
         primary.put(new DirectoryEntry("${CONFIG}/Users/alice", "User", Map.of()));
