@@ -34,6 +34,7 @@ import org.switchover.api.interaction.InteractionListener;
 import org.switchover.api.interaction.InteractionSource;
 import org.switchover.api.interaction.ShadowObserver;
 import org.switchover.api.status.StatusSection;
+import org.switchover.api.status.ReplicationFigures;
 import org.switchover.api.status.StatusSectionContributor;
 import org.switchover.api.time.SystemScheduler;
 import org.switchover.support.RoleBinding;
@@ -47,9 +48,10 @@ import org.switchover.support.Threads;
  * URL is configured (PostgreSQL), opened through the {@link DataSourceFactory} the driver bundle registers.
  */
 @Component(name = TrackerComponent.PID, configurationPid = TrackerComponent.PID, immediate = true,
-        service = {TrackerComponent.class, ShadowObserver.class, StatusSectionContributor.class})
+        service = {TrackerComponent.class, ShadowObserver.class, StatusSectionContributor.class,
+                ReplicationFigures.class})
 @Designate(ocd = TrackerComponent.Config.class)
-public final class TrackerComponent implements ShadowObserver, StatusSectionContributor {
+public final class TrackerComponent implements ShadowObserver, StatusSectionContributor, ReplicationFigures {
 
     static final String PID = "org.switchover.tracker";
     private static final Logger LOG = LoggerFactory.getLogger(TrackerComponent.class);
@@ -272,6 +274,24 @@ public final class TrackerComponent implements ShadowObserver, StatusSectionCont
     @Override
     public StatusSection statusSection() {
         return service.status().section();
+    }
+
+    /** The tracker's key in the replication figures. */
+    @Override
+    public String subsystem() {
+        return "tracker";
+    }
+
+    /** The tracker ships no changes to the peer: no lag. */
+    @Override
+    public long lagMillis() {
+        return -1;
+    }
+
+    /** @return the rows not yet in the database (journal after the drained position, plus those in memory) */
+    @Override
+    public long backlog() {
+        return service.backlogRows();
     }
 
     @Deactivate
