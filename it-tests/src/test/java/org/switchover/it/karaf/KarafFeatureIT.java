@@ -154,6 +154,17 @@ public class KarafFeatureIT {
         assertTrue("HEAD without a body", http("HEAD", "/switchover/health/primary").equals("200 "));
         String badLag = http("GET", "/switchover/health/backup?lag=soon");
         assertTrue(badLag, badLag.startsWith("400 lag must be a whole number of milliseconds"));
+        // the same three checks as Felix Health Check services, the HC bundles Active
+        for (String hc : List.of("org.apache.felix.healthcheck.api", "org.apache.felix.healthcheck.core")) {
+            Bundle b = Arrays.stream(context.getBundles()).filter(x -> hc.equals(x.getSymbolicName())).findFirst()
+                    .orElseThrow(() -> new AssertionError(hc + " not installed"));
+            assertEquals(hc + " Active", Bundle.ACTIVE, b.getState());
+        }
+        await("three Felix health checks tagged switchover").atMost(30, TimeUnit.SECONDS).until(() -> {
+            org.osgi.framework.ServiceReference<?>[] refs = context.getServiceReferences(
+                    "org.apache.felix.hc.api.HealthCheck", "(hc.tags=switchover)");
+            return refs != null && refs.length == 3;
+        });
         setInEtc(NOTIFIER_PID, "collect-request-counters", "true");
         await("the edit reaches the notifier").atMost(30, TimeUnit.SECONDS)
                 .until(counters::requestCountersEnabled);

@@ -79,6 +79,7 @@ class ConsoleSystemIT {
         assertTrue(options.headers().contains("Allow: GET, HEAD, OPTIONS"), options.headers());
 
         metricsUnderTraffic(a, b, ports[0]);
+        felixHealthChecksAgree(a, b);
 
         // the backup endpoint honours lag: an interaction replicated gives the backup a measured lag
         a.shellOk("host:interaction-create chat user:alice hello");
@@ -332,6 +333,32 @@ class ConsoleSystemIT {
         assertEquals(Metrics.scrape(ma).samples().keySet(), queried.samples().keySet(), "the query is ignored");
         assertEquals(404, Console.status(a.consoleUrl() + "metrics/..%2f..%2fetc%2fpasswd"));
         assertEquals(200, Console.status(ha(a) + "live"), "still serving");
+    }
+
+    /**
+     * The same checks through Felix Health Check's Gogo command: the verdict and the line of each node's
+     * {@code hc:exec} equal the health URL's status and body.
+     */
+    private void felixHealthChecksAgree(SwitchoverNode a, SwitchoverNode b) {
+        for (SwitchoverNode n : List.of(a, b)) {
+            for (String check : List.of("primary", "backup", "live")) {
+                Console.Reply url = Console.curl(n.consoleUrl() + "health/" + check);
+                String hc = n.shellOk("hc:exec switchover-" + check);
+                System.out.printf("CONSOLE %s hc:exec switchover-%s -> %s%n", n.letter(), check, hc.trim());
+                String line = url.body().trim();
+                assertTrue(hc.contains(line), "hc:exec shows the endpoint's line '" + line + "': " + hc);
+                if (url.code() == 200) {
+                    assertTrue(hc.contains("OK") && !hc.contains("CRITICAL"), n.letter() + " " + check + ": " + hc);
+                } else {
+                    assertEquals(503, url.code());
+                    assertTrue(hc.contains("CRITICAL"), n.letter() + " " + check + ": " + hc);
+                }
+            }
+            String all = n.shellOk("hc:exec switchover");
+            for (String check : List.of("primary", "backup", "live")) {
+                assertTrue(all.contains("Switchover " + check), all);
+            }
+        }
     }
 
     private static final String KPI_REQUESTS = "switchover_kpi_requests_total";
