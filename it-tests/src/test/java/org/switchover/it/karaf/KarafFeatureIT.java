@@ -142,6 +142,29 @@ public class KarafFeatureIT {
         assertTrue(before, before.contains("switchover_state{state=\"PRIMARY\",} 1.0"));
         assertTrue(before, !before.contains("switchover_kpi_"));
         assertTrue("hostile method refused", http("DELETE").startsWith("405 "));
+
+        // the load balancers' health URLs through Pax Web: the lone primary passes primary and live, not backup
+        String primary = await("health answers through Pax Web").atMost(60, TimeUnit.SECONDS)
+                .until(() -> http("GET", "/switchover/health/primary"), r -> !r.isEmpty());
+        assertTrue(primary, primary.startsWith("200 primary: role PRIMARY"));
+        String live = http("GET", "/switchover/health/live");
+        assertTrue(live, live.startsWith("200 live: role PRIMARY"));
+        String backup = http("GET", "/switchover/health/backup?lag=1000");
+        assertTrue(backup, backup.startsWith("503 not backup: role PRIMARY"));
+        assertTrue("HEAD without a body", http("HEAD", "/switchover/health/primary").equals("200 "));
+        String badLag = http("GET", "/switchover/health/backup?lag=soon");
+        assertTrue(badLag, badLag.startsWith("400 lag must be a whole number of milliseconds"));
+        // the same three checks as Felix Health Check services, the HC bundles Active
+        for (String hc : List.of("org.apache.felix.healthcheck.api", "org.apache.felix.healthcheck.core")) {
+            Bundle b = Arrays.stream(context.getBundles()).filter(x -> hc.equals(x.getSymbolicName())).findFirst()
+                    .orElseThrow(() -> new AssertionError(hc + " not installed"));
+            assertEquals(hc + " Active", Bundle.ACTIVE, b.getState());
+        }
+        await("three Felix health checks tagged switchover").atMost(30, TimeUnit.SECONDS).until(() -> {
+            org.osgi.framework.ServiceReference<?>[] refs = context.getServiceReferences(
+                    "org.apache.felix.hc.api.HealthCheck", "(hc.tags=switchover)");
+            return refs != null && refs.length == 3;
+        });
         setInEtc(NOTIFIER_PID, "collect-request-counters", "true");
         await("the edit reaches the notifier").atMost(30, TimeUnit.SECONDS)
                 .until(counters::requestCountersEnabled);
@@ -155,9 +178,14 @@ public class KarafFeatureIT {
 
     /** One request to the metrics URL on Karaf's HTTP port: "status body", or "" when nothing answers yet. */
     private static String http(String method) {
+        return http(method, "/switchover/metrics");
+    }
+
+    /** One request to {@code path} on Karaf's HTTP port: "status body", or "" when nothing answers yet. */
+    private static String http(String method, String path) {
         try {
             java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL("http://127.0.0.1:"
-                    + System.getProperty("it.http.port") + "/switchover/metrics").openConnection();
+                    + System.getProperty("it.http.port") + path).openConnection();
             c.setRequestMethod(method);
             c.setConnectTimeout(5000);
             c.setReadTimeout(10_000);

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.switchover.it.support.Console;
+import org.switchover.it.support.Metrics;
 import org.switchover.it.support.Profiles;
 import org.switchover.it.support.Repo;
 import org.switchover.it.support.SwitchoverNode;
@@ -77,12 +78,15 @@ class ConsoleSystemIT {
         assertTrue(options.headers().contains("Content-Length: 0"), options.headers());
         assertTrue(options.headers().contains("Allow: GET, HEAD, OPTIONS"), options.headers());
 
+        metricsUnderTraffic(a, b, ports[0]);
+        felixHealthChecksAgree(a, b);
+
         // the backup endpoint honours lag: an interaction replicated gives the backup a measured lag
         a.shellOk("host:interaction-create chat user:alice hello");
         await("a replication lag on B").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> maxLag(b.quickStatus()) >= 0);
         long lag = maxLag(b.quickStatus());
-        System.out.printf("CONSOLE backup replication lag %d ms%n", lag);
+        System.out.printf("CONSOLE backup replication lag %d ms (%s)%n", lag, b.quickStatus().path("replication"));
         assertEquals(200, Console.status(hb + "backup?lag=" + lag));
         assertEquals(200, Console.status(hb + "backup?lag=60000"));
         if (lag > 0) {
@@ -233,6 +237,149 @@ class ConsoleSystemIT {
         assertTrue(a.logSince(0).contains("switch requested by console page user 'ops'"), "audited with the name");
     }
 
+    /**
+     * The metrics endpoint of both nodes, scraped as Prometheus would: the pair's gauges; no KPI family while its
+     * option is off (the default); the options switched on live by a .cfg edit, their families appearing and counting
+     * the pings, the replicated interactions' requests and a hostile connection; switched off again, gone. Then
+     * hostile requests to the endpoint itself.
+     */
+    private void metricsUnderTraffic(SwitchoverNode a, SwitchoverNode b, int notifierPortA) throws Exception {
+        String ma = a.consoleUrl() + "metrics";
+        String mb = b.consoleUrl() + "metrics";
+        Metrics.Scrape a0 = Metrics.scrape(ma);
+        Metrics.Scrape b0 = Metrics.scrape(mb);
+        assertEquals(1.0, a0.sum("switchover_primary"), a0.text());
+        assertEquals(0.0, b0.sum("switchover_primary"), b0.text());
+        assertEquals(2.0, b0.sum("switchover_link_up"), "both of B's links up: " + b0.text());
+        assertTrue(a0.hasFamily("switchover_epoch") && a0.sum("switchover_epoch") >= 1, a0.text());
+        for (String kpi : KPI_FAMILIES) {
+            assertFalse(a0.hasFamily(kpi), kpi + " is off by default on A");
+            assertFalse(b0.hasFamily(kpi), kpi + " is off by default on B");
+        }
+
+        // the three options on, live, through the .cfg FileInstall watches
+        Map<String, String> on = Map.of("collect-request-counters", "true", "collect-error-counters", "true",
+                "collect-esp-error-counters", "true");
+        a.configure("org.switchover.notifier", on);
+        b.configure("org.switchover.notifier", on);
+        await("A's KPI families on").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                .until(() -> KPI_FAMILIES.stream().allMatch(Metrics.scrape(ma)::hasFamily));
+        await("B's KPI families on").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                .until(() -> KPI_FAMILIES.stream().allMatch(Metrics.scrape(mb)::hasFamily));
+        Metrics.Scrape a1 = Metrics.scrape(ma);
+        Metrics.Scrape b1 = Metrics.scrape(mb);
+
+        // traffic: mail interactions created on the primary, replicated to the backup as shadows
+        int created = 5;
+        List<String> mails = new ArrayList<>();
+        for (int k = 0; k < created; k++) {
+            mails.add(a.shellOk("host:interaction-create mail sales unassigned metrics question " + k).trim());
+        }
+        // and a hostile connection to A's notifier: plain text where TLS is expected
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", notifierPortA)) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            try {
+                s.getInputStream().read(new byte[256]);
+            } catch (java.io.IOException ignored) {
+                // the notifier closes or resets the connection: either is fine
+            }
+        }
+        await("A's counters moving").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            Metrics.Scrape m = Metrics.scrape(ma);
+            return m.sum(KPI_REQUESTS) > a1.sum(KPI_REQUESTS) && m.sum(KPI_ERRORS) > a1.sum(KPI_ERRORS)
+                    && m.sum("switchover_recovery_live") >= a1.sum("switchover_recovery_live") + created;
+        });
+        await("B's counters moving").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            Metrics.Scrape m = Metrics.scrape(mb);
+            return m.sum(KPI_REQUESTS) > b1.sum(KPI_REQUESTS)
+                    && m.sum("switchover_recovery_shadows") >= b1.sum("switchover_recovery_shadows") + created
+                    && m.hasFamily("switchover_replication_lag_seconds");
+        });
+        Metrics.Scrape a2 = Metrics.scrape(ma);
+        Metrics.Scrape b2 = Metrics.scrape(mb);
+        System.out.printf("CONSOLE metrics: A kpi requests %.0f -> %.0f, errors %.0f -> %.0f, live %.0f -> %.0f;"
+                        + " B kpi requests %.0f -> %.0f, shadows %.0f -> %.0f%n",
+                a1.sum(KPI_REQUESTS), a2.sum(KPI_REQUESTS), a1.sum(KPI_ERRORS), a2.sum(KPI_ERRORS),
+                a1.sum("switchover_recovery_live"), a2.sum("switchover_recovery_live"), b1.sum(KPI_REQUESTS),
+                b2.sum(KPI_REQUESTS), b1.sum("switchover_recovery_shadows"), b2.sum("switchover_recovery_shadows"));
+        assertTrue(a2.text().contains(KPI_ERRORS + "{error_type=\"not-tls\""), "the hostile connection counted by"
+                + " its type: " + a2.text());
+
+        // the traffic ends: released on A, gone from B (the rest of the test switches with one chat interaction)
+        for (String id : mails) {
+            a.shellOk("host:interaction-release " + id);
+        }
+        await("the mails released on B").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> Metrics.scrape(mb).sum("switchover_recovery_shadows") == b1.sum(
+                        "switchover_recovery_shadows"));
+
+        // off again: the families disappear
+        Map<String, String> off = Map.of("collect-request-counters", "false", "collect-error-counters", "false",
+                "collect-esp-error-counters", "false");
+        a.configure("org.switchover.notifier", off);
+        b.configure("org.switchover.notifier", off);
+        for (String url : List.of(ma, mb)) {
+            await("KPI families off at " + url).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> KPI_FAMILIES.stream().noneMatch(Metrics.scrape(url)::hasFamily));
+        }
+
+        // hostile requests to the endpoint: other methods refused, the query string cannot alter the answer
+        for (String method : List.of("POST", "PUT", "DELETE", "PATCH", "TRACE")) {
+            Console.Reply r = Console.curl(ma, "-X", method, "--data", "x=1");
+            assertEquals(405, r.code(), method + " -> " + r.body());
+            assertTrue(r.headers().contains("Allow: GET, HEAD, OPTIONS"), r.headers());
+        }
+        Console.Reply head = Console.curl(ma, "-I");
+        assertEquals(200, head.code(), head.headers());
+        Console.Reply options = Console.curl(ma, "-X", "OPTIONS");
+        assertEquals(200, options.code());
+        assertEquals("", options.body());
+        Metrics.Scrape queried = Metrics.scrape(ma + "?name[]=switchover_kpi_requests&collect-request-counters=true&x="
+                + "%00%0d%0a".repeat(50));
+        assertFalse(queried.hasFamily(KPI_REQUESTS), "a query cannot switch a family on");
+        assertEquals(Metrics.scrape(ma).samples().keySet(), queried.samples().keySet(), "the query is ignored");
+        assertEquals(404, Console.status(a.consoleUrl() + "metrics/..%2f..%2fetc%2fpasswd"));
+        assertEquals(200, Console.status(ha(a) + "live"), "still serving");
+    }
+
+    /**
+     * The same checks through Felix Health Check's Gogo command: the verdict and the line of each node's
+     * {@code hc:exec} equal the health URL's status and body.
+     */
+    private void felixHealthChecksAgree(SwitchoverNode a, SwitchoverNode b) {
+        for (SwitchoverNode n : List.of(a, b)) {
+            for (String check : List.of("primary", "backup", "live")) {
+                Console.Reply url = Console.curl(n.consoleUrl() + "health/" + check);
+                String hc = n.shellOk("hc:exec switchover-" + check);
+                System.out.printf("CONSOLE %s hc:exec switchover-%s -> %s%n", n.letter(), check, hc.trim());
+                String line = url.body().trim();
+                assertTrue(hc.contains(line), "hc:exec shows the endpoint's line '" + line + "': " + hc);
+                if (url.code() == 200) {
+                    assertTrue(hc.contains("OK") && !hc.contains("CRITICAL"), n.letter() + " " + check + ": " + hc);
+                } else {
+                    assertEquals(503, url.code());
+                    assertTrue(hc.contains("CRITICAL"), n.letter() + " " + check + ": " + hc);
+                }
+            }
+            String all = n.shellOk("hc:exec switchover");
+            for (String check : List.of("primary", "backup", "live")) {
+                assertTrue(all.contains("Switchover " + check), all);
+            }
+        }
+    }
+
+    private static final String KPI_REQUESTS = "switchover_kpi_requests_total";
+    private static final String KPI_ERRORS = "switchover_kpi_errors_total";
+    // simpleclient 0.16 names a counter family with its _total suffix, in the # TYPE line as in the samples
+    private static final List<String> KPI_FAMILIES = List.of(KPI_REQUESTS, KPI_ERRORS,
+            "switchover_kpi_esp_errors_total");
+
+    private static String ha(SwitchoverNode n) {
+        return n.consoleUrl() + "health/";
+    }
+
     private static String csrf(String html) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([0-9a-f]{64})\"")
                 .matcher(html);
@@ -245,9 +392,12 @@ class ConsoleSystemIT {
         if (status == null) {
             return max;
         }
-        for (JsonNode c : status.path("recovery")) {
-            if (c.path("lagMillis").isNumber()) {
-                max = Math.max(max, c.path("lagMillis").asLong());
+        // the endpoint's rule: the largest lag of the recovery channels and of the other replicated subsystems
+        for (String group : List.of("recovery", "replication")) {
+            for (JsonNode c : status.path(group)) {
+                if (c.path("lagMillis").isNumber()) {
+                    max = Math.max(max, c.path("lagMillis").asLong());
+                }
             }
         }
         return max;

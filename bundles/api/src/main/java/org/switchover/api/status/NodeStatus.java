@@ -36,13 +36,16 @@ import org.switchover.api.notifier.LinkStatus;
  * @param recovery the Interaction Recovery Service's channels on this node (from its
  *     {@link RecoveryStatusContributor}); empty when the recovery bundle does not run
  * @param sections the other bundles' blocks of figures (from their {@link StatusSectionContributor}s), by name
+ * @param replication the replicated subsystems' lag and backlog (from their {@link ReplicationFigures}), in the order
+ *     of their keys; empty when none runs (since 1.4)
  */
 public record NodeStatus(NodeId node, String error, SwitchoverState state, long epoch, String version,
                          PeerStatus peer, LinkStatus main, LinkStatus aux, boolean manualSwitchOnly,
                          boolean forceBackup, boolean primaryConfirmed, boolean monitorsWanted, String monitorLine,
                          long reconnectMillisLeft, String pendingSwitch, String lastDecision,
                          String lastSwitchReason, List<String> warnings, List<String> recentAudit,
-                         List<RecoveryChannelStatus> recovery, List<StatusSection> sections) {
+                         List<RecoveryChannelStatus> recovery, List<StatusSection> sections,
+                         List<ReplicationStatus> replication) {
 
     /** Normalises null texts to empty and copies the lists. */
     public NodeStatus {
@@ -59,6 +62,35 @@ public record NodeStatus(NodeId node, String error, SwitchoverState state, long 
         recentAudit = recentAudit == null ? List.of() : List.copyOf(recentAudit);
         recovery = recovery == null ? List.of() : List.copyOf(recovery);
         sections = sections == null ? List.of() : List.copyOf(sections);
+        replication = replication == null ? List.of() : replication.stream()
+                .sorted(java.util.Comparator.comparing(ReplicationStatus::subsystem)).toList();
+    }
+
+    /** The status without replication figures (the form of release 1.3 of this package). */
+    public NodeStatus(NodeId node, String error, SwitchoverState state, long epoch, String version, PeerStatus peer,
+                      LinkStatus main, LinkStatus aux, boolean manualSwitchOnly, boolean forceBackup,
+                      boolean primaryConfirmed, boolean monitorsWanted, String monitorLine, long reconnectMillisLeft,
+                      String pendingSwitch, String lastDecision, String lastSwitchReason, List<String> warnings,
+                      List<String> recentAudit, List<RecoveryChannelStatus> recovery, List<StatusSection> sections) {
+        this(node, error, state, epoch, version, peer, main, aux, manualSwitchOnly, forceBackup, primaryConfirmed,
+                monitorsWanted, monitorLine, reconnectMillisLeft, pendingSwitch, lastDecision, lastSwitchReason,
+                warnings, recentAudit, recovery, sections, List.of());
+    }
+
+    /**
+     * @return the largest replication lag (ms) any replicated subsystem reports (recovery channels included); -1 when
+     *     none does
+     * @since 1.4
+     */
+    public long maxReplicationLagMillis() {
+        long max = -1;
+        for (RecoveryChannelStatus c : recovery) {
+            max = Math.max(max, c.lagMillis());
+        }
+        for (ReplicationStatus r : replication) {
+            max = Math.max(max, r.lagMillis());
+        }
+        return max;
     }
 
     /** The status without other bundles' sections (the form of release 1.2 of this package). */
@@ -69,7 +101,7 @@ public record NodeStatus(NodeId node, String error, SwitchoverState state, long 
                       List<String> recentAudit, List<RecoveryChannelStatus> recovery) {
         this(node, error, state, epoch, version, peer, main, aux, manualSwitchOnly, forceBackup, primaryConfirmed,
                 monitorsWanted, monitorLine, reconnectMillisLeft, pendingSwitch, lastDecision, lastSwitchReason,
-                warnings, recentAudit, recovery, List.of());
+                warnings, recentAudit, recovery, List.of(), List.of());
     }
 
     /** The status without recovery figures (the form of release 1.0 of this package). */

@@ -1,5 +1,8 @@
 package org.switchover.api.status;
 
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -26,4 +29,38 @@ public interface ReplicationFigures {
 
     /** @return changes waiting to be shipped, applied or written (messages, files, rows); -1 when not applicable */
     long backlog();
+
+    /**
+     * @param subsystem the key (see {@link #subsystem()})
+     * @param lagMillis answers {@link #lagMillis()}; must answer at once
+     * @param backlog answers {@link #backlog()}; must answer at once
+     * @return figures reading the two suppliers at each call
+     * @since 1.4
+     */
+    static ReplicationFigures of(String subsystem, LongSupplier lagMillis, LongSupplier backlog) {
+        Objects.requireNonNull(subsystem, "subsystem");
+        Objects.requireNonNull(lagMillis, "lagMillis");
+        Objects.requireNonNull(backlog, "backlog");
+        return new ReplicationFigures() {
+            @Override
+            public String subsystem() {
+                return subsystem;
+            }
+
+            @Override
+            public long lagMillis() {
+                return lagMillis.getAsLong();
+            }
+
+            @Override
+            public long backlog() {
+                return backlog.getAsLong();
+            }
+
+            @Override
+            public String toString() {
+                return "ReplicationFigures[" + subsystem + "]";
+            }
+        };
+    }
 }

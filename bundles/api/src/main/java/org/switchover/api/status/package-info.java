@@ -3,5 +3,5 @@
  * {@code switchoverctl status --json}, the console's page and REST) renders it, so no two views can disagree.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.3.0")
+@org.osgi.annotation.versioning.Version("1.4.0")
 package org.switchover.api.status;

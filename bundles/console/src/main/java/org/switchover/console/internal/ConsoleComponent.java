@@ -27,6 +27,7 @@ import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.config.ConfigReader;
 import org.switchover.api.interaction.ActiveResources;
 import org.switchover.console.internal.web.Backend;
+import org.switchover.console.internal.web.FelixHealthChecks;
 import org.switchover.console.internal.web.WebConsole;
 
 /**
@@ -85,6 +86,8 @@ public final class ConsoleComponent {
     private ControlServer server;
     private final ControlProtocol switchProtocol;
     private volatile WebConsole web;
+    /** The Felix Health Check services; null when Felix Health Check is not in the framework. */
+    private AutoCloseable felixChecks;
     private volatile String configuredUrl = "";
     private volatile ActiveResources resources;
 
@@ -113,6 +116,13 @@ public final class ConsoleComponent {
         switchProtocol = new ControlProtocol(() -> "", this::statusMap, control::requestSwitch, SWITCH_WAIT_MILLIS,
                 shell, SHELL_WAIT_MILLIS, status::warnings);
         configureWeb(props);
+        try {
+            felixChecks = new FelixHealthChecks(context, status::report);
+            LOG.info("Console: health checks registered with Felix Health Check (tag {})", FelixHealthChecks.TAG);
+        } catch (LinkageError e) {
+            LOG.info("Console: no Felix Health Check in this framework ({}); the health URLs answer alone",
+                    e.toString());
+        }
     }
 
     /** Starts, reconfigures or stops the web side. */
@@ -179,6 +189,14 @@ public final class ConsoleComponent {
 
     @Deactivate
     void deactivate() {
+        if (felixChecks != null) {
+            try {
+                felixChecks.close();
+            } catch (Exception e) {
+                LOG.warn("Console: could not unregister the Felix health checks: {}", e.toString());
+            }
+            felixChecks = null;
+        }
         if (web != null) {
             web.close();
             web = null;

@@ -10,6 +10,7 @@ import org.switchover.api.notifier.LinkStatus;
 import org.switchover.api.status.NodeStatus;
 import org.switchover.api.status.PeerStatus;
 import org.switchover.api.status.RecoveryChannelStatus;
+import org.switchover.api.status.ReplicationStatus;
 import org.switchover.api.status.StatusSection;
 
 /**
@@ -63,6 +64,14 @@ public final class StatusView {
         }
         m.put("warnings", s.warnings());
         m.put("recovery", recoveryMap(s.recovery()));
+        Map<String, Object> replication = new LinkedHashMap<>();
+        for (ReplicationStatus r : s.replication()) {
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("lagMillis", r.lagMillis() < 0 ? null : r.lagMillis());
+            figures.put("backlog", r.backlog() < 0 ? null : r.backlog());
+            replication.put(r.subsystem(), figures);
+        }
+        m.put("replication", replication);
         for (StatusSection section : s.sections()) {
             m.putIfAbsent(section.name(), section.figures());
         }
@@ -185,6 +194,10 @@ public final class StatusView {
         }
         b.append(String.format("Decision    : %s%n", s.lastDecision()));
         b.append(String.format("Last reason : %s%n", s.lastSwitchReason()));
+        for (ReplicationStatus r : s.replication()) {
+            b.append(String.format("%-12s: lag %s, backlog %s%n", "Replication " + r.subsystem(),
+                    r.lagMillis() < 0 ? "n/a" : r.lagMillis() + " ms", r.backlog() < 0 ? "n/a" : r.backlog()));
+        }
         for (StatusSection section : s.sections()) {
             StringBuilder figures = new StringBuilder();
             section.figures().forEach((k, v) -> figures.append(figures.length() == 0 ? "" : ", ").append(k)

@@ -108,7 +108,7 @@ class ControlEndpointTest {
         List<String> old = new ArrayList<>();
         before.fieldNames().forEachRemaining(old::add);
         assertEquals(old, fields, "same fields, same order");
-        assertEquals(List.of("recovery", "console"), fields.subList(fields.size() - 2, fields.size()),
+        assertEquals(List.of("recovery", "replication", "console"), fields.subList(fields.size() - 3, fields.size()),
                 "the newer objects come last");
         assertTrue(s.get("console").has("url"), "the console object names the page's URL (null without one)");
         JsonNode mail = s.get("recovery").get("mail");

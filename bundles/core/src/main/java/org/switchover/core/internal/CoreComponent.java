@@ -51,6 +51,7 @@ import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.RequestHandler;
 import org.switchover.api.status.NodeStatus;
 import org.switchover.api.status.RecoveryStatusContributor;
+import org.switchover.api.status.ReplicationFigures;
 import org.switchover.api.status.StatusSectionContributor;
 import org.switchover.api.time.SystemScheduler;
 import org.switchover.api.warning.SwitchWarning;
@@ -202,6 +203,11 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
             policyOption = ReferencePolicyOption.GREEDY, fieldOption = FieldOption.UPDATE)
     private final List<HandOverParticipant> handOverParticipants = new CopyOnWriteArrayList<>();
 
+    /** The replicated subsystems' lag and backlog (DS sync, mirror, tracker); optional. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, fieldOption = FieldOption.UPDATE)
+    private final List<ReplicationFigures> replicationFigures = new CopyOnWriteArrayList<>();
+
     /** The primary monitor; it runs on the monitoring condition this core registers, so no DS cycle remains. */
     private volatile PrimaryMonitor primaryMonitor;
 
@@ -293,7 +299,8 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
         Snapshot snap = currentSnapshot();
         return StatusReport.of(snap, scheduler.nowMillis(), notifier::status, monitorLine(snap), warnings(),
                 machine.journal().entries(), StatusReport.recovery(recoveryStatus, LOG::warn),
-                StatusReport.sections(statusSections, LOG::warn));
+                StatusReport.sections(statusSections, LOG::warn), StatusReport.replication(replicationFigures,
+                        LOG::warn));
     }
 
     /**

@@ -13,6 +13,8 @@ import org.switchover.api.status.NodeStatus;
 import org.switchover.api.status.PeerStatus;
 import org.switchover.api.status.RecoveryChannelStatus;
 import org.switchover.api.status.RecoveryStatusContributor;
+import org.switchover.api.status.ReplicationFigures;
+import org.switchover.api.status.ReplicationStatus;
 import org.switchover.api.status.StatusSection;
 import org.switchover.api.status.StatusSectionContributor;
 
@@ -46,6 +48,13 @@ final class StatusReport {
     static NodeStatus of(Snapshot s, long nowMillis, Function<Link, LinkStatus> links, String monitorLine,
                          List<String> warnings, List<Journal.Entry> journal, List<RecoveryChannelStatus> recovery,
                          List<StatusSection> sections) {
+        return of(s, nowMillis, links, monitorLine, warnings, journal, recovery, sections, List.of());
+    }
+
+    /** The status with the replicated subsystems' figures ({@link NodeStatus#replication()}). */
+    static NodeStatus of(Snapshot s, long nowMillis, Function<Link, LinkStatus> links, String monitorLine,
+                         List<String> warnings, List<Journal.Entry> journal, List<RecoveryChannelStatus> recovery,
+                         List<StatusSection> sections, List<ReplicationStatus> replication) {
         long now = Math.max(nowMillis, s.nowMillis());
         PeerStatus peer = peer(s, nowMillis);
         List<String> audit = journal.stream().filter(Journal.Entry::audit).map(Journal.Entry::text).toList();
@@ -54,7 +63,8 @@ final class StatusReport {
                 s.forceBackup(), s.primaryConfirmed(), s.monitorsRunning(), monitorLine,
                 s.reconnectDueMillis() < 0 ? -1L : Math.max(0L, s.reconnectDueMillis() - now),
                 s.pendingSwitch(), s.lastDecision(), s.lastSwitchReason(), warnings,
-                audit.subList(Math.max(0, audit.size() - RECENT_AUDIT), audit.size()), recovery, sections);
+                audit.subList(Math.max(0, audit.size() - RECENT_AUDIT), audit.size()), recovery, sections,
+                replication);
     }
 
     /**
@@ -150,6 +160,22 @@ final class StatusReport {
             } catch (RuntimeException e) {
                 warn.accept("A status section contributor failed ({}); its section is left out of the status",
                         e.toString());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @return the figures of every registered {@link ReplicationFigures}; one that fails is logged and left out (a
+     *     broken subsystem must not block the status)
+     */
+    static List<ReplicationStatus> replication(List<ReplicationFigures> figures, BiConsumer<String, String> warn) {
+        List<ReplicationStatus> out = new ArrayList<>();
+        for (ReplicationFigures f : figures) {
+            try {
+                out.add(ReplicationStatus.of(f));
+            } catch (RuntimeException e) {
+                warn.accept("Replication figures failed ({}); they are left out of the status", e.toString());
             }
         }
         return out;

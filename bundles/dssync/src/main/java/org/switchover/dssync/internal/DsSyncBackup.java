@@ -65,6 +65,8 @@ public final class DsSyncBackup implements StreamListener {
     /** The last message durable in the store (what the position file may say, never more). */
     private volatile StreamPosition applied;
     private volatile long messages;
+    /** Messages received and not yet durable: the kept ones plus the batch being written (for the figures). */
+    private volatile int backlog;
     private long savedAtMillis;
     private long loggedAtMillis;
 
@@ -101,6 +103,7 @@ public final class DsSyncBackup implements StreamListener {
         }
         pendingReplicationId = replicationId;
         pending.add(new Received(sequence, c));
+        backlog = pending.size();
     }
 
     /**
@@ -115,6 +118,25 @@ public final class DsSyncBackup implements StreamListener {
         }
         List<Received> batch = new ArrayList<>(pending);
         pending.clear();
+        try {
+            writeBatch(batch);
+        } finally {
+            // written, or dropped to be asked for again: either way no longer kept here
+            backlog = 0;
+        }
+    }
+
+    /** @return the last applied message's lag (ms); -1 before the first timed message. Any thread, never blocks long. */
+    long lagMillis() {
+        return lag.lastMillis();
+    }
+
+    /** @return messages received and not yet durable in the store. Any thread. */
+    int backlog() {
+        return backlog;
+    }
+
+    private void writeBatch(List<Received> batch) throws Exception {
         if (closed) {
             throw new CancellationException("DS sync backup stopped; " + batch.size() + " messages left unapplied");
         }

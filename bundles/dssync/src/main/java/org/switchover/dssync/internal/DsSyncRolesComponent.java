@@ -20,6 +20,7 @@ import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.RequestHandler;
+import org.switchover.api.status.ReplicationFigures;
 import org.switchover.api.time.SystemScheduler;
 import org.switchover.support.RoleBinding;
 import org.switchover.support.Threads;
@@ -49,7 +50,9 @@ public final class DsSyncRolesComponent {
     // owned by the control thread
     private DsSyncPrimary primary;
     private ServiceRegistration<RequestHandler> primaryHandler;
-    private DsSyncBackup backup;
+    // volatile: the replication figures read it from any thread
+    private volatile DsSyncBackup backup;
+    private final ServiceRegistration<ReplicationFigures> figures;
 
     @Activate
     public DsSyncRolesComponent(BundleContext context, @Reference DirectoryStore store, @Reference Notifier notifier,
@@ -59,6 +62,14 @@ public final class DsSyncRolesComponent {
         this.notifier = notifier;
         this.status = status;
         this.settings = settings;
+        // the backup's lag and the messages it holds but has not made durable; not applicable on other roles
+        figures = context.registerService(ReplicationFigures.class, ReplicationFigures.of("dssync", () -> {
+            DsSyncBackup b = backup;
+            return b == null ? -1 : b.lagMillis();
+        }, () -> {
+            DsSyncBackup b = backup;
+            return b == null ? -1 : b.backlog();
+        }), null);
         roles.track(context);
     }
 
@@ -103,6 +114,11 @@ public final class DsSyncRolesComponent {
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        try {
+            figures.unregister();
+        } catch (IllegalStateException e) {
+            // already gone with the bundle
+        }
         roles.close();
         control.execute(() -> {
             if (primary != null) {

@@ -24,6 +24,11 @@ final class LagStats {
         last = v;
     }
 
+    /** @return the last message's lag (ms, rounded); -1 before the first timed message */
+    synchronized long lastMillis() {
+        return recorded == 0 ? -1 : ms(last);
+    }
+
     /** @return how many lags were recorded in all */
     synchronized long recorded() {
         return recorded;

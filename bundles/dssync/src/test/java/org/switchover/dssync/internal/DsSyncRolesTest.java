@@ -205,8 +205,12 @@ class DsSyncRolesTest {
                     new DirectoryEntry("a/e" + i, "Item", Map.of())), now - 5000));
         }
         assertEquals(0, store.size(), "kept until the flush");
+        assertEquals(3, b.backlog(), "the replication figures count the kept messages");
+        assertEquals(-1, b.lagMillis(), "no lag before the first message is applied");
         b.flush();
         assertEquals(List.of(3), commits, "three messages, one commit");
+        assertEquals(0, b.backlog());
+        assertTrue(b.lagMillis() >= 5, "committed 5 ms before: " + b.lagMillis());
         assertTrue(s.status().contains("messages applied: 3"), s.status());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("lag: last (\\d+) ms, p50 (\\d+) ms, p99 (\\d+) ms"
                 + " over 3 messages").matcher(s.status());

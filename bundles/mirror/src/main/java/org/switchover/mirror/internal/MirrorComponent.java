@@ -37,6 +37,7 @@ import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.RequestHandler;
+import org.switchover.api.status.ReplicationFigures;
 import org.switchover.api.time.SystemScheduler;
 import org.switchover.api.warning.SwitchWarning;
 import org.switchover.support.RoleBinding;
@@ -155,6 +156,7 @@ public final class MirrorComponent implements RequestHandler {
     private final ServiceRegistration<RequestHandler> handler;
     private final ServiceRegistration<SwitchWarning> warning;
     private final ServiceRegistration<SwitchWarning> writeWarning;
+    private final ServiceRegistration<ReplicationFigures> figures;
 
     private volatile MirrorSettings settings = MirrorSettings.NONE;
     private volatile SwitchoverStatus status;
@@ -193,6 +195,8 @@ public final class MirrorComponent implements RequestHandler {
         warning = context.registerService(SwitchWarning.class, this::replicationWarning, new Hashtable<>());
         // the same for the changes this backup's disk refused (full, no permission): stale until they are written
         writeWarning = context.registerService(SwitchWarning.class, this::writeWarning, new Hashtable<>());
+        figures = context.registerService(ReplicationFigures.class, ReplicationFigures.of("mirror",
+                this::lagMillis, this::backlog), null);
         roles.track(context);
     }
 
@@ -211,6 +215,7 @@ public final class MirrorComponent implements RequestHandler {
 
     @Deactivate
     void deactivate() {
+        figures.unregister();
         warning.unregister();
         writeWarning.unregister();
         handler.unregister();
@@ -307,6 +312,19 @@ public final class MirrorComponent implements RequestHandler {
     /** @return what this backup mirrors in its current state (all of it when the state is not known yet). */
     private MirrorSettings.Plan plan() {
         return settings.plan(state());
+    }
+
+    /** @return on a following backup, the lag (ms) of the last change applied; -1 otherwise or before the first */
+    long lagMillis() {
+        return roles.backup() ? follower.lastLagMillis : -1;
+    }
+
+    /**
+     * @return on a following backup, the changes in progress plus those this node's disk refused (kept until
+     *     written), as {@code switchover:mirror-status} counts them; -1 otherwise
+     */
+    long backlog() {
+        return roles.backup() ? follower.pending.get() + follower.failures.count() : -1;
     }
 
     /** @return the replication warning while this backup's health check fails (the registered {@link SwitchWarning}). */

@@ -35,6 +35,7 @@ import org.switchover.api.interaction.InteractionListener;
 import org.switchover.api.interaction.InteractionSource;
 import org.switchover.api.interaction.ShadowObserver;
 import org.switchover.api.status.StatusSection;
+import org.switchover.api.status.ReplicationFigures;
 import org.switchover.api.status.StatusSectionContributor;
 import org.switchover.api.time.SystemScheduler;
 import org.switchover.support.RoleBinding;
@@ -49,9 +50,10 @@ import org.switchover.support.Threads;
  */
 @Component(name = TrackerComponent.PID, configurationPid = TrackerComponent.PID, immediate = true,
         service = {TrackerComponent.class, ShadowObserver.class, StatusSectionContributor.class,
-                HandOverParticipant.class})
+                HandOverParticipant.class, ReplicationFigures.class})
 @Designate(ocd = TrackerComponent.Config.class)
-public final class TrackerComponent implements ShadowObserver, StatusSectionContributor, HandOverParticipant {
+public final class TrackerComponent implements ShadowObserver, StatusSectionContributor, HandOverParticipant,
+        ReplicationFigures {
 
     static final String PID = "org.switchover.tracker";
     private static final Logger LOG = LoggerFactory.getLogger(TrackerComponent.class);
@@ -292,6 +294,24 @@ public final class TrackerComponent implements ShadowObserver, StatusSectionCont
     @Override
     public StatusSection statusSection() {
         return service.status().section();
+    }
+
+    /** The tracker's key in the replication figures. */
+    @Override
+    public String subsystem() {
+        return "tracker";
+    }
+
+    /** The tracker ships no changes to the peer: no lag. */
+    @Override
+    public long lagMillis() {
+        return -1;
+    }
+
+    /** @return the rows not yet in the database (journal after the drained position, plus those in memory) */
+    @Override
+    public long backlog() {
+        return service.backlogRows();
     }
 
     @Deactivate

@@ -66,6 +66,10 @@ final class TrackerService {
     private boolean drainQueued;
     private Cancellable retry;
     private volatile long journalled;
+    /** Rows in the journal after the drained position, counted after each append and drain run; -1 when unreadable. */
+    private volatile long journalRows = -1;
+    /** Rows finished but not yet in the journal (actor thread writes). */
+    private volatile int memoryRows;
     private volatile String journalError = "";
     /** Set when this node left the primary role: its rows still drain for {@link #LEAVING_WAIT_MILLIS}. */
     private volatile boolean leaving;
@@ -104,6 +108,7 @@ final class TrackerService {
         this.journal = journal;
         this.drainer = drainer;
         this.model = new TrackerModel(intervalMillis, this::finished);
+        countBacklog();
     }
 
     /** Sets the live parameters (any thread). */
@@ -266,6 +271,7 @@ final class TrackerService {
             return;
         }
         pending.addAll(rows);
+        memoryRows = pending.size();
         if (!flushQueued) {
             flushQueued = true;
             actor.execute(this::flush); // after the events already queued: one fsync for a burst
@@ -283,6 +289,8 @@ final class TrackerService {
             journal.append(pending, now);
             journalled += pending.size();
             pending.clear();
+            memoryRows = 0;
+            countBacklog();
             journalError = "";
             journal.rotate(now, role != Role.PRIMARY).forEach(f -> LOG.info("Tracker: journal file {} rotated out",
                     f));
@@ -342,6 +350,7 @@ final class TrackerService {
         try {
             empty = drainer.drain(BATCHES_PER_RUN);
             retryMillis = FIRST_RETRY_MILLIS;
+            countBacklog();
         } catch (SQLException | IOException e) {
             retry = db.schedule(this::drainRun, retryMillis);
             retryMillis = Math.min(LAST_RETRY_MILLIS, retryMillis * 2);
@@ -353,6 +362,25 @@ final class TrackerService {
     }
 
     // ---- status (any thread) ----
+
+    /** Counts the journal's rows after the drained position (the actor or the db thread, after a change of either). */
+    private void countBacklog() {
+        try {
+            journalRows = journal.rowsAfter(journal.drained());
+        } catch (IOException e) {
+            journalRows = -1;
+        }
+    }
+
+    /**
+     * @return the rows not yet in the database: in the journal after the drained position plus those waiting in
+     *     memory for the journal; -1 when the journal cannot be read. On a backup the journal is the rows' store
+     *     until the node becomes primary and drains it. Any thread, never blocks.
+     */
+    long backlogRows() {
+        long j = journalRows;
+        return j < 0 ? -1 : j + memoryRows;
+    }
 
     /** @return the figures of {@code switchover:tracker-status} and the status JSON's {@code tracker} object */
     TrackerStatus status() {

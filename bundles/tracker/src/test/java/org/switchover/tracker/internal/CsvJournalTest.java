@@ -41,7 +41,10 @@ class CsvJournalTest {
             CsvJournal.Batch b = j.read(CsvJournal.Position.START, 4);
             assertEquals(rows("a", 3).subList(0, 3), b.rows().subList(0, 3));
             assertEquals(4, b.rows().size());
+            assertEquals(5, j.rowsAfter(CsvJournal.Position.START), "the backlog in rows, across the files");
+            assertEquals(1, j.rowsAfter(b.next()));
             CsvJournal.Batch rest = j.read(b.next(), 100);
+            assertEquals(0, j.rowsAfter(rest.next()));
             assertEquals(List.of(rows("b", 2).get(1)), rest.rows());
             assertEquals(rest.next(), j.read(rest.next(), 100).next(), "nothing after the end");
         }

@@ -150,12 +150,14 @@ class TrackerServiceTest {
             assertTrue(s.lastError().contains("test outage"), s.lastError());
             assertTrue(s.backlogBytes() > 0);
             assertEquals(0, s.rowsWritten());
+            assertEquals(750, h.service.backlogRows(), "the replication figures: every row waits in the journal");
 
             h.dbDown = false;
             h.advance(TrackerService.LAST_RETRY_MILLIS); // the retry timer
             s = h.service.status();
             assertEquals("", s.lastError());
             assertEquals(0, s.backlogBytes());
+            assertEquals(0, h.service.backlogRows());
             assertEquals(250, h.count("SELECT COUNT(*) FROM interaction_summary"));
             assertEquals(750, s.rowsWritten());
         }

@@ -2,7 +2,6 @@ package org.switchover.console.internal.web;
 
 import org.switchover.api.Role;
 import org.switchover.api.status.NodeStatus;
-import org.switchover.api.status.RecoveryChannelStatus;
 
 /**
  * The load balancers' checks, decided from the one status model: {@code primary} passes only on the node that is
@@ -57,11 +56,7 @@ public final class HealthChecks {
 
     /** @return the largest replication lag (ms) any replicated subsystem reports in the status; -1 when none does */
     static long lagMillis(NodeStatus s) {
-        long max = -1;
-        for (RecoveryChannelStatus c : s.recovery()) {
-            max = Math.max(max, c.lagMillis());
-        }
-        return max;
+        return s.maxReplicationLagMillis();
     }
 
     /**

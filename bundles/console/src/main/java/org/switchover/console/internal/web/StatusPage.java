@@ -10,6 +10,7 @@ import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.LinkStatus;
 import org.switchover.api.status.NodeStatus;
 import org.switchover.api.status.RecoveryChannelStatus;
+import org.switchover.api.status.ReplicationStatus;
 import org.switchover.api.warning.SwitchWarning;
 import org.switchover.console.internal.StatusView;
 
@@ -165,7 +166,18 @@ final class StatusPage {
         if (rows == 0) {
             b.append("<tr><td colspan=\"5\">No interaction channel is recovered on this node.</td></tr>");
         }
-        b.append("</table><p><small>DS sync, mirror and tracker do not report a lag in the status yet.</small></p>");
+        b.append("</table>");
+        b.append("<table id=\"replication\"><tr><th>Replicated subsystem</th><th>Lag (ms)</th><th>Backlog</th></tr>");
+        for (ReplicationStatus r : s.replication()) {
+            b.append("<tr data-subsystem=\"").append(Html.esc(r.subsystem())).append("\"><td>")
+                    .append(Html.esc(r.subsystem())).append("</td><td>")
+                    .append(r.lagMillis() < 0 ? "-" : Long.toString(r.lagMillis())).append("</td><td>")
+                    .append(r.backlog() < 0 ? "-" : Long.toString(r.backlog())).append("</td></tr>");
+        }
+        if (s.replication().isEmpty()) {
+            b.append("<tr><td colspan=\"3\">No replicated subsystem reports figures on this node.</td></tr>");
+        }
+        b.append("</table>");
     }
 
     /** @return the first switch question, exactly as the shell asks it */

@@ -12,6 +12,7 @@ import org.switchover.api.SwitchoverState;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.LinkStatus;
 import org.switchover.api.status.NodeStatus;
+import org.switchover.api.status.ReplicationStatus;
 
 /** The load balancers' checks decided from the status: primary, backup with a lag limit, live. */
 class HealthChecksTest {
@@ -45,6 +46,25 @@ class HealthChecksTest {
         assertFalse(HealthChecks.backup(WebFixtures.status(SwitchoverState.PRIMARY), -1).ok());
         assertTrue(HealthChecks.backup(WebFixtures.status(SwitchoverState.RECONNECTING), -1).ok(),
                 "a reconnecting backup is a backup");
+    }
+
+    @Test
+    void theLagOfDsSyncMirrorAndTrackerCountsAsMuchAsRecoverys() {
+        NodeStatus base = backupWithLags(40);
+        NodeStatus s = new NodeStatus(base.node(), base.error(), base.state(), base.epoch(), base.version(),
+                base.peer(), base.main(), base.aux(), false, false, true, false, "", -1L, "", "", "", List.of(),
+                List.of(), base.recovery(), List.of(), List.of(new ReplicationStatus("mirror", 900, 3),
+                new ReplicationStatus("dssync", 15, 0), new ReplicationStatus("tracker", -1, 12)));
+        assertEquals(900, HealthChecks.lagMillis(s), "the mirror is furthest behind");
+        assertEquals(List.of("dssync", "mirror", "tracker"), s.replication().stream()
+                .map(ReplicationStatus::subsystem).toList(), "in the order of their keys");
+        assertTrue(HealthChecks.backup(s, 900).ok());
+        HealthChecks.Result lagging = HealthChecks.backup(s, 899);
+        assertFalse(lagging.ok());
+        assertEquals("backup lagging: replication lag 900 ms exceeds 899 ms", lagging.text());
+        String page = StatusPage.status(s, new StatusPage.Viewer("ops", true, false, "tok"));
+        assertTrue(page.contains("<tr data-subsystem=\"mirror\"><td>mirror</td><td>900</td><td>3</td></tr>"), page);
+        assertTrue(page.contains("<tr data-subsystem=\"tracker\"><td>tracker</td><td>-</td><td>12</td></tr>"), page);
     }
 
     @Test
