@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,9 +14,10 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
-import org.switchover.it.support.PostgresSchema;
 import org.switchover.it.support.Profiles;
 import org.switchover.it.support.Repo;
+import org.switchover.it.support.TrackerDatabases;
+import org.switchover.it.support.TrackerDatabases.Db;
 import org.switchover.it.support.SwitchoverNode;
 
 /**
@@ -36,29 +36,13 @@ class TrackerBench {
     @Test
     void h2() throws Exception {
         Path dir = Repo.freshDir("tracker-bench-h2");
-        org.h2.tools.Server server = org.h2.tools.Server.createTcpServer("-tcpPort", "0", "-ifNotExists",
-                "-baseDir", dir.resolve("db").toAbsolutePath().toString()).start();
-        try {
-            String url = "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/tracker";
-            run("h2", dir, url, "", () -> DriverManager.getConnection(url));
-        } finally {
-            server.stop();
-        }
+        TrackerDatabases.h2(dir, (url, user, db) -> run("h2", dir, url, user, db));
     }
 
     @Test
     void postgresql() throws Exception {
         Path dir = Repo.freshDir("tracker-bench-pg");
-        try (PostgresSchema db = PostgresSchema.create("tracker_bench")) {
-            String url = db.url("127.0.0.1:5432");
-            run("postgresql", dir, url, PostgresSchema.USER,
-                    () -> DriverManager.getConnection(url, PostgresSchema.USER, ""));
-        }
-    }
-
-    @FunctionalInterface
-    private interface Db {
-        Connection open() throws SQLException;
+        TrackerDatabases.postgresql("tracker_bench", (url, user, db) -> run("postgresql", dir, url, user, db));
     }
 
     private static void run(String name, Path dir, String url, String user, Db db) throws Exception {

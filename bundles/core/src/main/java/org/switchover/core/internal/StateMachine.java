@@ -56,6 +56,7 @@ public final class StateMachine {
     final PeerMessages peerMessages;
     /** The manual switch and the hand-off in progress. */
     final ManualSwitch manual;
+    private final HandOverBarrier handOver;
     private volatile CoreSettings settings;
     private volatile Snapshot snapshot;
 
@@ -67,7 +68,6 @@ public final class StateMachine {
     private LinkStatus aux = LinkStatus.notConnected(Link.AUX);
     private String lastDecision = "";
     private String lastSwitchReason = "";
-    private volatile Supplier<List<HandOverParticipant>> handOverParticipants = List::of;
 
     /**
      * @param scheduler the machine's thread and clock
@@ -92,6 +92,7 @@ public final class StateMachine {
         this.peer = new PeerClient(this, notifier);
         this.peerMessages = new PeerMessages(this);
         this.manual = new ManualSwitch(this);
+        this.handOver = new HandOverBarrier(this);
         publish();
     }
 
@@ -198,49 +199,17 @@ public final class StateMachine {
      * when this node acknowledges a controlled hand-off.
      */
     public void handOverParticipants(Supplier<List<HandOverParticipant>> source) {
-        handOverParticipants = source;
+        handOver.participants(source);
     }
 
-    /**
-     * Row 26c, before the acknowledgement: lets every participant finish its part (the tracker persists its
-     * interactions), bounded by {@link #handOverBudgetMillis()} so that a participant that hangs (a database that is
-     * down) never holds the switch up. Machine thread; the returned future completes on any thread.
-     */
+    /** Row 26c, before the acknowledgement: see {@link HandOverBarrier}. Machine thread. */
     CompletableFuture<Void> handOver(String peer) {
-        List<HandOverParticipant> ps = handOverParticipants.get();
-        if (ps.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        long budget = handOverBudgetMillis();
-        long t0 = scheduler.nowMillis();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        List<CompletableFuture<String>> each = new java.util.ArrayList<>();
-        for (HandOverParticipant p : ps) {
-            CompletableFuture<String> f;
-            try {
-                f = p.beforeAcknowledge(budget).toCompletableFuture();
-            } catch (RuntimeException e) {
-                f = CompletableFuture.failedFuture(e);
-            }
-            each.add(f.handle((line, e) -> e == null ? String.valueOf(line)
-                    : "a hand-over participant failed: " + LogText.escape(String.valueOf(e.getMessage()))));
-        }
-        CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).whenComplete((x, e) -> done.complete(null));
-        Cancellable timer = scheduler.schedule(() -> done.complete(null), budget);
-        done.whenComplete((x, e) -> {
-            timer.cancel();
-            long ms = scheduler.nowMillis() - t0;
-            List<String> lines = each.stream().map(f -> f.getNow("did not finish within " + budget + " ms"))
-                    .toList();
-            onMachine(() -> journal.info("Hand-off to peer {}: acknowledged after {} ms; {}", peer, ms,
-                    String.join("; ", lines)));
-        });
-        return done;
+        return handOver.await(peer);
     }
 
-    /** @return how long the acknowledgement of a hand-off waits for the participants: 3/5 of the prepare timeout */
+    /** @return how long the acknowledgement of a hand-off waits for the participants */
     long handOverBudgetMillis() {
-        return settings.prepareTimeoutMillis() * 3 / 5;
+        return handOver.budgetMillis();
     }
 
     /** Restart of a stale, halted or failed node (row 28). */
