@@ -62,6 +62,10 @@ public final class SwitchoverCtl {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals(TRAINING)) {
+            Training.run();
+            return;
+        }
         try {
             System.exit(run(args));
         } catch (Exit e) {
@@ -266,6 +270,63 @@ public final class SwitchoverCtl {
     }
 
     // ---- the endpoint ----
+
+    /** Only bin/switchoverctl passes it, once, when it records the class-data-sharing archive. */
+    static final String TRAINING = "--record-archive-training";
+
+    /**
+     * The archive's training run: status calls (text and JSON) against a throw-away endpoint on loopback that
+     * answers like a node, so the archive holds the classes of the networking and JSON paths a real call loads,
+     * not only those of the usage text. Output goes nowhere; any failure only makes the archive smaller.
+     */
+    static final class Training {
+        private static final String REPLY = "{\"ok\":true,\"status\":{\"node\":\"A\",\"version\":\"1.0.0\","
+                + "\"role\":\"BACKUP\",\"state\":\"BACKUP\",\"epoch\":3,\"automaticSwitch\":true,"
+                + "\"peer\":{\"node\":\"B\",\"address\":\"127.0.0.1:3643\",\"state\":\"PRIMARY\",\"ageMillis\":1.5e2},"
+                + "\"connections\":{\"main\":\"ACTIVE\",\"aux\":\"ACTIVE\"},\"lastDecision\":null,"
+                + "\"lastSwitchReason\":\"Manual Switchover - \\u00e9\\\"x\\\"\",\"warnings\":[\"w\"],\"lag\":[-1,0.5,false]}}\n";
+
+        static void run() {
+            java.io.PrintStream out = System.out;
+            Path dir = null;
+            try (java.net.ServerSocket server = new java.net.ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+                dir = Files.createTempDirectory("switchoverctl-training");
+                Files.writeString(dir.resolve("control.port"), Integer.toString(server.getLocalPort()));
+                Files.writeString(dir.resolve("control.token"), "training");
+                server.setSoTimeout(5_000);
+                Thread answer = new Thread(() -> {
+                    for (int k = 0; k < 2; k++) {
+                        try (Socket s = server.accept()) {
+                            Endpoint.readLine(s.getInputStream());
+                            s.getOutputStream().write(REPLY.getBytes(StandardCharsets.UTF_8));
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                });
+                answer.start();
+                System.setOut(new java.io.PrintStream(OutputStream.nullOutputStream()));
+                SwitchoverCtl.run(new String[] {"--node", dir.toString(), "status", "--json"});
+                SwitchoverCtl.run(new String[] {"--node", dir.toString(), "status"});
+                answer.join(5_000);
+            } catch (IOException | RuntimeException e) {
+                // a smaller archive, nothing worse
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                System.setOut(out);
+                if (dir != null) {
+                    for (String f : List.of("control.port", "control.token", "")) {
+                        try {
+                            Files.deleteIfExists(f.isEmpty() ? dir : dir.resolve(f));
+                        } catch (IOException e) {
+                            // a temporary directory left behind
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     static final class Endpoint {
         final int port;
