@@ -155,7 +155,12 @@ public final class Browser implements AutoCloseable {
 
     /** Writes a PNG of the page to {@code file}. */
     public void screenshot(Path file) {
-        String data = call("Page.captureScreenshot", Map.of("format", "png")).path("data").asText();
+        // the whole page, not only the window: the replication tables sit below the fold
+        var size = call("Page.getLayoutMetrics", Map.of()).path("cssContentSize");
+        Map<String, Object> clip = Map.of("x", 0, "y", 0, "width", Math.max(1, size.path("width").asDouble(1280)),
+                "height", Math.max(1, size.path("height").asDouble(1000)), "scale", 1);
+        String data = call("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true,
+                "clip", clip)).path("data").asText();
         try {
             Files.createDirectories(file.getParent());
             Files.write(file, Base64.getDecoder().decode(data));
