@@ -196,13 +196,7 @@ final class Wire {
 
     /** Encodes into a buffer of the expected size (chunks of a MiB are encoded for every transfer). */
     private static byte[] encode(int sizeHint, WireWriter.Body body) {
-        WireWriter w = new WireWriter(sizeHint);
-        try {
-            body.write(w);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("encoding into memory failed", e);
-        }
-        return w.toBytes();
+        return WireWriter.encode(sizeHint, body);
     }
 
     private static String relative(WireReader in, String field) throws MalformedMessageException {

@@ -44,8 +44,15 @@ public final class MessageCodec {
             RecordComponent[] fields = k.type().getRecordComponents();
             COMPONENTS.put(k, fields);
             try {
-                CONSTRUCTORS.put(k, k.type().getDeclaredConstructor(
-                        Arrays.stream(fields).map(RecordComponent::getType).toArray(Class<?>[]::new)));
+                Constructor<?> c = k.type().getDeclaredConstructor(
+                        Arrays.stream(fields).map(RecordComponent::getType).toArray(Class<?>[]::new));
+                // checked once here instead of on every message: the access check of each reflective call showed
+                // as several per cent of a busy stream's CPU in a flight recording
+                c.setAccessible(true);
+                for (RecordComponent f : fields) {
+                    f.getAccessor().setAccessible(true);
+                }
+                CONSTRUCTORS.put(k, c);
             } catch (NoSuchMethodException e) {
                 throw new ExceptionInInitializerError(e);
             }

@@ -2,6 +2,9 @@ package org.switchover.recovery.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -14,6 +17,7 @@ import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.StreamListener;
 import org.switchover.api.notifier.StreamPosition;
 import org.switchover.api.notifier.StreamSubscription;
+import org.switchover.support.Threads;
 import org.switchover.support.wire.MalformedMessageException;
 
 /**
@@ -145,17 +149,20 @@ final class ChannelBackup implements StreamListener {
         maxLagMillis = 0;
         LOG.info("Interaction recovery: full synchronisation of {} from the primary (replication id {}, head {};"
                 + " {} shadows dropped)", channel.key(), replicationId, headSequence, before);
-        String after = "";
         int received = 0;
         int pageCount = 0;
         RecoveryWire.Page p;
+        // one page ahead: the primary reads and encodes the next page while this thread stores the last one
+        ExecutorService ahead = Threads.single("switchover-recovery-pages-" + channel.key());
         try {
+            Future<RecoveryWire.Page> next = fetchAhead(ahead, "");
             do {
                 if (stopped) {
                     throw new IllegalStateException("the backup side stopped");
                 }
-                p = pages.fetch(new RecoveryWire.PageRequest(channel, after, PAGE_SIZE));
+                p = page(next);
                 pageCount++;
+                next = p.last() ? null : fetchAhead(ahead, p.next());
                 byte[] data = p.data();
                 for (int k = 0; k < p.size(); k++) {
                     int at = p.offsets()[k];
@@ -164,7 +171,6 @@ final class ChannelBackup implements StreamListener {
                     observers.changed(data, at, n);
                 }
                 received += p.size();
-                after = p.next();
                 primaryLive = p.liveCount();
             } while (!p.last());
         } catch (Exception e) {
@@ -173,6 +179,8 @@ final class ChannelBackup implements StreamListener {
             LOG.warn("Interaction recovery: full synchronisation of {} failed after {} shadows ({}); it is retried",
                     channel.key(), received, e.getMessage());
             throw e;
+        } finally {
+            ahead.shutdownNow();
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         lastSync = "complete: " + received + " shadows in " + pageCount + " pages, " + ms + " ms, primary live "
@@ -183,6 +191,20 @@ final class ChannelBackup implements StreamListener {
         LOG.info("Interaction recovery: full synchronisation of {} complete: {} shadows received in {} pages in {} ms"
                 + " (primary live count {}); continuing with the stream after {}", channel.key(), received, pageCount,
                 ms, p.liveCount(), headSequence);
+    }
+
+    private Future<RecoveryWire.Page> fetchAhead(ExecutorService ahead, String afterId) {
+        RecoveryWire.PageRequest request = new RecoveryWire.PageRequest(channel, afterId, PAGE_SIZE);
+        return ahead.submit(() -> pages.fetch(request));
+    }
+
+    /** @return the fetched page; a failed fetch throws what the fetch threw */
+    private static RecoveryWire.Page page(Future<RecoveryWire.Page> fetched) throws Exception {
+        try {
+            return fetched.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     Sync sync() {

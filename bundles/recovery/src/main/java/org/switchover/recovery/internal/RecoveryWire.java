@@ -61,7 +61,10 @@ final class RecoveryWire {
     }
 
     static byte[] change(Change c) {
-        return WireWriter.encode(w -> {
+        // sized exactly (for an ASCII id): growing from the default size copied each change twice, and trimming
+        // once more (a flight recording's top frame on a busy stream)
+        int size = 1 + 1 + 8 + 4 + 2 + c.id().length() + 8 + (c.removal() ? 0 : 4 + c.interaction().length);
+        return WireWriter.encode(size, w -> {
             w.u8(VERSION).bool(c.removal()).i64(c.publishMicros()).i32(c.liveCount()).utf(c.id()).i64(c.version());
             if (!c.removal()) {
                 w.blob(c.interaction());

@@ -172,7 +172,8 @@ public final class WireWriter {
 
     /** @return the bytes written so far */
     public byte[] toBytes() {
-        return Arrays.copyOf(buf, count);
+        // a full buffer is handed over as it is: any later write must grow it, so it is never written again
+        return count == buf.length ? buf : Arrays.copyOf(buf, count);
     }
 
     private void put32(int at, int v) {
