@@ -63,6 +63,9 @@ class CtlBench {
         BenchLog.bench(String.format("ctl: redis-cli INFO replication, %d calls: %s", CALLS, summary(redis)));
         BenchLog.bench(String.format("ctl: median ratio ours/redis-cli %.1f (target: ours <= 200 ms)",
                 (double) median(ours) / Math.max(1, median(redis))));
+        BenchLog.row("switchoverctl status --json, median of " + CALLS + " calls", median(ours) + " ms",
+                "redis-cli INFO replication " + median(redis) + " ms", BenchLog.ratio(median(ours), median(redis)),
+                "<= 200 ms");
         BenchLog.bench("ctl: load average at end: " + BenchLog.loadAverage());
     }
 

@@ -86,6 +86,8 @@ class DsSyncBench {
     private static final int TOUCHED = 100;
     private static final int SMALL_BACKLOG = 50;
     private static final Duration SYNC_BOUND = Duration.ofSeconds(180);
+    /** The backup's lag p99 at the end of the steady phase (ms), for the table row beside Redis's. */
+    private String steadyP99;
     private static final String BIG_HEAP = "-Xmx3g";
     /** Extra JVM options for every node, space-separated (e.g. a flight recording to see where the time goes). */
     private static final String[] NODE_JVM = nodeJvm();
@@ -186,6 +188,7 @@ class DsSyncBench {
         if (lag.find()) {
             bench("DS steady lag at the end (backup's ds-status, its window of the last messages): p50 "
                     + lag.group(2) + " ms, p99 " + lag.group(3) + " ms over " + lag.group(4) + " messages");
+            steadyP99 = lag.group(3);
         } else {
             bench("DS steady lag: no 'lag:' line in the backup's ds-status: " + oneLine(status));
         }
@@ -337,6 +340,9 @@ class DsSyncBench {
             if (oursPerSecond > 0) {
                 bench(String.format("RATIO ours/Redis replicated throughput: %d / %d = %.3f", oursPerSecond, rate,
                         (double) oursPerSecond / rate));
+                BenchLog.row("DS writes replicated, as fast as possible (Redis without persistence)",
+                        String.format("%,d/s", oursPerSecond), String.format("%,d/s", rate),
+                        BenchLog.ratio(oursPerSecond, rate), "ratio >= 1");
             } else {
                 bench("RATIO ours/Redis: not available (the DS max phase did not run)");
             }
@@ -368,6 +374,9 @@ class DsSyncBench {
                             + "p99 %.2f ms, max %.2f ms over %d probes", lag[lag.length / 2] / 1e3,
                             lag[Math.min(lag.length - 1, lag.length * 99 / 100)] / 1e3, lag[lag.length - 1] / 1e3,
                             lag.length));
+            BenchLog.row("DS steady " + STEADY_RATE + " writes/s: lag p99", steadyP99 == null ? "-" : steadyP99 + " ms",
+                    lag.length == 0 ? "-" : String.format("%.2f ms",
+                            lag[Math.min(lag.length - 1, lag.length * 99 / 100)] / 1e3), "-", "<= 5 ms");
         }
     }
 
@@ -428,6 +437,8 @@ class DsSyncBench {
             String compareLine = status.lines().filter(l -> l.contains("full compare")).findFirst()
                     .orElse(oneLine(status));
             Matcher bytes = BYTES.matcher(compareLine);
+            BenchLog.row("DS backup restart, " + BIG + " entries, 100 changed -> identical", ms(r1 - r0) + " ms",
+                    "-", "-", "<= 1,000 ms");
             bench(String.format("DS resync: %d entries, %s; backup restart to identical %d ms; full compare "
                             + "(backup's log) %s; bytes moved %s of the tree's %s; status: %s",
                     BIG, touched.strip(), ms(r1 - r0),

@@ -115,6 +115,8 @@ class MirrorBench {
             System.out.printf("BENCH mirror vs rsync: mirror %.2f s, rsync -a over loopback %.2f s, ratio %.2f "
                     + "(mirror / rsync); load average %s%n", mirrorSecs, rsyncSecs, mirrorSecs / rsyncSecs,
                     loadAverage());
+            BenchLog.row("mirror: initial " + FILES + " files", String.format("%.2f s", mirrorSecs),
+                    String.format("rsync -a %.2f s", rsyncSecs), BenchLog.ratio(mirrorSecs, rsyncSecs), "ratio <= 1");
             FileTrees.deleteTree(rsyncCopy);
 
             long[] latency = new long[LATENCY_FILES];
@@ -138,6 +140,8 @@ class MirrorBench {
             System.out.printf("BENCH mirror change -> replica latency: %d single-file writes, p50 %.1f ms, p99 %.1f "
                     + "ms, max %.1f ms; load average %s%n", LATENCY_FILES, latency[LATENCY_FILES / 2] / 1e6,
                     latency[LATENCY_FILES * 99 / 100] / 1e6, latency[LATENCY_FILES - 1] / 1e6, loadAverage());
+            BenchLog.row("mirror: change -> replica p99", String.format("%.1f ms",
+                    latency[LATENCY_FILES * 99 / 100] / 1e6), "-", "-", "<= 50 ms");
 
             // one large file, the case the transfer was first measured on (128 MiB: 17.4 s before pipelining)
             Path big = source.resolve("big/one.bin");
@@ -168,6 +172,9 @@ class MirrorBench {
             System.out.printf("BENCH mirror one %d MiB file: %.2f s from the primary's write to complete on the "
                     + "backup, rsync -a %.2f s, ratio %.2f; load average %s%n", BIG_MIB, bigSecs, rsyncBigSecs,
                     bigSecs / rsyncBigSecs, loadAverage());
+            BenchLog.row("mirror: one " + BIG_MIB + " MiB file", String.format("%.2f s", bigSecs),
+                    String.format("rsync -a %.2f s", rsyncBigSecs), BenchLog.ratio(bigSecs, rsyncBigSecs),
+                    "ratio <= 1");
         } finally {
             nodes.forEach(SwitchoverNode::close);
             if (rsyncd != null) {

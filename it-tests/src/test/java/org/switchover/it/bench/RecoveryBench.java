@@ -126,6 +126,8 @@ class RecoveryBench {
                         + " %,d ms (target <= 3,000 ms) = %,.0f interactions/s; CPU of both nodes %,d ms, GC %,d ms;"
                         + " load average %s", SYNC, run, pair.b.shadowBytes(), pair.b.shadowBytes() / SYNC, ms,
                         SYNC * 1000.0 / ms, ms(processCpuNanos() - cpu0), gc, BenchLog.loadAverage()));
+                BenchLog.row(String.format("recovery: full sync of %,d interactions, %s", SYNC, run),
+                        String.format("%,d ms", ms), "-", "-", "<= 3,000 ms");
             }
             changes(pair);
             promotion(pair);
@@ -278,6 +280,8 @@ class RecoveryBench {
         bench(String.format("promotion of %,d shadows into the new primary's host (decode, promotion rule, restore):"
                 + " %,d ms (target <= 2,000 ms for 100,000), CPU of the promoting thread %,d ms, GC %,d ms;"
                 + " load average %s; %s", restored, ms, cpu, gc, BenchLog.loadAverage(), pair.b.lastReport()));
+        BenchLog.row(String.format("recovery: promotion of %,d shadows", restored), String.format("%,d ms", ms), "-",
+                "-", "<= 2,000 ms");
     }
 
     // ---- Redis ----
@@ -303,6 +307,9 @@ class RecoveryBench {
                     ms(written - t0), rate, ms(done - written), bad));
             bench(oursMaxRate > 0 ? String.format("RATIO ours/Redis replicated changes/s: %,d / %,d = %.3f",
                     oursMaxRate, rate, (double) oursMaxRate / rate) : "RATIO: not available");
+            BenchLog.row("recovery: changes replicated, as fast as 2 host threads write (Redis without persistence)",
+                    String.format("%,d/s", oursMaxRate), String.format("%,d/s", rate),
+                    BenchLog.ratio(oursMaxRate, rate), "-");
 
             redis.command(redis.primaryPort, "FLUSHALL");
             AtomicBoolean loading = new AtomicBoolean(true);
@@ -357,6 +364,8 @@ class RecoveryBench {
                     + " retained heap %,d MiB = %,d B per shadow (target <= 1,024 B); off-heap (direct + mapped)"
                     + " %,d MiB = %,d B per shadow", SHADOWS, bytes, bytes / SHADOWS, (heap1 - heap0) >> 20,
                     (heap1 - heap0) / SHADOWS, (direct1 - direct0) >> 20, (direct1 - direct0) / SHADOWS));
+            BenchLog.row(String.format("recovery: heap per shadow, %,d shadows", SHADOWS),
+                    String.format("%,d B", (heap1 - heap0) / SHADOWS), "-", "-", "<= 1,024 B");
             bench("backup status: " + pair.b.status().replace('\n', ' '));
         }
     }
