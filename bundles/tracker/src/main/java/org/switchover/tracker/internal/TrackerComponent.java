@@ -234,7 +234,7 @@ public final class TrackerComponent implements ShadowObserver, StatusSectionCont
         listening.put(s, s.addListener(new InteractionListener() {
             @Override
             public void changed(Interaction now) {
-                service.changed(now);
+                service.hostChanged(now);
             }
 
             @Override
@@ -277,6 +277,11 @@ public final class TrackerComponent implements ShadowObserver, StatusSectionCont
     @Override
     public void syncCompleted(Channel channel) {
         service.syncCompleted(channel);
+    }
+
+    @Override
+    public void promoted(Channel channel) {
+        service.promoted(channel);
     }
 
     // ---- a controlled hand-over: the core waits (bounded) for this before it acknowledges ----
