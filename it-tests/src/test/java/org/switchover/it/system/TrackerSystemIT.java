@@ -118,7 +118,7 @@ class TrackerSystemIT {
         a.awaitState("BACKUP", START);
         RecoveryPair.awaitInSync(a, b, "after the restart of the killed primary");
         // 4. a controlled switch mid-traffic
-        load = CompletableFuture.supplyAsync(() -> b.shell("host:interaction-lifecycle " + p + "c 4000 700"));
+        load = CompletableFuture.supplyAsync(() -> b.shell("host:interaction-lifecycle " + p + "c 8000 700"));
         Thread.sleep(500 + random.nextInt(1500));
         mark = a.logMark();
         SwitchoverNode.CtlResult sw = a.shell("switchover:switch --yes");
