@@ -38,13 +38,13 @@ import org.switchover.it.support.SwitchoverNode;
  * backup mid-traffic. Then, from the database: every interaction the surviving hosts created is there, none twice,
  * seqno 1 on exactly the interactions live at a switch (listed from the host that took over), every interval's pieces
  * contiguous and adding up to its length. {@code -Dtracker.rounds} rounds per database (2 in the default run, 50 with {@code -Psoak}), one pair
- * shared by the rounds of a database; a 20 s interval so that a round crosses interval boundaries.
+ * shared by the rounds of a database; 60 s intervals (the parameter's minimum).
  */
 class TrackerSystemIT {
 
     private static final Duration START = Duration.ofSeconds(90);
     private static final Duration DRAIN = Duration.ofSeconds(60);
-    private static final int INTERVAL_SECONDS = 20;
+    private static final int INTERVAL_SECONDS = 60;
     private static final Pattern STOPPED = Pattern.compile("stopped after (\\d+) created");
 
     private final List<SwitchoverNode> nodes = new ArrayList<>();
@@ -105,14 +105,15 @@ class TrackerSystemIT {
         // 2. kill -9 of the primary mid-traffic
         CompletableFuture<SwitchoverNode.CtlResult> load = CompletableFuture.supplyAsync(
                 () -> a.shell("host:interaction-lifecycle " + p + "b 2000 800"));
-        Thread.sleep(500 + random.nextInt(1500));
+        // the load's shell command takes a while to start under load: the kill must land inside the load
+        Thread.sleep(1000 + random.nextInt(2500));
         int mark = b.logMark();
         a.kill();
         b.awaitState("PRIMARY", START);
         RecoveryPair.awaitPromoted(b, mark);
         load.handle((x, e) -> x).get();
-        spanned.addAll(live(b, p + "b-"));
-        b.shellOk("host:interaction-release-all " + p + "b-");
+        spanned.addAll(live(b, p));
+        b.shellOk("host:interaction-release-all " + p);
         // 3. the old primary comes back as backup
         a.start();
         a.awaitState("BACKUP", START);
@@ -128,15 +129,15 @@ class TrackerSystemIT {
         Matcher m = STOPPED.matcher(out);
         assertTrue(m.find(), "the load on the old primary stopped at the switch: " + out);
         created.put(p + "c", Integer.parseInt(m.group(1)));
-        spanned.addAll(live(a, p + "c-"));
-        a.shellOk("host:interaction-release-all " + p + "c-");
+        spanned.addAll(live(a, p));
+        a.shellOk("host:interaction-release-all " + p);
         // 5. the old primary (INACTIVE after the hand-off) restarted as backup; kill -9 of it mid-traffic, restart
         b.kill();
         b.start();
         b.awaitState("BACKUP", START);
         RecoveryPair.awaitInSync(b, a, "after the controlled switch");
         load = CompletableFuture.supplyAsync(() -> a.shell("host:interaction-lifecycle " + p + "d 1500 700"));
-        Thread.sleep(300 + random.nextInt(1500));
+        Thread.sleep(500 + random.nextInt(2500));
         b.kill();
         b.start();
         String d = load.get().out();
