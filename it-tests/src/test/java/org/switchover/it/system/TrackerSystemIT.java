@@ -37,7 +37,8 @@ import org.switchover.it.support.SwitchoverNode;
  * kill -9 of the primary mid-traffic; the old primary back as backup; a controlled switch mid-traffic; kill -9 of the
  * backup mid-traffic. Then, from the database: every interaction the surviving hosts created is there, none twice,
  * seqno 1 on exactly the interactions live at a switch (listed from the host that took over), every interval's pieces
- * contiguous and adding up to its length. {@code -Dtracker.rounds} rounds per database (1; 50 with {@code -Psoak}).
+ * contiguous and adding up to its length. {@code -Dtracker.rounds} rounds per database (2 in the default run, 50 with {@code -Psoak}), one pair
+ * shared by the rounds of a database; 60 s intervals (the parameter's minimum).
  */
 class TrackerSystemIT {
 
@@ -77,7 +78,7 @@ class TrackerSystemIT {
         nodes.add(b);
         SwitchoverNode.startPair(a, b);
         RecoveryPair.awaitInSync(b, a, "at the start");
-        int rounds = Integer.getInteger("tracker.rounds", 1);
+        int rounds = Integer.getInteger("tracker.rounds", 2);
         long seed = Long.getLong("tracker.seed", 20261205L);
         SwitchoverNode primary = a;
         SwitchoverNode backup = b;
@@ -100,25 +101,26 @@ class TrackerSystemIT {
         Map<String, Integer> created = new java.util.LinkedHashMap<>();
         Set<String> spanned = new TreeSet<>();
         // 1. traffic on the primary
-        created.put(p + "a", lifecycle(a, p + "a", 2500, 600));
+        created.put(p + "a", lifecycle(a, p + "a", 2500, 1000));
         // 2. kill -9 of the primary mid-traffic
         CompletableFuture<SwitchoverNode.CtlResult> load = CompletableFuture.supplyAsync(
-                () -> a.shell("host:interaction-lifecycle " + p + "b 2000 400"));
+                () -> a.shell("host:interaction-lifecycle " + p + "b 2000 800"));
+        // the load's shell command takes a while to start under load: the kill must land inside the load
         Thread.sleep(1000 + random.nextInt(2500));
         int mark = b.logMark();
         a.kill();
         b.awaitState("PRIMARY", START);
         RecoveryPair.awaitPromoted(b, mark);
         load.handle((x, e) -> x).get();
-        spanned.addAll(live(b, p + "b-"));
-        b.shellOk("host:interaction-release-all " + p + "b-");
+        spanned.addAll(live(b, p));
+        b.shellOk("host:interaction-release-all " + p);
         // 3. the old primary comes back as backup
         a.start();
         a.awaitState("BACKUP", START);
         RecoveryPair.awaitInSync(a, b, "after the restart of the killed primary");
         // 4. a controlled switch mid-traffic
-        load = CompletableFuture.supplyAsync(() -> b.shell("host:interaction-lifecycle " + p + "c 4000 300"));
-        Thread.sleep(1000 + random.nextInt(2000));
+        load = CompletableFuture.supplyAsync(() -> b.shell("host:interaction-lifecycle " + p + "c 8000 700"));
+        Thread.sleep(500 + random.nextInt(1500));
         mark = a.logMark();
         SwitchoverNode.CtlResult sw = a.shell("switchover:switch --yes");
         assertTrue(sw.out().startsWith("Switched (CONTROLLED"), sw.out() + sw.err());
@@ -127,14 +129,14 @@ class TrackerSystemIT {
         Matcher m = STOPPED.matcher(out);
         assertTrue(m.find(), "the load on the old primary stopped at the switch: " + out);
         created.put(p + "c", Integer.parseInt(m.group(1)));
-        spanned.addAll(live(a, p + "c-"));
-        a.shellOk("host:interaction-release-all " + p + "c-");
+        spanned.addAll(live(a, p));
+        a.shellOk("host:interaction-release-all " + p);
         // 5. the old primary (INACTIVE after the hand-off) restarted as backup; kill -9 of it mid-traffic, restart
         b.kill();
         b.start();
         b.awaitState("BACKUP", START);
         RecoveryPair.awaitInSync(b, a, "after the controlled switch");
-        load = CompletableFuture.supplyAsync(() -> a.shell("host:interaction-lifecycle " + p + "d 1500 400"));
+        load = CompletableFuture.supplyAsync(() -> a.shell("host:interaction-lifecycle " + p + "d 1500 700"));
         Thread.sleep(500 + random.nextInt(2500));
         b.kill();
         b.start();

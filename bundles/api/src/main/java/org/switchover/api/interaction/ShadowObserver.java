@@ -46,4 +46,17 @@ public interface ShadowObserver {
      */
     default void syncCompleted(Channel channel) {
     }
+
+    /**
+     * The channel's shadows were promoted into the host (this node became primary). Every change applied to the
+     * shadows before the promotion has been passed to {@link #changed} / {@link #removed} before this call and none
+     * follows it: the interactions the observer holds as live for the channel are the ones restored into the host
+     * (the host's own change feed reports what becomes of them from now on). Called on the observers' thread; the
+     * recovery service restores the shadows into the host only after this call returned.
+     *
+     * @param channel the channel
+     * @since 2.3
+     */
+    default void promoted(Channel channel) {
+    }
 }

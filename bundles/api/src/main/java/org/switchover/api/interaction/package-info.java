@@ -9,5 +9,5 @@
  * whiteboard through which other bundles see the backup's shadows.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.2.0")
+@org.osgi.annotation.versioning.Version("2.3.0")
 package org.switchover.api.interaction;

@@ -57,6 +57,10 @@ final class ChannelBackup implements StreamListener {
     private final ShadowStore shadows = new ShadowStore();
     private final ShadowObservers observers;
     private volatile Sync sync = Sync.WAITING;
+    /** Held while a stream message is applied, and by {@link #pause()}. */
+    private final Object applying = new Object();
+    /** Set by {@link #pause()}: a message the closed subscription still hands over is not applied. */
+    private boolean paused;
     private volatile StreamSubscription subscription;
     private volatile boolean stopped = true;
     private volatile StreamPosition position = StreamPosition.NONE;
@@ -86,6 +90,9 @@ final class ChannelBackup implements StreamListener {
     void follow() {
         if (stopped) {
             stopped = false;
+            synchronized (applying) {
+                paused = false;
+            }
             LOG.info("Interaction recovery: following {} after {}", RecoveryProtocol.stream(channel), position);
             subscription = notifier.follow(RecoveryProtocol.stream(channel), position, this);
         }
@@ -94,11 +101,15 @@ final class ChannelBackup implements StreamListener {
     /** Stops following and keeps the shadows and the position (for a promotion, or to resume later). */
     void pause() {
         stopped = true;
-        StreamSubscription s = subscription;
-        subscription = null;
-        if (s != null) {
-            position = s.position();
-            s.close();
+        // a message being applied finishes first: a promotion reads the shadows right after this returns
+        synchronized (applying) {
+            paused = true;
+            StreamSubscription s = subscription;
+            subscription = null;
+            if (s != null) {
+                position = s.position();
+                s.close();
+            }
         }
     }
 
@@ -114,6 +125,14 @@ final class ChannelBackup implements StreamListener {
 
     @Override
     public void onMessage(String replicationId, long sequence, byte[] payload) throws Exception {
+        synchronized (applying) {
+            if (!paused) {
+                apply(replicationId, sequence, payload);
+            }
+        }
+    }
+
+    private void apply(String replicationId, long sequence, byte[] payload) throws Exception {
         RecoveryWire.Change c;
         try {
             c = RecoveryWire.change(payload);

@@ -52,6 +52,14 @@ final class RecoveryService {
     /** Refusals a peer can repeat at will: one WARN per kind a minute, the rest counted. */
     private final RateLimitedLog refusals = RateLimitedLog.perPeriod(LOG::warn, 60_000L);
     private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(30);
+    /** At a promotion, the longest wait for the shadow observers to take the changes applied before it (ms). */
+    static final long OBSERVERS_WAIT_MILLIS = 5000;
+
+    /** Waits between two looks at the streams' quiet (ms); tests replace it. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
 
     private final Notifier notifier;
     private final LongSupplier epoch;
@@ -67,6 +75,7 @@ final class RecoveryService {
     private volatile Role role = Role.NONE;
     private volatile RecoveryReport lastReport;
     private volatile long syncPageDelayMillis;
+    private volatile Sleeper sleeper = Thread::sleep;
     private final ShadowObservers observers = new ShadowObservers();
 
     /**
@@ -161,8 +170,11 @@ final class RecoveryService {
 
     /** Promotes every channel's shadows into the host (control thread, on becoming primary). */
     private void promote() {
-        backups.values().forEach(ChannelBackup::pause);
+        // the tail of the stream (the last changes of a controlled hand-off) is applied while the sides still
+        // follow: pausing first would drop what the subscriptions had received but not yet applied, so an
+        // interaction released just before the hand-off would be promoted live again (issue 14, TrackerSystemIT)
         awaitQuiet();
+        backups.values().forEach(ChannelBackup::pause);
         RecoveryReport report = new RecoveryReport(clock.getAsLong());
         for (Channel c : Channel.values()) {
             ChannelBackup b = backups.remove(c);
@@ -180,6 +192,11 @@ final class RecoveryService {
                 LOG.warn("Interaction recovery: {} not promoted: synchronisation {} ({} partial shadows discarded)",
                         c.key(), b.sync(), b.size());
             } else {
+                if (!observers.promoted(c, OBSERVERS_WAIT_MILLIS)) {
+                    LOG.warn("Interaction recovery: the shadow observers did not take the {} changes within {} ms;"
+                            + " promoting anyway (an observer may see the host's changes of a restored interaction"
+                            + " before its promotion)", c.key(), OBSERVERS_WAIT_MILLIS);
+                }
                 promote(rc, b, report);
             }
         }
@@ -255,12 +272,17 @@ final class RecoveryService {
                 return;
             }
             try {
-                Thread.sleep(20);
+                sleeper.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
         }
+    }
+
+    /** Test-only: how {@link #awaitQuiet} waits between two looks (lets a test deliver a stream's tail then). */
+    void sleeper(Sleeper s) {
+        sleeper = s;
     }
 
     /** Test-only: waits this long (ms) before asking for each snapshot page, so a full sync can be watched. */

@@ -62,6 +62,36 @@ final class ShadowObservers {
         post(o -> o.syncCompleted(channel), null);
     }
 
+    /**
+     * The channel's shadows are about to be promoted (control thread): tells the observers, behind every change
+     * handed over before, and waits (up to {@code maxWaitMillis}) until they were told, so that what the host reports
+     * after the restore reaches them after this call.
+     *
+     * @return false when the observers' thread did not get there in time (it still tells them, later)
+     */
+    boolean promoted(Channel channel, long maxWaitMillis) {
+        ExecutorService t = thread;
+        if (t == null || observers.isEmpty()) {
+            return true;
+        }
+        java.util.concurrent.CountDownLatch told = new java.util.concurrent.CountDownLatch(1);
+        try {
+            t.execute(() -> {
+                try {
+                    deliver(o -> o.promoted(channel), null);
+                } finally {
+                    told.countDown();
+                }
+            });
+            return told.await(maxWaitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private void post(Consumer<ShadowObserver> call, byte[] encoded) {
         ExecutorService t = thread;
         if (t == null || observers.isEmpty()) {

@@ -287,4 +287,86 @@ class RecoveryServiceTest {
             assertEquals(1, log.assertEscaped("refused snapshot request", "B/MAIN\\n12:00:00 [main] INFO forged\\u001b[2J"), log.text());
         }
     }
+
+    /**
+     * Issue 14 (TrackerSystemIT): an interaction created and released a few ms before a controlled hand-off. Its
+     * release had reached the backup's notifier but was not applied yet when the promotion started; the promotion
+     * paused the streams first, which dropped it, and restored the released interaction live on the new primary.
+     * The tail must be applied (while the streams are quiet for the quiet time) before the promotion, and the shadow
+     * observers told of the promotion behind every change they were given and before the restore.
+     */
+    @Test
+    void theStreamTailReceivedBeforeAPromotionIsAppliedBeforeTheShadowsAreRestored() throws Exception {
+        HeldStreams wire = new HeldStreams(pair.b());
+        RecoveryService late = new RecoveryService(wire, () -> 7, scheduler::nowMillis, reports::add, 40, 2000);
+        List<String> seen = new ArrayList<>();
+        late.observers().add(new org.switchover.api.interaction.ShadowObserver() {
+            @Override
+            public void changed(Interaction now) {
+                synchronized (seen) {
+                    seen.add("changed " + now.id() + " v" + now.version());
+                }
+            }
+
+            @Override
+            public void removed(Channel channel, String id, long version) {
+                synchronized (seen) {
+                    seen.add("removed " + id + " v" + version);
+                }
+            }
+
+            @Override
+            public void promoted(Channel channel) {
+                synchronized (seen) {
+                    seen.add("promoted " + channel.key() + " with " + chatB.live.size() + " live in the host");
+                }
+            }
+        });
+        int[] delivered = {-1};
+        late.sleeper(ms -> {
+            // the tail lands while the new primary waits for the streams to go quiet
+            if (delivered[0] < 0) {
+                try {
+                    delivered[0] = wire.release();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+            Thread.sleep(ms);
+        });
+        pair.b().handle(EventIds.RECOVERY_SNAPSHOT, late::handle);
+        a.channel(channelA);
+        a.role(Role.PRIMARY);
+        late.channel(channelB);
+        late.role(Role.BACKUP);
+        chatA.put(chat("stays", InteractionState.CONNECTED, QueueRef.user("alice"), "alice", "hi"));
+        chatA.put(chat("short", InteractionState.QUEUED, QueueRef.workgroup("sales"), ""));
+        assertEquals(2, late.backupSides().get(Channel.CHAT).size());
+
+        wire.hold(true);
+        chatA.remove("short");
+        assertEquals(1, wire.held(), "the release of 'short' was received, not yet applied");
+        a.role(Role.NONE);
+        late.role(Role.PRIMARY);
+
+        assertEquals(1, delivered[0], "the held release was applied during the quiet wait");
+        assertEquals(List.of("stays"), new ArrayList<>(chatB.live.keySet()),
+                "only the interaction still live on the old primary is restored; the released one stays released");
+        assertEquals(1, chatB.restored.size());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            synchronized (seen) {
+                if (seen.size() >= 4) {
+                    break;
+                }
+            }
+            Thread.sleep(5);
+        }
+        synchronized (seen) {
+            assertEquals(List.of("changed stays v1", "changed short v1", "removed short v2",
+                    "promoted chat with 0 live in the host"), seen,
+                    "the observers see the tail, then the promotion, before the host holds the restored shadows");
+        }
+        late.close();
+    }
 }

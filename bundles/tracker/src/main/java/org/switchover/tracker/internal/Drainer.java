@@ -25,7 +25,18 @@ final class Drainer implements AutoCloseable {
     /** Opens a connection to the configured database. */
     @FunctionalInterface
     interface Connector {
+        /** @return a connection; closing it gives it back */
         Connection open() throws SQLException;
+
+        /** A connection that failed: it is not to be used again. */
+        default void discard(Connection c) {
+            close(c);
+        }
+
+        /** @return a number that changes when the connections start going to another database (settings changed) */
+        default long generation() {
+            return 0;
+        }
     }
 
     private final CsvJournal journal;
@@ -33,6 +44,8 @@ final class Drainer implements AutoCloseable {
     private final int batch;
     private Connection connection;
     private Database database;
+    /** The connector's generation the schema was created for; -1 before. */
+    private long schemaGeneration = -1;
     private volatile String destination = "";
     private volatile String lastError = "";
     private volatile long written;
@@ -73,7 +86,7 @@ final class Drainer implements AutoCloseable {
             lastError = "";
             return false;
         } catch (SQLException e) {
-            closeConnection();
+            discardConnection();
             lastError = "database: " + e.getMessage();
             errors.log("sql", "Tracker: the database did not take the rows ({}); they wait in the journal {} and"
                     + " are written when it answers", LogText.escape(e.getMessage()), journal.dir());
@@ -83,6 +96,9 @@ final class Drainer implements AutoCloseable {
             errors.log("io", "Tracker: the journal {} cannot be read: {}", journal.dir(),
                     LogText.escape(e.getMessage()));
             throw e;
+        } finally {
+            // back to the pool between runs: it checks it before the next one and replaces it when it broke
+            closeConnection();
         }
     }
 
@@ -90,14 +106,17 @@ final class Drainer implements AutoCloseable {
         if (connection == null) {
             Connection c = connector.open();
             try {
-                Database d = new Database(Database.Dialect.of(c));
-                d.createSchema(c);
-                destination = Database.describe(c);
-                LOG.info("Tracker: writing to {} (schema version {})", destination, Database.SCHEMA_VERSION);
+                if (database == null || schemaGeneration != connector.generation()) {
+                    Database d = new Database(Database.Dialect.of(c));
+                    d.createSchema(c);
+                    destination = Database.describe(c);
+                    LOG.info("Tracker: writing to {} (schema version {})", destination, Database.SCHEMA_VERSION);
+                    database = d;
+                    schemaGeneration = connector.generation();
+                }
                 connection = c;
-                database = d;
             } catch (SQLException | RuntimeException e) {
-                close(c);
+                connector.discard(c);
                 throw e;
             }
         }
@@ -127,13 +146,22 @@ final class Drainer implements AutoCloseable {
     private void closeConnection() {
         Connection c = connection;
         connection = null;
-        database = null;
         if (c != null) {
             close(c);
         }
     }
 
-    private static void close(Connection c) {
+    /** After an error: the connection is not given back, and the schema is checked again on the next one. */
+    private void discardConnection() {
+        Connection c = connection;
+        connection = null;
+        database = null;
+        if (c != null) {
+            connector.discard(c);
+        }
+    }
+
+    static void close(Connection c) {
         try {
             c.close();
         } catch (SQLException ignored) {

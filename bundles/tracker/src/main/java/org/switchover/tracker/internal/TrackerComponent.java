@@ -103,6 +103,8 @@ public final class TrackerComponent implements ShadowObserver, StatusSectionCont
     private final Map<InteractionSource, AutoCloseable> listening = new ConcurrentHashMap<>();
     private final java.util.Set<InteractionSource> sources = ConcurrentHashMap.newKeySet();
     private final TrackerService service;
+    /** The drainer's connections: HikariCP over the driver's DataSource, rebuilt when the settings change. */
+    private final ConnectionPool pool = new ConnectionPool(this::settingsKey, this::dataSource);
     private final CsvJournal journal;
     private final RoleBinding roles;
     private volatile String url = "";
@@ -119,7 +121,7 @@ public final class TrackerComponent implements ShadowObserver, StatusSectionCont
         ConfigReader r = new ConfigReader(Config.class, props, LOG::warn);
         int batch = r.integer("tracker_batch_size", 500);
         this.service = new TrackerService(actor, dbThread, System::currentTimeMillis, journal,
-                new Drainer(journal, this::connect, batch), intervalSeconds * 1000);
+                new Drainer(journal, pool, batch), intervalSeconds * 1000);
         configure(props);
         this.roles = new RoleBinding(actor, role -> Threads.logging(() -> roleChanged(role), LOG, FAILED).run());
         roles.track(context);
@@ -159,8 +161,22 @@ public final class TrackerComponent implements ShadowObserver, StatusSectionCont
                 + ";WRITE_DELAY=0" : u;
     }
 
-    /** Opens a connection through the driver bundle's DataSourceFactory (the drainer's thread). */
-    private Connection connect() throws SQLException {
+    /** @return the database settings as one key for the pool (the password only as a hash), and the factory */
+    private String settingsKey() {
+        return effectiveUrl() + "\n" + user + "\n" + password.hashCode() + "\n"
+                + System.identityHashCode(factoryFor(effectiveUrl()));
+    }
+
+    private DataSourceFactory factoryFor(String u) {
+        String driver = DRIVERS.entrySet().stream().filter(e -> u.startsWith(e.getKey())).map(Map.Entry::getValue)
+                .findFirst().orElse("");
+        return factories.entrySet().stream()
+                .filter(e -> driver.equals(e.getValue().get(DataSourceFactory.OSGI_JDBC_DRIVER_CLASS)))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+    }
+
+    /** Makes the driver bundle's DataSource for the settings, through its DataSourceFactory (the drainer's thread). */
+    private DataSource dataSource() throws SQLException {
         String u = effectiveUrl();
         String driver = DRIVERS.entrySet().stream().filter(e -> u.startsWith(e.getKey())).map(Map.Entry::getValue)
                 .findFirst().orElseThrow(() -> new SQLException("the tracker database URL must start with jdbc:h2:"
@@ -178,8 +194,7 @@ public final class TrackerComponent implements ShadowObserver, StatusSectionCont
         if (!password.isEmpty()) {
             p.setProperty(DataSourceFactory.JDBC_PASSWORD, password);
         }
-        DataSource ds = f.createDataSource(p);
-        return ds.getConnection();
+        return f.createDataSource(p);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -234,7 +249,7 @@ public final class TrackerComponent implements ShadowObserver, StatusSectionCont
         listening.put(s, s.addListener(new InteractionListener() {
             @Override
             public void changed(Interaction now) {
-                service.changed(now);
+                service.hostChanged(now);
             }
 
             @Override
@@ -279,6 +294,11 @@ public final class TrackerComponent implements ShadowObserver, StatusSectionCont
         service.syncCompleted(channel);
     }
 
+    @Override
+    public void promoted(Channel channel) {
+        service.promoted(channel);
+    }
+
     // ---- a controlled hand-over: the core waits (bounded) for this before it acknowledges ----
 
     @Override
@@ -321,6 +341,7 @@ public final class TrackerComponent implements ShadowObserver, StatusSectionCont
         actor.shutdown();
         dbThread.shutdown();
         service.close();
+        pool.close();
         journal.close();
     }
 }

@@ -80,6 +80,8 @@ final class TrackerModel {
         long disconnectedAt = -1;
         String wrapup = "";
         boolean confirmed = true;
+        /** First seen as a recovery shadow (backup), not through the host's own change feed. */
+        boolean shadow;
 
         Open(Interaction i) {
             id = Row.clean(i.id());
@@ -135,8 +137,17 @@ final class TrackerModel {
         return intervalStart < 0 ? -1 : intervalStart + currentLength;
     }
 
-    /** The interaction was created or changed (a version not newer than the one known is ignored). */
+    /** The interaction was created or changed, as a shadow or by an unknown source (see the next method). */
     void changed(Interaction i, long at) {
+        changed(i, at, true);
+    }
+
+    /**
+     * The interaction was created or changed (a version not newer than the one known is ignored).
+     *
+     * @param shadow true when it comes from the recovery service's shadows, false from the host's own change feed
+     */
+    void changed(Interaction i, long at, boolean shadow) {
         if (!CHANNELS.contains(i.channel())) {
             return;
         }
@@ -149,6 +160,7 @@ final class TrackerModel {
                 return;
             }
             o = new Open(i);
+            o.shadow = shadow;
             open.put(i.id(), o);
         } else if (i.version() <= o.version) {
             o.confirmed = true;
@@ -213,18 +225,37 @@ final class TrackerModel {
     }
 
     /**
-     * This node became primary: every live interaction spanned the switch (seqno 1 from now on), and what was
-     * captured of it so far is flushed; the current interval is cut.
+     * This node became primary after being backup: the current interval is cut. Which interactions spanned the
+     * switch is known only once the recovery service promoted each channel's shadows ({@link #spanned}): the tail of
+     * the old primary's stream may still end some of them meanwhile.
      */
     void promoted(long at) {
         tick(at);
         List<Row> out = new ArrayList<>();
-        for (Open o : open.values()) {
-            o.seqno = 1;
-            out.addAll(rows(o, at, -1));
-        }
         cut(at, out);
         sink.accept(out);
+    }
+
+    /**
+     * The recovery service promoted the shadows of channel {@code c} into the host: every interaction of {@code c}
+     * still live here as a shadow spanned the switch (seqno 1 from now on), and what was captured of it so far is
+     * flushed.
+     *
+     * @return how many spanned
+     */
+    int spanned(Channel c, long at) {
+        tick(at);
+        List<Row> out = new ArrayList<>();
+        int n = 0;
+        for (Open o : open.values()) {
+            if (o.channel == c && o.shadow && o.seqno == 0) {
+                o.seqno = 1;
+                out.addAll(rows(o, at, -1));
+                n++;
+            }
+        }
+        sink.accept(out);
+        return n;
     }
 
     /**

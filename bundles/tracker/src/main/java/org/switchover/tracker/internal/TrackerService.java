@@ -25,9 +25,9 @@ import org.switchover.support.RoleBinding.Role;
  * <p>By role (spec section 11): on the primary every row goes to the journal and from there to the database. On the
  * backup rows go to the journal only (no database), and not at all when {@code StatServer_DisableQPSLoggingOnBackup}
  * is Yes, except the flush at a switch, which happens regardless. On becoming primary the backup's journal is
- * drained into the database, interactions still live carry seqno 1. On leaving the primary role, what it holds of its
- * live interactions is flushed and drained; in a controlled hand-over the core waits for that (bounded) before it
- * acknowledges ({@link #handOver}).
+ * drained into the database; the interactions whose shadows the recovery service promotes carry seqno 1. On
+ * leaving the primary role, what it holds of its live interactions is flushed and drained; in a controlled
+ * hand-over the core waits for that (bounded) before it acknowledges ({@link #handOver}).
  */
 final class TrackerService {
 
@@ -123,10 +123,40 @@ final class TrackerService {
 
     // ---- events (any thread; posted to the actor) ----
 
+    /** A change of a recovery shadow (or of unknown origin): such an interaction may span a promotion. */
     void changed(Interaction i) {
+        changed(i, true);
+    }
+
+    /** A change reported by the host's own change feed (this node is primary). */
+    void hostChanged(Interaction i) {
+        changed(i, false);
+    }
+
+    private void changed(Interaction i, boolean shadow) {
         enqueue(() -> {
-            model.changed(i, wallClock.getAsLong());
+            model.changed(i, wallClock.getAsLong(), shadow);
             armBoundary();
+        });
+    }
+
+    /**
+     * The recovery service promoted the shadows of {@code c} (its observers' thread; before it restores them into
+     * the host): the interactions of {@code c} live here as shadows spanned the switch, seqno 1. May come just
+     * before or after the role change; the rows go to the journal either way and drain once primary.
+     */
+    void promoted(Channel c) {
+        enqueue(() -> {
+            long now = wallClock.getAsLong();
+            forceJournal = true;
+            int n = model.spanned(c, now);
+            flush();
+            forceJournal = false;
+            AUDIT.info("Tracker: {} {} interactions spanned the switch (seqno 1): the recovery service promoted"
+                    + " their shadows", n, c.key());
+            if (role == Role.PRIMARY) {
+                requestDrain();
+            }
         });
     }
 
@@ -201,8 +231,9 @@ final class TrackerService {
             model.promoted(now);
             flush();
             forceJournal = false;
-            AUDIT.info("Tracker: primary: {} live interactions spanned the switch (seqno 1); the CSV journal is"
-                    + " written to the database", model.live());
+            AUDIT.info("Tracker: primary after backup: the interval is cut at the switch, the CSV journal is"
+                    + " written to the database; {} interactions live as shadows (those the recovery service"
+                    + " promotes carry seqno 1)", model.live());
         } else if (before == Role.PRIMARY) {
             // the rows of the primary's time still go to the database for a while: a controlled hand-over waits
             // for them (handOver), and after a split brain or a demotion without one they drain all the same

@@ -84,6 +84,23 @@ final class TrackerHarness implements AutoCloseable {
         time.runDue();
     }
 
+    /**
+     * This backup becomes primary, and the recovery service then promotes the shadows of every tracked channel
+     * (what it tells the tracker after applying the stream's tail).
+     */
+    void promote() {
+        role(Role.PRIMARY);
+        promoted();
+    }
+
+    /** The recovery service promoted the shadows of every tracked channel. */
+    void promoted() {
+        for (Channel c : TrackerModel.CHANNELS) {
+            time.execute(() -> service.promoted(c));
+        }
+        time.runDue();
+    }
+
     void advance(long millis) {
         time.advance(millis);
     }

@@ -99,7 +99,7 @@ class TrackerServiceTest {
                     + " 'INTERACTION_SUMMARY'"), "a backup writes nothing to the database");
             assertFalse(h.journalRows().isEmpty(), "a backup journals what it saw");
 
-            h.role(Role.PRIMARY);
+            h.promote();
             assertEquals(1, h.count("SELECT COUNT(*) FROM interaction_summary WHERE interaction_id = 'spans'"
                     + " AND seqno = 1 AND ended_ms IS NULL"), "the pre-switch capture is flushed at the switch");
             h.service.changed(chat("after", InteractionState.QUEUED, SALES, "", 1));
@@ -131,7 +131,7 @@ class TrackerServiceTest {
             assertTrue(h.journalRows().isEmpty());
             assertTrue(h.service.status().destination().contains("StatServer_DisableQPSLoggingOnBackup"));
 
-            h.role(Role.PRIMARY);
+            h.promote();
             assertEquals(List.of(List.of("y", 1L)), h.query("SELECT interaction_id, seqno FROM interaction_summary"));
         }
     }
@@ -173,7 +173,7 @@ class TrackerServiceTest {
             h.service.changed(chat("kept", InteractionState.QUEUED, SALES, "", 1));
             h.service.syncCompleted(Channel.CHAT);
             h.advance(1);
-            h.role(Role.PRIMARY);
+            h.promote();
             assertEquals(List.of(List.of("kept")), h.query("SELECT interaction_id FROM interaction_summary"));
         }
     }
@@ -271,6 +271,35 @@ class TrackerServiceTest {
             h.advance(1);
             assertEquals(0, h.service.status().queued());
             assertEquals(12, h.count("SELECT COUNT(*) FROM interaction_summary"), "every event taken");
+        }
+    }
+
+    /**
+     * Issue 14: at a controlled hand-over the tail of the old primary's stream (an interaction released a few ms
+     * after its creation, just before the hand-over) reaches the tracker after its role change. Such an interaction
+     * did not span the switch: only the shadows the recovery service promotes carry seqno 1.
+     */
+    @Test
+    void aShadowReleasedByTheStreamTailAfterTheRoleChangeDidNotSpanTheSwitch() throws Exception {
+        try (TrackerHarness h = harness()) {
+            h.role(Role.BACKUP);
+            h.service.changed(chat("spans", InteractionState.CONNECTED, QueueRef.user("bob"), "bob", 1));
+            h.service.changed(chat("short", InteractionState.QUEUED, SALES, "", 1));
+            h.advance(1000);
+            h.role(Role.PRIMARY);
+            h.service.removed("short", 2); // the tail, behind the role change
+            h.service.hostChanged(chat("new", InteractionState.QUEUED, SALES, "", 1)); // the new primary's own
+            h.advance(10);
+            h.promoted();
+            h.advance(1000);
+            h.service.hostChanged(chat("spans", InteractionState.DISCONNECTED, QueueRef.user("bob"), "bob", 2));
+            h.service.removed("spans", 3);
+            h.service.removed("new", 2);
+            h.advance(1000);
+
+            assertEquals(List.of(List.of("new", 0L), List.of("short", 0L), List.of("spans", 1L)),
+                    h.query("SELECT interaction_id, seqno FROM interaction_summary ORDER BY interaction_id"));
+            assertEquals(0, h.count("SELECT COUNT(*) FROM interaction_summary WHERE ended_ms IS NULL"));
         }
     }
 }
