@@ -472,7 +472,8 @@ final class FaultRun {
      */
     boolean stillPrimaryAfter(String letter, long epoch, long confirmedAt) {
         long deadline = System.currentTimeMillis() + 3000;
-        while (running.get() || System.currentTimeMillis() < deadline) {
+        // once the run stops the monitor takes no more samples: a change not yet seen after is not counted
+        while (running.get()) {
             Sample s = last;
             if (s != null && s.at() > confirmedAt) {
                 View v = s.of(letter);
