@@ -46,9 +46,12 @@ class FaultHarnessSystemIT {
      * end of its reconnect timeout ("Loss of Connection to Notifier"); A saw epoch 6 and went INACTIVE 65 ms later,
      * one 50 ms sample of two PRIMARY "after the link was back". Not fixed here: the decision is the core's (a
      * RECONNECTING backup should re-check the primary it lost before it takes over once the link answers again);
-     * replayed so the fix can be seen.
+     * replayed so the fix can be seen. 1718651548045749041 (link cut, then kill -9 of the primary): both nodes were
+     * restarted (one by the fault, one INACTIVE by the heal) and the one that became PRIMARY while the other was
+     * still INIT counted as an unjustified switch; a node in INIT holds no role to take away, so it no longer counts.
      */
-    private static final long[] REGRESSION_SEEDS = {283951232536070849L, 551284080352597979L, 7797801101820855397L};
+    private static final long[] REGRESSION_SEEDS = {283951232536070849L, 551284080352597979L, 7797801101820855397L,
+        1718651548045749041L};
     private static final Duration START = Duration.ofSeconds(90);
     private static final long SYNC_TIMEOUT_MILLIS = 1000;
     /** Whether the pair's interaction recovery runs in the harness's mode too (else it is asynchronous). */

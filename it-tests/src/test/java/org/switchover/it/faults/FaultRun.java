@@ -743,7 +743,9 @@ final class FaultRun {
                     }
                     String o = FaultPair.other(l);
                     View other = prev.of(o);
-                    if (other.state() == null || "INACTIVE".equals(other.state())) {
+                    // the other node not answering, stale or still starting (INIT: restarted by a fault or by the
+                    // heal) held no PRIMARY role this one could have taken away
+                    if (other.state() == null || "INACTIVE".equals(other.state()) || "INIT".equals(other.state())) {
                         continue;
                     }
                     boolean justified = false;
