@@ -49,9 +49,12 @@ class FaultHarnessSystemIT {
      * replayed so the fix can be seen. 1718651548045749041 (link cut, then kill -9 of the primary): both nodes were
      * restarted (one by the fault, one INACTIVE by the heal) and the one that became PRIMARY while the other was
      * still INIT counted as an unjustified switch; a node in INIT holds no role to take away, so it no longer counts.
+     * 6976519249440599390 (kill -9 of the backup, then of the primary): one acknowledged DS write lost that the
+     * harness could not put down to a degraded sample or a partition (6 more were confirmed while degraded); not
+     * analysed yet (the run was at load average ~30, when status samples time out), kept to be replayed.
      */
     private static final long[] REGRESSION_SEEDS = {283951232536070849L, 551284080352597979L, 7797801101820855397L,
-        1718651548045749041L};
+        1718651548045749041L, 6976519249440599390L};
     private static final Duration START = Duration.ofSeconds(90);
     private static final long SYNC_TIMEOUT_MILLIS = 1000;
     /** Whether the pair's interaction recovery runs in the harness's mode too (else it is asynchronous). */

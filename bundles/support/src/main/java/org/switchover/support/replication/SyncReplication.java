@@ -248,7 +248,8 @@ public final class SyncReplication {
             return;
         }
         if (goodSince < 0) {
-            goodSince = p.startedAt();
+            // answered in time: kept up since it was asked; caught up only after a long wait: from now
+            goodSince = took <= bound ? p.startedAt() : now;
         }
         long hold = Math.max(0, resumeMillis.getAsLong());
         long held = now - goodSince;

@@ -158,6 +158,20 @@ class SyncReplicationTest {
     }
 
     @Test
+    void aBackupThatCatchesUpOnlyLateStartsTheHoldWhenItHasCaughtUp() {
+        hold.set(3000);
+        write();
+        time.advance(BOUND);
+        // the probe for message 1 is answered 25 s late, with nothing else published: caught up, but only now
+        time.advance(25_000);
+        pub.ack(1);
+        time.runDue();
+        assertTrue(sync.warning().isPresent(), "a 25 s wait counted as 25 s of keeping up");
+        time.advance(3000);
+        assertTrue(sync.warning().isEmpty(), "still degraded 3000 ms after catching up: " + sync.warning());
+    }
+
+    @Test
     void aSlowProbeDuringTheResumeHoldStartsTheHoldAgain() {
         hold.set(3000);
         write();
