@@ -41,11 +41,24 @@ class FaultHarnessSystemIT {
      * PRIMARY + linked BACKUP while it compares. 551284080352597979 (SIGSTOP of the primary for 3.5 s): the old
      * primary, continued, was PRIMARY for 170 ms before it went INACTIVE, counted as "after the link was back"
      * because the new primary still showed the stopped node's connection ACTIVE; the link now counts as back only
-     * while both nodes answer.
+     * while both nodes answer. 7797801101820855397 (soak of 2026-12-05; SIGSTOP of the primary A for 1.2 s): A was
+     * continued and answering, its connection ACTIVE for over a second, when B, still RECONNECTING, took over at the
+     * end of its reconnect timeout ("Loss of Connection to Notifier"); A saw epoch 6 and went INACTIVE 65 ms later,
+     * one 50 ms sample of two PRIMARY "after the link was back". Not fixed here: the decision is the core's (a
+     * RECONNECTING backup should re-check the primary it lost before it takes over once the link answers again);
+     * replayed so the fix can be seen. 1718651548045749041 (link cut, then kill -9 of the primary): both nodes were
+     * restarted (one by the fault, one INACTIVE by the heal) and the one that became PRIMARY while the other was
+     * still INIT counted as an unjustified switch; a node in INIT holds no role to take away, so it no longer counts.
+     * 6976519249440599390 (kill -9 of the backup, then of the primary): one acknowledged DS write lost that the
+     * harness could not put down to a degraded sample or a partition (6 more were confirmed while degraded); not
+     * analysed yet (the run was at load average ~30, when status samples time out), kept to be replayed.
      */
-    private static final long[] REGRESSION_SEEDS = {283951232536070849L, 551284080352597979L};
+    private static final long[] REGRESSION_SEEDS = {283951232536070849L, 551284080352597979L, 7797801101820855397L,
+        1718651548045749041L, 6976519249440599390L};
     private static final Duration START = Duration.ofSeconds(90);
     private static final long SYNC_TIMEOUT_MILLIS = 1000;
+    /** Whether the pair's interaction recovery runs in the harness's mode too (else it is asynchronous). */
+    static final boolean INTERACTIONS_SYNC = false;
 
     private final List<FaultPair> pairs = new ArrayList<>();
 
@@ -91,7 +104,7 @@ class FaultHarnessSystemIT {
             FaultRun.Result r = new FaultRun(p, seed, mode, perRun, counter).run();
             results.add(r);
             report(r.report());
-            if (r.violates(mode.equals("sync"))) {
+            if (r.violates(mode.equals("sync"), INTERACTIONS_SYNC && mode.equals("sync"))) {
                 violations.add(r.report());
             }
             if (r.stuck() != null) {
@@ -159,7 +172,15 @@ class FaultHarnessSystemIT {
         int unjustified = 0;
         int stuck = 0;
         int faults = 0;
+        int interactions = 0;
+        int interactionsLost = 0;
+        int interactionsUnexplained = 0;
+        java.util.Map<FaultRun.Kind, Integer> kinds = new java.util.EnumMap<>(FaultRun.Kind.class);
         for (FaultRun.Result r : rs) {
+            interactions += r.interactionsConfirmed();
+            interactionsLost += r.interactionsLost();
+            interactionsUnexplained += r.interactionsLostUnexplained();
+            r.faults().forEach(f -> kinds.merge(f.kind(), 1, Integer::sum));
             confirmed += r.confirmed();
             loads += r.loadsConfirmed();
             loadsLost += r.loadsLost();
@@ -175,8 +196,10 @@ class FaultHarnessSystemIT {
         report(String.format(Locale.ROOT, "FAULTS SUMMARY %d runs, %d faults in %d s: acknowledged writes %d, lost %d"
                 + " (unexplained %d); acknowledged loads %d, lost %d (unexplained %d); two PRIMARY after the link"
                 + " was back: longest %d ms; during partitions: longest %d ms; unjustified switches %d; stuck runs"
-                + " %d; load average %s", rs.size(), faults, millis / 1000, confirmed, lost, unexplained, loads,
-                loadsLost, loadsUnexplained, after, during, unjustified, stuck,
+                + " %d; interactions: acknowledged changes %d, lost %d (unexplained %d); faults by kind %s;"
+                + " %.1f s a run; load average %s", rs.size(), faults, millis / 1000, confirmed, lost, unexplained,
+                loads, loadsLost, loadsUnexplained, after, during, unjustified, stuck, interactions,
+                interactionsLost, interactionsUnexplained, kinds, rs.isEmpty() ? 0.0 : millis / 1000.0 / rs.size(),
                 BenchLog.loadAverage()));
     }
 }

@@ -65,6 +65,11 @@ final class FaultPair implements AutoCloseable {
         Profiles.with(p, "org.switchover.dssync", "switchover.replication.mode", mode);
         Profiles.with(p, "org.switchover.dssync", "switchover.replication.sync.timeout.ms",
                 Long.toString(syncTimeoutMillis));
+        // the resume hold: three times the bound (the default 10 s would keep a 15 s run degraded after one slow ack)
+        Profiles.with(p, "org.switchover.dssync", "switchover.replication.sync.resume.ms",
+                Long.toString(3 * syncTimeoutMillis));
+        // interaction traffic (InteractionTraffic) on the chat channel
+        Profiles.with(p, "org.switchover.recovery.chat", "chat.interaction.recovery.enabled", "1");
         return p;
     }
 

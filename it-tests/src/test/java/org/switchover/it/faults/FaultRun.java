@@ -45,6 +45,7 @@ final class FaultRun {
     static final long SAMPLE_MILLIS = 50;
     static final long PING_PERIOD_MILLIS = 1000;
     static final String DEGRADED = "Synchronous DS replication degraded";
+    static final String INTERACTIONS_DEGRADED = "Synchronous interaction replication degraded";
     private static final int KEYS = 64;
     private static final int WRITERS = 2;
     private static final Pattern PUT = Pattern.compile("put (\\S+) change (\\d+)");
@@ -66,7 +67,7 @@ final class FaultRun {
     }
 
     /** One node in one sample; state null when it did not answer. */
-    record View(String state, long epoch, boolean linked, boolean degraded) {
+    record View(String state, long epoch, boolean linked, boolean degraded, boolean interactionsDegraded) {
         boolean primary() {
             return "PRIMARY".equals(state);
         }
@@ -93,20 +94,30 @@ final class FaultRun {
     record Result(long seed, String mode, List<Fault> faults, int confirmed, int lostTotal, int lostDegraded,
             int lostPartition, int lostUnexplained, int loadsConfirmed, int loadsLost, int loadsLostUnexplained,
             long dualAfterLinkBackMillis, long dualDuringPartitionMillis, List<String> unjustifiedSwitches,
-            String stuck, long durationMillis) {
+            String stuck, long durationMillis, int interactionsConfirmed, int interactionsLost,
+            int interactionsLostUnexplained) {
 
-        boolean violates(boolean sync) {
-            return (sync && (lostUnexplained > 0 || loadsLostUnexplained > 0)) || dualAfterLinkBackMillis > 0 || !unjustifiedSwitches.isEmpty()
-                    || stuck != null;
+        /**
+         * @param sync whether DS replication ran in synchronous mode: then an unexplained loss of an acknowledged DS
+         *     change is a violation
+         * @param interactionsSync whether interaction recovery ran in synchronous mode: then an unexplained loss of
+         *     an acknowledged interaction change is a violation
+         */
+        boolean violates(boolean sync, boolean interactionsSync) {
+            return (sync && (lostUnexplained > 0 || loadsLostUnexplained > 0))
+                    || (interactionsSync && interactionsLostUnexplained > 0)
+                    || dualAfterLinkBackMillis > 0 || !unjustifiedSwitches.isEmpty() || stuck != null;
         }
 
         String report() {
             return String.format(Locale.ROOT, "FAULTS seed=%d mode=%s faults=%s | acknowledged writes %d, lost %d"
                     + " (unexplained %d, while degraded %d, during a partition %d); acknowledged loads of %d entries"
-                    + " %d, lost %d (unexplained %d) | two PRIMARY after the link was"
+                    + " %d, lost %d (unexplained %d); interactions: acknowledged changes %d, lost %d (unexplained %d)"
+                    + " | two PRIMARY after the link was"
                     + " back %d ms: longest %d ms; during partitions: longest %d ms | unjustified switches %d%s |"
                     + " stuck: %s | %d ms", seed, mode, faults, confirmed, lostTotal, lostUnexplained, lostDegraded,
-                    lostPartition, BULK, loadsConfirmed, loadsLost, loadsLostUnexplained, PING_PERIOD_MILLIS, dualAfterLinkBackMillis, dualDuringPartitionMillis,
+                    lostPartition, BULK, loadsConfirmed, loadsLost, loadsLostUnexplained, interactionsConfirmed,
+                    interactionsLost, interactionsLostUnexplained, PING_PERIOD_MILLIS, dualAfterLinkBackMillis, dualDuringPartitionMillis,
                     unjustifiedSwitches.size(), unjustifiedSwitches.isEmpty() ? "" : " " + unjustifiedSwitches,
                     stuck == null ? "no" : stuck, durationMillis);
         }
@@ -124,6 +135,15 @@ final class FaultRun {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong counter;
     private volatile Sample last;
+    private final InteractionTraffic interactions;
+    private final StringBuilder phases = new StringBuilder();
+    private long phaseAt = System.currentTimeMillis();
+
+    private void phase(String name) {
+        long now = System.currentTimeMillis();
+        phases.append(name).append('=').append(now - phaseAt).append(" ms ");
+        phaseAt = now;
+    }
 
     /**
      * @param counter the pair's write counter: values only grow over the runs on one pair, so a value left from an
@@ -136,6 +156,7 @@ final class FaultRun {
         this.faultCount = faultCount;
         this.random = new Random(seed);
         this.counter = counter;
+        this.interactions = new InteractionTraffic(this, pair, seed, counter);
     }
 
     /** The seeded schedule. */
@@ -178,7 +199,7 @@ final class FaultRun {
     private Result execute(Schedule schedule) throws Exception {
         long start = System.currentTimeMillis();
         ExecutorService probes = Executors.newFixedThreadPool(2, daemon("fault-monitor-probe"));
-        ExecutorService workers = Executors.newFixedThreadPool(WRITERS + 2, daemon("fault-worker"));
+        ExecutorService workers = Executors.newFixedThreadPool(WRITERS + 3, daemon("fault-worker"));
         String stuck;
         try {
             workers.execute(() -> monitor(probes));
@@ -187,18 +208,24 @@ final class FaultRun {
                 workers.execute(this::writer);
             }
             workers.execute(this::loader);
+            workers.execute(interactions::write);
             Thread.sleep(500);
+            phase("start");
             schedule.apply();
+            phase("schedule");
             heal();
             stuck = awaitHealthy(120_000);
+            phase("healthy");
             // a last quiet stretch under writes: no switch may happen here
             Thread.sleep(1500);
+            phase("quiet");
         } finally {
             running.set(false);
             workers.shutdown();
             workers.awaitTermination(30, TimeUnit.SECONDS);
             workers.shutdownNow();
             probes.shutdownNow();
+            phase("drain");
         }
         if (stuck == null) {
             stuck = awaitIdentical(60_000);
@@ -208,12 +235,35 @@ final class FaultRun {
             String again = awaitHealthy(120_000);
             stuck = again != null ? again : awaitIdentical(60_000);
         }
-        return analyse(stuck, System.currentTimeMillis() - start);
+        phase("identical");
+        Result r = analyse(stuck, System.currentTimeMillis() - start);
+        phase("analyse");
+        System.out.println("FAULTS seed=" + seed + " phases " + phases);
+        return r;
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // faults
     // ---------------------------------------------------------------------------------------------------------
+
+    boolean running() {
+        return running.get();
+    }
+
+    /** @return the letter of the one node the last sample showed PRIMARY, or null */
+    String primaryNow() {
+        Sample s = last;
+        if (s == null || s.a().primary() == s.b().primary()) {
+            return null;
+        }
+        return s.a().primary() ? "A" : "B";
+    }
+
+    /** @return the node's view in the last sample, or null */
+    View viewOf(String letter) {
+        Sample s = last;
+        return s == null || letter == null ? null : s.of(letter);
+    }
 
     private String primaryLetter() {
         Sample s = last;
@@ -343,14 +393,20 @@ final class FaultRun {
             if (!healthy) {
                 return "trees differ: the pair is not PRIMARY + linked BACKUP any more";
             }
-            ha = pair.shell("A", "host:ds-hash faults", 5000) + "/" + pair.shell("A", "host:ds-hash bulk", 5000);
-            hb = pair.shell("B", "host:ds-hash faults", 5000) + "/" + pair.shell("B", "host:ds-hash bulk", 5000);
+            // both nodes asked at once (the hashes walk the trees: sequential asks doubled every poll)
+            CompletableFuture<String> fa = CompletableFuture.supplyAsync(() -> hashes("A"));
+            hb = hashes("B");
+            ha = fa.join();
             if (!ha.contains("null") && ha.equals(hb)) {
                 return null;
             }
-            Thread.sleep(300);
+            Thread.sleep(100);
         }
         return "trees differ " + timeoutMillis / 1000 + " s after the pair was healthy (A " + ha + ", B " + hb + ")";
+    }
+
+    private String hashes(String letter) {
+        return pair.shell(letter, "host:ds-hash faults", 5000) + "/" + pair.shell(letter, "host:ds-hash bulk", 5000);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -372,14 +428,16 @@ final class FaultRun {
     private View view(String letter) {
         JsonNode s = pair.isStopped(letter) ? null : pair.status(letter, 800);
         if (s == null) {
-            return new View(null, -1, false, false);
+            return new View(null, -1, false, false, false);
         }
         boolean degraded = false;
+        boolean interactionsDegraded = false;
         for (JsonNode w : s.path("warnings")) {
             degraded |= w.asText().contains(DEGRADED);
+            interactionsDegraded |= w.asText().contains(INTERACTIONS_DEGRADED);
         }
         return new View(s.path("state").asText(), s.path("epoch").asLong(-1),
-                "ACTIVE".equals(s.path("connections").path("main").asText()), degraded);
+                "ACTIVE".equals(s.path("connections").path("main").asText()), degraded, interactionsDegraded);
     }
 
     private void writer() {
@@ -400,13 +458,33 @@ final class FaultRun {
                 sleep(20);
                 continue;
             }
-            JsonNode after = pair.status(target, 1000);
-            if (after != null && "PRIMARY".equals(after.path("state").asText())
-                    && after.path("epoch").asLong() == before.epoch()) {
+            if (stillPrimaryAfter(target, before.epoch(), confirmedAt)) {
                 writes.add(new Write(n, key, target, before.epoch(), sentAt, confirmedAt));
             }
             sleep(5);
         }
+    }
+
+    /**
+     * The "after" half of an acknowledgement: the first monitor sample whose status request started after the
+     * confirmation shows {@code letter} PRIMARY with {@code epoch} (no status request of the writer's own: the
+     * monitor samples every {@value #SAMPLE_MILLIS} ms anyway, and each extra request costs the nodes CPU).
+     */
+    boolean stillPrimaryAfter(String letter, long epoch, long confirmedAt) {
+        long deadline = System.currentTimeMillis() + 3000;
+        // once the run stops the monitor takes no more samples: a change not yet seen after is not counted
+        while (running.get()) {
+            Sample s = last;
+            if (s != null && s.at() > confirmedAt) {
+                View v = s.of(letter);
+                return v.primary() && v.epoch() == epoch;
+            }
+            if (System.currentTimeMillis() >= deadline) {
+                return false;
+            }
+            sleep(10);
+        }
+        return false;
     }
 
     private void loader() {
@@ -428,9 +506,7 @@ final class FaultRun {
                 sleep(20);
                 continue;
             }
-            JsonNode after = pair.status(target, 1000);
-            if (after != null && "PRIMARY".equals(after.path("state").asText())
-                    && after.path("epoch").asLong() == before.epoch()) {
+            if (stillPrimaryAfter(target, before.epoch(), confirmedAt)) {
                 loads.add(new Load(parent, target, sentAtMicros, sentAt, confirmedAt));
             }
             sleep(20);
@@ -536,8 +612,29 @@ final class FaultRun {
                 }
             }
         }
+        InteractionTraffic.Count ic = null;
+        String survivor = survivingPrimary();
+        if (stuck == null && survivor != null) {
+            ic = interactions.check(survivor, c -> {
+                Write asWrite = new Write(c.n(), c.id(), c.node(), -1, c.sentAt(), c.confirmedAt());
+                return duringPartition(asWrite, ss, fs) || interactionsDegradedAround(asWrite, ss);
+            });
+            if (ic != null) {
+                for (InteractionTraffic.Change c : ic.lostChanges()) {
+                    System.out.println("FAULTS seed=" + seed + " LOST acknowledged interaction change " + c);
+                }
+            }
+            interactions.release(survivor);
+        }
+        if (stuck == null && ic == null) {
+            stuck = "cannot read the surviving primary's interactions";
+        }
+        int icConfirmed = ic == null ? 0 : ic.confirmed();
+        int icLost = ic == null ? 0 : ic.lost();
+        int icUnexplained = ic == null ? 0 : ic.lostUnexplained();
         return new Result(seed, mode, fs, ws.size(), lostTotal, lostDegraded, lostPartition, lostUnexplained,
-                ls.size(), loadsLost, loadsLostUnexplained, longestAfter, longestDuring, unjustified, stuck, duration);
+                ls.size(), loadsLost, loadsLostUnexplained, longestAfter, longestDuring, unjustified, stuck, duration,
+                icConfirmed, icLost, icUnexplained);
     }
 
     /** The surviving primary's value of every key; null when no primary answers. */
@@ -601,6 +698,27 @@ final class FaultRun {
         return false;
     }
 
+    /** @return the letter of the node answering PRIMARY now, or null */
+    private String survivingPrimary() {
+        for (String l : List.of("A", "B")) {
+            JsonNode s = pair.status(l, 2000);
+            if (s != null && "PRIMARY".equals(s.path("state").asText())) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    /** The change's primary showed the interaction "degraded to asynchronous" warning around its confirmation. */
+    private static boolean interactionsDegradedAround(Write w, List<Sample> ss) {
+        for (Sample s : ss) {
+            if (s.at() >= w.sentAt() - 500 && s.at() <= w.confirmedAt() + 500 && s.of(w.node()).interactionsDegraded()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The write's primary showed the "degraded to asynchronous" warning around its confirmation. */
     private static boolean degradedAround(Write w, List<Sample> ss) {
         for (Sample s : ss) {
@@ -625,7 +743,9 @@ final class FaultRun {
                     }
                     String o = FaultPair.other(l);
                     View other = prev.of(o);
-                    if (other.state() == null || "INACTIVE".equals(other.state())) {
+                    // the other node not answering, stale or still starting (INIT: restarted by a fault or by the
+                    // heal) held no PRIMARY role this one could have taken away
+                    if (other.state() == null || "INACTIVE".equals(other.state()) || "INIT".equals(other.state())) {
                         continue;
                     }
                     boolean justified = false;
@@ -661,7 +781,7 @@ final class FaultRun {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private static void sleep(long ms) {
+    static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

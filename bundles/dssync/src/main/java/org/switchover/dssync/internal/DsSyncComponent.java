@@ -23,6 +23,7 @@ import org.switchover.api.SwitchoverState;
 import org.switchover.api.config.ConfigReader;
 import org.switchover.api.log.Journal;
 import org.switchover.api.warning.SwitchWarning;
+import org.switchover.support.replication.SyncReplication;
 
 /**
  * DS sync's configuration (PID {@value #PID}) and status: holds the current {@link DsSyncSettings} (every value is
@@ -86,6 +87,13 @@ public final class DsSyncComponent implements SwitchWarning {
                 description = "Sync mode: the longest a DS write waits for the backup's acknowledgement before"
                         + " the pair degrades to async (ms)")
         long switchover_replication_sync_timeout_ms() default 5000;
+
+        @AttributeDefinition(name = "Synchronous Replication Resume Hold", min = "0", max = "3600000",
+                description = "Sync mode, degraded: how long the backup must keep acknowledging every probe within"
+                        + " the Synchronous Replication Timeout before the pair is synchronous again (ms; 0 = at the"
+                        + " first probe answered in time). Keeps a backup that only just keeps up from flipping the"
+                        + " pair between synchronous and degraded")
+        long switchover_replication_sync_resume_ms() default 10000;
     }
 
     private final Path stateDir;
@@ -124,6 +132,11 @@ public final class DsSyncComponent implements SwitchWarning {
     /** @return {@code switchover.replication.mode} */
     SyncReplication.Mode replicationMode() {
         return settings.replicationMode();
+    }
+
+    /** @return {@code switchover.replication.sync.resume.ms} */
+    long syncResumeMillis() {
+        return settings.syncResumeMillis();
     }
 
     /** @return {@code switchover.replication.sync.timeout.ms} */

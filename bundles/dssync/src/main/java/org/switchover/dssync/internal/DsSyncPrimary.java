@@ -26,6 +26,7 @@ import org.switchover.api.notifier.RequestHandler;
 import org.switchover.api.notifier.StreamPublisher;
 import org.switchover.support.log.LogText;
 import org.switchover.support.log.RateLimitedLog;
+import org.switchover.support.replication.SyncReplication;
 
 /**
  * The primary's side of DS sync, started by {@link DsSyncRolesComponent} while the primary role condition is registered (and

@@ -24,6 +24,7 @@ import org.switchover.api.status.ReplicationFigures;
 import org.switchover.api.time.SystemScheduler;
 import org.switchover.support.RoleBinding;
 import org.switchover.support.Threads;
+import org.switchover.support.replication.SyncReplication;
 
 /**
  * Starts and stops the primary and backup parts of DS sync as the core's role conditions come and go
@@ -43,6 +44,8 @@ public final class DsSyncRolesComponent {
     private final Clock clock = Clock.systemUTC();
     private final ExecutorService control = Threads.single("switchover-dssync");
     private final RoleBinding roles = new RoleBinding(control, this::roleChanged);
+    /** What synchronous replication's warning and audit lines name. */
+    static final SyncReplication.Subject SUBJECT = new SyncReplication.Subject("DS sync", "DS", "DS change message");
     /** Synchronous replication's actor thread: its timers and state ({@link SyncReplication}). */
     private final SystemScheduler syncScheduler = new SystemScheduler("switchover-dssync-sync");
     private final Journal journal = new Journal(syncScheduler, LoggerFactory.getLogger(SyncReplication.class),
@@ -83,8 +86,8 @@ public final class DsSyncRolesComponent {
                 backup = null;
             }
             if (role == RoleBinding.Role.PRIMARY && primary == null) {
-                SyncReplication sync = new SyncReplication(syncScheduler, journal, settings::replicationMode,
-                        settings::syncTimeoutMillis);
+                SyncReplication sync = new SyncReplication(syncScheduler, journal, SUBJECT,
+                        settings::replicationMode, settings::syncTimeoutMillis, settings::syncResumeMillis);
                 primary = new DsSyncPrimary(store, notifier, status, settings, clock, sync);
                 settings.warningSource(sync::warning);
                 Dictionary<String, Object> props = new Hashtable<>();

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.switchover.api.ServerParameters;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.config.ConfigReader;
+import org.switchover.support.replication.SyncReplication;
 
 /**
  * One snapshot of DS sync's parameters (PID {@value DsSyncComponent#PID}, {@link DsSyncComponent.Config}), already
@@ -23,16 +24,18 @@ import org.switchover.api.config.ConfigReader;
  * @param attributeExceptions Upgrade Lower: attributes left as the backup has them, by class
  * @param replicationMode {@code switchover.replication.mode}: whether a write waits for the backup
  * @param syncTimeoutMillis {@code switchover.replication.sync.timeout.ms}: the longest wait before degrading
+ * @param syncResumeMillis {@code switchover.replication.sync.resume.ms}: how long the backup must keep up before a
+ *     degraded pair is synchronous again
  */
 record DsSyncSettings(Duration requestTimeout, boolean configAdminReplication, List<String> higherExclusions,
         List<String> lowerPaths, Map<String, Set<String>> attributeExceptions, SyncReplication.Mode replicationMode,
-        long syncTimeoutMillis) {
+        long syncTimeoutMillis, long syncResumeMillis) {
 
     private static final Logger LOG = LoggerFactory.getLogger(DsSyncSettings.class);
 
     /** The defaults, before any configuration was read. */
     static final DsSyncSettings DEFAULTS = new DsSyncSettings(Duration.ofSeconds(120), true, List.of(), List.of(),
-            Map.of(), SyncReplication.Mode.ASYNC, 5_000L);
+            Map.of(), SyncReplication.Mode.ASYNC, 5_000L, 10_000L);
 
     /**
      * Reads the parameters; a malformed value keeps the one in {@code previous} (logged, naming the parameter).
@@ -52,7 +55,8 @@ record DsSyncSettings(Duration requestTimeout, boolean configAdminReplication, L
                         r.text("custom_upgrade_attribute_exceptions")), previous.attributeExceptions()),
                 parsed(() -> SyncReplication.Mode.parse(r.text("switchover_replication_mode")),
                         previous.replicationMode()),
-                r.number("switchover_replication_sync_timeout_ms", previous.syncTimeoutMillis()));
+                r.number("switchover_replication_sync_timeout_ms", previous.syncTimeoutMillis()),
+                r.number("switchover_replication_sync_resume_ms", previous.syncResumeMillis()));
     }
 
     private static <T> T parsed(Supplier<T> parse, T previous) {

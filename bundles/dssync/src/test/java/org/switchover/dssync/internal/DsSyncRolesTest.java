@@ -22,11 +22,20 @@ import org.switchover.api.ds.DirectoryEntry;
 import org.switchover.api.ds.MemoryDirectoryStore;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.StreamPosition;
+import org.switchover.support.replication.SyncReplication;
 import org.switchover.testing.MemoryNotifier;
 import org.switchover.testing.VirtualScheduler;
 
 /** Primary and backup parts wired through an in-memory notifier: stream apply, resync, position persistence. */
 class DsSyncRolesTest {
+
+    /** A gate in async mode on its own virtual scheduler, for tests of the other parts. */
+    static SyncReplication asyncOnly() {
+        VirtualScheduler s = new VirtualScheduler();
+        return new SyncReplication(s, new org.switchover.api.log.Journal(s,
+                org.slf4j.LoggerFactory.getLogger(DsSyncRolesTest.class)), DsSyncRolesComponent.SUBJECT,
+                () -> SyncReplication.Mode.ASYNC, () -> 1000, () -> 0);
+    }
 
     @TempDir
     Path dataDir;
@@ -65,7 +74,7 @@ class DsSyncRolesTest {
     }
 
     private DsSyncPrimary primary(DsSyncComponent s) {
-        return handling(loop, new DsSyncPrimary(primaryStore, loop, status, s, clock, SyncReplicationTest.asyncOnly()));
+        return handling(loop, new DsSyncPrimary(primaryStore, loop, status, s, clock, asyncOnly()));
     }
 
     /** @return {@code p}, registered on {@code n} as the handler of every DS sync request */

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.switchover.api.SwitchoverState;
 import org.switchover.api.ds.DirectoryEntry;
 import org.switchover.api.ds.MemoryDirectoryStore;
+import org.switchover.support.replication.SyncReplication;
 
 class ReplicationFilterTest {
 
@@ -148,7 +149,7 @@ class ReplicationFilterTest {
             }
         };
         java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC);
-        DsSyncRolesTest.handling(loop, new DsSyncPrimary(primary, loop, status, s, clock, SyncReplicationTest.asyncOnly()));
+        DsSyncRolesTest.handling(loop, new DsSyncPrimary(primary, loop, status, s, clock, DsSyncRolesTest.asyncOnly()));
         DsSyncBackup b = new DsSyncBackup(backup, loop, s,
                 () -> ReplicationFilter.upgradeHigher(List.of("${CONFIG}/Secret")), clock);
         primary.put(new DirectoryEntry("${CONFIG}/Users/alice", "User", Map.of()));

@@ -2,6 +2,9 @@ package org.switchover.recovery.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -15,11 +18,14 @@ import org.switchover.api.interaction.RecoveryProtocol;
 import org.switchover.api.interaction.ShadowFilter;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.StreamPublisher;
+import org.switchover.support.replication.SyncReplication;
 
 /**
  * The primary's side of one channel: publishes every change the host's source reports (and the filter admits) on
  * the channel's numbered stream, and answers the backup's snapshot pages from the live source. The change is put on
- * the stream on the host's thread, right after the host committed it; publishing never blocks on the network.
+ * the stream on the host's thread, right after the host committed it; publishing never blocks on the network. In
+ * synchronous mode ({@link RecoveryReplication}) the host's thread then waits, outside every lock, until the backup
+ * has applied the change or {@link SyncReplication} released it (its bound, a degrade, the stream closing).
  */
 final class ChannelPrimary implements InteractionListener {
 
@@ -33,9 +39,17 @@ final class ChannelPrimary implements InteractionListener {
     private final AtomicLong published = new AtomicLong();
     private StreamPublisher publisher;
     private final AutoCloseable registration;
+    private final RecoveryReplication replication;
+    private final SyncReplication sync;
 
     ChannelPrimary(RecoveryChannel channel, Notifier notifier, String replicationId) {
+        this(channel, notifier, replicationId, RecoveryReplication.ASYNC);
+    }
+
+    ChannelPrimary(RecoveryChannel channel, Notifier notifier, String replicationId, RecoveryReplication replication) {
         this.channel = channel;
+        this.replication = replication;
+        this.sync = replication.gate(channel.channel());
         this.source = channel.source();
         this.filter = channel.newFilter();
         this.filterName = channel.filterName();
@@ -76,12 +90,34 @@ final class ChannelPrimary implements InteractionListener {
 
     private void send(RecoveryWire.Change c) {
         byte[] payload = RecoveryWire.change(c);
+        StreamPublisher pub;
+        long seq;
         synchronized (lock) {
-            if (publisher != null) {
-                publisher.publish(payload);
-                published.incrementAndGet();
+            if (publisher == null) {
+                return;
             }
+            pub = publisher;
+            seq = publisher.publish(payload);
+            published.incrementAndGet();
         }
+        if (sync == null || replication.mode() != SyncReplication.Mode.SYNC) {
+            return;
+        }
+        // the bound is a safety net over the replication's own timer
+        long bound = 2 * replication.timeoutMillis() + 5_000L;
+        try {
+            sync.confirm(pub, seq).get(bound, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Interaction recovery: confirmation of {} change message {} not decided within {} ms ({});"
+                    + " confirming it without the backup", channel.channel().key(), seq, bound, e.toString());
+        }
+    }
+
+    /** @return the synchronous replication warning of this channel, if degraded */
+    java.util.Optional<String> syncWarning() {
+        return sync == null ? java.util.Optional.empty() : sync.warning();
     }
 
     private static long micros() {
@@ -111,7 +147,7 @@ final class ChannelPrimary implements InteractionListener {
             }
             return "primary, " + source.count() + " live, " + published.get() + " changes published (head "
                     + publisher.headSequence() + ", acknowledged " + publisher.acknowledgedSequence() + "), "
-                    + filterName;
+                    + filterName + (sync == null ? "" : "; " + sync.describe());
         }
     }
 
@@ -131,6 +167,9 @@ final class ChannelPrimary implements InteractionListener {
                 publisher.close();
                 publisher = null;
             }
+        }
+        if (sync != null) {
+            sync.close();
         }
         LOG.info("Interaction recovery: stopped publishing {} after {} changes", channel.channel().key(),
                 published.get());

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -14,9 +16,14 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.NodeIdentity;
@@ -27,16 +34,19 @@ import org.switchover.api.interaction.Channel;
 import org.switchover.api.interaction.Interaction;
 import org.switchover.api.interaction.RecoveryChannel;
 import org.switchover.api.interaction.ShadowObserver;
+import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.RequestHandler;
 import org.switchover.api.status.RecoveryChannelStatus;
 import org.switchover.api.status.RecoveryStatusContributor;
+import org.switchover.api.time.SystemScheduler;
 import org.switchover.api.warning.SwitchWarning;
 import org.switchover.support.DurableFiles;
 import org.switchover.support.RoleBinding;
 import org.switchover.support.Threads;
+import org.switchover.support.replication.SyncReplication;
 
 /**
  * The Interaction Recovery Service in OSGi: follows the core's role conditions and the channel bundles'
@@ -49,6 +59,7 @@ import org.switchover.support.Threads;
         service = {RecoveryComponent.class, SwitchWarning.class, RequestHandler.class,
             RecoveryStatusContributor.class, ActiveResources.class},
         property = RequestHandler.EVENT_ID + "=" + EventIds.RECOVERY_SNAPSHOT)
+@Designate(ocd = RecoveryComponent.Config.class)
 public final class RecoveryComponent implements SwitchWarning, RequestHandler, RecoveryStatusContributor,
         ActiveResources {
 
@@ -67,17 +78,50 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler, R
     static final String SYNC_PAGE_DELAY = "switchover.recovery.test.sync.page.delay.ms";
     static final long MAX_SYNC_PAGE_DELAY_MILLIS = 10_000;
 
+    /** Interaction recovery's replication parameters, PID {@code org.switchover.recovery} (named as DS sync's). */
+    @ObjectClassDefinition(id = "org.switchover.recovery", name = "Switchover interaction recovery",
+            description = "How the primary confirms an interaction change to the host")
+    public @interface Config {
+        @AttributeDefinition(name = "Replication Mode", options = {
+                @Option(label = "async: a change is confirmed to the host once committed locally", value = "async"),
+                @Option(label = "sync: a change is confirmed once the backup has applied it", value = "sync")},
+                description = "async: the host's interaction change returns as soon as it is published (a kill -9"
+                        + " of the primary can lose what the backup had not yet received). sync: it returns only"
+                        + " after the backup applied it to its shadows; a backup that does not answer within the"
+                        + " Synchronous Replication Timeout degrades the channel to async (switch warning, audit"
+                        + " line) until it has kept up for the Resume Hold")
+        String switchover_replication_mode() default "async";
+
+        @AttributeDefinition(name = "Synchronous Replication Timeout", min = "50", max = "600000",
+                description = "Sync mode: the longest an interaction change waits for the backup (ms)")
+        long switchover_replication_sync_timeout_ms() default 5000;
+
+        @AttributeDefinition(name = "Synchronous Replication Resume Hold", min = "0", max = "3600000",
+                description = "Sync mode, degraded: how long the backup must keep acknowledging every probe in time"
+                        + " before the channel is synchronous again (ms; 0 = at the first)")
+        long switchover_replication_sync_resume_ms() default 10000;
+    }
+
     private final ExecutorService control = Threads.single("switchover-recovery");
+    private final SystemScheduler syncScheduler = new SystemScheduler("switchover-recovery-sync");
+    private volatile SyncReplication.Mode mode = SyncReplication.Mode.ASYNC;
+    private volatile long syncTimeoutMillis = 5000;
+    private volatile long syncResumeMillis = 10_000;
+    private volatile boolean configured;
     private final RecoveryService service;
     private final Path reportDir;
     private final RoleBinding roles;
 
     @Activate
     public RecoveryComponent(@Reference Notifier notifier, @Reference SwitchoverStatus status,
-            @Reference NodeIdentity identity, BundleContext context) {
+            @Reference NodeIdentity identity, BundleContext context, Map<String, Object> props) {
         this.reportDir = identity.dataDir().resolve("recovery");
         this.service = new RecoveryService(notifier, status::epoch, System::currentTimeMillis, this::reported,
                 QUIET_MILLIS, MAX_QUIET_WAIT_MILLIS);
+        configure(props);
+        service.replication(new RecoveryReplication(syncScheduler, new Journal(syncScheduler,
+                LoggerFactory.getLogger(RecoveryReplication.class), LoggerFactory.getLogger(Journal.AUDIT_LOGGER)),
+                () -> mode, () -> syncTimeoutMillis, () -> syncResumeMillis));
         long delay = syncPageDelay(ConfigReader.systemValue(SYNC_PAGE_DELAY));
         if (delay > 0) {
             LOG.info("Interaction recovery: test-only {}={}: each snapshot page waits {} ms", SYNC_PAGE_DELAY, delay,
@@ -86,6 +130,28 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler, R
         }
         this.roles = new RoleBinding(control, role -> Threads.logging(() -> service.role(role), LOG, FAILED).run());
         roles.track(context);
+    }
+
+    /** Reads the replication parameters; a malformed mode keeps the previous one (logged, naming the parameter). */
+    @Modified
+    void configure(Map<String, Object> props) {
+        ConfigReader r = new ConfigReader(Config.class, props, LOG::warn);
+        SyncReplication.Mode before = mode;
+        try {
+            mode = SyncReplication.Mode.parse(r.text("switchover_replication_mode"));
+        } catch (IllegalArgumentException e) {
+            LOG.error("Interaction recovery: {}; keeping {}", e.getMessage(), before.name().toLowerCase(Locale.ROOT));
+        }
+        syncTimeoutMillis = r.number("switchover_replication_sync_timeout_ms", syncTimeoutMillis);
+        syncResumeMillis = r.number("switchover_replication_sync_resume_ms", syncResumeMillis);
+        boolean configured = this.configured;
+        this.configured = true;
+        LOG.info("Interaction recovery: replication mode {} (sync timeout {} ms, resume hold {} ms)",
+                mode.name().toLowerCase(Locale.ROOT), syncTimeoutMillis, syncResumeMillis);
+        if (configured && before != mode) {
+            AUDIT.info("Interaction recovery: replication mode {} -> {} (parameter switchover.replication.mode)",
+                    before.name().toLowerCase(Locale.ROOT), mode.name().toLowerCase(Locale.ROOT));
+        }
     }
 
     /** @return the test-only page delay from its property's text; 0 when absent, and when invalid (logged) */
@@ -204,5 +270,6 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler, R
             LOG.warn("Interaction recovery: control thread did not stop within 10 s");
             control.shutdownNow();
         }
+        syncScheduler.shutdown();
     }
 }

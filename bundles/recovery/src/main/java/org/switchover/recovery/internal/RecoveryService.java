@@ -78,6 +78,8 @@ final class RecoveryService {
     private volatile Sleeper sleeper = Thread::sleep;
     private final ShadowObservers observers = new ShadowObservers();
 
+    private volatile RecoveryReplication replication = RecoveryReplication.ASYNC;
+
     /**
      * @param notifier the node's notifier
      * @param epoch the node's current epoch (part of the replication id)
@@ -95,6 +97,11 @@ final class RecoveryService {
         this.reports = reports;
         this.quietMillis = quietMillis;
         this.maxWaitMillis = maxWaitMillis;
+    }
+
+    /** Sets the replication mode's source (before the first role; the component's configuration). */
+    void replication(RecoveryReplication r) {
+        this.replication = r;
     }
 
     /** A channel's service appeared or its properties changed (control thread). */
@@ -143,7 +150,7 @@ final class RecoveryService {
             }
             if (wantPrimary && p == null) {
                 String id = epoch.getAsLong() + "-" + UUID.randomUUID().toString().substring(0, 8);
-                primaries.put(c, new ChannelPrimary(rc, notifier, id));
+                primaries.put(c, new ChannelPrimary(rc, notifier, id, replication));
             }
             if (b != null && rc == null) {
                 backups.remove(c).drop();
@@ -330,6 +337,15 @@ final class RecoveryService {
 
     /** @return the switch warning while this node is backup and an enabled channel's sync is not complete */
     Optional<String> warning() {
+        if (role == Role.PRIMARY) {
+            // in sync mode: the channels whose synchronous replication degraded
+            List<String> degraded = new ArrayList<>();
+            for (ChannelPrimary p : primaries.values()) {
+                p.syncWarning().ifPresent(degraded::add);
+            }
+            degraded.sort(null);
+            return degraded.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", degraded));
+        }
         if (role != Role.BACKUP) {
             return Optional.empty();
         }

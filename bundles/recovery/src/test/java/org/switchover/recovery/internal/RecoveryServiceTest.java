@@ -24,6 +24,8 @@ import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.StreamListener;
 import org.switchover.api.status.RecoveryChannelStatus;
 import org.switchover.support.RoleBinding.Role;
+import org.switchover.api.log.Journal;
+import org.switchover.support.replication.SyncReplication;
 import org.switchover.testing.MemoryNotifier;
 import org.switchover.testing.VirtualScheduler;
 
@@ -69,6 +71,53 @@ class RecoveryServiceTest {
         a.role(Role.PRIMARY);
         b.channel(channelB);
         b.role(Role.BACKUP);
+    }
+
+    /** Runs the virtual scheduler on this thread until {@code f} is done (at most 10 s of real time). */
+    private void runUntil(CompletableFuture<?> f) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!f.isDone() && System.currentTimeMillis() < deadline) {
+            scheduler.runDue();
+            Thread.sleep(2);
+        }
+        f.get(1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
+    void inSyncModeAHostChangeReturnsOnlyOnceTheBackupHasItAndABackupThatStaysSilentDegradesTheChannel()
+            throws Exception {
+        a.replication(new RecoveryReplication(scheduler, new Journal(scheduler,
+                org.slf4j.LoggerFactory.getLogger(RecoveryServiceTest.class)), () -> SyncReplication.Mode.SYNC,
+                () -> 1000, () -> 0));
+        startPair();
+        scheduler.runDue();
+        ChannelBackup side = b.backupSides().get(Channel.CHAT);
+        java.util.concurrent.atomic.AtomicInteger shadowsWhenConfirmed = new java.util.concurrent.atomic.AtomicInteger(-1);
+        CompletableFuture<Void> put = CompletableFuture.runAsync(() -> {
+            chatA.put(chat("s1", InteractionState.CONNECTED, QueueRef.user("alice"), "alice", "hello"));
+            shadowsWhenConfirmed.set(side.size());
+        });
+        runUntil(put);
+        assertEquals(1, shadowsWhenConfirmed.get(), "the host's change returned before the backup had its shadow");
+        assertTrue(a.warning().isEmpty(), a.warning().toString());
+        // the backup stops answering: the change waits for the bound, then the channel degrades
+        b.role(Role.NONE);
+        CompletableFuture<Void> silent = CompletableFuture.runAsync(
+                () -> chatA.put(chat("s2", InteractionState.CONNECTED, QueueRef.user("alice"), "alice", "hi")));
+        long t0 = scheduler.nowMillis();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!silent.isDone() && System.currentTimeMillis() < deadline) {
+            scheduler.runDue();
+            Thread.sleep(2);
+            if (!silent.isDone()) {
+                scheduler.advance(10);
+            }
+        }
+        silent.get(1, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(scheduler.nowMillis() - t0 >= 1000, "released before the bound: " + (scheduler.nowMillis() - t0));
+        assertTrue(a.warning().orElse("").contains("Synchronous interaction replication degraded to asynchronous"),
+                a.warning().toString());
+        assertTrue(a.status().contains("DEGRADED"), a.status());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.switchover.dssync.internal;
+package org.switchover.support.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.StreamPublisher;
-import org.switchover.dssync.internal.SyncReplication.Mode;
-import org.switchover.dssync.internal.SyncReplication.Outcome;
+import org.switchover.support.replication.SyncReplication.Mode;
+import org.switchover.support.replication.SyncReplication.Outcome;
 import org.switchover.testing.VirtualScheduler;
 
 /** The degrade / recover logic of synchronous replication on virtual time, against a publisher the test acknowledges. */
@@ -31,15 +31,12 @@ class SyncReplicationTest {
             LoggerFactory.getLogger(Journal.AUDIT_LOGGER));
     private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.SYNC);
     private final AtomicLong bound = new AtomicLong(BOUND);
-    private final SyncReplication sync = new SyncReplication(time, journal, mode::get, bound::get);
+    private static final SyncReplication.Subject DS = new SyncReplication.Subject("DS sync", "DS", "DS change message");
+    /** The resume hold: 0 in the tests of the plain degrade/resume logic, set by the hysteresis tests. */
+    private final AtomicLong hold = new AtomicLong(0);
+    private final SyncReplication sync = new SyncReplication(time, journal, DS, mode::get, bound::get, hold::get);
     private final FakePublisher pub = new FakePublisher();
 
-    /** A gate in async mode on its own virtual scheduler, for tests of the other parts. */
-    static SyncReplication asyncOnly() {
-        VirtualScheduler s = new VirtualScheduler();
-        return new SyncReplication(s, new Journal(s, LoggerFactory.getLogger(SyncReplicationTest.class)),
-                () -> Mode.ASYNC, () -> BOUND);
-    }
 
     private CompletableFuture<Outcome> write() {
         CompletableFuture<Outcome> f = sync.confirm(pub, pub.publish(new byte[0]));
@@ -128,6 +125,76 @@ class SyncReplicationTest {
         pub.ack(3);
         time.runDue();
         assertTrue(sync.warning().isEmpty(), sync.warning().toString());
+        long resumed = audits().stream().filter(a -> a.contains("resumed")).count();
+        assertEquals(1, resumed, audits().toString());
+    }
+
+    @Test
+    void theResumeHoldKeepsThePairDegradedUntilTheBackupHasKeptUpThatLong() {
+        hold.set(3000);
+        write();
+        time.advance(BOUND);
+        assertTrue(sync.warning().isPresent());
+        // the first probe (message 1, asked at t=1000) is answered in time: the hold starts with it
+        time.advance(200);
+        pub.ack(1);
+        time.runDue();
+        assertTrue(sync.warning().isPresent(), "resumed before the hold");
+        assertTrue(sync.describe().contains("caught up for 200 of 3000 ms"), sync.describe());
+        CompletableFuture<Outcome> meanwhile = write();
+        assertEquals(Outcome.DEGRADED, meanwhile.getNow(null), "degraded during the hold: confirmed at once");
+        pub.ack(2);
+        time.runDue();
+        // probes every half bound keep finding the backup caught up
+        time.advance(2699);
+        assertTrue(sync.warning().isPresent(), "resumed 1 ms before the hold ended");
+        time.advance(101);
+        assertTrue(sync.warning().isEmpty(), "still degraded after the hold: " + sync.warning());
+        String resumed = audits().get(audits().size() - 1);
+        assertTrue(resumed.contains("synchronous replication resumed") && resumed.contains("kept up for 3000 ms"),
+                audits().toString());
+        CompletableFuture<Outcome> next = write();
+        assertFalse(next.isDone(), "synchronous again: the write waits");
+    }
+
+    @Test
+    void aBackupThatCatchesUpOnlyLateStartsTheHoldWhenItHasCaughtUp() {
+        hold.set(3000);
+        write();
+        time.advance(BOUND);
+        // the probe for message 1 is answered 25 s late, with nothing else published: caught up, but only now
+        time.advance(25_000);
+        pub.ack(1);
+        time.runDue();
+        assertTrue(sync.warning().isPresent(), "a 25 s wait counted as 25 s of keeping up");
+        time.advance(3000);
+        assertTrue(sync.warning().isEmpty(), "still degraded 3000 ms after catching up: " + sync.warning());
+    }
+
+    @Test
+    void aSlowProbeDuringTheResumeHoldStartsTheHoldAgain() {
+        hold.set(3000);
+        write();
+        time.advance(BOUND);
+        time.advance(200);
+        pub.ack(1);
+        time.runDue();
+        // t=1200: the hold runs since 1000. A write at 1300; the next probe (t=1700) asks for message 2, which the
+        // backup answers only 1500 ms later, while message 3 was written: a bad probe
+        time.advance(100);
+        write();
+        time.advance(1800);
+        write();
+        time.advance(100);
+        pub.ack(2);
+        time.runDue();
+        // t=3200: the new probe asks for message 3, answered at once: the hold starts again at 3200
+        pub.ack(3);
+        time.runDue();
+        time.advance(1000);
+        assertTrue(sync.warning().isPresent(), "the hold did not start again after the slow probe");
+        time.advance(2000);
+        assertTrue(sync.warning().isEmpty(), "still degraded 3000 ms after the last bad probe: " + sync.warning());
         long resumed = audits().stream().filter(a -> a.contains("resumed")).count();
         assertEquals(1, resumed, audits().toString());
     }
