@@ -183,7 +183,12 @@ public final class MemoryNotifier implements Notifier {
 
     /** Sets a link's status and tells the listeners. */
     public void setLink(Link link, ConnectionStatus status, int attempt) {
-        LinkStatus ls = new LinkStatus(link, status, "", "peer:3633", scheduler.nowMillis(), attempt);
+        setLinkDetail(link, status, "", attempt);
+    }
+
+    /** Sets a link's status with a detail (e.g. why a reconnect attempt failed) and tells the listeners. */
+    public void setLinkDetail(Link link, ConnectionStatus status, String detail, int attempt) {
+        LinkStatus ls = new LinkStatus(link, status, detail, "peer:3633", scheduler.nowMillis(), attempt);
         synchronized (this) {
             links.put(link, ls);
         }

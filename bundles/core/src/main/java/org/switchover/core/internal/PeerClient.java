@@ -142,6 +142,25 @@ final class PeerClient {
         p.response().whenComplete((r, ex) -> then.accept(toPeerAnswer(r, ex)));
     }
 
+    /**
+     * Asks the peer's state over a one-shot connection only to learn whether its machine refuses the connection
+     * ({@link Response#refused()}); {@code then} gets the response (an exception becomes a CONNECTION_LOST that is
+     * not a refusal).
+     */
+    void queryRefused(Duration timeout, Consumer<Response> then) {
+        PendingRequest p;
+        try {
+            p = notifier.sendOnce("*", EventIds.STATE_QUERY, Wire.encode(machine.selfInfo()), timeout);
+        } catch (RuntimeException ex) {
+            then.accept(Response.of(org.switchover.api.notifier.ResponseOutcome.CONNECTION_LOST,
+                    "the notifier failed: " + ex));
+            return;
+        }
+        p.response().whenComplete((r, ex) -> then.accept(ex != null || r == null
+                ? Response.of(org.switchover.api.notifier.ResponseOutcome.CONNECTION_LOST, "the notifier failed: " + ex)
+                : r));
+    }
+
     private static PeerAnswer toPeerAnswer(Response r, Throwable ex) {
         if (ex != null) {
             return new PeerAnswer(null, "the notifier failed: " + ex);
