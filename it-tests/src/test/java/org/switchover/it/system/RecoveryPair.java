@@ -32,6 +32,9 @@ final class RecoveryPair {
         // the recovery streams share the main link with the primary monitor's pings: on a busy test machine a 1 s
         // ping timeout with one retry was seen to trip during the load (a failover nobody asked for)
         Profiles.with(p, "org.switchover.monitor.primary", "switchover.primary.monitor.timeout", "5");
+        // the fast profile's millisecond keys would override the patient seconds (0 = not set)
+        Profiles.with(p, "org.switchover.monitor.primary", "switchover.primary.monitor.timeout.ms", "0");
+        Profiles.with(p, "org.switchover.monitor.primary", "switchover.primary.monitor.ping.delay.ms", "0");
         Profiles.with(p, "org.switchover.monitor.primary", "switchover.primary.monitor.retry.count", "3");
         Profiles.with(p, "org.switchover.monitor.module", "switchover.max.ts.failures", "3");
         Profiles.with(p, "org.switchover.recovery.mail", "mail.interaction.recovery.enabled", "1");
