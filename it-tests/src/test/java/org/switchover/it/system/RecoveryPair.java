@@ -28,13 +28,10 @@ final class RecoveryPair {
 
     /** @return the fast profile, a patient primary monitor, and the six channels enabled */
     static Map<String, Map<String, String>> profile() {
-        Map<String, Map<String, String>> p = Profiles.fast();
+        Map<String, Map<String, String>> p = Profiles.fastPatient();
         // the recovery streams share the main link with the primary monitor's pings: on a busy test machine a 1 s
         // ping timeout with one retry was seen to trip during the load (a failover nobody asked for)
         Profiles.with(p, "org.switchover.monitor.primary", "switchover.primary.monitor.timeout", "5");
-        // the fast profile's millisecond keys would override the patient seconds (0 = not set)
-        Profiles.with(p, "org.switchover.monitor.primary", "switchover.primary.monitor.timeout.ms", "0");
-        Profiles.with(p, "org.switchover.monitor.primary", "switchover.primary.monitor.ping.delay.ms", "0");
         Profiles.with(p, "org.switchover.monitor.primary", "switchover.primary.monitor.retry.count", "3");
         Profiles.with(p, "org.switchover.monitor.module", "switchover.max.ts.failures", "3");
         Profiles.with(p, "org.switchover.recovery.mail", "mail.interaction.recovery.enabled", "1");
