@@ -8,6 +8,7 @@ import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.LinkStatus;
 import org.switchover.api.notifier.Notifier;
+import org.switchover.api.notifier.PeerHeartbeat;
 import org.switchover.api.notifier.PendingRequest;
 import org.switchover.api.notifier.Response;
 
@@ -86,6 +87,16 @@ final class PeerClient {
     }
 
     // ---- links ----
+
+    /** @return the primary's UDP heartbeats as the notifier sees them now; OFF when it cannot say */
+    PeerHeartbeat heartbeat() {
+        try {
+            PeerHeartbeat h = notifier.heartbeat();
+            return h == null ? PeerHeartbeat.OFF : h;
+        } catch (RuntimeException ex) {
+            return PeerHeartbeat.OFF;
+        }
+    }
 
     /** @return true when {@code link} is ACTIVE as the notifier sees it now. */
     boolean linkActive(Link link) {

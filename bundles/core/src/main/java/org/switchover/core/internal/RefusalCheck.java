@@ -3,6 +3,7 @@ package org.switchover.core.internal;
 import java.time.Duration;
 
 import org.switchover.api.notifier.Link;
+import org.switchover.api.notifier.PeerHeartbeat;
 import org.switchover.api.notifier.Response;
 import org.switchover.api.time.Cancellable;
 
@@ -109,6 +110,16 @@ final class RefusalCheck {
             long confirm = machine.settings().refusedConfirmMillis();
             machine.journal().info("The primary's machine refused a connection to its notifier port ({}); asking"
                     + " again in {} ms", r.detail(), confirm);
+            next = machine.scheduler.schedule(this::probe, confirm);
+            return;
+        }
+        PeerHeartbeat hb = machine.peer.heartbeat();
+        if (hb.enabled() && hb.ageMillis() >= 0 && hb.ageMillis() < now - firstRefusalMillis) {
+            // a heartbeat signed after the first refusal: the process runs (only its port refuses); never switch on it
+            long confirm = machine.settings().refusedConfirmMillis();
+            machine.journal().info("The primary's machine refused {} connections but its heartbeats still arrive"
+                    + " ({}): its process runs; asking again in {} ms", refusals, hb.describe(), confirm);
+            refusals = 0;
             next = machine.scheduler.schedule(this::probe, confirm);
             return;
         }
