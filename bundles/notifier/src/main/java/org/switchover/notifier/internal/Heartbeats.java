@@ -83,6 +83,8 @@ final class Heartbeats implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private volatile Key current;
     private volatile Key previous;
+    /** The key our heartbeats are signed with: the newest both sides hold. */
+    private volatile Key signing;
     private volatile long lastAcceptedNanos = -1;
     private DatagramChannel channel;
     private Thread rx;
@@ -178,12 +180,27 @@ final class Heartbeats implements AutoCloseable {
     }
 
     /**
-     * Installs a key handed over a TLS main link (ours after the peer accepted it, or the peer's).
+     * Installs a key handed over a TLS main link for signing and accepting: the peer's key on the accepting side, or
+     * ours once the peer took it.
      *
      * @param payload key id (8 bytes) and key (32 bytes)
      * @return null when installed, otherwise why not (answered to the peer as a rejection)
      */
     String install(byte[] payload) {
+        return take(payload, true);
+    }
+
+    /**
+     * Accepts heartbeats under a key we are about to hand over, before the peer has it, so its first heartbeats
+     * under the new key count; we sign with it only once the peer answered ({@link #install}).
+     *
+     * @return null when taken, otherwise why not
+     */
+    String expect(byte[] payload) {
+        return take(payload, false);
+    }
+
+    private String take(byte[] payload, boolean sign) {
         if (!config.get().heartbeats().enabled()) {
             return "heartbeats are off on node " + config.get().node() + " (heartbeat.interval.ms = 0)";
         }
@@ -194,15 +211,21 @@ final class Heartbeats implements AutoCloseable {
         long id = b.getLong();
         byte[] secret = new byte[KEY_BYTES];
         b.get(secret);
+        boolean fresh;
         synchronized (this) {
             Key c = current;
-            if (c != null && c.id == id) {
-                return null;
+            fresh = c == null || c.id != id;
+            if (fresh) {
+                previous = c;
+                current = new Key(id, secret);
             }
-            previous = c;
-            current = new Key(id, secret);
+            if (sign) {
+                signing = current;
+            }
         }
-        LOG.info("Heartbeats: new key {} for this main connection", Long.toHexString(id));
+        if (sign) {
+            LOG.info("Heartbeats: key {} in force for this main connection", Long.toHexString(id));
+        }
         return null;
     }
 
@@ -222,6 +245,11 @@ final class Heartbeats implements AutoCloseable {
         Map<String, Long> m = new TreeMap<>();
         rejectedBy.forEach((k, v) -> m.put(k, v.get()));
         return m;
+    }
+
+    /** @return the key in force, null before the first; for tests */
+    Key currentKey() {
+        return current;
     }
 
     long sentCount() {
@@ -256,7 +284,7 @@ final class Heartbeats implements AutoCloseable {
 
     private void sendOne() {
         DatagramChannel ch;
-        Key k = current;
+        Key k = signing;
         synchronized (this) {
             ch = channel;
         }

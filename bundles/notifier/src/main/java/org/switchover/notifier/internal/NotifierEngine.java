@@ -409,6 +409,7 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
             return;
         }
         byte[] key = Heartbeats.newKeyPayload();
+        heartbeats.expect(key);
         PendingRequestImpl p = new PendingRequestImpl(requestIds.incrementAndGet(), events);
         armTimeout(p, config.connectTimeout());
         c.sendRequest(p, request("*", EventIds.HEARTBEAT_KEY, p, String.valueOf(c.link()), key));
