@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A lossy, jittery link between two nodes of a test, at the TCP level: a loopback forwarder (like
  * {@link ChaosProxy}) that delivers each direction's bytes the way a TCP connection over a path with the given
- * packet loss and one-way delay would deliver them. This kernel has no {@code netem}, and the notifier speaks only
- * TCP, so what loss and jitter do to it is what they do to a TCP byte stream; the forwarder reproduces exactly that:
+ * packet loss and one-way delay would deliver them. This kernel has no {@code netem}, so what loss and jitter do to
+ * the notifier's links is what they do to a TCP byte stream; the forwarder reproduces exactly that (and its
+ * {@link LossyLinkUdp} on the same port number does the same for the notifier's UDP heartbeats, datagram by
+ * datagram):
  * <ul>
  * <li>every segment (up to {@value #SEGMENT} bytes, one read) arrives one one-way delay later, drawn uniformly from
  *     {@code delay ± jitter} ms;</li>
@@ -59,6 +61,7 @@ public final class LossyLink implements AutoCloseable {
     private final AtomicLong maxExtraMillis = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
     private volatile boolean closed;
+    private final LossyLinkUdp udp;
 
     /**
      * @param targetPort the loopback port bytes are forwarded to
@@ -68,6 +71,17 @@ public final class LossyLink implements AutoCloseable {
      * @param seed seed of the random draws (a failing run can be repeated)
      */
     public LossyLink(int targetPort, double loss, int delayMillis, int jitterMillis, long seed) throws IOException {
+        this(targetPort, loss, loss, delayMillis, jitterMillis, seed);
+    }
+
+    /**
+     * A link whose datagrams (the notifier's UDP heartbeats, sent to the same port number) pass through a
+     * {@link LossyLinkUdp} on {@link #port()} with their own loss and the same delay and jitter.
+     *
+     * @param udpLoss probability (0..1) that one datagram is lost
+     */
+    public LossyLink(int targetPort, double loss, double udpLoss, int delayMillis, int jitterMillis, long seed)
+            throws IOException {
         if (loss < 0 || loss >= 1 || delayMillis < 0 || jitterMillis < 0 || jitterMillis > delayMillis) {
             throw new IllegalArgumentException("loss must be in [0, 1), 0 <= jitter <= delay: " + loss + ", "
                     + delayMillis + " +- " + jitterMillis);
@@ -78,9 +92,20 @@ public final class LossyLink implements AutoCloseable {
         this.jitterMillis = jitterMillis;
         this.seedSource = new SplittableRandom(seed);
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        try {
+            udp = new LossyLinkUdp(server.getLocalPort(), targetPort, udpLoss, delayMillis, jitterMillis, ~seed);
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
         Thread t = new Thread(this::acceptLoop, "lossy-link-accept-" + server.getLocalPort());
         t.setDaemon(true);
         t.start();
+    }
+
+    /** @return the datagram half (UDP on {@link #port()}) */
+    public LossyLinkUdp udp() {
+        return udp;
     }
 
     /** @return the port the peer connects to */
@@ -277,6 +302,7 @@ public final class LossyLink implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        udp.close();
         try {
             server.close();
         } catch (IOException ignored) {

@@ -19,8 +19,8 @@ import org.switchover.it.support.SwitchoverNode;
 
 /**
  * Issue 13's soak: a pair with the {@linkplain Profiles#fast() fast profile} whose every connection - both
- * directions, links and one-shot queries - runs through a {@link LossyLink} with 30 % loss and 100 ± 50 ms one-way
- * delay, for {@code -Dfailover.soak.seconds} (600) seconds: zero switches. Counts and prints the backup's reconnect
+ * directions, links and one-shot queries - and every UDP heartbeat runs through a {@link LossyLink} with 30 % loss
+ * and 100 ± 50 ms one-way delay ({@code -Dfailover.soak.udp.loss.to.a / .to.b} make the datagrams' loss asymmetric), for {@code -Dfailover.soak.seconds} (600) seconds: zero switches. Counts and prints the backup's reconnect
  * periods, link losses and the relay's figures ({@code SOAK} lines in the failsafe output). Runs under
  * {@code -Psoak} only:
  *
@@ -33,6 +33,11 @@ class LossyLinkSoakSystemIT {
 
     private static final int SECONDS = Integer.getInteger("failover.soak.seconds", 600);
     private static final double LOSS = Double.parseDouble(System.getProperty("failover.soak.loss", "0.30"));
+    /** Loss of the datagrams (heartbeats) towards A and towards B; asymmetric when they differ. */
+    private static final double UDP_LOSS_TO_A = Double.parseDouble(System.getProperty("failover.soak.udp.loss.to.a",
+            String.valueOf(LOSS)));
+    private static final double UDP_LOSS_TO_B = Double.parseDouble(System.getProperty("failover.soak.udp.loss.to.b",
+            String.valueOf(LOSS)));
     private static final Duration START = Duration.ofSeconds(180);
 
     @Test
@@ -40,13 +45,14 @@ class LossyLinkSoakSystemIT {
         int[] ports = SwitchoverNode.freePorts();
         Path dir = Repo.freshDir("lossy-soak");
         long seed = Long.getLong("failover.soak.seed", System.nanoTime());
-        try (LossyLink toA = new LossyLink(ports[0], LOSS, 100, 50, seed);
-             LossyLink toB = new LossyLink(ports[1], LOSS, 100, 50, seed + 1);
+        try (LossyLink toA = new LossyLink(ports[0], LOSS, UDP_LOSS_TO_A, 100, 50, seed);
+             LossyLink toB = new LossyLink(ports[1], LOSS, UDP_LOSS_TO_B, 100, 50, seed + 1);
              // each node listens on its own port and reaches its peer through the relay
              SwitchoverNode a = SwitchoverNode.create(dir, "A", new int[] {ports[0], toB.port()}, Profiles.fast());
              SwitchoverNode b = SwitchoverNode.create(dir, "B", new int[] {toA.port(), ports[1]}, Profiles.fast())) {
-            System.out.printf("SOAK lossy link: %.0f %% loss, 100 +- 50 ms one way, RTO %d ms, seed %d, %d s%n",
-                    LOSS * 100, toA.rtoMillis(), seed, SECONDS);
+            System.out.printf("SOAK lossy link: %.0f %% loss (datagrams to A %.0f %%, to B %.0f %%), 100 +- 50 ms one"
+                    + " way, RTO %d ms, seed %d, %d s%n", LOSS * 100, UDP_LOSS_TO_A * 100, UDP_LOSS_TO_B * 100,
+                    toA.rtoMillis(), seed, SECONDS);
             a.start();
             a.awaitState("PRIMARY", START);
             b.start();
@@ -90,6 +96,12 @@ class LossyLinkSoakSystemIT {
                     samples, worst.isEmpty() ? "" : " (seen " + worst + ")", aLeft);
             System.out.println("SOAK relay to A: " + toA.stats());
             System.out.println("SOAK relay to B: " + toB.stats());
+            System.out.println("SOAK heartbeats to A: " + toA.udp().stats());
+            System.out.println("SOAK heartbeats to B: " + toB.udp().stats());
+            int notCounted = count(logB, "the failure is not counted");
+            int held = count(logB, "Reconnect period of [0-9.]+ s is over but the primary's heartbeats arrive");
+            System.out.printf("SOAK B: %d ping stalls not counted thanks to heartbeats, %d reconnect timers held%n",
+                    notCounted, held);
             assertEquals(0, switches, "no switch under loss and jitter; B's audit lines:\n" + audit(logB));
             assertEquals(0, aLeft, "A stays primary; A's audit lines:\n" + audit(logA));
             assertEquals("PRIMARY", a.state());
