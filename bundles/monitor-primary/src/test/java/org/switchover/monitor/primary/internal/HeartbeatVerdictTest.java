@@ -102,6 +102,34 @@ class HeartbeatVerdictTest extends MonitorFixture {
     }
 
     @Test
+    void aModuleDownOnAStalledLinkWithHeartbeatsIsNoVerdictButOnAWorkingLinkItIs() {
+        heartbeatsUntil(Long.MAX_VALUE);
+        notifier.always(NPING, Answer.reply(new byte[0]));
+        notifier.always(MPING, Answer.timeout());
+        PrimaryMonitorComponent m = activate(primaryMonitor(new FakeModuleMonitor(clock)), FAST);
+        probe.host(PRIMARY, true);
+        clock.advance(1_000);
+        // the notifier answers: the link works, the module hangs -> the module-down verdict stands
+        m.moduleDown("test");
+        clock.advance(5_000);
+        assertEquals(List.of(org.switchover.api.monitor.MonitorSignal.MODULE_DOWN), sink.signals());
+    }
+
+    @Test
+    void aModuleDownWhileTheWholeLinkStallsIsNoVerdict() {
+        heartbeatsUntil(Long.MAX_VALUE);
+        notifier.on(NPING, (l, t, i) -> t < 1_000 ? Answer.reply(new byte[0]) : Answer.timeout());
+        notifier.always(MPING, Answer.timeout());
+        PrimaryMonitorComponent m = activate(primaryMonitor(new FakeModuleMonitor(clock)), FAST);
+        probe.host(PRIMARY, true);
+        clock.advance(1_000);
+        m.moduleDown("test");
+        clock.advance(5_000);
+        assertEquals(List.of(), sink.signals(), "a stalled link is not a module down");
+        assertTrue(texts(m).stream().anyMatch(t -> t.contains("the link stalls, no module verdict")));
+    }
+
+    @Test
     void heartbeatsOnButNeverReceivedChangeNothing() {
         notifier.notifier().heartbeats(() -> new PeerHeartbeat(HB_TIMEOUT, -1, 0, 0));
         notifier.always(NPING, Answer.timeout());
