@@ -11,12 +11,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.switchover.api.notifier.ConnectionStatus;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.LinkStatus;
 import org.switchover.api.notifier.LinkStatusListener;
 import org.switchover.api.notifier.Notifier;
+import org.switchover.api.notifier.PeerHeartbeat;
 import org.switchover.api.notifier.PendingRequest;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.RequestHandler;
@@ -101,6 +103,8 @@ public final class MemoryNotifier implements Notifier {
      * A scripted node whose links start NOT_CONNECTED and become ACTIVE when opened; without a responder every
      * request ends CONNECTION_LOST ("unreachable").
      */
+    private volatile Supplier<PeerHeartbeat> heartbeats = () -> PeerHeartbeat.OFF;
+
     public MemoryNotifier(Scheduler scheduler) {
         this.scheduler = scheduler;
         links.put(Link.MAIN, LinkStatus.notConnected(Link.MAIN));
@@ -183,7 +187,12 @@ public final class MemoryNotifier implements Notifier {
 
     /** Sets a link's status and tells the listeners. */
     public void setLink(Link link, ConnectionStatus status, int attempt) {
-        LinkStatus ls = new LinkStatus(link, status, "", "peer:3633", scheduler.nowMillis(), attempt);
+        setLinkDetail(link, status, "", attempt);
+    }
+
+    /** Sets a link's status with a detail (e.g. why a reconnect attempt failed) and tells the listeners. */
+    public void setLinkDetail(Link link, ConnectionStatus status, String detail, int attempt) {
+        LinkStatus ls = new LinkStatus(link, status, detail, "peer:3633", scheduler.nowMillis(), attempt);
         synchronized (this) {
             links.put(link, ls);
         }
@@ -313,6 +322,17 @@ public final class MemoryNotifier implements Notifier {
         public void cancel() {
             future.complete(Response.of(ResponseOutcome.CANCELLED, "cancelled"));
         }
+    }
+
+    /** Scripts the peer's UDP heartbeats this notifier reports ({@link PeerHeartbeat#OFF} by default). */
+    public MemoryNotifier heartbeats(Supplier<PeerHeartbeat> source) {
+        heartbeats = source;
+        return this;
+    }
+
+    @Override
+    public PeerHeartbeat heartbeat() {
+        return heartbeats.get();
     }
 
     @Override

@@ -87,7 +87,7 @@ class FailoverSystemIT {
 
     @Test
     void killedPrimaryIsReplacedWithTheFastProfile() {
-        measureKill(Profiles.fast(), "fast profile (reconnect timeout 2 s, primary monitor 1 s x 2)",
+        measureKill(Profiles.fast(), "fast profile (config-admin/profiles/fast)",
                 Duration.ofSeconds(30), Duration.ofSeconds(1));
     }
 

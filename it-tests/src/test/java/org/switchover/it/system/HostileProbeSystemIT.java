@@ -80,8 +80,8 @@ class HostileProbeSystemIT {
         attacker = InetAddress.getByName("127.0.0.2");
         int[] ports = SwitchoverNode.freePorts();
         Path dir = Repo.freshDir("HostileProbeSystemIT");
-        a = SwitchoverNode.create(dir, "A", ports, Profiles.fast());
-        b = SwitchoverNode.create(dir, "B", ports, Profiles.fast());
+        a = SwitchoverNode.create(dir, "A", ports, Profiles.fastPatient());
+        b = SwitchoverNode.create(dir, "B", ports, Profiles.fastPatient());
         a.start();
         a.awaitState("PRIMARY", Duration.ofSeconds(90));
         b.start();

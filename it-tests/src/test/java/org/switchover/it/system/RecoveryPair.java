@@ -28,7 +28,7 @@ final class RecoveryPair {
 
     /** @return the fast profile, a patient primary monitor, and the six channels enabled */
     static Map<String, Map<String, String>> profile() {
-        Map<String, Map<String, String>> p = Profiles.fast();
+        Map<String, Map<String, String>> p = Profiles.fastPatient();
         // the recovery streams share the main link with the primary monitor's pings: on a busy test machine a 1 s
         // ping timeout with one retry was seen to trip during the load (a failover nobody asked for)
         Profiles.with(p, "org.switchover.monitor.primary", "switchover.primary.monitor.timeout", "5");

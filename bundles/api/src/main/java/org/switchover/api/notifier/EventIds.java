@@ -11,6 +11,11 @@ public final class EventIds {
 
     /** Answered by the notifier itself with an empty body: the primary monitor's notifier ping. */
     public static final String NOTIFIER_PING = "Notifier Ping";
+    /**
+     * Handled by the notifier itself: the opener of a main link hands the peer the random key of its UDP heartbeats
+     * (payload: 8-byte key id, 32-byte HMAC-SHA256 key) over the TLS link. Since 2.3.
+     */
+    public static final String HEARTBEAT_KEY = "Notifier Heartbeat Key";
     /** Answered with the monitored module's incarnation id (8 bytes, big-endian long) or rejected when it is down. */
     public static final String MODULE_PING = "TS Diagnostic Ping";
     /** Answered with the peer's switchover state (JSON), used for role negotiation on the virtual-switch port. */

@@ -73,4 +73,12 @@ public interface Notifier {
      * @return the subscription
      */
     StreamSubscription follow(String stream, StreamPosition from, StreamListener listener);
+
+    /**
+     * @return the peer's UDP heartbeats as seen now; {@link PeerHeartbeat#OFF} when this notifier sends none.
+     *     Since 2.3.
+     */
+    default PeerHeartbeat heartbeat() {
+        return PeerHeartbeat.OFF;
+    }
 }

@@ -9,9 +9,25 @@ package org.switchover.api.notifier;
  */
 public record Response(ResponseOutcome outcome, byte[] payload, String detail) {
 
+    /**
+     * Start of the detail of a {@link ResponseOutcome#CONNECTION_LOST} that ended because the peer's machine refused
+     * the TCP connection (nothing listens on the peer's port: its process is gone while its machine is up), as
+     * opposed to a peer that did not answer at all. Since 2.2.
+     */
+    public static final String REFUSED_PREFIX = "connection refused: ";
+
     /** @return true for {@link ResponseOutcome#REPLY}. */
     public boolean isReply() {
         return outcome == ResponseOutcome.REPLY;
+    }
+
+    /**
+     * @return true when the request never reached the peer because its machine refused the connection (see
+     *     {@link #REFUSED_PREFIX}); false for every other outcome, a timeout or an unreachable machine included.
+     *     Since 2.2.
+     */
+    public boolean refused() {
+        return outcome == ResponseOutcome.CONNECTION_LOST && detail != null && detail.startsWith(REFUSED_PREFIX);
     }
 
     /** Creates a non-reply outcome with a detail text. */

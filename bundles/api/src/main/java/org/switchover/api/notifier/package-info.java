@@ -3,5 +3,5 @@
  * replies, numbered change streams, connection status and KPI counters.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.1.0")
+@org.osgi.annotation.versioning.Version("2.3.0")
 package org.switchover.api.notifier;

@@ -24,6 +24,7 @@ final class BackupDuties implements Duties {
     private boolean linksEverActive;
 
     private final MonitorSupervision monitors;
+    private final RefusalCheck refusal;
     private Reconnect reconnect;
     private Event pendingSwitch;
     private boolean startupSubscribed;
@@ -35,6 +36,7 @@ final class BackupDuties implements Duties {
         this.upgrade = upgrade;
         this.search = new PeerWatch(machine);
         this.monitors = new MonitorSupervision(machine);
+        this.refusal = new RefusalCheck(machine);
     }
 
     /** Row 3: the peer is primary on the same release, or force backup. */
@@ -87,6 +89,7 @@ final class BackupDuties implements Duties {
 
     @Override
     public void close() {
+        refusal.stop();
         monitors.stop();
         endReconnect();
         pendingSwitch = null;
@@ -177,6 +180,7 @@ final class BackupDuties implements Duties {
         journal.info("{}: connections to the primary re-established ({}); resynchronising and resuming"
                 + " monitoring", machine.state(), e.describe());
         endReconnect();
+        refusal.stop();
         pendingSwitch = null;
         if (automatic()) {
             monitors.start();
@@ -277,6 +281,12 @@ final class BackupDuties implements Duties {
 
     // ---- links (row L) ----
 
+    /** @return true when {@code ls} reports a reconnect attempt the primary's machine refused */
+    private static boolean refusedAttempt(LinkStatus ls) {
+        return !ls.isActive() && ls.detail() != null
+                && ls.detail().startsWith(org.switchover.api.notifier.Response.REFUSED_PREFIX);
+    }
+
     private void openLinks() {
         linksEverActive = false;
         machine.peer.openLinks();
@@ -301,6 +311,12 @@ final class BackupDuties implements Duties {
             search.now(); // a link came up: look for the primary now rather than at the next period
         } else if (ls.isActive() && !previous.isActive() && machine.peer.lostWithLinks()) {
             search.askOnce(); // back after a loss: learn what the peer is now
+        }
+        if (mainUp || auxUp) {
+            refusal.stop();
+        } else if (automatic() && !upgrade && (previous.isActive() && !ls.isActive() || refusedAttempt(ls))) {
+            // lost (or a reconnect attempt refused): a primary whose process is gone is judged at once
+            refusal.start(ls.link() + " " + (ls.detail().isEmpty() ? ls.status().label() : ls.detail()));
         }
         if (reconnect != null) {
             if (mainUp && auxUp) {

@@ -112,6 +112,20 @@ public final class CoreComponent implements SwitchoverStatus, SwitchoverEventSin
                         + " without waiting for the timer; 0 = no limit (the reconnect timeout decides)")
         int switchover_reconnect_max_attempts() default 0;
 
+        @AttributeDefinition(name = "Switchover Reconnect Timeout Milliseconds", min = "-1",
+                max = "2147483647", description = "Reconnect timeout (ms), a finer-grained form of Switchover"
+                        + " Reconnect Timeout for sub-second profiles: -1 = not set (the seconds parameter"
+                        + " decides); 0 or more replaces it. Applies from the next reconnect period.")
+        int switchover_reconnect_timeout_ms() default -1;
+
+        @AttributeDefinition(name = "Switchover Reconnect Refused Confirm", min = "0", max = "10000",
+                description = "Refused confirmation (ms): when both links to the primary are down and the"
+                        + " primary's machine refuses a connection to its notifier port (its process is gone, the"
+                        + " machine is up), ask once more this long later; refused again, switch at once without"
+                        + " waiting for the reconnect timeout. 0 = off (only the reconnect timeout decides). A"
+                        + " silent or unreachable primary is never judged this way.")
+        int switchover_reconnect_refused_confirm_ms() default 0;
+
         @AttributeDefinition(name = "NetTest Unreachable Halts",
                 description = "Legacy NetTest rule (true/false): a backup whose diagnosis says NetTestUnreachable"
                         + " assumes a WAN failure, does not switch and halts")

@@ -37,6 +37,8 @@ import org.switchover.api.config.Metatype;
  * @param reconnectProbeMillis period of the reconnect check while Reconnecting
  * @param prepareTimeoutMillis how long the backup waits for the primary to prepare a controlled switch
  * @param forwardTimeoutMillis how long a primary waits for its backup to carry out a forwarded switch request
+ * @param refusedConfirmMillis pause between the two refused connections to the primary's notifier port after which
+ *     a backup that lost both links switches at once; 0 = off
  */
 record CoreSettings(
         NodeId node,
@@ -59,7 +61,8 @@ record CoreSettings(
         long watchdogMillis,
         long reconnectProbeMillis,
         long prepareTimeoutMillis,
-        long forwardTimeoutMillis) {
+        long forwardTimeoutMillis,
+        long refusedConfirmMillis) {
 
     /** Largest reconnect timeout (s) kept: beyond it the milliseconds would overflow the timer. */
     private static final long MAX_RECONNECT_SECONDS = Integer.MAX_VALUE / 1000;
@@ -89,7 +92,7 @@ record CoreSettings(
     /** The core's own parameters from {@code c}; identity fields as in {@code was}. */
     private static CoreSettings read(ConfigReader c, CoreSettings was, Consumer<String> warn) {
         return new CoreSettings(was.node, was.nodeError, was.version, was.peerAddress, was.dataDir,
-                reconnectTimeoutSeconds(c, was.reconnectTimeoutMillis / 1000, warn) * 1000L,
+                reconnectTimeoutMillis(c, was.reconnectTimeoutMillis, warn),
                 c.integer("switchover_reconnect_max_attempts", was.reconnectMaxAttempts),
                 c.bool("manual_switch_only", was.manualSwitchOnly),
                 c.bool("force_backup", was.forceBackup),
@@ -104,7 +107,18 @@ record CoreSettings(
                 seconds(c, "watchdog_poll_interval", was.watchdogMillis),
                 seconds(c, "reconnect_probe_interval", was.reconnectProbeMillis),
                 seconds(c, "prepare_switch_timeout", was.prepareTimeoutMillis),
-                seconds(c, "forward_switch_timeout", was.forwardTimeoutMillis));
+                seconds(c, "forward_switch_timeout", was.forwardTimeoutMillis),
+                c.number("switchover_reconnect_refused_confirm_ms", was.refusedConfirmMillis));
+    }
+
+    /**
+     * The reconnect timeout in ms: the milliseconds parameter when set (0 or more), otherwise the documented seconds
+     * parameter (or its obsolete name).
+     */
+    private static long reconnectTimeoutMillis(ConfigReader c, long previousMillis, Consumer<String> warn) {
+        long seconds = reconnectTimeoutSeconds(c, previousMillis / 1000, warn) * 1000L;
+        long ms = c.number("switchover_reconnect_timeout_ms", -1L);
+        return ms >= 0 ? ms : seconds;
     }
 
     /** A parameter configured in seconds, as milliseconds. */
@@ -139,7 +153,7 @@ record CoreSettings(
      */
     static CoreSettings defaults(String node, Path dataDir) {
         CoreSettings blank = new CoreSettings(null, "", "1.0.0", "", dataDir, 0, 0, false, false, false, 0, 0, 0, 0, 0,
-                0, 0, 0, 0, 0, 0);
+                0, 0, 0, 0, 0, 0, 0);
         ConfigReader none = new ConfigReader(CoreComponent.Config.class, Map.of(), w -> { });
         return read(none, blank, w -> { }).toBuilder().node(node).build();
     }
@@ -177,6 +191,7 @@ record CoreSettings(
         private long reconnectProbeMillis;
         private long prepareTimeoutMillis;
         private long forwardTimeoutMillis;
+        private long refusedConfirmMillis;
 
         private Builder(CoreSettings s) {
             node = s.node;
@@ -197,6 +212,7 @@ record CoreSettings(
             reconnectProbeMillis = s.reconnectProbeMillis;
             prepareTimeoutMillis = s.prepareTimeoutMillis;
             forwardTimeoutMillis = s.forwardTimeoutMillis;
+            refusedConfirmMillis = s.refusedConfirmMillis;
         }
 
         /** Sets the letter; anything but A or B leaves the node unset, with the reason in {@code nodeError}. */
@@ -242,13 +258,14 @@ record CoreSettings(
         Builder reconnectProbeMillis(long v) { reconnectProbeMillis = v; return this; }
         Builder prepareTimeoutMillis(long v) { prepareTimeoutMillis = v; return this; }
         Builder forwardTimeoutMillis(long v) { forwardTimeoutMillis = v; return this; }
+        Builder refusedConfirmMillis(long v) { refusedConfirmMillis = v; return this; }
 
         CoreSettings build() {
             return new CoreSettings(node, nodeError, version, peerAddress, dataDir, reconnectTimeoutMillis,
                     reconnectMaxAttempts, manualSwitchOnly, forceBackup, netTestHalts, negotiationTimeoutMillis,
                     negotiationRetryMillis, negotiationMaxAttempts, startupMaxMillis, peerQueryMillis,
                     discontinueIntervalMillis, discontinueMaxAttempts, watchdogMillis, reconnectProbeMillis,
-                    prepareTimeoutMillis, forwardTimeoutMillis);
+                    prepareTimeoutMillis, forwardTimeoutMillis, refusedConfirmMillis);
         }
     }
 }

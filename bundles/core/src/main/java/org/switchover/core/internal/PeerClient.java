@@ -8,6 +8,7 @@ import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.LinkStatus;
 import org.switchover.api.notifier.Notifier;
+import org.switchover.api.notifier.PeerHeartbeat;
 import org.switchover.api.notifier.PendingRequest;
 import org.switchover.api.notifier.Response;
 
@@ -87,6 +88,16 @@ final class PeerClient {
 
     // ---- links ----
 
+    /** @return the primary's UDP heartbeats as the notifier sees them now; OFF when it cannot say */
+    PeerHeartbeat heartbeat() {
+        try {
+            PeerHeartbeat h = notifier.heartbeat();
+            return h == null ? PeerHeartbeat.OFF : h;
+        } catch (RuntimeException ex) {
+            return PeerHeartbeat.OFF;
+        }
+    }
+
     /** @return true when {@code link} is ACTIVE as the notifier sees it now. */
     boolean linkActive(Link link) {
         try {
@@ -140,6 +151,25 @@ final class PeerClient {
             return;
         }
         p.response().whenComplete((r, ex) -> then.accept(toPeerAnswer(r, ex)));
+    }
+
+    /**
+     * Asks the peer's state over a one-shot connection only to learn whether its machine refuses the connection
+     * ({@link Response#refused()}); {@code then} gets the response (an exception becomes a CONNECTION_LOST that is
+     * not a refusal).
+     */
+    void queryRefused(Duration timeout, Consumer<Response> then) {
+        PendingRequest p;
+        try {
+            p = notifier.sendOnce("*", EventIds.STATE_QUERY, Wire.encode(machine.selfInfo()), timeout);
+        } catch (RuntimeException ex) {
+            then.accept(Response.of(org.switchover.api.notifier.ResponseOutcome.CONNECTION_LOST,
+                    "the notifier failed: " + ex));
+            return;
+        }
+        p.response().whenComplete((r, ex) -> then.accept(ex != null || r == null
+                ? Response.of(org.switchover.api.notifier.ResponseOutcome.CONNECTION_LOST, "the notifier failed: " + ex)
+                : r));
     }
 
     private static PeerAnswer toPeerAnswer(Response r, Throwable ex) {

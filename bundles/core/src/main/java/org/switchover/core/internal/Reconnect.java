@@ -2,12 +2,15 @@ package org.switchover.core.internal;
 
 import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.Link;
+import org.switchover.api.notifier.PeerHeartbeat;
 import org.switchover.api.time.Cancellable;
 
 /**
  * One reconnect period of the backup (rows 8 to 11 start it, row 21 ends it): the reconnect timer (row 20) and the
  * probe that checks, every {@code reconnect.probe.interval}, whether both links are up and the primary's notifier
- * answers (decision D6). Owned by {@link BackupDuties}; runs on the machine's thread.
+ * answers (decision D6). While the primary's UDP heartbeats still arrive (notifier {@code heartbeat.*}, issue 13) an
+ * expired timer waits until they stop: the primary's process runs, only the links stall. Heartbeats never shorten
+ * the period. Owned by {@link BackupDuties}; runs on the machine's thread.
  */
 final class Reconnect {
 
@@ -18,6 +21,7 @@ final class Reconnect {
     private Cancellable probeTimer;
     private boolean probeInFlight;
     private boolean closed;
+    private boolean heldByHeartbeats;
 
     Reconnect(StateMachine machine) {
         this.machine = machine;
@@ -37,16 +41,35 @@ final class Reconnect {
             startedMillis = machine.scheduler.nowMillis();
             dueMillis = startedMillis + ms;
             journal.info("Scheduling reconnect timeout to execute in {} second(s)", StateMachine.seconds(ms));
-            timer = machine.scheduler.schedule(() -> {
-                timer = null;
-                machine.post(Event.of(EventType.RECONNECT_TIMER_EXPIRED, StateMachine.REASON_NOTIFIER,
-                        "reconnect period of " + StateMachine.seconds(ms) + " s expired"));
-            }, ms);
+            timer = machine.scheduler.schedule(() -> expired(ms), ms);
         } else {
             journal.info("Reconnect timer already running; it fires in {} second(s)",
                     StateMachine.seconds(dueMillis - machine.scheduler.nowMillis()));
         }
         startProbe();
+    }
+
+    /** The timer ran out: post RECONNECT_TIMER_EXPIRED unless the primary's heartbeats say its process runs. */
+    private void expired(long ms) {
+        timer = null;
+        if (closed) {
+            return;
+        }
+        PeerHeartbeat hb = machine.peer.heartbeat();
+        if (hb.fresh()) {
+            long wait = hb.freshForMillis() + 1;
+            if (!heldByHeartbeats) {
+                heldByHeartbeats = true;
+                machine.journal().info("Reconnect period of {} s is over but the primary's heartbeats arrive ({}):"
+                        + " its process runs; waiting until they stop", StateMachine.seconds(ms), hb.describe());
+            }
+            dueMillis = machine.scheduler.nowMillis() + wait;
+            timer = machine.scheduler.schedule(() -> expired(ms), wait);
+            return;
+        }
+        String extra = heldByHeartbeats ? " and the primary's heartbeats stopped (" + hb.describe() + ")" : "";
+        machine.post(Event.of(EventType.RECONNECT_TIMER_EXPIRED, StateMachine.REASON_NOTIFIER,
+                "reconnect period of " + StateMachine.seconds(ms) + " s expired" + extra));
     }
 
     /** Manual mode switched on: the timer stops, the period (and the probe) go on. */

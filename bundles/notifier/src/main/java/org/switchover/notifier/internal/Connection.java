@@ -172,7 +172,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
     /** The TCP connect itself failed; the channel never became active. */
     void connectFailed(Throwable cause) {
         failStatus = ConnectionStatus.NOT_CONNECTED;
-        failDetail = "peer " + peer + " unreachable: " + describe(cause);
+        failDetail = refusal(cause)
+                ? Response.REFUSED_PREFIX + "nothing listens on " + peer + " (" + describe(cause) + ")"
+                : "peer " + peer + " unreachable: " + describe(cause);
         end();
     }
 
@@ -499,6 +501,21 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     private static String abbreviate(String s) {
         return s.length() <= 60 ? s : s.substring(0, 60) + "...";
+    }
+
+    /**
+     * A connect the peer's machine answered with a reset (ECONNREFUSED): its port is closed, so its process is gone
+     * while the machine is up. A connect timeout (Netty's ConnectTimeoutException is a ConnectException too), an
+     * unreachable host or network are not refusals.
+     */
+    static boolean refusal(Throwable t) {
+        for (int i = 0; t != null && i < 10; i++, t = t.getCause()) {
+            if (t instanceof java.net.ConnectException && !(t instanceof io.netty.channel.ConnectTimeoutException)) {
+                String m = t.getMessage();
+                return m != null && m.toLowerCase(java.util.Locale.ROOT).contains("connection refused");
+            }
+        }
+        return false;
     }
 
     static String describe(Throwable t) {

@@ -29,6 +29,7 @@ import org.switchover.api.notifier.LinkStatus;
 import org.switchover.api.notifier.LinkStatusListener;
 import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.NotifierCounters;
+import org.switchover.api.notifier.PeerHeartbeat;
 import org.switchover.api.notifier.PendingRequest;
 import org.switchover.api.notifier.RequestHandler;
 import org.switchover.api.notifier.StreamListener;
@@ -134,6 +135,27 @@ public final class NotifierComponent implements Notifier, CountersView {
         @AttributeDefinition(name = "Max Subscriptions", min = "1", max = "4096",
                 description = "Distinct streams (count) one connection may follow; one more closes it")
         int max_subscriptions() default 64;
+
+        @AttributeDefinition(name = "Heartbeat Interval", min = "0", max = "10000",
+                description = "Heartbeat interval (ms): how often this node sends its peer an authenticated UDP"
+                        + " heartbeat on the notifier's port number, keyed per main connection over TLS; they let the"
+                        + " backup's monitors tell a stalled link from a stopped primary. 0 = off.")
+        int heartbeat_interval_ms() default 0;
+
+        @AttributeDefinition(name = "Heartbeat Timeout", min = "100", max = "600000",
+                description = "Heartbeat timeout (ms): how long one heartbeat from the peer proves its process runs;"
+                        + " while it does, the primary monitor does not count failed pings and the reconnect timer"
+                        + " waits. Heartbeats only ever delay a verdict.")
+        int heartbeat_timeout_ms() default 1000;
+
+        @AttributeDefinition(name = "Heartbeat Stale", min = "10", max = "600000",
+                description = "Heartbeat staleness (ms): a heartbeat delayed this much more than the fastest one"
+                        + " under its key is rejected as stale.")
+        int heartbeat_stale_ms() default 1000;
+
+        @AttributeDefinition(name = "Heartbeat Max Rate", min = "10", max = "100000",
+                description = "Heartbeat datagrams examined per second; more are dropped unread (a flood).")
+        int heartbeat_max_rate() default 200;
     }
 
     private final HandlerRegistry handlers = new HandlerRegistry();
@@ -302,5 +324,10 @@ public final class NotifierComponent implements Notifier, CountersView {
     @Override
     public NotifierCounters counters() {
         return engine.counters();
+    }
+
+    @Override
+    public PeerHeartbeat heartbeat() {
+        return engine.heartbeat();
     }
 }

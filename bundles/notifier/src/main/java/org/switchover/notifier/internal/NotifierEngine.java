@@ -19,6 +19,7 @@ import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.LinkStatus;
 import org.switchover.api.notifier.Notifier;
+import org.switchover.api.notifier.PeerHeartbeat;
 import org.switchover.api.notifier.PendingRequest;
 import org.switchover.api.notifier.RequestHandler;
 import org.switchover.api.notifier.Response;
@@ -63,6 +64,7 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
     private final Counters counters = new Counters();
     private final ThreadPoolExecutor events;
     private final Transport transport;
+    private final Heartbeats heartbeats;
     private final Map<Link, OutgoingLink> outgoing = new EnumMap<>(Link.class);
     private final AtomicLong requestIds = new AtomicLong();
     private boolean listening;
@@ -93,7 +95,8 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
                 LOG.error("Link status listener failed on {}", s, e);
             }
         });
-        requests = new RequestDispatcher(this::config, handlers, counters);
+        heartbeats = new Heartbeats(this::config);
+        requests = new RequestDispatcher(this::config, handlers, counters, heartbeats::install);
         streams = new StreamHub(this, events);
         logons = new LogonGate(this::config, counters, board, this::ping);
         transport = new Transport(this::config, tls,
@@ -115,6 +118,7 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
             }
             transport.listen();
             listening = true;
+            heartbeats.apply(transport.boundAddress());
         }
         LOG.info("Notifier of node {} listening on {}", config.node(), listenAddress());
         if (config.peerLinksOpenOnStart()) {
@@ -147,6 +151,14 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
                 }
             }
         }
+        if (!next.heartbeats().equals(old.heartbeats()) || !Objects.equals(next.listenHost(), old.listenHost())
+                || next.listenPort() != old.listenPort()) {
+            synchronized (this) {
+                if (!closed && listening) {
+                    heartbeats.apply(transport.boundAddress());
+                }
+            }
+        }
         boolean peerChanged = !next.peerAddress().equals(old.peerAddress()) || next.node() != old.node();
         if (peerChanged && peerLinksOpen()) {
             LOG.info("Notifier peer changed from {} to {}; reconnecting the peer links", old.peerAddress(),
@@ -169,6 +181,7 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
             closed = true;
         }
         closePeerLinks();
+        heartbeats.close();
         streams.close();
         transport.close();
         requests.shutdown();
@@ -315,6 +328,16 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
         return streams.follow(stream, from, listener, closed);
     }
 
+    @Override
+    public PeerHeartbeat heartbeat() {
+        return heartbeats.status();
+    }
+
+    /** @return the heartbeat part, for tests */
+    Heartbeats heartbeats() {
+        return heartbeats;
+    }
+
     /** @return the KPI counters. */
     @Override
     public Counters counters() {
@@ -373,7 +396,31 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
     void outgoingActive(Connection c) {
         if (c.link() == Link.MAIN) {
             streams.mainLinkUp();
+            handOverHeartbeatKey(c);
         }
+    }
+
+    /**
+     * A new main link of ours: draw a new heartbeat key and hand it to the peer over this TLS link; once the peer
+     * took it, sign and accept with it (the peer does the same from its answer on).
+     */
+    private void handOverHeartbeatKey(Connection c) {
+        if (!config.heartbeats().enabled()) {
+            return;
+        }
+        byte[] key = Heartbeats.newKeyPayload();
+        heartbeats.expect(key);
+        PendingRequestImpl p = new PendingRequestImpl(requestIds.incrementAndGet(), events);
+        armTimeout(p, config.connectTimeout());
+        c.sendRequest(p, request("*", EventIds.HEARTBEAT_KEY, p, String.valueOf(c.link()), key));
+        p.response().thenAccept(r -> {
+            if (r.isReply()) {
+                heartbeats.install(key);
+            } else {
+                LOG.warn("Heartbeats: the peer did not take this connection's heartbeat key ({}: {}); heartbeats"
+                        + " keep the previous key, if any", r.outcome(), r.detail());
+            }
+        });
     }
 
     /** A connection ended. Event loop. */

@@ -36,13 +36,14 @@ import org.switchover.api.config.ConfigReader;
  * @param handlerThreads size of the request-handler pool
  * @param peerLinksOpenOnStart open the peer links when the engine starts
  * @param limits what one peer may cost (connections, half-received frames, unread output, subscriptions)
+ * @param heartbeats the UDP heartbeats beside the links (off by default)
  */
 public record NotifierSettings(NodeId node, String serverA, String serverB, String addressA, String addressB,
                              int portA, int portB, String version, Duration reconnectDelay, int maxFrameBytes,
                              int streamBacklogSize, boolean collectRequestCounters, boolean collectErrorCounters,
                              boolean collectEspErrorCounters, Path keystore, String keystorePassword, Path truststore,
                              String truststorePassword, Duration connectTimeout, int handlerThreads,
-                             boolean peerLinksOpenOnStart, Limits limits) {
+                             boolean peerLinksOpenOnStart, Limits limits, HeartbeatSettings heartbeats) {
 
     /** Checks what would otherwise break the engine. */
     public NotifierSettings {
@@ -76,6 +77,7 @@ public record NotifierSettings(NodeId node, String serverA, String serverB, Stri
             throw new IllegalArgumentException("handler.threads must be at least 1, got " + handlerThreads);
         }
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(heartbeats, "heartbeats");
     }
 
     /**
@@ -119,6 +121,10 @@ public record NotifierSettings(NodeId node, String serverA, String serverB, Stri
                         Duration.ofMillis(c.integer("frame_timeout_ms", (int) was.limits().frameTimeout().toMillis())),
                         c.integer("output_pause_bytes", was.limits().outputPauseBytes()),
                         c.integer("max_subscriptions", was.limits().subscriptionsPerConnection())))
+                .heartbeats(new HeartbeatSettings(c.integer("heartbeat_interval_ms", was.heartbeats().intervalMillis()),
+                        c.integer("heartbeat_timeout_ms", was.heartbeats().timeoutMillis()),
+                        c.integer("heartbeat_stale_ms", was.heartbeats().staleMillis()),
+                        c.integer("heartbeat_max_rate", was.heartbeats().maxPerSecond())))
                 .build();
     }
 
@@ -202,6 +208,7 @@ public record NotifierSettings(NodeId node, String serverA, String serverB, Stri
         private int handlerThreads = 4;
         private boolean peerLinksOpenOnStart;
         private Limits limits = Limits.DEFAULT;
+        private HeartbeatSettings heartbeats = HeartbeatSettings.DEFAULT;
 
         Builder() {
         }
@@ -229,6 +236,7 @@ public record NotifierSettings(NodeId node, String serverA, String serverB, Stri
             handlerThreads = c.handlerThreads;
             peerLinksOpenOnStart = c.peerLinksOpenOnStart;
             limits = c.limits;
+            heartbeats = c.heartbeats;
         }
 
         public Builder node(NodeId v) {
@@ -341,12 +349,17 @@ public record NotifierSettings(NodeId node, String serverA, String serverB, Stri
             return this;
         }
 
+        public Builder heartbeats(HeartbeatSettings v) {
+            heartbeats = v;
+            return this;
+        }
+
         /** @return the configuration; IllegalArgumentException when a value would break the engine */
         public NotifierSettings build() {
             return new NotifierSettings(node, serverA, serverB, addressA, addressB, portA, portB, version,
                     reconnectDelay, maxFrameBytes, streamBacklogSize, collectRequestCounters, collectErrorCounters,
                     collectEspErrorCounters, keystore, keystorePassword, truststore, truststorePassword,
-                    connectTimeout, handlerThreads, peerLinksOpenOnStart, limits);
+                    connectTimeout, handlerThreads, peerLinksOpenOnStart, limits, heartbeats);
         }
     }
 }

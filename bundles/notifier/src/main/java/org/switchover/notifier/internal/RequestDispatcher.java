@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.notifier.EventIds;
+import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.RequestHandler;
 
@@ -31,10 +32,14 @@ final class RequestDispatcher {
 
     private final Supplier<NotifierSettings> config;
     private final Function<String, RequestHandler> handlers;
+    /** Installs a heartbeat key handed over a main link: null when taken, otherwise why not. */
+    private final Function<byte[], String> heartbeatKeys;
     private final Counters counters;
     private final ThreadPoolExecutor pool;
 
-    RequestDispatcher(Supplier<NotifierSettings> config, Function<String, RequestHandler> handlers, Counters counters) {
+    RequestDispatcher(Supplier<NotifierSettings> config, Function<String, RequestHandler> handlers, Counters counters,
+                      Function<byte[], String> heartbeatKeys) {
+        this.heartbeatKeys = heartbeatKeys;
         this.config = config;
         this.handlers = handlers;
         this.counters = counters;
@@ -67,6 +72,17 @@ final class RequestDispatcher {
         if (EventIds.NOTIFIER_PING.equals(r.eid())) {
             // The notifier answers its own ping at once: it tells the peer this notifier is alive.
             c.send(new Message.Response(r.rid(), Message.Response.REPLY, "", Message.EMPTY));
+            return;
+        }
+        if (EventIds.HEARTBEAT_KEY.equals(r.eid())) {
+            // only over a logged-on main link: the key must come from the authenticated peer on its own link
+            String refused = c.link() != Link.MAIN ? "heartbeat keys are taken over the main link only"
+                    : heartbeatKeys.apply(r.payload());
+            if (refused != null) {
+                counters.requestRefused(r.eid());
+            }
+            c.send(new Message.Response(r.rid(), refused == null ? Message.Response.REPLY
+                    : Message.Response.REJECTED, refused == null ? "" : refused, Message.EMPTY));
             return;
         }
         RequestHandler h;

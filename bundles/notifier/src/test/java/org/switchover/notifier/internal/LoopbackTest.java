@@ -3,6 +3,7 @@ package org.switchover.notifier.internal;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -201,7 +202,33 @@ class LoopbackTest extends EngineTestBase {
         a.close();
         Response down = answer(b.engine.sendOnce("*", EventIds.STATE_QUERY, new byte[0], Duration.ofSeconds(5)));
         assertEquals(ResponseOutcome.CONNECTION_LOST, down.outcome());
-        assertTrue(down.detail().contains("unreachable"), down.detail());
+        // a closed port on a machine that is up: refused, the evidence the core's quick verdict needs
+        assertTrue(down.refused(), down.detail());
+        assertTrue(down.detail().startsWith(Response.REFUSED_PREFIX + "nothing listens on 127.0.0.1:"),
+                down.detail());
+    }
+
+    @Test
+    void aListenerThatAcceptsButNeverAnswersIsNoRefusal() throws Exception {
+        // a hung (SIGSTOPped) peer: its kernel completes the TCP handshake, nothing more happens
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            TestNode b = track(TestNode.start(NodeId.B, silent.getLocalPort()));
+            Response r = answer(b.engine.sendOnce("*", EventIds.STATE_QUERY, new byte[0], Duration.ofMillis(800)));
+            assertEquals(ResponseOutcome.TIMEOUT, r.outcome(), r.detail());
+            assertFalse(r.refused(), r.detail());
+        }
+    }
+
+    @Test
+    void refusalIsOnlyAConnectExceptionSayingRefused() {
+        assertTrue(Connection.refusal(new java.net.ConnectException("Connection refused")));
+        assertTrue(Connection.refusal(new RuntimeException(new java.net.ConnectException("connection refused: x"))));
+        assertFalse(Connection.refusal(new io.netty.channel.ConnectTimeoutException("connection timed out")));
+        assertFalse(Connection.refusal(new java.net.NoRouteToHostException("No route to host")));
+        assertFalse(Connection.refusal(new java.net.ConnectException("Network is unreachable")));
+        assertFalse(Connection.refusal(new java.io.IOException("Connection refused"))); // not from a connect
+        assertFalse(Response.of(ResponseOutcome.TIMEOUT, Response.REFUSED_PREFIX + "x").refused());
     }
 
     @Test

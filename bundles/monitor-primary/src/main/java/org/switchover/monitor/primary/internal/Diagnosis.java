@@ -6,6 +6,7 @@ import org.switchover.api.monitor.MonitorSignal;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.Notifier;
+import org.switchover.api.notifier.ResponseOutcome;
 import org.switchover.support.monitor.InFlightRequest;
 
 /**
@@ -115,10 +116,42 @@ final class Diagnosis {
                         "the " + s.moduleName() + " module answered the primary monitor's ping " + n);
             } else if (n < MODULE_CONFIRMATION_PINGS) {
                 confirmModule(token, n + 1, why);
+            } else if (r.outcome() != ResponseOutcome.REJECTED && ctx.heartbeat().fresh()) {
+                // no answer at all while the primary's heartbeats arrive: a stalled link or a hung module
+                ctx.journal().info("No reply from the {} module after {} ping(s) ({}) while the primary's heartbeats"
+                        + " arrive ({}): asking its notifier whether the link works", s.moduleName(), n,
+                        r.outcome(), ctx.heartbeat().describe());
+                linkCheck(token, no, why);
             } else {
                 ctx.journal().warn("No reply from the {} module after {} ping(s) over the main connection ({}); "
                         + "checking connections", s.moduleName(), n, r.outcome());
                 moduleNotConfirmed(token, why);
+            }
+            loop.refresh();
+        });
+    }
+
+    /**
+     * The module did not answer while heartbeats arrive: when the primary's notifier answers, the link works and the
+     * module is down; when it does not either, the link stalls (issue 13: loss stalls TCP for seconds) and this is no
+     * module verdict - the module monitor goes on and reports again if the module really is down.
+     */
+    private void linkCheck(long token, Notifier no, String why) {
+        PrimaryMonitorSettings s = ctx.settings().get();
+        confirmation.send(no, Link.MAIN, EventIds.NOTIFIER_PING, s.timeoutMillis(), (link, r) -> {
+            if (!ctx.work().isCurrent(token)) {
+                return;
+            }
+            if (r.isReply()) {
+                ctx.journal().warn("The notifier on the primary answers but the {} module does not: checking"
+                        + " connections", s.moduleName());
+                moduleNotConfirmed(token, why);
+            } else {
+                ctx.journal().warn("The notifier on the primary does not answer either ({}) while its heartbeats"
+                        + " arrive: the link stalls, no module verdict; restarting the module monitor",
+                        r.outcome());
+                supervisor.restart();
+                loop.resumeWatching();
             }
             loop.refresh();
         });

@@ -10,6 +10,7 @@ import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.LinkStatus;
 import org.switchover.api.notifier.Notifier;
+import org.switchover.api.notifier.PeerHeartbeat;
 import org.switchover.api.time.Scheduler;
 
 /**
@@ -44,6 +45,21 @@ record MonitorContext(Scheduler scheduler, Journal journal, Logger log, Supplier
         } catch (RuntimeException e) {
             log.warn("Could not read the status of the {} connection", l, e);
             return false;
+        }
+    }
+
+    /** @return the primary's UDP heartbeats as the local notifier sees them now; OFF without a notifier */
+    PeerHeartbeat heartbeat() {
+        Notifier n = notifier.get();
+        if (n == null) {
+            return PeerHeartbeat.OFF;
+        }
+        try {
+            PeerHeartbeat h = n.heartbeat();
+            return h == null ? PeerHeartbeat.OFF : h;
+        } catch (RuntimeException e) {
+            log.warn("Could not read the primary's heartbeats", e);
+            return PeerHeartbeat.OFF;
         }
     }
 

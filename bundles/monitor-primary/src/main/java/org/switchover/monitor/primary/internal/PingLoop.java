@@ -6,6 +6,7 @@ import org.switchover.api.monitor.MonitorSignal;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.Notifier;
+import org.switchover.api.notifier.PeerHeartbeat;
 import org.switchover.api.notifier.Response;
 import org.switchover.api.time.Cancellable;
 import org.switchover.support.monitor.InFlightRequest;
@@ -16,6 +17,11 @@ import org.switchover.support.monitor.InFlightRequest;
  * retry pings after an unsuccessful one, and after the last retry the {@link Diagnosis}; it enters and leaves the
  * connection-problem mode the diagnosis decides on.
  * After a connection problem it keeps pinging to see the connections come back and posts CONNECTIONS_RESTORED.
+ *
+ * <p>With the notifier's UDP heartbeats on (issue 13): a failed ping while the primary's heartbeats still arrive is
+ * not counted - the link stalls, the primary runs - and the loop pings on; when the heartbeats stop too, or a ping
+ * fails after they stopped, the retry pings are skipped and the diagnosis starts (two silent paths say more than a
+ * retry would). Heartbeats only ever delay this verdict; without them (off, or none received) nothing changes.
  * Confined to the monitor's scheduler thread.
  */
 final class PingLoop {
@@ -29,6 +35,9 @@ final class PingLoop {
     private int retries;
     private Cancellable tick;
     private boolean warnedNoNotifier;
+    /** A failed ping was not counted because heartbeats arrived; no reply since. */
+    private boolean deferred;
+    private Cancellable heartbeatCheck;
 
     /**
      * @param ctx the monitor's shared parts
@@ -78,6 +87,7 @@ final class PingLoop {
         mode = Mode.STOPPED;
         ctx.work().renew();
         cancelTick();
+        endDeferral();
         diagnosis.get().cancel();
         inflight.cancel();
         supervisor.stop();
@@ -99,6 +109,7 @@ final class PingLoop {
     long beginDiagnosis() {
         mode = Mode.DIAGNOSING;
         cancelTick();
+        endDeferral();
         inflight.cancel();
         return ctx.work().renew();
     }
@@ -113,6 +124,7 @@ final class PingLoop {
     void enterTrouble() {
         mode = Mode.TROUBLE;
         retries = 0;
+        endDeferral();
         supervisor.suspend();
         scheduleTick(ctx.settings().get().pingDelayMillis());
     }
@@ -210,6 +222,10 @@ final class PingLoop {
             ctx.journal().info("The notifier on the primary answers again over {} after {} retry ping(s)", link,
                     retries);
         }
+        if (deferred) {
+            ctx.journal().info("The notifier on the primary answers again over {}", link);
+            endDeferral();
+        }
         retries = 0;
         mode = Mode.WATCHING;
         scheduleTick(s.pingDelayMillis());
@@ -222,6 +238,26 @@ final class PingLoop {
             scheduleTick(s.pingDelayMillis());
             return;
         }
+        PeerHeartbeat hb = ctx.heartbeat();
+        if (hb.fresh()) {
+            if (!deferred) {
+                deferred = true;
+                ctx.journal().warn("Notifier ping over {} {}, but the primary's heartbeats arrive ({}): its process"
+                        + " runs, the failure is not counted; pinging on", link, what, hb.describe());
+            } else {
+                ctx.journal().debug("Notifier ping over {} {}; heartbeats arrive ({})", link, what, hb.describe());
+            }
+            scheduleTick(s.pingDelayMillis());
+            scheduleHeartbeatCheck(hb.freshForMillis() + 1);
+            return;
+        }
+        if (hb.silent()) {
+            ctx.journal().warn("Notifier ping over {} {} and no heartbeat from the primary within {} ms ({}): no"
+                    + " retry pings; checking connections and network", link, what, hb.timeoutMillis(),
+                    hb.describe());
+            toDiagnosis();
+            return;
+        }
         if (retries < s.retryCount()) {
             retries++;
             mode = Mode.RETRYING;
@@ -232,10 +268,47 @@ final class PingLoop {
         }
         ctx.journal().warn("Notifier ping over {} {}; no reply after {} retry ping(s): checking connections and "
                 + "network", link, what, retries);
+        toDiagnosis();
+    }
+
+    private void toDiagnosis() {
         retries = 0;
+        endDeferral();
         // Section 5.5.7: no module-monitor verdict while the connections are being analysed.
         supervisor.stop();
         diagnosis.get().afterFailedPings("the notifier on the primary did not answer");
+    }
+
+    private void scheduleHeartbeatCheck(long delayMillis) {
+        if (heartbeatCheck != null) {
+            heartbeatCheck.cancel();
+        }
+        heartbeatCheck = ctx.scheduler().schedule(this::heartbeatDeadline, Math.max(1L, delayMillis));
+    }
+
+    /** A failed ping was not counted because of heartbeats; see whether they still arrive. */
+    private void heartbeatDeadline() {
+        heartbeatCheck = null;
+        if (!deferred || mode == Mode.STOPPED || mode == Mode.DIAGNOSING || mode == Mode.TROUBLE) {
+            return;
+        }
+        PeerHeartbeat hb = ctx.heartbeat();
+        if (hb.fresh()) {
+            scheduleHeartbeatCheck(hb.freshForMillis() + 1);
+            return;
+        }
+        ctx.journal().warn("No reply from the notifier on the primary since a failed ping, and no heartbeat within"
+                + " {} ms ({}): checking connections and network", hb.timeoutMillis(), hb.describe());
+        toDiagnosis();
+        refresh();
+    }
+
+    private void endDeferral() {
+        deferred = false;
+        if (heartbeatCheck != null) {
+            heartbeatCheck.cancel();
+            heartbeatCheck = null;
+        }
     }
 
     private void leaveTrouble() {

@@ -65,6 +65,16 @@ public final class PrimaryMonitorComponent implements PrimaryMonitor, ModuleMoni
                 description = "Timeout (s): how long a notifier ping may take; 0 = half the module timeout.")
         int switchover_primary_monitor_timeout() default 0;
 
+        @AttributeDefinition(name = "Switchover Primary Monitor Ping Delay Milliseconds", min = "0", max = "300000",
+                description = "Ping delay (ms), a finer-grained form of Switchover Primary Monitor Ping Delay for"
+                        + " sub-second profiles: 0 = not set (the seconds parameter decides).")
+        int switchover_primary_monitor_ping_delay_ms() default 0;
+
+        @AttributeDefinition(name = "Switchover Primary Monitor Timeout Milliseconds", min = "0", max = "300000",
+                description = "Timeout (ms), a finer-grained form of Switchover Primary Monitor Timeout for"
+                        + " sub-second profiles: 0 = not set (the seconds parameter decides).")
+        int switchover_primary_monitor_timeout_ms() default 0;
+
         @AttributeDefinition(name = ServerParameters.SWITCHOVER_PRIMARY_MONITOR_RETRY_COUNT, min = "1", max = "50",
                 description = "Retry count: retry pings after an unsuccessful one before the diagnosis.")
         int switchover_primary_monitor_retry_count() default 2;

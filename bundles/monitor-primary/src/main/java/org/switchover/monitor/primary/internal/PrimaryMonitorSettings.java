@@ -23,14 +23,16 @@ import org.switchover.api.monitor.ModuleTiming;
  * @param netTestTimeoutS {@code Switchover NetTest Timeout}, s; also used for gateway and primary echoes
  * @param unreachableCount {@code Switchover Unreachable Primary Ping Count}; -1 = never switch for it
  * @param unreachableDelayS {@code Switchover Unreachable Primary Ping Delay}, s
+ * @param pingDelayMs the ping delay in ms when set (&gt; 0), replacing {@code pingDelayS}
+ * @param timeoutMs the ping timeout in ms when set (&gt; 0), replacing {@code timeoutS}
  */
 record PrimaryMonitorSettings(ModuleTiming module, int pingDelayS, int timeoutS, int retryCount,
                               int retryPingDelayS, boolean gatewayPing, List<String> netTestA,
                               List<String> netTestB, int netTestTimeoutS, int unreachableCount,
-                              int unreachableDelayS) {
+                              int unreachableDelayS, int pingDelayMs, int timeoutMs) {
 
     static final PrimaryMonitorSettings DEFAULTS = new PrimaryMonitorSettings(ModuleTiming.DEFAULTS, 0, 0, 2, 0,
-            false, List.of(), List.of(), 1, 0, 10);
+            false, List.of(), List.of(), 1, 0, 10, 0, 0);
 
     /**
      * Reads this PID; names and ranges come from the {@code @AttributeDefinition}s of
@@ -51,13 +53,15 @@ record PrimaryMonitorSettings(ModuleTiming module, int pingDelayS, int timeoutS,
                 addresses(p.text("switchover_nettest_b")),
                 p.integer("switchover_nettest_timeout", previous.netTestTimeoutS()),
                 p.integer("switchover_unreachable_primary_ping_count", previous.unreachableCount()),
-                p.integer("switchover_unreachable_primary_ping_delay", previous.unreachableDelayS()));
+                p.integer("switchover_unreachable_primary_ping_delay", previous.unreachableDelayS()),
+                p.integer("switchover_primary_monitor_ping_delay_ms", previous.pingDelayMs()),
+                p.integer("switchover_primary_monitor_timeout_ms", previous.timeoutMs()));
     }
 
     /** @return these settings with the module monitor's {@code timing} */
     PrimaryMonitorSettings withModule(ModuleTiming timing) {
         return new PrimaryMonitorSettings(timing, pingDelayS, timeoutS, retryCount, retryPingDelayS, gatewayPing,
-                netTestA, netTestB, netTestTimeoutS, unreachableCount, unreachableDelayS);
+                netTestA, netTestB, netTestTimeoutS, unreachableCount, unreachableDelayS, pingDelayMs, timeoutMs);
     }
 
     private static List<String> addresses(String text) {
@@ -71,11 +75,17 @@ record PrimaryMonitorSettings(ModuleTiming module, int pingDelayS, int timeoutS,
 
     /** @return pause after a reply before the next ping; 0 configured means half the module timeout. */
     long pingDelayMillis() {
+        if (pingDelayMs > 0) {
+            return pingDelayMs;
+        }
         return pingDelayS > 0 ? pingDelayS * 1000L : module.timeoutMillis() / 2;
     }
 
     /** @return how long a notifier ping may take; 0 configured means half the module timeout. */
     long timeoutMillis() {
+        if (timeoutMs > 0) {
+            return timeoutMs;
+        }
         return timeoutS > 0 ? timeoutS * 1000L : module.timeoutMillis() / 2;
     }
 
