@@ -63,6 +63,11 @@ class FailoverBench {
         BenchLog.bench("failover: redis sentinel kill -9, down-after 200 ms, " + RUNS + " runs: " + summary(sentinel));
         BenchLog.bench(String.format("failover: median ratio ours kill -9 / redis sentinel = %.2f",
                 (double) median(kill) / Math.max(1, median(sentinel))));
+        BenchLog.row("failover: kill -9 of the primary -> backup PRIMARY, fast profile, median of " + RUNS,
+                median(kill) + " ms", "Redis Sentinel (down-after 200 ms) " + median(sentinel) + " ms",
+                BenchLog.ratio(median(kill), median(sentinel)), "<= 1,000 ms");
+        BenchLog.row("failover: SIGSTOP of the primary -> backup PRIMARY, fast profile, median of " + RUNS,
+                median(stop) + " ms", "-", "-", "<= 2,500 ms");
         BenchLog.bench("failover: load average at end: " + BenchLog.loadAverage());
     }
 

@@ -73,6 +73,8 @@ class TrackerBench {
             BenchLog.bench(String.format("tracker %s: %d rows through the tracker in %d ms = %.0f rows/s; plain JDBC"
                     + " batch insert of %d rows = %.0f rows/s; tracker/limit %.2f", name, rows[0], tracker / 1_000_000,
                     trackerRate, rows[0], limit, trackerRate / limit));
+            BenchLog.row("tracker: rows/s into " + name, String.format("%,.0f/s", trackerRate),
+                    String.format("plain JDBC batch insert %,.0f/s", limit), BenchLog.ratio(trackerRate, limit), "-");
             // tracker off: the same load with the tracker bundle stopped
             String id = bundleId(a, "org.switchover.tracker");
             a.shellOk("felix:stop " + id);
