@@ -7,9 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,23 +102,13 @@ public final class DsSyncPrimary implements RequestHandler {
 
     /**
      * The writing thread's write call ends: in sync mode it waits here until the backup acknowledged the call's
-     * last message or {@link SyncReplication} released it (its bound, a degrade, the publisher closing). The bound
-     * below is only a safety net over the replication's own timer.
+     * last message or {@link SyncReplication} released it (its bound, a degrade, the publisher closing).
      */
     private void written() {
         Published p = lastPublished.get();
         lastPublished.remove();
-        if (p == null || settings.replicationMode() != SyncReplication.Mode.SYNC) {
-            return;
-        }
-        long bound = 2 * settings.syncTimeoutMillis() + 5_000L;
-        try {
-            sync.confirm(p.publisher(), p.seq()).get(bound, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("DS sync primary: confirmation of DS change message {} not decided within {} ms ({});"
-                    + " confirming it without the backup", p.seq(), bound, e.toString());
+        if (p != null) {
+            sync.awaitConfirmed(p.publisher(), p.seq());
         }
     }
 

@@ -22,20 +22,18 @@ import org.switchover.support.replication.SyncReplication;
  * @param higherExclusions Upgrade Higher: DS paths not replicated
  * @param lowerPaths Upgrade Lower: DS paths replicated in addition to the built-in ones
  * @param attributeExceptions Upgrade Lower: attributes left as the backup has them, by class
- * @param replicationMode {@code switchover.replication.mode}: whether a write waits for the backup
- * @param syncTimeoutMillis {@code switchover.replication.sync.timeout.ms}: the longest wait before degrading
- * @param syncResumeMillis {@code switchover.replication.sync.resume.ms}: how long the backup must keep up before a
+ * @param replication {@code switchover.replication.mode}, {@code .sync.timeout.ms}, {@code .sync.resume.ms}: whether
+ *     a write waits for the backup, the longest wait before degrading, how long the backup must keep up before a
  *     degraded pair is synchronous again
  */
 record DsSyncSettings(Duration requestTimeout, boolean configAdminReplication, List<String> higherExclusions,
-        List<String> lowerPaths, Map<String, Set<String>> attributeExceptions, SyncReplication.Mode replicationMode,
-        long syncTimeoutMillis, long syncResumeMillis) {
+        List<String> lowerPaths, Map<String, Set<String>> attributeExceptions, SyncReplication.Settings replication) {
 
     private static final Logger LOG = LoggerFactory.getLogger(DsSyncSettings.class);
 
     /** The defaults, before any configuration was read. */
     static final DsSyncSettings DEFAULTS = new DsSyncSettings(Duration.ofSeconds(120), true, List.of(), List.of(),
-            Map.of(), SyncReplication.Mode.ASYNC, 5_000L, 10_000L);
+            Map.of(), SyncReplication.Settings.DEFAULTS);
 
     /**
      * Reads the parameters; a malformed value keeps the one in {@code previous} (logged, naming the parameter).
@@ -53,10 +51,23 @@ record DsSyncSettings(Duration requestTimeout, boolean configAdminReplication, L
                 parsed(() -> ReplicationFilter.parseAttributeExceptions(
                         ServerParameters.CUSTOM_UPGRADE_ATTRIBUTE_EXCEPTIONS,
                         r.text("custom_upgrade_attribute_exceptions")), previous.attributeExceptions()),
-                parsed(() -> SyncReplication.Mode.parse(r.text("switchover_replication_mode")),
-                        previous.replicationMode()),
-                r.number("switchover_replication_sync_timeout_ms", previous.syncTimeoutMillis()),
-                r.number("switchover_replication_sync_resume_ms", previous.syncResumeMillis()));
+                SyncReplication.Settings.read(r, previous.replication(), malformed -> LOG.error(
+                        "{}; keeping the previous value {}", malformed, previous.replicationMode())));
+    }
+
+    /** @return {@code switchover.replication.mode} */
+    SyncReplication.Mode replicationMode() {
+        return replication.mode();
+    }
+
+    /** @return {@code switchover.replication.sync.timeout.ms} */
+    long syncTimeoutMillis() {
+        return replication.timeoutMillis();
+    }
+
+    /** @return {@code switchover.replication.sync.resume.ms} */
+    long syncResumeMillis() {
+        return replication.resumeMillis();
     }
 
     private static <T> T parsed(Supplier<T> parse, T previous) {

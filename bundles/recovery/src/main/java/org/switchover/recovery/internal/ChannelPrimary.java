@@ -2,9 +2,6 @@ package org.switchover.recovery.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -39,7 +36,6 @@ final class ChannelPrimary implements InteractionListener {
     private final AtomicLong published = new AtomicLong();
     private StreamPublisher publisher;
     private final AutoCloseable registration;
-    private final RecoveryReplication replication;
     private final SyncReplication sync;
 
     ChannelPrimary(RecoveryChannel channel, Notifier notifier, String replicationId) {
@@ -48,7 +44,6 @@ final class ChannelPrimary implements InteractionListener {
 
     ChannelPrimary(RecoveryChannel channel, Notifier notifier, String replicationId, RecoveryReplication replication) {
         this.channel = channel;
-        this.replication = replication;
         this.sync = replication.gate(channel.channel());
         this.source = channel.source();
         this.filter = channel.newFilter();
@@ -100,18 +95,8 @@ final class ChannelPrimary implements InteractionListener {
             seq = publisher.publish(payload);
             published.incrementAndGet();
         }
-        if (sync == null || replication.mode() != SyncReplication.Mode.SYNC) {
-            return;
-        }
-        // the bound is a safety net over the replication's own timer
-        long bound = 2 * replication.timeoutMillis() + 5_000L;
-        try {
-            sync.confirm(pub, seq).get(bound, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("Interaction recovery: confirmation of {} change message {} not decided within {} ms ({});"
-                    + " confirming it without the backup", channel.channel().key(), seq, bound, e.toString());
+        if (sync != null) {
+            sync.awaitConfirmed(pub, seq);
         }
     }
 

@@ -104,9 +104,7 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler, R
 
     private final ExecutorService control = Threads.single("switchover-recovery");
     private final SystemScheduler syncScheduler = new SystemScheduler("switchover-recovery-sync");
-    private volatile SyncReplication.Mode mode = SyncReplication.Mode.ASYNC;
-    private volatile long syncTimeoutMillis = 5000;
-    private volatile long syncResumeMillis = 10_000;
+    private volatile SyncReplication.Settings replication = SyncReplication.Settings.DEFAULTS;
     private volatile boolean configured;
     private final RecoveryService service;
     private final Path reportDir;
@@ -121,7 +119,7 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler, R
         configure(props);
         service.replication(new RecoveryReplication(syncScheduler, new Journal(syncScheduler,
                 LoggerFactory.getLogger(RecoveryReplication.class), LoggerFactory.getLogger(Journal.AUDIT_LOGGER)),
-                () -> mode, () -> syncTimeoutMillis, () -> syncResumeMillis));
+                () -> replication.mode(), () -> replication.timeoutMillis(), () -> replication.resumeMillis()));
         long delay = syncPageDelay(ConfigReader.systemValue(SYNC_PAGE_DELAY));
         if (delay > 0) {
             LOG.info("Interaction recovery: test-only {}={}: each snapshot page waits {} ms", SYNC_PAGE_DELAY, delay,
@@ -136,18 +134,15 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler, R
     @Modified
     void configure(Map<String, Object> props) {
         ConfigReader r = new ConfigReader(Config.class, props, LOG::warn);
-        SyncReplication.Mode before = mode;
-        try {
-            mode = SyncReplication.Mode.parse(r.text("switchover_replication_mode"));
-        } catch (IllegalArgumentException e) {
-            LOG.error("Interaction recovery: {}; keeping {}", e.getMessage(), before.name().toLowerCase(Locale.ROOT));
-        }
-        syncTimeoutMillis = r.number("switchover_replication_sync_timeout_ms", syncTimeoutMillis);
-        syncResumeMillis = r.number("switchover_replication_sync_resume_ms", syncResumeMillis);
+        SyncReplication.Settings previous = replication;
+        SyncReplication.Mode before = previous.mode();
+        replication = SyncReplication.Settings.read(r, previous, malformed -> LOG.error(
+                "Interaction recovery: {}; keeping {}", malformed, before.name().toLowerCase(Locale.ROOT)));
+        SyncReplication.Mode mode = replication.mode();
         boolean configured = this.configured;
         this.configured = true;
         LOG.info("Interaction recovery: replication mode {} (sync timeout {} ms, resume hold {} ms)",
-                mode.name().toLowerCase(Locale.ROOT), syncTimeoutMillis, syncResumeMillis);
+                mode.name().toLowerCase(Locale.ROOT), replication.timeoutMillis(), replication.resumeMillis());
         if (configured && before != mode) {
             AUDIT.info("Interaction recovery: replication mode {} -> {} (parameter switchover.replication.mode)",
                     before.name().toLowerCase(Locale.ROOT), mode.name().toLowerCase(Locale.ROOT));

@@ -6,9 +6,16 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchover.api.config.ConfigReader;
 import org.switchover.api.log.Journal;
 import org.switchover.api.notifier.StreamPublisher;
 import org.switchover.api.time.Cancellable;
@@ -43,6 +50,8 @@ import org.switchover.api.time.Scheduler;
  */
 public final class SyncReplication {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SyncReplication.class);
+
     /** The replication mode parameter's values. */
     public enum Mode {
         ASYNC, SYNC;
@@ -72,6 +81,32 @@ public final class SyncReplication {
         DEGRADED,
         /** Its publisher closed first: this node no longer publishes (not primary, or a new epoch). */
         CLOSED
+    }
+
+    /**
+     * The three parameters every synchronously replicating subsystem reads, under the same names on its own PID:
+     * {@code switchover.replication.mode}, {@code switchover.replication.sync.timeout.ms} and {@code
+     * switchover.replication.sync.resume.ms}.
+     */
+    public record Settings(Mode mode, long timeoutMillis, long resumeMillis) {
+
+        /** Before any configuration was read. */
+        public static final Settings DEFAULTS = new Settings(Mode.ASYNC, 5_000L, 10_000L);
+
+        /**
+         * Reads them from a configuration whose metatype has the three attributes; a malformed mode keeps
+         * {@code previous}'s and is reported to {@code malformed} (the message names the parameter and the value).
+         */
+        public static Settings read(ConfigReader r, Settings previous, Consumer<String> malformed) {
+            Mode m = previous.mode();
+            try {
+                m = Mode.parse(r.text("switchover_replication_mode"));
+            } catch (IllegalArgumentException e) {
+                malformed.accept(e.getMessage());
+            }
+            return new Settings(m, r.number("switchover_replication_sync_timeout_ms", previous.timeoutMillis()),
+                    r.number("switchover_replication_sync_resume_ms", previous.resumeMillis()));
+        }
     }
 
     /**
@@ -146,6 +181,26 @@ public final class SyncReplication {
         CompletableFuture<Outcome> done = new CompletableFuture<>();
         scheduler.execute(() -> written(publisher, seq, done));
         return done;
+    }
+
+    /**
+     * Blocks the host's thread until {@link #confirm} lets the change be confirmed; returns at once in async mode.
+     * The wait here is only a safety net over this class's own timer (twice the bound plus 5 s); passing it is
+     * logged and the change confirmed without the backup.
+     */
+    public void awaitConfirmed(StreamPublisher publisher, long seq) {
+        if (mode.get() != Mode.SYNC) {
+            return;
+        }
+        long bound = 2 * timeoutMillis.getAsLong() + 5_000L;
+        try {
+            confirm(publisher, seq).get(bound, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("{}: confirmation of {} {} not decided within {} ms ({}); confirming it without the backup",
+                    subject.auditPrefix(), subject.message(), seq, bound, e.toString());
+        }
     }
 
     /** @return the warning while degraded in sync mode (one sentence, no trailing period) */
