@@ -31,7 +31,9 @@ import org.switchover.support.wire.MalformedMessageException;
 final class ChannelBackup implements StreamListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelBackup.class);
+    /** The most interactions a snapshot page request asks for; fewer once pages show how large they are. */
     static final int PAGE_SIZE = 1000;
+    private static final int MIN_PAGE_SIZE = 16;
 
     /** Where the channel's synchronisation stands. */
     enum Sync {
@@ -174,14 +176,16 @@ final class ChannelBackup implements StreamListener {
         // one page ahead: the primary reads and encodes the next page while this thread stores the last one
         ExecutorService ahead = Threads.single("switchover-recovery-pages-" + channel.key());
         try {
-            Future<RecoveryWire.Page> next = fetchAhead(ahead, "");
+            int limit = PAGE_SIZE;
+            Future<RecoveryWire.Page> next = fetchAhead(ahead, "", limit);
             do {
                 if (stopped) {
                     throw new IllegalStateException("the backup side stopped");
                 }
                 p = page(next);
                 pageCount++;
-                next = p.last() ? null : fetchAhead(ahead, p.next());
+                limit = nextLimit(p, limit);
+                next = p.last() ? null : fetchAhead(ahead, p.next(), limit);
                 byte[] data = p.data();
                 for (int k = 0; k < p.size(); k++) {
                     int at = p.offsets()[k];
@@ -212,8 +216,21 @@ final class ChannelBackup implements StreamListener {
                 ms, p.liveCount(), headSequence);
     }
 
-    private Future<RecoveryWire.Page> fetchAhead(ExecutorService ahead, String afterId) {
-        RecoveryWire.PageRequest request = new RecoveryWire.PageRequest(channel, afterId, PAGE_SIZE);
+    /**
+     * @return how many interactions to ask for next: about what fits the primary's byte budget at the sizes of the
+     *     page just received (the primary cuts a page at the budget anyway; asking for more makes the host read
+     *     interactions that are thrown away and read again for the next page)
+     */
+    static int nextLimit(RecoveryWire.Page p, int limit) {
+        if (p.size() == 0) {
+            return limit;
+        }
+        long average = Math.max(1, p.data().length / p.size());
+        return (int) Math.max(MIN_PAGE_SIZE, Math.min(PAGE_SIZE, RecoveryWire.PAGE_BYTES / average + 1));
+    }
+
+    private Future<RecoveryWire.Page> fetchAhead(ExecutorService ahead, String afterId, int limit) {
+        RecoveryWire.PageRequest request = new RecoveryWire.PageRequest(channel, afterId, limit);
         return ahead.submit(() -> pages.fetch(request));
     }
 

@@ -109,19 +109,29 @@ final class ChannelPrimary implements InteractionListener {
         return System.currentTimeMillis() * 1000;
     }
 
-    /** @return one snapshot page, encoded: the admitted interactions after {@code afterId}, in id order */
+    /**
+     * @return one snapshot page, encoded: the admitted interactions after {@code afterId}, in id order, at most
+     *     {@code limit} of them and no more than about {@link RecoveryWire#PAGE_BYTES} (at least one)
+     */
     byte[] page(String afterId, int limit) {
         List<Interaction> got = source.page(afterId, limit);
         List<Interaction> admitted = new ArrayList<>(got.size());
+        int bytes = 0;
+        int read = 0;
         for (Interaction i : got) {
+            if (bytes >= RecoveryWire.PAGE_BYTES) {
+                break;
+            }
+            read++;
             if (filter.admits(i)) {
                 admitted.add(i);
+                bytes += 4 + InteractionCodec.sizeHint(i);
             }
         }
-        boolean last = got.size() < limit;
-        // a page the filter thinned out still tells the backup where to go on
-        String next = got.isEmpty() ? afterId : got.get(got.size() - 1).id();
-        return RecoveryWire.page(admitted, last, source.count(), next);
+        boolean last = got.size() < limit && read == got.size();
+        // a page the filter thinned out or the byte budget cut still tells the backup where to go on
+        String next = read == 0 ? afterId : got.get(read - 1).id();
+        return RecoveryWire.page(admitted, bytes, last, source.count(), next);
     }
 
     /** @return the status words of this side */

@@ -20,6 +20,13 @@ final class RecoveryWire {
     static final int VERSION = 1;
     static final int MAX_PAGE = 10_000;
     static final int MAX_INTERACTION = 64 << 20;
+    /**
+     * About the most bytes of interactions a snapshot page carries (one interaction more than that at most). Below
+     * half a G1 region of the smallest size (1 MiB): a larger page is a humongous allocation on both nodes - the
+     * encoded page, the copy out of the network buffer - allocated straight into the old generation and freed only
+     * by a concurrent cycle; pages of 2.8 MB (1,000 interactions) were that.
+     */
+    static final int PAGE_BYTES = 384 << 10;
 
     private RecoveryWire() {
     }
@@ -111,11 +118,17 @@ final class RecoveryWire {
      * @param next the id to ask the next page after (the last id the primary read, admitted or not)
      */
     static byte[] page(List<Interaction> interactions, boolean last, int liveCount, String next) {
-        // sized up front: a page is megabytes, growing a buffer from its default size would copy it many times
-        int size = 64 + 3 * next.length();
+        int bytes = 0;
         for (Interaction i : interactions) {
-            size += 4 + InteractionCodec.sizeHint(i);
+            bytes += 4 + InteractionCodec.sizeHint(i);
         }
+        return page(interactions, bytes, last, liveCount, next);
+    }
+
+    /** As {@link #page(List, boolean, int, String)}, with the sum of the interactions' size hints (+ 4 each). */
+    static byte[] page(List<Interaction> interactions, int bytes, boolean last, int liveCount, String next) {
+        // sized up front: a page is hundreds of kilobytes, growing a buffer from its default size copies it
+        int size = 64 + 3 * next.length() + bytes;
         return WireWriter.encode(size, w -> {
             w.u8(VERSION).bool(last).i32(liveCount).utf(next).i32(interactions.size());
             for (Interaction i : interactions) {

@@ -142,6 +142,37 @@ class RecoveryServiceTest {
     }
 
     @Test
+    void pagesAreCutAtTheByteBudgetAndTheSyncStillBringsEveryInteraction() {
+        String line = "x".repeat(20_000);
+        for (int k = 0; k < 300; k++) {
+            chatA.put(chat(String.format("c%05d", k), InteractionState.CONNECTED, QueueRef.user("alice"), "alice",
+                    line, line, "#" + k));
+        }
+        // a page of 1,000 such chats would be 12 MB; the primary stops at the budget
+        ChannelPrimary side = new ChannelPrimary(channelA, pair.a(), "rid-pages");
+        byte[] first = side.page("", ChannelBackup.PAGE_SIZE);
+        RecoveryWire.Page p;
+        try {
+            p = RecoveryWire.page(first);
+        } catch (org.switchover.support.wire.MalformedMessageException e) {
+            throw new AssertionError(e);
+        } finally {
+            side.close();
+        }
+        assertTrue(first.length < RecoveryWire.PAGE_BYTES + 50_000, "page of " + first.length + " bytes");
+        assertFalse(p.last(), "a cut page is not the completion marker");
+        assertEquals(String.format("c%05d", p.size() - 1), p.next(), "the next page starts after the page's last");
+        int asked = ChannelBackup.nextLimit(p, ChannelBackup.PAGE_SIZE);
+        assertTrue(asked >= p.size() && asked <= Math.max(16, p.size() + 2), "next request for one page: " + asked);
+
+        startPair();
+        ChannelBackup backup = b.backupSides().get(Channel.CHAT);
+        assertEquals(ChannelBackup.Sync.COMPLETE, backup.sync());
+        assertEquals(300, backup.size(), "every interaction arrived over the cut pages");
+        assertEquals(chatA.page("c00298", 1), backup.shadowPage("c00298", 1), "content intact across pages");
+    }
+
+    @Test
     void theStatusFiguresPerChannelMatchTheShellStatus() {
         for (int k = 0; k < 1200; k++) {
             chatA.put(chat("c" + k, InteractionState.CONNECTED, QueueRef.user("alice"), "alice", "hi"));
