@@ -16,6 +16,7 @@ import org.switchover.api.interaction.MailContent;
 import org.switchover.api.interaction.QueueRef;
 import org.switchover.api.interaction.Transcript;
 import org.switchover.support.wire.MalformedMessageException;
+import org.switchover.support.wire.RepeatedNames;
 import org.switchover.support.wire.WireReader;
 import org.switchover.support.wire.WireWriter;
 
@@ -95,6 +96,11 @@ final class InteractionCodec {
         return r.text(field, MAX_TEXT);
     }
 
+    /** A text that repeats across interactions (a name, a party): shared with the equal one decoded before. */
+    private static String name(WireReader r, String field) throws MalformedMessageException {
+        return r.text(field, MAX_TEXT, RepeatedNames.forThisThread());
+    }
+
     /** @return the version of an encoded interaction (its first 8 bytes) */
     static long version(byte[] encoded) throws MalformedMessageException {
         return version(encoded, 0, encoded.length);
@@ -137,7 +143,7 @@ final class InteractionCodec {
         int n = r.count("attributes", MAX_ITEMS);
         Map<String, String> attributes = new HashMap<>(n * 2);
         for (int k = 0; k < n; k++) {
-            attributes.put(text(r, "attribute name"), text(r, "attribute value"));
+            attributes.put(name(r, "attribute name"), name(r, "attribute value"));
         }
         InteractionContent content = switch (channel) {
             case MAIL -> readMail(r);
@@ -152,14 +158,14 @@ final class InteractionCodec {
         int n = r.count("headers", MAX_ITEMS);
         Map<String, String> headers = new LinkedHashMap<>();
         for (int k = 0; k < n; k++) {
-            headers.put(text(r, "header name"), text(r, "header value"));
+            headers.put(name(r, "header name"), text(r, "header value"));
         }
         String plain = text(r, "plain body");
         String html = text(r, "html body");
         int a = r.count("attachments", MAX_ITEMS);
         List<MailContent.Attachment> attachments = new ArrayList<>(a);
         for (int k = 0; k < a; k++) {
-            attachments.add(new MailContent.Attachment(text(r, "attachment name"), text(r, "attachment type"),
+            attachments.add(new MailContent.Attachment(text(r, "attachment name"), name(r, "attachment type"),
                     r.i64("attachment size"), text(r, "attachment location"), r.bool("attachment draft")));
         }
         return new MailContent(headers, plain, html, attachments);
@@ -170,7 +176,7 @@ final class InteractionCodec {
         List<Transcript.Entry> entries = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {
             long at = r.i64("entry time");
-            String party = text(r, "entry party");
+            String party = name(r, "entry party");
             Transcript.Kind kind = pick(r, Transcript.Kind.values(), "entry kind");
             entries.add(new Transcript.Entry(at, party, kind, text(r, "entry text"), r.bool("entry complete")));
         }

@@ -167,6 +167,22 @@ public final class WireReader {
         return s;
     }
 
+    /**
+     * As {@link #text(String, int)}, taking a short ASCII value from {@code names} when it holds an equal one: the
+     * names that repeat across thousands of decoded objects (header names, a transcript's parties, attribute keys)
+     * then share one string instead of one each.
+     */
+    public String text(String field, int maxBytes, RepeatedNames names) throws MalformedMessageException {
+        int n = length(field, maxBytes);
+        need(field, n);
+        String s = names.get(payload, pos, n);
+        if (s == null) {
+            s = new String(payload, pos, n, StandardCharsets.UTF_8);
+        }
+        pos += n;
+        return s;
+    }
+
     private int length(String field, int max) throws MalformedMessageException {
         if (end - pos < Integer.BYTES) {
             need(field + " length", Integer.BYTES);
