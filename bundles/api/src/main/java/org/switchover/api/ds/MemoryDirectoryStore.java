@@ -43,15 +43,15 @@ public class MemoryDirectoryStore implements DirectoryStore {
     }
 
     /**
-     * A {@link Persistence} that also keeps the subtree hashes, so a store reopened after a restart answers a compare
-     * from the hashes it had instead of hashing its whole tree again. A stored hash is always that of the committed
-     * tree: a commit removes the hashes its changes make stale (of the changed paths and their ancestors) in the same
-     * atomic commit that holds the changes. Leaves' hashes are kept too: a compare of a wide node needs the hash of
-     * every child (its bucket hashes), two digests per entry, and a flat node of 100,000 entries is common.
+     * A {@link Persistence} that also keeps the subtree hashes of the tree's inner nodes (those with child nodes),
+     * so a store reopened after a restart answers a compare from the hashes it had instead of hashing its whole tree
+     * again. A stored hash is always that of the committed tree: a commit removes the hashes its changes make stale
+     * (of the changed paths and their ancestors) in the same atomic commit that holds the changes. The hashes of
+     * leaves are not kept (two digests of the entry, cheap to compute again where a compare descends).
      */
     public interface HashedPersistence extends Persistence {
         /**
-         * @param path a node's path
+         * @param path an inner node's path
          * @return its subtree hash as the last commit left it, null when none is kept
          */
         byte[] storedHash(String path);
@@ -61,7 +61,7 @@ public class MemoryDirectoryStore implements DirectoryStore {
          * the tree after {@code changes}), and the removal of the {@code stale} paths' hashes.
          *
          * @param changes as {@link #commit(List)}; empty when only hashes are saved
-         * @param computed hashes to keep, none of them stale
+         * @param computed inner nodes' hashes to keep, none of them stale
          * @param stale paths whose kept hashes {@code changes} invalidate
          * @throws Exception as {@link #commit(List)}: none of it committed
          */
@@ -74,9 +74,6 @@ public class MemoryDirectoryStore implements DirectoryStore {
         }
     }
 
-    /** Most hashes {@link #saveHashes} commits at once. */
-    static final int HASH_SAVE_CHUNK = 20_000;
-
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Object data = new Object();
     private final TreeMap<String, DirectoryEntry> entries = new TreeMap<>();
@@ -87,7 +84,7 @@ public class MemoryDirectoryStore implements DirectoryStore {
     private final Persistence persistence;
     /** The persistence that keeps hashes, or null. */
     private final HashedPersistence hashed;
-    /** Hashes computed since the last commit, to be kept with the next (under the data lock). */
+    /** Inner nodes' hashes computed since the last commit, to be kept with the next (under the data lock). */
     private Map<String, byte[]> unsaved = new HashMap<>();
     private long changeNumber;
 
@@ -150,21 +147,24 @@ public class MemoryDirectoryStore implements DirectoryStore {
                     return changeNumber;
                 }
             }
+            Map<String, byte[]> saving = null;
             try {
                 if (hashed == null) {
                     persistence.commit(Collections.unmodifiableList(changes));
                 } else {
-                    // the kept hashes these changes make stale go in the same commit; hashes computed meanwhile
-                    // (from the tree before the changes) are dropped from the unsaved ones when the changes apply,
-                    // before the write lock - which saveHashes needs - is released
-                    java.util.Set<String> stale = new java.util.HashSet<>();
-                    for (DirectoryChange c : changes) {
-                        stale.add(c.path());
-                        stale.addAll(DirectoryPaths.ancestors(c.path()));
+                    List<String> stale = new ArrayList<>();
+                    synchronized (data) {
+                        saving = takeUnsaved();
+                        for (DirectoryChange c : changes) {
+                            stale.add(c.path());
+                            stale.addAll(DirectoryPaths.ancestors(c.path()));
+                        }
+                        saving.keySet().removeAll(stale);
                     }
-                    hashed.commit(Collections.unmodifiableList(changes), Map.of(), stale);
+                    hashed.commit(Collections.unmodifiableList(changes), saving, stale);
                 }
             } catch (Exception e) {
+                restoreUnsaved(saving);
                 DirectoryChange first = changes.get(0);
                 String what = changes.size() == 1 ? "the write of " + first.path()
                         : "a batch of " + changes.size() + " writes (first " + first.path() + ")";
@@ -224,43 +224,21 @@ public class MemoryDirectoryStore implements DirectoryStore {
     }
 
     /**
-     * Commits the hashes computed since the last commit, {@value #HASH_SAVE_CHUNK} per commit so that writers wait
-     * for one chunk at most (a store that keeps hashes calls it now and then, and at close, so the hashes a compare
-     * computed survive a restart even when no write follows).
+     * Commits the inner nodes' hashes computed since the last commit (a store that keeps hashes calls it now and
+     * then, and at close, so hashes computed by a compare survive a restart even when no write follows).
      *
      * @return how many hashes were saved
-     * @throws IllegalStateException when a chunk could not be committed (it stays unsaved)
+     * @throws IllegalStateException when they could not be committed (they stay unsaved)
      */
     public int saveHashes() {
         if (hashed == null) {
             return 0;
         }
-        int saved = 0;
-        while (true) {
-            int n = saveHashChunk();
-            saved += n;
-            if (n < HASH_SAVE_CHUNK) {
-                return saved;
-            }
-        }
-    }
-
-    private int saveHashChunk() {
         writeLock.lock();
         Map<String, byte[]> saving = null;
         try {
             synchronized (data) {
-                if (unsaved.size() <= HASH_SAVE_CHUNK) {
-                    saving = takeUnsaved();
-                } else {
-                    saving = new HashMap<>();
-                    var it = unsaved.entrySet().iterator();
-                    while (saving.size() < HASH_SAVE_CHUNK) {
-                        Map.Entry<String, byte[]> e = it.next();
-                        saving.put(e.getKey(), e.getValue());
-                        it.remove();
-                    }
-                }
+                saving = takeUnsaved();
             }
             if (!saving.isEmpty()) {
                 hashed.commit(List.of(), saving, List.of());
@@ -356,7 +334,8 @@ public class MemoryDirectoryStore implements DirectoryStore {
         }
         DirectoryEntry own = entries.get(path);
         TreeSet<String> names = children.get(path);
-        if (hashed != null) {
+        boolean inner = !isEmpty(names);
+        if (inner && hashed != null) {
             byte[] stored = hashed.storedHash(path);
             if (stored != null) {
                 hashCache.put(path, stored);
@@ -378,7 +357,7 @@ public class MemoryDirectoryStore implements DirectoryStore {
             h = md.digest();
         }
         hashCache.put(path, h);
-        if (hashed != null && h != EMPTY_HASH) {
+        if (inner && hashed != null) {
             unsaved.put(path, h);
         }
         return h;
