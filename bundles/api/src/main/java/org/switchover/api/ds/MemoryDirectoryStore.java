@@ -42,38 +42,6 @@ public class MemoryDirectoryStore implements DirectoryStore {
         void commit(List<DirectoryChange> changes) throws Exception;
     }
 
-    /**
-     * A {@link Persistence} that also keeps the subtree hashes of the tree's inner nodes (those with child nodes),
-     * so a store reopened after a restart answers a compare from the hashes it had instead of hashing its whole tree
-     * again. A stored hash is always that of the committed tree: a commit removes the hashes its changes make stale
-     * (of the changed paths and their ancestors) in the same atomic commit that holds the changes. The hashes of
-     * leaves are not kept (two digests of the entry, cheap to compute again where a compare descends).
-     */
-    public interface HashedPersistence extends Persistence {
-        /**
-         * @param path an inner node's path
-         * @return its subtree hash as the last commit left it, null when none is kept
-         */
-        byte[] storedHash(String path);
-
-        /**
-         * Commits changes and hashes atomically: the changes, the hashes computed since the last commit (valid for
-         * the tree after {@code changes}), and the removal of the {@code stale} paths' hashes.
-         *
-         * @param changes as {@link #commit(List)}; empty when only hashes are saved
-         * @param computed inner nodes' hashes to keep, none of them stale
-         * @param stale paths whose kept hashes {@code changes} invalidate
-         * @throws Exception as {@link #commit(List)}: none of it committed
-         */
-        void commit(List<DirectoryChange> changes, Map<String, byte[]> computed, Collection<String> stale)
-                throws Exception;
-
-        @Override
-        default void commit(List<DirectoryChange> changes) throws Exception {
-            commit(changes, Map.of(), List.of());
-        }
-    }
-
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Object data = new Object();
     private final TreeMap<String, DirectoryEntry> entries = new TreeMap<>();
@@ -82,10 +50,6 @@ public class MemoryDirectoryStore implements DirectoryStore {
     private final Map<String, byte[]> hashCache = new HashMap<>();
     private final List<DirectoryListener> listeners = new CopyOnWriteArrayList<>();
     private final Persistence persistence;
-    /** The persistence that keeps hashes, or null. */
-    private final HashedPersistence hashed;
-    /** Inner nodes' hashes computed since the last commit, to be kept with the next (under the data lock). */
-    private Map<String, byte[]> unsaved = new HashMap<>();
     private long changeNumber;
 
     /** An empty, non-durable store. */
@@ -100,7 +64,6 @@ public class MemoryDirectoryStore implements DirectoryStore {
      */
     public MemoryDirectoryStore(Collection<DirectoryEntry> initial, long changeNumber, Persistence persistence) {
         this.persistence = persistence;
-        this.hashed = persistence instanceof HashedPersistence h ? h : null;
         this.changeNumber = changeNumber;
         for (DirectoryEntry e : initial) {
             apply(e.path(), e);
@@ -147,24 +110,9 @@ public class MemoryDirectoryStore implements DirectoryStore {
                     return changeNumber;
                 }
             }
-            Map<String, byte[]> saving = null;
             try {
-                if (hashed == null) {
-                    persistence.commit(Collections.unmodifiableList(changes));
-                } else {
-                    List<String> stale = new ArrayList<>();
-                    synchronized (data) {
-                        saving = takeUnsaved();
-                        for (DirectoryChange c : changes) {
-                            stale.add(c.path());
-                            stale.addAll(DirectoryPaths.ancestors(c.path()));
-                        }
-                        saving.keySet().removeAll(stale);
-                    }
-                    hashed.commit(Collections.unmodifiableList(changes), saving, stale);
-                }
+                persistence.commit(Collections.unmodifiableList(changes));
             } catch (Exception e) {
-                restoreUnsaved(saving);
                 DirectoryChange first = changes.get(0);
                 String what = changes.size() == 1 ? "the write of " + first.path()
                         : "a batch of " + changes.size() + " writes (first " + first.path() + ")";
@@ -207,52 +155,6 @@ public class MemoryDirectoryStore implements DirectoryStore {
         }
     }
 
-    /** @return the hashes to save now, leaving none unsaved; caller holds the data lock */
-    private Map<String, byte[]> takeUnsaved() {
-        Map<String, byte[]> saving = unsaved;
-        unsaved = new HashMap<>();
-        return saving;
-    }
-
-    /** Puts back hashes a failed commit did not save (the tree is unchanged, they are still valid). */
-    private void restoreUnsaved(Map<String, byte[]> saving) {
-        if (saving != null) {
-            synchronized (data) {
-                saving.forEach(unsaved::putIfAbsent);
-            }
-        }
-    }
-
-    /**
-     * Commits the inner nodes' hashes computed since the last commit (a store that keeps hashes calls it now and
-     * then, and at close, so hashes computed by a compare survive a restart even when no write follows).
-     *
-     * @return how many hashes were saved
-     * @throws IllegalStateException when they could not be committed (they stay unsaved)
-     */
-    public int saveHashes() {
-        if (hashed == null) {
-            return 0;
-        }
-        writeLock.lock();
-        Map<String, byte[]> saving = null;
-        try {
-            synchronized (data) {
-                saving = takeUnsaved();
-            }
-            if (!saving.isEmpty()) {
-                hashed.commit(List.of(), saving, List.of());
-            }
-            return saving.size();
-        } catch (Exception e) {
-            restoreUnsaved(saving);
-            throw new IllegalStateException("could not commit " + saving.size() + " subtree hashes: "
-                    + e.getMessage(), e);
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
     /** Changes the memory copy; caller holds the data lock (or is the constructor). */
     private void apply(String path, DirectoryEntry entry) {
         if (entry != null) {
@@ -280,10 +182,8 @@ public class MemoryDirectoryStore implements DirectoryStore {
             }
         }
         hashCache.remove(path);
-        unsaved.remove(path);
         for (String a : DirectoryPaths.ancestors(path)) {
             hashCache.remove(a);
-            unsaved.remove(a);
         }
     }
 
@@ -334,14 +234,6 @@ public class MemoryDirectoryStore implements DirectoryStore {
         }
         DirectoryEntry own = entries.get(path);
         TreeSet<String> names = children.get(path);
-        boolean inner = !isEmpty(names);
-        if (inner && hashed != null) {
-            byte[] stored = hashed.storedHash(path);
-            if (stored != null) {
-                hashCache.put(path, stored);
-                return stored;
-            }
-        }
         byte[] h;
         if (own == null && isEmpty(names)) {
             h = EMPTY_HASH;
@@ -357,9 +249,6 @@ public class MemoryDirectoryStore implements DirectoryStore {
             h = md.digest();
         }
         hashCache.put(path, h);
-        if (inner && hashed != null) {
-            unsaved.put(path, h);
-        }
         return h;
     }
 

@@ -4,5 +4,5 @@
  * change feed and Merkle subtree hashes for a top-down compare of two trees.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.3.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.switchover.api.ds;

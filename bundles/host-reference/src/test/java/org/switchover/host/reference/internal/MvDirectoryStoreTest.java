@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchover.api.ds.DirectoryEntry;
-import org.switchover.api.ds.MemoryDirectoryStore;
 import org.switchover.api.ds.DirectoryWrite;
 
 class MvDirectoryStoreTest {
@@ -38,68 +35,6 @@ class MvDirectoryStoreTest {
             assertEquals(List.of("a", "b"), s.get("${CONFIG}/Users/bob").orElseThrow().attributes().get("Roles"));
             assertArrayEquals(hash, s.subtreeHash(""));
         }
-    }
-
-    @Test
-    void keptHashesAnswerAfterAKillAndAreNeverStale() throws Exception {
-        try (MvDirectoryStore s = new MvDirectoryStore(dir)) {
-            for (int k = 0; k < 200; k++) {
-                s.put(entry(k % 7, k, "v0"));
-            }
-            s.subtreeHash("");
-            assertTrue(s.saveHashes() > 7, "the inner nodes' hashes saved");
-            // a change after the save: its commit must drop the kept hashes of its ancestors
-            s.put(entry(3, 3, "v1"));
-            s.crash();
-        }
-        try (MvDirectoryStore s = new MvDirectoryStore(dir)) {
-            assertTrue(s.keptHashes() > 0, "hashes kept across the kill");
-            assertArrayEquals(freshHash(s), s.subtreeHash(""), "a kept hash is that of the committed tree");
-        }
-    }
-
-    /** Random writes, reads of hashes, saves and kills: after every reopen each hash equals one computed afresh. */
-    @Test
-    void randomWritesSavesAndKillsNeverLeaveAStaleHash() throws Exception {
-        Random r = new Random(20261205);
-        for (int round = 0; round < 12; round++) {
-            MvDirectoryStore s = new MvDirectoryStore(dir);
-            assertArrayEquals(freshHash(s), s.subtreeHash(""), "round " + round + " after reopen");
-            for (String p : List.of("${CONFIG}/g1", "${CONFIG}/g4", "${CONFIG}")) {
-                assertArrayEquals(fresh(s).subtreeHash(p), s.subtreeHash(p), "round " + round + " at " + p);
-            }
-            for (int op = 0; op < 60; op++) {
-                int what = r.nextInt(10);
-                int group = r.nextInt(6);
-                int n = r.nextInt(40);
-                if (what < 5) {
-                    s.put(entry(group, n, "v" + r.nextInt(3)));
-                } else if (what < 7) {
-                    s.delete(entry(group, n, "").path());
-                } else if (what < 9) {
-                    s.subtreeHash(r.nextBoolean() ? "" : "${CONFIG}/g" + group);
-                } else {
-                    s.saveHashes();
-                }
-            }
-            if (r.nextBoolean()) {
-                s.crash();
-            } else {
-                s.close();
-            }
-        }
-    }
-
-    private static DirectoryEntry entry(int group, int n, String value) {
-        return new DirectoryEntry("${CONFIG}/g" + group + "/e" + n, "User", Map.of("Value", List.of(value)));
-    }
-
-    private static MemoryDirectoryStore fresh(MvDirectoryStore s) {
-        return new MemoryDirectoryStore(s.entries(""), s.changeNumber(), changes -> { });
-    }
-
-    private static byte[] freshHash(MvDirectoryStore s) {
-        return fresh(s).subtreeHash("");
     }
 
     @Test
