@@ -96,6 +96,11 @@ final class RedisPair implements AutoCloseable {
         }
     }
 
+    /** @return the process ids of the primary and the replica */
+    long[] pids() {
+        return new long[] {primary.pid(), replica.pid()};
+    }
+
     long replicaDbSize() {
         return Long.parseLong(command(replicaPort, "DBSIZE"));
     }
