@@ -315,8 +315,9 @@ final class ChannelBackup implements StreamListener {
     /** @return the status words of this side */
     String describe() {
         StreamSubscription s = subscription;
-        return "backup, " + shadows.size() + " shadows (primary live " + (primaryLive < 0 ? "?" : primaryLive)
-                + "), sync " + sync.name().toLowerCase(java.util.Locale.ROOT) + ", "
+        int n = shadows.size();
+        return "backup, " + n + (n == 1 ? " shadow" : " shadows") + " (primary live "
+                + (primaryLive < 0 ? "?" : primaryLive) + "), sync " + sync.name().toLowerCase(java.util.Locale.ROOT) + ", "
                 + (s == null ? "not following" : s.isLive() ? "live at " + s.position().sequence() : "not live")
                 + ", lag " + (lastLagMillis < 0 ? "-" : lastLagMillis + " ms") + " (max " + maxLagMillis
                 + " ms), " + messages + " messages; last full sync " + lastSync;

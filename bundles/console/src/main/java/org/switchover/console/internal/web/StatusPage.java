@@ -156,7 +156,7 @@ final class StatusPage {
             }
             rows++;
             int n = "primary".equals(c.side()) ? c.live() : c.shadows();
-            String what = "primary".equals(c.side()) ? " live" : "backup".equals(c.side()) ? " shadows" : "";
+            String what = "primary".equals(c.side()) ? " live" : "backup".equals(c.side()) ? (n == 1 ? " shadow" : " shadows") : "";
             b.append("<tr><td>").append(Html.esc(c.channel())).append("</td><td>").append(Html.esc(c.side()))
                     .append("</td><td><a class=\"res\" href=\"resources?channel=").append(Html.url(c.channel()))
                     .append("\">").append(n < 0 ? "-" : n + what).append("</a></td><td>").append(Html.esc(c.sync()))
