@@ -45,6 +45,8 @@ class TrackerSystemIT {
     private static final Duration START = Duration.ofSeconds(90);
     private static final Duration DRAIN = Duration.ofSeconds(60);
     private static final int INTERVAL_SECONDS = 60;
+    /** The channels {@code host:interaction-lifecycle} creates in turn (id k is channel k % 3), as the tracker keys them. */
+    private static final String[] MIX = {"mail", "chat", "callback"};
     private static final Pattern STOPPED = Pattern.compile("stopped after (\\d+) created");
 
     private final List<SwitchoverNode> nodes = new ArrayList<>();
@@ -88,7 +90,7 @@ class TrackerSystemIT {
             Round round = round("r" + r, primary, backup, random);
             primary = round.primary;
             backup = round.backup;
-            check(name, r, seed + r, round, db, primary, (System.nanoTime() - t0) / 1_000_000);
+            check(name, r, seed + r, round, db, primary, nodes, (System.nanoTime() - t0) / 1_000_000);
         }
     }
 
@@ -166,7 +168,7 @@ class TrackerSystemIT {
     }
 
     private static void check(String name, int r, long seed, Round round, Db db, SwitchoverNode primary,
-            long millis) throws Exception {
+            List<SwitchoverNode> nodes, long millis) throws Exception {
         // rows may still be on their way: the new primary's backlog, and what the old primary drains after a
         // controlled hand-over; a row that never comes fails the assertions below after this bounded wait
         try {
@@ -197,14 +199,29 @@ class TrackerSystemIT {
                 Set<String> got = ids(c, "SELECT DISTINCT interaction_id FROM interaction_summary WHERE"
                         + " interaction_id LIKE '" + e.getKey() + "-%'");
                 assertEquals(range(e.getKey(), got.size()), got, "no hole in " + e.getKey());
+                if (got.size() < e.getValue()) {
+                    whereAre(e.getKey(), got.size(), e.getValue(), nodes);
+                }
                 assertTrue(got.size() >= e.getValue() && got.size() <= e.getValue() + 1, e.getKey() + ": "
                         + got.size() + " in the database, " + e.getValue() + " acknowledged");
                 total += got.size();
             }
-            // the load on the killed primary: no hole (nothing lost between what reached the database)
-            Set<String> killed = ids(c, "SELECT DISTINCT interaction_id FROM interaction_summary WHERE interaction_id"
-                    + " LIKE '" + round.killedPrefix + "-%'");
-            assertEquals(range(round.killedPrefix, killed.size()), killed, "no hole in " + round.killedPrefix);
+            // the load on the killed primary: per channel no hole. Interaction recovery replicates asynchronously (its
+            // default), one ordered stream per channel: what the backup saw of a channel is a prefix of that channel's
+            // interactions, and the tracker loses none of it (journalled as backup, or spanned); the old primary's
+            // journal holds a prefix of the released ones. The newest interactions of a channel, created and released
+            // on the primary in the moment before the kill -9 and still in its memory (the stream's and the tracker's
+            // queues), are gone with the process: the async loss, counted and printed, not a tracker defect
+            Set<String> killed = new TreeSet<>();
+            Map<String, Integer> tails = new java.util.TreeMap<>();
+            for (int ch = 0; ch < MIX.length; ch++) {
+                Set<String> got = ids(c, "SELECT DISTINCT interaction_id FROM interaction_summary WHERE channel = '"
+                        + MIX[ch] + "' AND interaction_id LIKE '" + round.killedPrefix + "-%'");
+                assertEquals(range(round.killedPrefix, ch, got.size()), got, "no hole in the " + MIX[ch]
+                        + " interactions of " + round.killedPrefix);
+                killed.addAll(got);
+                tails.put(MIX[ch], got.size());
+            }
             total += killed.size();
             Set<String> seqno1 = ids(c, "SELECT interaction_id FROM interaction_summary WHERE seqno = 1 AND"
                     + " interaction_id LIKE '" + "r" + r + "%'");
@@ -214,12 +231,46 @@ class TrackerSystemIT {
             assertEquals(0, count(c, "SELECT COUNT(*) FROM (SELECT interaction_id, seqno, segment_no FROM"
                     + " interaction_segment_detail GROUP BY interaction_id, seqno, segment_no HAVING COUNT(*) > 1) x"));
             int intervals = checkIntervals(c);
-            System.out.printf("TRACKER %s round %d (seed %d): %d interactions (%s, killed-primary load %d), %d"
+            System.out.printf("TRACKER %s round %d (seed %d): %d interactions (%s, killed-primary load %d %s), %d"
                     + " spanned a switch, %d summary rows, %d segment rows, %d whole intervals add up; %d ms%n", name,
-                    r, seed, total, round.created, killed.size(), seqno1.size(),
+                    r, seed, total, round.created, killed.size(), tails, seqno1.size(),
                     count(c, "SELECT COUNT(*) FROM interaction_summary"),
                     count(c, "SELECT COUNT(*) FROM interaction_segment_detail"), intervals, millis);
             assertTrue(killed.size() > 0 && round.spanned.size() > 0, "the kill and the switch came mid-traffic");
+        }
+    }
+
+    /**
+     * Evidence for a failure: where the rows of the interactions {@code prefix-from} to {@code prefix-(to-1)} are, in
+     * each node's CSV journal (file, byte offset, the row) beside the node's drained position.
+     */
+    private static void whereAre(String prefix, int from, int to, List<SwitchoverNode> nodes) {
+        for (SwitchoverNode n : nodes) {
+            Path journal = n.home().resolve("data/tracker/journal");
+            StringBuilder b = new StringBuilder("TRACKER evidence, node " + n.letter() + ": " + journal + "\n");
+            try {
+                Path drained = journal.resolve("drained");
+                b.append("  drained: ").append(java.nio.file.Files.exists(drained)
+                        ? java.nio.file.Files.readString(drained).trim() : "(none)").append('\n');
+                try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(journal)) {
+                    for (Path f : files.filter(x -> x.getFileName().toString().endsWith(".csv")).sorted().toList()) {
+                        long offset = 0;
+                        for (String line : java.nio.file.Files.readAllLines(f)) {
+                            for (int k = from; k < to; k++) {
+                                if (line.contains("\"" + prefix + "-" + k + "\"")) {
+                                    b.append("  ").append(f.getFileName()).append(" @").append(offset).append(": ")
+                                            .append(line).append('\n');
+                                }
+                            }
+                            offset += line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+                        }
+                        b.append("  ").append(f.getFileName()).append(" size ").append(offset).append('\n');
+                    }
+                }
+            } catch (java.io.IOException e) {
+                b.append("  unreadable: ").append(e);
+            }
+            System.out.println(b);
         }
     }
 
@@ -256,6 +307,15 @@ class TrackerSystemIT {
         Set<String> out = new TreeSet<>();
         for (int k = 0; k < n; k++) {
             out.add(prefix + "-" + k);
+        }
+        return out;
+    }
+
+    /** @return the first {@code n} ids of the lifecycle's channel {@code ch} (it creates mail, chat, callback in turn) */
+    private static Set<String> range(String prefix, int ch, int n) {
+        Set<String> out = new TreeSet<>();
+        for (int k = 0; k < n; k++) {
+            out.add(prefix + "-" + (ch + MIX.length * k));
         }
         return out;
     }
