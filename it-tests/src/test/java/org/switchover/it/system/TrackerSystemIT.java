@@ -45,7 +45,7 @@ class TrackerSystemIT {
     private static final Duration START = Duration.ofSeconds(90);
     private static final Duration DRAIN = Duration.ofSeconds(60);
     private static final int INTERVAL_SECONDS = 60;
-    /** The channels {@code host:interaction-lifecycle} creates in turn (id k is channel k % 3), as the tracker keys them. */
+    /** The channels {@code host:interaction-lifecycle} creates in turn (id k: channel k % 3), tracker spelling. */
     private static final String[] MIX = {"mail", "chat", "callback"};
     private static final Pattern STOPPED = Pattern.compile("stopped after (\\d+) created");
 
@@ -311,7 +311,7 @@ class TrackerSystemIT {
         return out;
     }
 
-    /** @return the first {@code n} ids of the lifecycle's channel {@code ch} (it creates mail, chat, callback in turn) */
+    /** @return the first {@code n} ids of the lifecycle's channel {@code ch} (mail, chat, callback in turn) */
     private static Set<String> range(String prefix, int ch, int n) {
         Set<String> out = new TreeSet<>();
         for (int k = 0; k < n; k++) {

@@ -287,7 +287,7 @@ final class TrackerModel {
         sink.accept(out);
     }
 
-    /** The rows of the live interaction {@code id} as they stand at {@code at}, under its seqno (none when not live). */
+    /** The rows of the live interaction {@code id} as they stand at {@code at}, under its seqno (none if not live). */
     void flushOne(String id, long at) {
         tick(at);
         Open o = open.get(id);
