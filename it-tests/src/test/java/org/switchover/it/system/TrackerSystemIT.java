@@ -87,7 +87,7 @@ class TrackerSystemIT {
         for (int r = 0; r < rounds; r++) {
             Random random = new Random(seed + r);
             long t0 = System.nanoTime();
-            Round round = round("r" + r, primary, backup, random);
+            Round round = round("r" + r, primary, backup, random, r == rounds - 1);
             primary = round.primary;
             backup = round.backup;
             check(name, r, seed + r, round, db, primary, nodes, (System.nanoTime() - t0) / 1_000_000);
@@ -99,7 +99,9 @@ class TrackerSystemIT {
                          String killedPrefix, Set<String> spanned) {
     }
 
-    private Round round(String p, SwitchoverNode a, SwitchoverNode b, Random random) throws Exception {
+    /** @param last the last round: the backup killed at its end is not started again (nothing follows) */
+    private Round round(String p, SwitchoverNode a, SwitchoverNode b, Random random, boolean last)
+            throws Exception {
         Map<String, Integer> created = new java.util.LinkedHashMap<>();
         Set<String> spanned = new TreeSet<>();
         // 1. traffic on the primary
@@ -134,6 +136,7 @@ class TrackerSystemIT {
         spanned.addAll(live(a, p));
         a.shellOk("host:interaction-release-all " + p);
         // 5. the old primary (INACTIVE after the hand-off) restarted as backup; kill -9 of it mid-traffic, restart
+        // (its rows of the hand-over drain at the first restart: they are its own, journalled while primary)
         b.kill();
         b.start();
         b.awaitState("BACKUP", START);
@@ -141,11 +144,15 @@ class TrackerSystemIT {
         load = CompletableFuture.supplyAsync(() -> a.shell("host:interaction-lifecycle " + p + "d 1500 700"));
         Thread.sleep(500 + random.nextInt(2500));
         b.kill();
-        b.start();
+        if (!last) {
+            b.start();
+        }
         String d = load.get().out();
         assertTrue(d.startsWith("lifecycle " + p + "d: 1500 created"), d);
         created.put(p + "d", 1500);
-        b.awaitState("BACKUP", START);
+        if (!last) {
+            b.awaitState("BACKUP", START);
+        }
         return new Round(a, b, created, p + "b", spanned);
     }
 
