@@ -107,11 +107,11 @@ class TrackerSystemIT {
         // 1. traffic on the primary
         created.put(p + "a", lifecycle(a, p + "a", 2500, 1000));
         // 2. kill -9 of the primary mid-traffic
+        int mark = a.logMark();
         CompletableFuture<SwitchoverNode.CtlResult> load = CompletableFuture.supplyAsync(
                 () -> a.shell("host:interaction-lifecycle " + p + "b 2000 800"));
-        // the load's shell command takes a while to start under load: the kill must land inside the load
-        Thread.sleep(1000 + random.nextInt(2500));
-        int mark = b.logMark();
+        intoLoad(a, mark, p + "b", random, 2000); // 2000 at 800/s: 2.5 s at least
+        mark = b.logMark();
         a.kill();
         b.awaitState("PRIMARY", START);
         RecoveryPair.awaitPromoted(b, mark);
@@ -123,8 +123,9 @@ class TrackerSystemIT {
         a.awaitState("BACKUP", START);
         RecoveryPair.awaitInSync(a, b, "after the restart of the killed primary");
         // 4. a controlled switch mid-traffic
+        mark = b.logMark();
         load = CompletableFuture.supplyAsync(() -> b.shell("host:interaction-lifecycle " + p + "c 8000 700"));
-        Thread.sleep(500 + random.nextInt(1500));
+        intoLoad(b, mark, p + "c", random, 1500);
         mark = a.logMark();
         SwitchoverNode.CtlResult sw = a.shell("switchover:switch --yes");
         assertTrue(sw.out().startsWith("Switched (CONTROLLED"), sw.out() + sw.err());
@@ -141,8 +142,9 @@ class TrackerSystemIT {
         b.start();
         b.awaitState("BACKUP", START);
         RecoveryPair.awaitInSync(b, a, "after the controlled switch");
+        mark = a.logMark();
         load = CompletableFuture.supplyAsync(() -> a.shell("host:interaction-lifecycle " + p + "d 1500 700"));
-        Thread.sleep(500 + random.nextInt(2500));
+        intoLoad(a, mark, p + "d", random, 1700); // 1500 at 700/s: 2.1 s at least
         b.kill();
         if (!last) {
             b.start();
@@ -154,6 +156,19 @@ class TrackerSystemIT {
             b.awaitState("BACKUP", START);
         }
         return new Round(a, b, created, p + "b", spanned);
+    }
+
+    /**
+     * Waits until {@code n} runs the lifecycle load {@code prefix} (its log line; starting the shell command takes from
+     * 0.3 to several seconds, with the load average), then a seeded random 100 to {@code spreadMillis} ms more: the
+     * fault that follows lands inside the load, at a random moment of it.
+     */
+    private static void intoLoad(SwitchoverNode n, int mark, String prefix, Random random, int spreadMillis)
+            throws InterruptedException {
+        String line = "running shell command 'host:interaction-lifecycle " + prefix + " ";
+        await("load " + prefix + " started on node " + n.letter()).atMost(START).pollInterval(Duration.ofMillis(20))
+                .until(() -> n.logSince(mark).contains(line));
+        Thread.sleep(100 + random.nextInt(spreadMillis - 100));
     }
 
     private static int lifecycle(SwitchoverNode n, String prefix, int count, int rate) {
