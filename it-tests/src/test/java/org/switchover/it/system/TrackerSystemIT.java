@@ -104,8 +104,9 @@ class TrackerSystemIT {
             throws Exception {
         Map<String, Integer> created = new java.util.LinkedHashMap<>();
         Set<String> spanned = new TreeSet<>();
-        // 1. traffic on the primary
-        created.put(p + "a", lifecycle(a, p + "a", 2500, 1000));
+        // 1. traffic on the primary: 3,500 here and 1,500 in step 5, so that a round has at least 5,000 interactions
+        // however early the kill and the switch land in their loads
+        created.put(p + "a", lifecycle(a, p + "a", 3500, 1000));
         // 2. kill -9 of the primary mid-traffic
         int mark = a.logMark();
         CompletableFuture<SwitchoverNode.CtlResult> load = CompletableFuture.supplyAsync(
