@@ -30,6 +30,12 @@ import org.switchover.support.DurableFiles;
  * rows after it are the backlog. A line is read only once its line end is on disk, so a line being written, or torn by
  * a crash, is never taken for a row; a torn tail is closed with a line end at the next open and then reported as
  * malformed and skipped. Not thread-safe for writers: one thread appends; {@link #read} may run on another.
+ *
+ * <p>The own position ({@code own}, replaced atomically) says up to where the journal holds rows this node wrote while
+ * it was primary or leaving that role: the rows it owes the database whatever its role is now. {@code open} while it
+ * is primary (every row appended belongs to it); a node that dies meanwhile closes it at the journal's end when it
+ * starts again, so that what it journalled as primary before a kill -9 still reaches the database although it comes
+ * back as backup. The rows a backup journals after that position (from the shadows) wait until it is primary.
  */
 final class CsvJournal implements AutoCloseable {
 
@@ -37,10 +43,19 @@ final class CsvJournal implements AutoCloseable {
     static final int KEEP_WEEKS = 5;
     private static final Pattern NAME = Pattern.compile("tracker-\\d{4}-W\\d{2}\\.csv");
     private static final String DRAINED = "drained";
+    private static final String OWN = "own";
+    private static final String OPEN = "open";
 
     /** A place in the journal: a file's name and a byte offset in it; {@link #START} before every file. */
-    record Position(String file, long offset) {
+    record Position(String file, long offset) implements Comparable<Position> {
         static final Position START = new Position("", 0);
+
+        /** Journal order: by file (week) name, then offset; {@link #START} first. */
+        @Override
+        public int compareTo(Position o) {
+            int c = file.compareTo(o.file);
+            return c != 0 ? c : Long.compare(offset, o.offset);
+        }
     }
 
     /** What one {@link #read} found: rows in order, the position after them, and malformed lines skipped. */
@@ -52,6 +67,8 @@ final class CsvJournal implements AutoCloseable {
     private FileChannel out;
     private String outName;
     private volatile Position drained;
+    /** Up to where the rows are this node's own (see the class comment); null while open. */
+    private volatile Position own;
 
     /**
      * @param dir the journal's directory (created when missing)
@@ -62,6 +79,7 @@ final class CsvJournal implements AutoCloseable {
         this.warn = warn;
         Files.createDirectories(dir);
         this.drained = readDrained();
+        this.own = readOwn();
     }
 
     /** @return the name of the file of the week of {@code millis} */
@@ -127,6 +145,15 @@ final class CsvJournal implements AutoCloseable {
      * @return the rows and the position after the last line read
      */
     Batch read(Position from, int max) throws IOException {
+        return read(from, max, null);
+    }
+
+    /**
+     * Reads complete lines after {@code from} and before {@code limit} (null: no limit), at most {@code max} rows.
+     *
+     * @return the rows and the position after the last line read
+     */
+    Batch read(Position from, int max, Position limit) throws IOException {
         List<Row> rows = new ArrayList<>();
         List<String> bad = new ArrayList<>();
         Position p = from;
@@ -134,8 +161,12 @@ final class CsvJournal implements AutoCloseable {
             if (!p.file().isEmpty() && name.compareTo(p.file()) < 0) {
                 continue;
             }
+            if (limit != null && name.compareTo(limit.file()) > 0) {
+                break;
+            }
             long offset = name.equals(p.file()) ? p.offset() : 0;
-            offset = readFile(name, offset, max - rows.size(), rows, bad);
+            long end = limit != null && name.equals(limit.file()) ? limit.offset() : Long.MAX_VALUE;
+            offset = readFile(name, offset, end, max - rows.size(), rows, bad);
             p = new Position(name, offset);
             if (rows.size() >= max) {
                 break;
@@ -144,10 +175,11 @@ final class CsvJournal implements AutoCloseable {
         return new Batch(rows, p, bad);
     }
 
-    private long readFile(String name, long offset, int max, List<Row> rows, List<String> bad) throws IOException {
+    private long readFile(String name, long offset, long end, int max, List<Row> rows, List<String> bad)
+            throws IOException {
         byte[] all;
         try (FileChannel ch = FileChannel.open(dir.resolve(name), StandardOpenOption.READ)) {
-            long size = ch.size();
+            long size = Math.min(ch.size(), end);
             if (offset >= size) {
                 return offset;
             }
@@ -269,12 +301,79 @@ final class CsvJournal implements AutoCloseable {
         drained = p;
     }
 
-    private Position readDrained() throws IOException {
-        Path f = dir.resolve(DRAINED);
+    /** @return the position after the last complete line of the newest file ({@link Position#START} when none) */
+    Position end() throws IOException {
+        List<String> names = files();
+        if (names.isEmpty()) {
+            return Position.START;
+        }
+        String last = names.get(names.size() - 1);
+        try (FileChannel ch = FileChannel.open(dir.resolve(last), StandardOpenOption.READ)) {
+            long size = ch.size();
+            // a torn tail (a crash while writing) is not a row: stop after the last line end
+            ByteBuffer buf = ByteBuffer.allocate(1);
+            long end = size;
+            while (end > 0) {
+                buf.clear();
+                ch.read(buf, end - 1);
+                if (buf.get(0) == '\n') {
+                    break;
+                }
+                end--;
+            }
+            return new Position(last, end);
+        }
+    }
+
+    /** @return up to where the rows are this node's own, null while this node is primary ({@code open}) */
+    Position own() {
+        return own;
+    }
+
+    /** Records durably that every row appended from now on is this node's own (it is primary). */
+    void ownOpen() throws IOException {
+        if (own == null) {
+            return;
+        }
+        DurableFiles.write(dir.resolve(OWN), (OPEN + "\n").getBytes(StandardCharsets.UTF_8));
+        own = null;
+    }
+
+    /** Records durably that this node's own rows end at {@code p} (the rows appended after it are a backup's). */
+    void ownUpTo(Position p) throws IOException {
+        DurableFiles.write(dir.resolve(OWN), (p.file() + " " + p.offset() + "\n").getBytes(StandardCharsets.UTF_8));
+        own = p;
+    }
+
+    /**
+     * @return the own position as recorded; when the node died while it was open, the journal's end now (nothing was
+     *     appended since) is recorded as its end
+     */
+    private Position readOwn() throws IOException {
+        Path f = dir.resolve(OWN);
         if (!Files.exists(f)) {
             return Position.START;
         }
         String t = Files.readString(f, StandardCharsets.UTF_8).trim();
+        if (t.equals(OPEN)) {
+            Position end = end();
+            ownUpTo(end);
+            return end;
+        }
+        Position p = parse(t);
+        if (p != null) {
+            return p;
+        }
+        Position end = end();
+        warn.accept("tracker journal: " + f + " is unreadable ('" + (t.length() > 80 ? t.substring(0, 80) : t)
+                + "'); every row of the journal is taken as this node's own and written to the database (the"
+                + " writes are idempotent)");
+        ownUpTo(end);
+        return end;
+    }
+
+    /** @return the position written as {@code <file> <offset>}, null when {@code t} is not one */
+    private static Position parse(String t) {
         String[] parts = t.split(" ");
         try {
             if (parts.length == 2 && NAME.matcher(parts[0]).matches()) {
@@ -284,7 +383,20 @@ final class CsvJournal implements AutoCloseable {
                 }
             }
         } catch (NumberFormatException e) {
-            // reported below
+            // not a position
+        }
+        return null;
+    }
+
+    private Position readDrained() throws IOException {
+        Path f = dir.resolve(DRAINED);
+        if (!Files.exists(f)) {
+            return Position.START;
+        }
+        String t = Files.readString(f, StandardCharsets.UTF_8).trim();
+        Position p = parse(t);
+        if (p != null) {
+            return p;
         }
         warn.accept("tracker journal: " + f + " is unreadable ('" + (t.length() > 80 ? t.substring(0, 80) : t)
                 + "'); every row of the journal is written again (the writes are idempotent)");
@@ -305,7 +417,10 @@ final class CsvJournal implements AutoCloseable {
                 break;
             }
             boolean isDrained = !drained.file().isEmpty() && name.compareTo(drained.file()) < 0;
-            if (!isDrained && !backup) {
+            Position o = own;
+            // a backup deletes its shadows' rows undrained (the primary logged them), never its own
+            boolean owesRows = o == null || name.compareTo(o.file()) <= 0 && drained.compareTo(o) < 0;
+            if (!isDrained && (!backup || owesRows)) {
                 break;
             }
             Files.delete(dir.resolve(name));

@@ -65,10 +65,22 @@ final class Drainer implements AutoCloseable {
      * @throws IOException when the journal cannot be read
      */
     boolean drain(int maxBatches) throws SQLException, IOException {
+        return drain(maxBatches, null);
+    }
+
+    /**
+     * Writes batches of the rows before {@code limit} (null: all) until none is left or {@code maxBatches} were
+     * written.
+     *
+     * @return true when no row before the limit is left
+     * @throws SQLException when the database cannot be reached or refuses (the batch waits in the journal)
+     * @throws IOException when the journal cannot be read
+     */
+    boolean drain(int maxBatches, CsvJournal.Position limit) throws SQLException, IOException {
         try {
             for (int k = 0; k < maxBatches; k++) {
                 CsvJournal.Position from = journal.drained();
-                CsvJournal.Batch b = journal.read(from, batch);
+                CsvJournal.Batch b = journal.read(from, batch, limit);
                 for (String m : b.malformed()) {
                     malformed++;
                     errors.log("malformed", "Tracker: journal line skipped, it is not a row: {}", LogText.escape(m));

@@ -287,6 +287,15 @@ final class TrackerModel {
         sink.accept(out);
     }
 
+    /** The rows of the live interaction {@code id} as they stand at {@code at}, under its seqno (none if not live). */
+    void flushOne(String id, long at) {
+        tick(at);
+        Open o = open.get(id);
+        if (o != null) {
+            sink.accept(rows(o, at, -1));
+        }
+    }
+
     /** A full synchronisation of {@code c} starts: its interactions are unconfirmed until the pages name them. */
     void syncStarted(Channel c) {
         open.values().stream().filter(o -> o.channel == c).forEach(o -> o.confirmed = false);

@@ -135,7 +135,17 @@ final class TrackerService {
 
     private void changed(Interaction i, boolean shadow) {
         enqueue(() -> {
-            model.changed(i, wallClock.getAsLong(), shadow);
+            long now = wallClock.getAsLong();
+            model.changed(i, now, shadow);
+            if (!shadow && role != Role.PRIMARY) {
+                // the host reported a change after its primary role ended (a creation that raced the role change,
+                // the host's thread held up past the hand-over's last flush): no later flush of that role comes, and
+                // the recovery stream may have stopped before it, so its rows are journalled now, as this node's own
+                forceJournal = true;
+                model.flushOne(i.id(), now);
+                flush();
+                forceJournal = false;
+            }
             armBoundary();
         });
     }
@@ -225,6 +235,7 @@ final class TrackerService {
         model.primary(r == Role.PRIMARY);
         if (r == Role.PRIMARY) {
             leaving = false;
+            own(null);
         }
         if (r == Role.PRIMARY && fromBackup) {
             forceJournal = true;
@@ -248,10 +259,46 @@ final class TrackerService {
             if (t != null) {
                 t.cancel();
             }
-            leavingTimer = actor.schedule(() -> leaving = false, LEAVING_WAIT_MILLIS);
+            leavingTimer = actor.schedule(this::left, LEAVING_WAIT_MILLIS);
         }
         if (r == Role.PRIMARY || before == Role.PRIMARY) {
             requestDrain();
+        }
+    }
+
+    /**
+     * The time after the primary role ended is over (actor thread): the rows journalled up to now remain this node's
+     * own, to be drained whatever its role (also after a kill -9 and a restart as backup); what it journals from now
+     * on as backup waits until it is primary.
+     */
+    private void left() {
+        if (role == Role.PRIMARY) {
+            return;
+        }
+        flush();
+        try {
+            own(journal.end());
+        } catch (IOException e) {
+            LOG.error("Tracker: cannot read the end of the journal in {} ({}); its rows are drained as this node's own"
+                    + " until it can", journal.dir(), e.getMessage());
+            return;
+        }
+        leaving = false;
+        requestDrain();
+    }
+
+    /** Records the end of this node's own rows in the journal, null: open (primary; actor thread). */
+    private void own(CsvJournal.Position upTo) {
+        try {
+            if (upTo == null) {
+                journal.ownOpen();
+            } else {
+                journal.ownUpTo(upTo);
+            }
+        } catch (IOException e) {
+            journalError = "journal: " + e.getMessage();
+            LOG.error("Tracker: cannot record which rows of the journal in {} are this node's own ({})",
+                    journal.dir(), e.getMessage());
         }
     }
 
@@ -364,14 +411,22 @@ final class TrackerService {
 
     // ---- draining (the db scheduler) ----
 
-    /** Asks for a drain run (any thread); runs only while primary, or while leaving the primary role. */
+    /**
+     * Asks for a drain run (any thread). The whole journal drains while this node is primary or leaving that role;
+     * in any other role only its own rows (those it journalled as primary, see {@link CsvJournal#own()}), which a
+     * node killed as primary and restarted as backup may still hold.
+     */
     void requestDrain() {
         db.execute(this::drainRun);
     }
 
     private void drainRun() {
+        CsvJournal.Position limit = null;
         if (role != Role.PRIMARY && !leaving) {
-            return;
+            limit = journal.own();
+            if (limit != null && journal.drained().compareTo(limit) >= 0) {
+                return;
+            }
         }
         if (retry != null) {
             retry.cancel();
@@ -379,7 +434,7 @@ final class TrackerService {
         }
         boolean empty;
         try {
-            empty = drainer.drain(BATCHES_PER_RUN);
+            empty = drainer.drain(BATCHES_PER_RUN, limit);
             retryMillis = FIRST_RETRY_MILLIS;
             countBacklog();
         } catch (SQLException | IOException e) {

@@ -147,4 +147,37 @@ class CsvJournalTest {
         }
         return b.toString();
     }
+    @Test
+    void theOwnPositionLeftOpenByAKillIsClosedAtTheJournalsEndAndBoundsAReadAcrossFiles() throws Exception {
+        try (CsvJournal j = new CsvJournal(dir, w -> { })) {
+            assertEquals(CsvJournal.Position.START, j.own(), "a fresh journal owes nothing");
+            j.append(rows("s", 2), TrackerHarness.T0); // journalled as backup
+            j.ownOpen(); // primary from here
+            assertEquals(null, j.own());
+            j.append(rows("p", 3), TrackerHarness.T0 + WEEK);
+        }
+        // the node was killed while primary: the marker is still open
+        List<String> warnings = new ArrayList<>();
+        try (CsvJournal j = new CsvJournal(dir, warnings::add)) {
+            CsvJournal.Position end = j.end();
+            String second = "tracker-2026-W51.csv";
+            assertEquals(new CsvJournal.Position(second, Files.size(dir.resolve(second))), end);
+            assertEquals(end, j.own(), "closed at the journal's end");
+            assertEquals("tracker-2026-W51.csv " + end.offset(), Files.readString(dir.resolve("own")).trim());
+            j.append(rows("t", 1), TrackerHarness.T0 + WEEK); // as backup again: after the own rows
+            CsvJournal.Batch b = j.read(CsvJournal.Position.START, 100, j.own());
+            assertEquals(5, b.rows().size(), "the rows before the own position, across both files");
+            assertEquals(end, b.next());
+            assertEquals(0, j.read(b.next(), 100, j.own()).rows().size());
+            assertEquals(1, j.read(b.next(), 100).rows().size(), "without a limit the backup's row follows");
+            assertTrue(warnings.isEmpty(), warnings.toString());
+        }
+        Files.writeString(dir.resolve("own"), "garbage\n");
+        List<String> warned = new ArrayList<>();
+        try (CsvJournal j = new CsvJournal(dir, warned::add)) {
+            assertEquals(j.end(), j.own(), "unreadable: every row is taken as this node's own (idempotent writes)");
+            assertEquals(1, warned.size());
+            assertTrue(warned.get(0).contains("garbage"), warned.get(0));
+        }
+    }
 }

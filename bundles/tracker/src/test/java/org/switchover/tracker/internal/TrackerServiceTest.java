@@ -229,6 +229,116 @@ class TrackerServiceTest {
         }
     }
 
+    /**
+     * TrackerSystemIT r0c: the host reports a creation after the hand-over's last flush (its thread was held up
+     * between its primary check and the change; the recovery stream had stopped, so the new primary never saw it).
+     * Its rows are journalled and written at once, not left in memory until a flush that never comes.
+     */
+    @Test
+    void aHostChangeAfterTheHandOversLastFlushIsJournalledAndWrittenAtOnce() throws Exception {
+        try (TrackerHarness h = harness()) {
+            h.role(Role.PRIMARY);
+            h.service.hostChanged(chat("before", InteractionState.QUEUED, SALES, "", 1));
+            h.advance(1000);
+            h.role(Role.NONE);
+            java.util.concurrent.CompletableFuture<String> ack = h.service.handOver(3000);
+            h.advance(TrackerService.SETTLE_MILLIS);
+            assertTrue(ack.isDone());
+            h.service.hostChanged(chat("late", InteractionState.QUEUED, SALES, "", 1));
+            h.advance(1);
+            assertTrue(h.journalRows().stream().anyMatch(r -> r instanceof Row.Summary x && x.id().equals("late")),
+                    "journalled");
+            assertEquals(List.of(List.of("before", 0L), List.of("late", 0L)),
+                    h.query("SELECT interaction_id, seqno FROM interaction_summary ORDER BY interaction_id"),
+                    "written while the node leaves the primary role");
+            assertEquals(0, h.service.status().backlogBytes());
+        }
+    }
+
+    /**
+     * A kill -9 of the primary with rows still in its journal (the database did not answer): the node comes back as
+     * backup and writes them, its own rows, at once; the rows it journals as backup from then on wait.
+     */
+    @Test
+    void aKilledPrimaryWritesItsJournalledRowsWhenItComesBackAsBackup() throws Exception {
+        String url = "jdbc:h2:mem:k" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        TrackerHarness a = new TrackerHarness(dir, url, HALF_HOUR);
+        a.role(Role.PRIMARY);
+        a.dbDown = true;
+        a.service.hostChanged(chat("x", InteractionState.QUEUED, SALES, "", 1));
+        a.service.removed("x", 2);
+        a.advance(1);
+        assertTrue(a.journalRows().stream().anyMatch(r -> r instanceof Row.Summary x && x.id().equals("x")));
+        a.close(); // kill -9: no hand-over, no leaving time
+        try (TrackerHarness back = new TrackerHarness(dir, url, HALF_HOUR)) {
+            back.service.requestDrain(); // what the component asks for when it starts
+            back.role(Role.BACKUP);
+            assertEquals(1, back.count("SELECT COUNT(*) FROM interaction_summary WHERE interaction_id = 'x'"),
+                    "the killed primary's row, written by the node back as backup");
+            back.service.changed(chat("shadow", InteractionState.QUEUED, SALES, "", 1));
+            back.service.removed("shadow", 2);
+            back.advance(1);
+            back.service.requestDrain();
+            assertTrue(back.journalRows().stream().anyMatch(r -> r instanceof Row.Summary x
+                    && x.id().equals("shadow")));
+            assertEquals(0, back.count("SELECT COUNT(*) FROM interaction_summary WHERE interaction_id = 'shadow'"),
+                    "a backup's own capture of the shadows waits until it is primary");
+            back.role(Role.NONE);
+            back.role(Role.PRIMARY);
+            assertEquals(1, back.count("SELECT COUNT(*) FROM interaction_summary WHERE interaction_id = 'shadow'"));
+        }
+    }
+
+    /**
+     * TrackerSystemIT's round: a controlled hand-over whose rows the database did not take in time, then a kill -9
+     * of the old primary while it leaves the role, and its restart as backup: the rows of its primary time are
+     * written then, not only once it is primary again.
+     */
+    @Test
+    void rowsLeftInTheJournalAtAHandOverAreWrittenAfterAKillAndARestartAsBackup() throws Exception {
+        String url = "jdbc:h2:mem:h" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        TrackerHarness a = new TrackerHarness(dir, url, HALF_HOUR);
+        a.role(Role.PRIMARY);
+        a.service.hostChanged(chat("live", InteractionState.QUEUED, SALES, "", 1));
+        a.advance(1000);
+        a.dbDown = true;
+        a.role(Role.NONE);
+        java.util.concurrent.CompletableFuture<String> ack = a.service.handOver(3000);
+        a.advance(TrackerService.SETTLE_MILLIS);
+        assertTrue(ack.get().contains("wait in the journal"), ack.get());
+        a.advance(2000);
+        a.close(); // kill -9 within the leaving time
+        try (TrackerHarness back = new TrackerHarness(dir, url, HALF_HOUR)) {
+            back.service.requestDrain();
+            back.role(Role.BACKUP);
+            assertEquals(List.of(List.of("live", 0L)), back.query("SELECT interaction_id, seqno FROM"
+                    + " interaction_summary"), "the hand-over's row, written by the node back as backup");
+            assertEquals(0, back.service.status().backlogBytes());
+        }
+    }
+
+    /** After the leaving time the own rows end: what the node journals as backup from then on waits. */
+    @Test
+    void theOwnRowsEndWhenTheLeavingTimeIsOver() throws Exception {
+        try (TrackerHarness h = harness()) {
+            h.role(Role.PRIMARY);
+            h.service.hostChanged(chat("p", InteractionState.QUEUED, SALES, "", 1));
+            h.service.removed("p", 2);
+            h.advance(1);
+            h.role(Role.NONE);
+            h.role(Role.BACKUP);
+            assertEquals(null, h.journal.own(), "open while leaving");
+            h.advance(TrackerService.LEAVING_WAIT_MILLIS);
+            assertEquals(h.journal.end(), h.journal.own());
+            h.service.changed(chat("s", InteractionState.QUEUED, SALES, "", 1));
+            h.service.removed("s", 2);
+            h.advance(1);
+            h.service.requestDrain();
+            assertEquals(List.of(List.of("p")), h.query("SELECT interaction_id FROM interaction_summary"));
+            assertTrue(h.service.status().backlogBytes() > 0, "the backup's rows wait");
+        }
+    }
+
     @Test
     void aHandOverWithTheDatabaseDownCompletesAndTheRowsWaitInTheJournal() throws Exception {
         try (TrackerHarness h = harness()) {
