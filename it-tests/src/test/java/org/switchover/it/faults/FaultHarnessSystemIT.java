@@ -58,7 +58,7 @@ class FaultHarnessSystemIT {
     private static final Duration START = Duration.ofSeconds(90);
     private static final long SYNC_TIMEOUT_MILLIS = 1000;
     /** Whether the pair's interaction recovery runs in the harness's mode too (else it is asynchronous). */
-    static final boolean INTERACTIONS_SYNC = false;
+    static final boolean INTERACTIONS_SYNC = true;
 
     private final List<FaultPair> pairs = new ArrayList<>();
 
@@ -100,8 +100,11 @@ class FaultHarnessSystemIT {
         List<FaultRun.Result> results = new ArrayList<>();
         List<String> violations = new ArrayList<>();
         long t0 = System.currentTimeMillis();
+        List<FaultRun.Kind> drawn = kinds();
         for (long seed : seeds) {
-            FaultRun.Result r = new FaultRun(p, seed, mode, perRun, counter).run();
+            boolean regression = one.isBlank() && java.util.Arrays.stream(REGRESSION_SEEDS).anyMatch(x -> x == seed);
+            FaultRun.Result r = new FaultRun(p, seed, mode, perRun, counter)
+                    .kinds(regression ? FaultRun.CLASSIC : drawn).run();
             results.add(r);
             report(r.report());
             if (r.violates(mode.equals("sync"), INTERACTIONS_SYNC && mode.equals("sync"))) {
@@ -117,6 +120,31 @@ class FaultHarnessSystemIT {
         summary(results, System.currentTimeMillis() - t0);
         assertTrue(violations.isEmpty(), "invariant violations (replay with -Dfaults.seed=<seed>):\n"
                 + String.join("\n", violations));
+    }
+
+    /**
+     * The kinds new seeds draw from: all of them, or {@code -Dfaults.kinds=KILL_PRIMARY,FILL_BACKUP_DISK,...} (a
+     * subset to exercise one fault; a replay needs the same list), or {@code -Dfaults.kinds=classic} (the seven
+     * kinds before the disk fault: how the regression seeds were found and replay).
+     */
+    private static List<FaultRun.Kind> kinds() {
+        String k = System.getProperty("faults.kinds", "").trim();
+        if (k.isEmpty()) {
+            return List.of(FaultRun.Kind.values());
+        }
+        if (k.equalsIgnoreCase("classic")) {
+            return FaultRun.CLASSIC;
+        }
+        List<FaultRun.Kind> out = new ArrayList<>();
+        for (String name : k.split(",")) {
+            try {
+                out.add(FaultRun.Kind.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("faults.kinds: '" + name.trim() + "' is not one of "
+                        + java.util.Arrays.toString(FaultRun.Kind.values()) + " (or 'classic')", e);
+            }
+        }
+        return out;
     }
 
     @Test
