@@ -50,8 +50,18 @@ class FaultHarnessSystemIT {
      * restarted (one by the fault, one INACTIVE by the heal) and the one that became PRIMARY while the other was
      * still INIT counted as an unjustified switch; a node in INIT holds no role to take away, so it no longer counts.
      * 6976519249440599390 (kill -9 of the backup, then of the primary): one acknowledged DS write lost that the
-     * harness could not put down to a degraded sample or a partition (6 more were confirmed while degraded); not
-     * analysed yet (the run was at load average ~30, when status samples time out), kept to be replayed.
+     * harness could not put down to a degraded sample or a partition (the soak's pair had carried ~20 runs, load
+     * average ~30). Not reproduced on a fresh pair (load 9-14), but its replays showed two holes, both fixed: the
+     * backup, restarted and still starting when the primary was killed, took over fail-safe at the epoch the killed
+     * primary had (epochs seen are kept in memory only), so both nodes had published DS sync under the same
+     * replication id, and a backup whose position named the other publisher of that id (or followed a primary whose
+     * DS sync part restarted) resumed inside the new stream and never applied its first messages (DS sync
+     * publishers now have ids of their own, DsSyncRolesTest); and the harness explained a loss by "degraded" only
+     * from the 50 ms samples, which time out (800 ms) at that load, so a degraded stretch could fall between two
+     * answers (it now also reads the stretches from the primary's audit lines, DegradedLog). With interactions in
+     * sync mode the same seed loses interaction changes to the two kills (the backup killed, then the primary before
+     * the backup was back): interactions live in memory on both nodes and survive one kill, not two; counted apart.
+     * Replayed with the seven fault kinds it was found with (FaultRun.CLASSIC), as are all the seeds here.
      */
     private static final long[] REGRESSION_SEEDS = {283951232536070849L, 551284080352597979L, 7797801101820855397L,
         1718651548045749041L, 6976519249440599390L};
@@ -190,6 +200,7 @@ class FaultHarnessSystemIT {
 
     private static void summary(List<FaultRun.Result> rs, long millis) {
         int confirmed = 0;
+        int synchronous = 0;
         int lost = 0;
         int loads = 0;
         int loadsLost = 0;
@@ -210,6 +221,7 @@ class FaultHarnessSystemIT {
             interactionsUnexplained += r.interactionsLostUnexplained();
             r.faults().forEach(f -> kinds.merge(f.kind(), 1, Integer::sum));
             confirmed += r.confirmed();
+            synchronous += r.confirmedSynchronously();
             loads += r.loadsConfirmed();
             loadsLost += r.loadsLost();
             loadsUnexplained += r.loadsLostUnexplained();
@@ -221,11 +233,12 @@ class FaultHarnessSystemIT {
             stuck += r.stuck() == null ? 0 : 1;
             faults += r.faults().size();
         }
-        report(String.format(Locale.ROOT, "FAULTS SUMMARY %d runs, %d faults in %d s: acknowledged writes %d, lost %d"
+        report(String.format(Locale.ROOT, "FAULTS SUMMARY %d runs, %d faults in %d s: acknowledged writes %d (%d while synchronous), lost %d"
                 + " (unexplained %d); acknowledged loads %d, lost %d (unexplained %d); two PRIMARY after the link"
                 + " was back: longest %d ms; during partitions: longest %d ms; unjustified switches %d; stuck runs"
                 + " %d; interactions: acknowledged changes %d, lost %d (unexplained %d); faults by kind %s;"
-                + " %.1f s a run; load average %s", rs.size(), faults, millis / 1000, confirmed, lost, unexplained,
+                + " %.1f s a run; load average %s", rs.size(), faults, millis / 1000, confirmed, synchronous, lost,
+                unexplained,
                 loads, loadsLost, loadsUnexplained, after, during, unjustified, stuck, interactions,
                 interactionsLost, interactionsUnexplained, kinds, rs.isEmpty() ? 0.0 : millis / 1000.0 / rs.size(),
                 BenchLog.loadAverage()));

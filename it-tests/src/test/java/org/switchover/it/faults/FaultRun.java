@@ -101,7 +101,7 @@ final class FaultRun {
             int lostPartition, int lostUnexplained, int loadsConfirmed, int loadsLost, int loadsLostUnexplained,
             long dualAfterLinkBackMillis, long dualDuringPartitionMillis, List<String> unjustifiedSwitches,
             String stuck, long durationMillis, int interactionsConfirmed, int interactionsLost,
-            int interactionsLostUnexplained) {
+            int interactionsLostUnexplained, int confirmedSynchronously) {
 
         /**
          * @param sync whether DS replication ran in synchronous mode: then an unexplained loss of an acknowledged DS
@@ -116,12 +116,13 @@ final class FaultRun {
         }
 
         String report() {
-            return String.format(Locale.ROOT, "FAULTS seed=%d mode=%s faults=%s | acknowledged writes %d, lost %d"
+            return String.format(Locale.ROOT, "FAULTS seed=%d mode=%s faults=%s | acknowledged writes %d (%d while"
+                    + " synchronous), lost %d"
                     + " (unexplained %d, while degraded %d, during a partition %d); acknowledged loads of %d entries"
                     + " %d, lost %d (unexplained %d); interactions: acknowledged changes %d, lost %d (unexplained %d)"
                     + " | two PRIMARY after the link was"
                     + " back %d ms: longest %d ms; during partitions: longest %d ms | unjustified switches %d%s |"
-                    + " stuck: %s | %d ms", seed, mode, faults, confirmed, lostTotal, lostUnexplained, lostDegraded,
+                    + " stuck: %s | %d ms", seed, mode, faults, confirmed, confirmedSynchronously, lostTotal, lostUnexplained, lostDegraded,
                     lostPartition, BULK, loadsConfirmed, loadsLost, loadsLostUnexplained, interactionsConfirmed,
                     interactionsLost, interactionsLostUnexplained, PING_PERIOD_MILLIS, dualAfterLinkBackMillis, dualDuringPartitionMillis,
                     unjustifiedSwitches.size(), unjustifiedSwitches.isEmpty() ? "" : " " + unjustifiedSwitches,
@@ -594,6 +595,10 @@ final class FaultRun {
         synchronized (writes) {
             ws = new ArrayList<>(writes);
         }
+        int synchronous = 0;
+        for (Write w : ws) {
+            synchronous += loggedDegraded(w, DegradedLog.Subsystem.DS) ? 0 : 1;
+        }
         if (stuck == null) {
             Map<String, Long> finalValues = finalValues();
             if (finalValues == null) {
@@ -666,7 +671,7 @@ final class FaultRun {
         int icUnexplained = ic == null ? 0 : ic.lostUnexplained();
         return new Result(seed, mode, fs, ws.size(), lostTotal, lostDegraded, lostPartition, lostUnexplained,
                 ls.size(), loadsLost, loadsLostUnexplained, longestAfter, longestDuring, unjustified, stuck, duration,
-                icConfirmed, icLost, icUnexplained);
+                icConfirmed, icLost, icUnexplained, synchronous);
     }
 
     /** The surviving primary's value of every key; null when no primary answers. */
