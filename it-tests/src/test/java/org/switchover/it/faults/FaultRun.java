@@ -597,7 +597,7 @@ final class FaultRun {
         }
         int synchronous = 0;
         for (Write w : ws) {
-            synchronous += loggedDegraded(w, DegradedLog.Subsystem.DS) ? 0 : 1;
+            synchronous += loggedDegraded(w, DegradedLog.Subsystem.DS) || degradedAround(w, ss) ? 0 : 1;
         }
         if (stuck == null) {
             Map<String, Long> finalValues = finalValues();
