@@ -51,8 +51,12 @@ final class FaultPair implements AutoCloseable {
      * 6-10 s with these (load average ~14); a run restarts one or two nodes, so this is most of a run's time.
      */
     static final String[] JAVA_OPTIONS = {"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"};
-    /** Size of each node's data filesystem: ~22 MB is used (framework cache, DS store, state files). */
-    static final String DISK_SIZE = "160m";
+    /**
+     * Size of each node's data filesystem. A fresh node uses ~22 MB (framework cache, DS store, state files), but the
+     * DS store's MVStore file grows by ~3 MB a run under the harness's writes (no compaction): 160 MiB filled up by
+     * itself after ~50 runs. A tmpfs takes memory only for what is written.
+     */
+    static final String DISK_SIZE = "1500m";
 
     /**
      * @param dir the pair's directory
@@ -201,9 +205,15 @@ final class FaultPair implements AutoCloseable {
         Path ballast = node(letter).home().resolve("data/ballast");
         long written = 0;
         byte[] chunk = new byte[1 << 20];
+        long chunks;
+        try {
+            chunks = Files.getFileStore(ballast.getParent()).getUsableSpace() / chunk.length + 2;
+        } catch (IOException e) {
+            chunks = 1600;
+        }
         try (var out = Files.newOutputStream(ballast)) {
-            // bounded by the filesystem's size: at most 200 chunks of 1 MiB fit in 160 MiB
-            for (int i = 0; i < 200; i++) {
+            // bounded by the space left (+2: the last write fails once it is full)
+            for (long i = 0; i < chunks; i++) {
                 out.write(chunk);
                 written += chunk.length;
             }
