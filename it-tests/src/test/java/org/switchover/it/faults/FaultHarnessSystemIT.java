@@ -65,6 +65,16 @@ class FaultHarnessSystemIT {
      */
     private static final long[] REGRESSION_SEEDS = {283951232536070849L, 551284080352597979L, 7797801101820855397L,
         1718651548045749041L, 6976519249440599390L};
+    /**
+     * Seeds found with every kind, the disk fault included (replayed with all of them). 7510392217164550988 (200-run
+     * soak of 2026-12-06; kill -9 of the primary B, then of the new primary A): 7 interaction changes (4 creates, 3
+     * lines) confirmed by B in 14-50 ms just after it had become primary while A was down, not in the transcripts
+     * after B was killed in turn. No wait for the 1 s bound, no degraded warning sampled: not analysed yet (with the
+     * audit lines of such stretches lost before the thread fix, the audit side could not tell either). The same
+     * pattern, after two kills in a row, in 5 more runs of that soak (8452585683475717636, 3017875301732352127,
+     * 4641491384691194932, 7759296459166151667, 3942416376167419437: 1-7 changes each). A violation until explained.
+     */
+    private static final long[] REGRESSION_SEEDS_ALL_KINDS = {7510392217164550988L};
     private static final Duration START = Duration.ofSeconds(90);
     private static final long SYNC_TIMEOUT_MILLIS = 1000;
     /** Whether the pair's interaction recovery runs in the harness's mode too (else it is asynchronous). */
@@ -94,6 +104,9 @@ class FaultHarnessSystemIT {
             seeds.add(Long.parseLong(one.trim()));
         } else {
             for (long s : REGRESSION_SEEDS) {
+                seeds.add(s);
+            }
+            for (long s : REGRESSION_SEEDS_ALL_KINDS) {
                 seeds.add(s);
             }
             String base = System.getProperty("faults.base.seed", "");
