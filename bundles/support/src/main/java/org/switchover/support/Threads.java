@@ -17,11 +17,16 @@ public final class Threads {
     private Threads() {
     }
 
-    /** @return a factory of daemon threads named {@code prefix-1}, {@code prefix-2}, ... */
+    /**
+     * @return a factory of daemon threads named {@code prefix-1}, {@code prefix-2}, ... that inherit no inheritable
+     *     thread-locals: an executor makes its threads on the first tasks, often on a thread running a Gogo shell
+     *     command, and Gogo keeps the System.out/System.err of that command's session in an inheritable thread-local
+     *     (what such a thread logged went to the closed session and was lost)
+     */
     public static ThreadFactory factory(String prefix) {
         AtomicInteger next = new AtomicInteger(1);
         return r -> {
-            Thread t = new Thread(r, prefix + "-" + next.getAndIncrement());
+            Thread t = new Thread(null, r, prefix + "-" + next.getAndIncrement(), 0, false);
             t.setDaemon(true);
             return t;
         };

@@ -50,15 +50,35 @@ class FaultHarnessSystemIT {
      * restarted (one by the fault, one INACTIVE by the heal) and the one that became PRIMARY while the other was
      * still INIT counted as an unjustified switch; a node in INIT holds no role to take away, so it no longer counts.
      * 6976519249440599390 (kill -9 of the backup, then of the primary): one acknowledged DS write lost that the
-     * harness could not put down to a degraded sample or a partition (6 more were confirmed while degraded); not
-     * analysed yet (the run was at load average ~30, when status samples time out), kept to be replayed.
+     * harness could not put down to a degraded sample or a partition (the soak's pair had carried ~20 runs, load
+     * average ~30). Not reproduced on a fresh pair (load 9-14), but its replays showed two holes, both fixed: the
+     * backup, restarted and still starting when the primary was killed, took over fail-safe at the epoch the killed
+     * primary had (epochs seen are kept in memory only), so both nodes had published DS sync under the same
+     * replication id, and a backup whose position named the other publisher of that id (or followed a primary whose
+     * DS sync part restarted) resumed inside the new stream and never applied its first messages (DS sync
+     * publishers now have ids of their own, DsSyncRolesTest); and the harness explained a loss by "degraded" only
+     * from the 50 ms samples, which time out (800 ms) at that load, so a degraded stretch could fall between two
+     * answers (it now also reads the stretches from the primary's audit lines, DegradedLog). With interactions in
+     * sync mode the same seed loses interaction changes to the two kills (the backup killed, then the primary before
+     * the backup was back): interactions live in memory on both nodes and survive one kill, not two; counted apart.
+     * Replayed with the seven fault kinds it was found with (FaultRun.CLASSIC), as are all the seeds here.
      */
     private static final long[] REGRESSION_SEEDS = {283951232536070849L, 551284080352597979L, 7797801101820855397L,
         1718651548045749041L, 6976519249440599390L};
+    /**
+     * Seeds found with every kind, the disk fault included (replayed with all of them). 7510392217164550988 (200-run
+     * soak of 2026-12-06; kill -9 of the primary B, then of the new primary A): 7 interaction changes (4 creates, 3
+     * lines) confirmed by B in 14-50 ms just after it had become primary while A was down, not in the transcripts
+     * after B was killed in turn. No wait for the 1 s bound, no degraded warning sampled: not analysed yet (with the
+     * audit lines of such stretches lost before the thread fix, the audit side could not tell either). The same
+     * pattern, after two kills in a row, in 5 more runs of that soak (8452585683475717636, 3017875301732352127,
+     * 4641491384691194932, 7759296459166151667, 3942416376167419437: 1-7 changes each). A violation until explained.
+     */
+    private static final long[] REGRESSION_SEEDS_ALL_KINDS = {7510392217164550988L};
     private static final Duration START = Duration.ofSeconds(90);
     private static final long SYNC_TIMEOUT_MILLIS = 1000;
     /** Whether the pair's interaction recovery runs in the harness's mode too (else it is asynchronous). */
-    static final boolean INTERACTIONS_SYNC = false;
+    static final boolean INTERACTIONS_SYNC = true;
 
     private final List<FaultPair> pairs = new ArrayList<>();
 
@@ -86,6 +106,9 @@ class FaultHarnessSystemIT {
             for (long s : REGRESSION_SEEDS) {
                 seeds.add(s);
             }
+            for (long s : REGRESSION_SEEDS_ALL_KINDS) {
+                seeds.add(s);
+            }
             String base = System.getProperty("faults.base.seed", "");
             Random r = new Random(base.isBlank() ? System.currentTimeMillis() : Long.parseLong(base.trim()));
             int runs = Integer.getInteger("faults.runs", 2);
@@ -100,8 +123,11 @@ class FaultHarnessSystemIT {
         List<FaultRun.Result> results = new ArrayList<>();
         List<String> violations = new ArrayList<>();
         long t0 = System.currentTimeMillis();
+        List<FaultRun.Kind> drawn = kinds();
         for (long seed : seeds) {
-            FaultRun.Result r = new FaultRun(p, seed, mode, perRun, counter).run();
+            boolean regression = one.isBlank() && java.util.Arrays.stream(REGRESSION_SEEDS).anyMatch(x -> x == seed);
+            FaultRun.Result r = new FaultRun(p, seed, mode, perRun, counter)
+                    .kinds(regression ? FaultRun.CLASSIC : drawn).run();
             results.add(r);
             report(r.report());
             if (r.violates(mode.equals("sync"), INTERACTIONS_SYNC && mode.equals("sync"))) {
@@ -117,6 +143,31 @@ class FaultHarnessSystemIT {
         summary(results, System.currentTimeMillis() - t0);
         assertTrue(violations.isEmpty(), "invariant violations (replay with -Dfaults.seed=<seed>):\n"
                 + String.join("\n", violations));
+    }
+
+    /**
+     * The kinds new seeds draw from: all of them, or {@code -Dfaults.kinds=KILL_PRIMARY,FILL_BACKUP_DISK,...} (a
+     * subset to exercise one fault; a replay needs the same list), or {@code -Dfaults.kinds=classic} (the seven
+     * kinds before the disk fault: how the regression seeds were found and replay).
+     */
+    private static List<FaultRun.Kind> kinds() {
+        String k = System.getProperty("faults.kinds", "").trim();
+        if (k.isEmpty()) {
+            return List.of(FaultRun.Kind.values());
+        }
+        if (k.equalsIgnoreCase("classic")) {
+            return FaultRun.CLASSIC;
+        }
+        List<FaultRun.Kind> out = new ArrayList<>();
+        for (String name : k.split(",")) {
+            try {
+                out.add(FaultRun.Kind.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("faults.kinds: '" + name.trim() + "' is not one of "
+                        + java.util.Arrays.toString(FaultRun.Kind.values()) + " (or 'classic')", e);
+            }
+        }
+        return out;
     }
 
     @Test
@@ -162,6 +213,7 @@ class FaultHarnessSystemIT {
 
     private static void summary(List<FaultRun.Result> rs, long millis) {
         int confirmed = 0;
+        int synchronous = 0;
         int lost = 0;
         int loads = 0;
         int loadsLost = 0;
@@ -182,6 +234,7 @@ class FaultHarnessSystemIT {
             interactionsUnexplained += r.interactionsLostUnexplained();
             r.faults().forEach(f -> kinds.merge(f.kind(), 1, Integer::sum));
             confirmed += r.confirmed();
+            synchronous += r.confirmedSynchronously();
             loads += r.loadsConfirmed();
             loadsLost += r.loadsLost();
             loadsUnexplained += r.loadsLostUnexplained();
@@ -193,11 +246,12 @@ class FaultHarnessSystemIT {
             stuck += r.stuck() == null ? 0 : 1;
             faults += r.faults().size();
         }
-        report(String.format(Locale.ROOT, "FAULTS SUMMARY %d runs, %d faults in %d s: acknowledged writes %d, lost %d"
+        report(String.format(Locale.ROOT, "FAULTS SUMMARY %d runs, %d faults in %d s: acknowledged writes %d (%d while synchronous), lost %d"
                 + " (unexplained %d); acknowledged loads %d, lost %d (unexplained %d); two PRIMARY after the link"
                 + " was back: longest %d ms; during partitions: longest %d ms; unjustified switches %d; stuck runs"
                 + " %d; interactions: acknowledged changes %d, lost %d (unexplained %d); faults by kind %s;"
-                + " %.1f s a run; load average %s", rs.size(), faults, millis / 1000, confirmed, lost, unexplained,
+                + " %.1f s a run; load average %s", rs.size(), faults, millis / 1000, confirmed, synchronous, lost,
+                unexplained,
                 loads, loadsLost, loadsUnexplained, after, during, unjustified, stuck, interactions,
                 interactionsLost, interactionsUnexplained, kinds, rs.isEmpty() ? 0.0 : millis / 1000.0 / rs.size(),
                 BenchLog.loadAverage()));

@@ -41,6 +41,22 @@ final class FaultPair implements AutoCloseable {
     private final ChaosProxy toB;
     private volatile boolean cut;
     private final Map<String, Boolean> stopped = new LinkedHashMap<>();
+    private final Map<String, DegradedLog> degraded = new LinkedHashMap<>();
+    /** Whether each node's data directory is its own small tmpfs (the disk-filling fault needs it). */
+    private final boolean disks;
+
+    /**
+     * JVM options of every node start: the client compiler only and the serial collector. On two cores shared with
+     * other builds a node's start (JVM, Felix, 70 bundles) took 22-30 s with the default tiered compilation and
+     * 6-10 s with these (load average ~14); a run restarts one or two nodes, so this is most of a run's time.
+     */
+    static final String[] JAVA_OPTIONS = {"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"};
+    /**
+     * Size of each node's data filesystem. A fresh node uses ~22 MB (framework cache, DS store, state files), but the
+     * DS store's MVStore file grows by ~3 MB a run under the harness's writes (no compaction): 160 MiB filled up by
+     * itself after ~50 runs. A tmpfs takes memory only for what is written.
+     */
+    static final String DISK_SIZE = "1500m";
 
     /**
      * @param dir the pair's directory
@@ -53,11 +69,19 @@ final class FaultPair implements AutoCloseable {
         toB = new ChaosProxy(ports[1]);
         a = SwitchoverNode.create(dir, "A", ports, profile(mode, syncTimeoutMillis));
         b = SwitchoverNode.create(dir, "B", ports, profile(mode, syncTimeoutMillis));
+        disks = mountDisks();
         // each node binds its own port and dials its peer through the peer's proxy
         a.configure("org.switchover.node", Map.of("switchover.port.b", Integer.toString(toB.port())));
         b.configure("org.switchover.node", Map.of("switchover.port.a", Integer.toString(toA.port())));
         stopped.put("A", false);
         stopped.put("B", false);
+        degraded.put("A", new DegradedLog(a.home().resolve("log/node.log")));
+        degraded.put("B", new DegradedLog(b.home().resolve("log/node.log")));
+    }
+
+    /** @return the node's degraded stretches, from its audit lines */
+    DegradedLog degradedLog(String letter) {
+        return degraded.get(letter);
     }
 
     private static Map<String, Map<String, String>> profile(String mode, long syncTimeoutMillis) {
@@ -68,6 +92,14 @@ final class FaultPair implements AutoCloseable {
         // the resume hold: three times the bound (the default 10 s would keep a 15 s run degraded after one slow ack)
         Profiles.with(p, "org.switchover.dssync", "switchover.replication.sync.resume.ms",
                 Long.toString(3 * syncTimeoutMillis));
+        if (FaultHarnessSystemIT.INTERACTIONS_SYNC) {
+            // interaction recovery in the same mode, bound and hold as DS sync
+            Profiles.with(p, "org.switchover.recovery", "switchover.replication.mode", mode);
+            Profiles.with(p, "org.switchover.recovery", "switchover.replication.sync.timeout.ms",
+                    Long.toString(syncTimeoutMillis));
+            Profiles.with(p, "org.switchover.recovery", "switchover.replication.sync.resume.ms",
+                    Long.toString(3 * syncTimeoutMillis));
+        }
         // interaction traffic (InteractionTraffic) on the chat channel
         Profiles.with(p, "org.switchover.recovery.chat", "chat.interaction.recovery.enabled", "1");
         return p;
@@ -87,10 +119,127 @@ final class FaultPair implements AutoCloseable {
 
     /** Starts A, waits for PRIMARY, then B, and waits for a linked BACKUP. */
     void start(Duration timeout) {
-        a.start();
+        a.start(JAVA_OPTIONS);
         a.awaitState("PRIMARY", timeout);
-        b.start();
+        b.start(JAVA_OPTIONS);
         b.awaitBackupLinked(timeout, "main");
+    }
+
+    /**
+     * Mounts a {@value #DISK_SIZE} tmpfs on each node's {@code data} directory (unless {@code -Dfaults.disk=false});
+     * the mount points are inside the pair's own directory, so no other test's can collide with them.
+     *
+     * @return whether both are mounted (not possible without root: then the disk fault is left out, with a line)
+     */
+    private boolean mountDisks() {
+        if (!Boolean.parseBoolean(System.getProperty("faults.disk", "true"))) {
+            return false;
+        }
+        for (SwitchoverNode n : List.of(a, b)) {
+            Path data = n.home().resolve("data");
+            try {
+                Files.createDirectories(data);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            String out = run("mount", "-t", "tmpfs", "-o", "size=" + DISK_SIZE, "tmpfs", data.toString());
+            if (out != null) {
+                System.out.println("FAULTS no disk-filling fault: cannot mount a tmpfs on " + data + ": " + out);
+                unmountDisks();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    boolean hasDisks() {
+        return disks;
+    }
+
+    private void unmountDisks() {
+        for (SwitchoverNode n : List.of(a, b)) {
+            Path data = n.home().resolve("data");
+            if (isMountPoint(data)) {
+                String out = run("umount", data.toString());
+                if (out != null) {
+                    run("umount", "-l", data.toString());
+                }
+            }
+        }
+    }
+
+    private static boolean isMountPoint(Path p) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+                    .anyMatch(l -> l.split(" ")[1].equals(p.toAbsolutePath().toString()));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Runs a command bounded to 20 s; @return null when it succeeded, else its output and exit code */
+    private static String run(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return String.join(" ", cmd) + " did not finish within 20 s";
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.exitValue() == 0 ? null : out + " (exit " + p.exitValue() + ")";
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e.toString();
+        }
+    }
+
+    /**
+     * Fills the node's data filesystem with a ballast file until the kernel answers "no space left".
+     *
+     * @return the ballast's size in bytes
+     */
+    long fillDisk(String letter) {
+        Path ballast = node(letter).home().resolve("data/ballast");
+        long written = 0;
+        byte[] chunk = new byte[1 << 20];
+        long chunks;
+        try {
+            chunks = Files.getFileStore(ballast.getParent()).getUsableSpace() / chunk.length + 2;
+        } catch (IOException e) {
+            chunks = 1600;
+        }
+        try (var out = Files.newOutputStream(ballast)) {
+            // bounded by the space left (+2: the last write fails once it is full)
+            for (long i = 0; i < chunks; i++) {
+                out.write(chunk);
+                written += chunk.length;
+            }
+        } catch (IOException e) {
+            // full: what is written stays
+        }
+        // the last partial chunk: fill the rest byte blocks of 4 KiB
+        try (var out = Files.newOutputStream(ballast, java.nio.file.StandardOpenOption.APPEND)) {
+            byte[] small = new byte[4096];
+            for (int i = 0; i < 512; i++) {
+                out.write(small);
+                written += small.length;
+            }
+        } catch (IOException e) {
+            // full
+        }
+        return written;
+    }
+
+    /** Deletes the ballast of {@link #fillDisk}. */
+    void freeDisk(String letter) {
+        try {
+            Files.deleteIfExists(node(letter).home().resolve("data/ballast"));
+        } catch (IOException e) {
+            System.out.println("FAULTS cannot delete the ballast of " + letter + ": " + e);
+        }
     }
 
     boolean alive(String letter) {
@@ -111,7 +260,7 @@ final class FaultPair implements AutoCloseable {
 
     void restart(String letter) {
         if (!alive(letter)) {
-            node(letter).start();
+            node(letter).start(JAVA_OPTIONS);
         }
     }
 
@@ -257,5 +406,8 @@ final class FaultPair implements AutoCloseable {
         b.close();
         toA.close();
         toB.close();
+        if (disks) {
+            unmountDisks();
+        }
     }
 }

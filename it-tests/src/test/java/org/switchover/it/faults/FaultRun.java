@@ -55,7 +55,13 @@ final class FaultRun {
     static final int BULK = 200;
     private static final int BULK_PARENTS = 32;
 
-    enum Kind { KILL_PRIMARY, KILL_BACKUP, STOP_PRIMARY, STOP_BACKUP, CUT_LINK, MANUAL_SWITCH, BUNDLE_RESTART }
+    /** The faults; FILL_BACKUP_DISK last, so the seeds found before it draw the same schedule without it. */
+    enum Kind { KILL_PRIMARY, KILL_BACKUP, STOP_PRIMARY, STOP_BACKUP, CUT_LINK, MANUAL_SWITCH, BUNDLE_RESTART,
+        FILL_BACKUP_DISK }
+
+    /** The kinds of the seeds found before the disk fault (their schedules replay only with these). */
+    static final List<Kind> CLASSIC = List.of(Kind.KILL_PRIMARY, Kind.KILL_BACKUP, Kind.STOP_PRIMARY,
+            Kind.STOP_BACKUP, Kind.CUT_LINK, Kind.MANUAL_SWITCH, Kind.BUNDLE_RESTART);
 
     /** A fault as it happened. */
     record Fault(Kind kind, String target, long startMillis, long endMillis, String detail) {
@@ -95,7 +101,7 @@ final class FaultRun {
             int lostPartition, int lostUnexplained, int loadsConfirmed, int loadsLost, int loadsLostUnexplained,
             long dualAfterLinkBackMillis, long dualDuringPartitionMillis, List<String> unjustifiedSwitches,
             String stuck, long durationMillis, int interactionsConfirmed, int interactionsLost,
-            int interactionsLostUnexplained) {
+            int interactionsLostUnexplained, int confirmedSynchronously) {
 
         /**
          * @param sync whether DS replication ran in synchronous mode: then an unexplained loss of an acknowledged DS
@@ -110,12 +116,13 @@ final class FaultRun {
         }
 
         String report() {
-            return String.format(Locale.ROOT, "FAULTS seed=%d mode=%s faults=%s | acknowledged writes %d, lost %d"
+            return String.format(Locale.ROOT, "FAULTS seed=%d mode=%s faults=%s | acknowledged writes %d (%d while"
+                    + " synchronous), lost %d"
                     + " (unexplained %d, while degraded %d, during a partition %d); acknowledged loads of %d entries"
                     + " %d, lost %d (unexplained %d); interactions: acknowledged changes %d, lost %d (unexplained %d)"
                     + " | two PRIMARY after the link was"
                     + " back %d ms: longest %d ms; during partitions: longest %d ms | unjustified switches %d%s |"
-                    + " stuck: %s | %d ms", seed, mode, faults, confirmed, lostTotal, lostUnexplained, lostDegraded,
+                    + " stuck: %s | %d ms", seed, mode, faults, confirmed, confirmedSynchronously, lostTotal, lostUnexplained, lostDegraded,
                     lostPartition, BULK, loadsConfirmed, loadsLost, loadsLostUnexplained, interactionsConfirmed,
                     interactionsLost, interactionsLostUnexplained, PING_PERIOD_MILLIS, dualAfterLinkBackMillis, dualDuringPartitionMillis,
                     unjustifiedSwitches.size(), unjustifiedSwitches.isEmpty() ? "" : " " + unjustifiedSwitches,
@@ -138,6 +145,13 @@ final class FaultRun {
     private final InteractionTraffic interactions;
     private final StringBuilder phases = new StringBuilder();
     private long phaseAt = System.currentTimeMillis();
+    private List<Kind> kinds = List.of(Kind.values());
+
+    /** @param drawn the kinds the schedule draws from (in this order: a seed's schedule depends on it) */
+    FaultRun kinds(List<Kind> drawn) {
+        this.kinds = List.copyOf(drawn);
+        return this;
+    }
 
     private void phase(String name) {
         long now = System.currentTimeMillis();
@@ -163,7 +177,7 @@ final class FaultRun {
     Result run() throws Exception {
         return execute(() -> {
             for (int i = 0; i < faultCount; i++) {
-                apply(Kind.values()[random.nextInt(Kind.values().length)]);
+                apply(kinds.get(random.nextInt(kinds.size())));
                 Thread.sleep(300 + random.nextInt(1500));
             }
         });
@@ -276,7 +290,9 @@ final class FaultRun {
         if (s != null && s.a().primary() && s.b().primary()) {
             return s.a().epoch() >= s.b().epoch() ? "A" : "B";
         }
-        return random.nextBoolean() ? "A" : "B";
+        // not the schedule's generator: how often the writers get here depends on timing, and a replay must draw
+        // the same faults whatever happened
+        return java.util.concurrent.ThreadLocalRandom.current().nextBoolean() ? "A" : "B";
     }
 
     private void apply(Kind kind) throws InterruptedException {
@@ -312,6 +328,20 @@ final class FaultRun {
                 Thread.sleep(hold);
                 pair.healLink();
                 break;
+            case FILL_BACKUP_DISK: {
+                // the backup's data filesystem full while the writers go on, then freed; a pair without its own
+                // filesystems (no root) skips it
+                target = bk;
+                if (!pair.hasDisks()) {
+                    detail = "skipped: no own filesystem";
+                    break;
+                }
+                long bytes = pair.fillDisk(bk);
+                Thread.sleep(hold + 1000);
+                pair.freeDisk(bk);
+                detail = "ballast " + bytes / (1 << 20) + " MiB";
+                break;
+            }
             case MANUAL_SWITCH: {
                 // the backup carries a manual switch out
                 target = bk;
@@ -565,6 +595,10 @@ final class FaultRun {
         synchronized (writes) {
             ws = new ArrayList<>(writes);
         }
+        int synchronous = 0;
+        for (Write w : ws) {
+            synchronous += loggedDegraded(w, DegradedLog.Subsystem.DS) || degradedAround(w, ss) ? 0 : 1;
+        }
         if (stuck == null) {
             Map<String, Long> finalValues = finalValues();
             if (finalValues == null) {
@@ -577,7 +611,7 @@ final class FaultRun {
                     lostTotal++;
                     if (duringPartition(w, ss, fs)) {
                         lostPartition++;
-                    } else if (degradedAround(w, ss)) {
+                    } else if (degradedAround(w, ss) || loggedDegraded(w, DegradedLog.Subsystem.DS)) {
                         lostDegraded++;
                     } else {
                         lostUnexplained++;
@@ -605,7 +639,8 @@ final class FaultRun {
                     }
                     loadsLost++;
                     Write asWrite = new Write(-1, "bulk/r" + l.parent(), l.node(), -1, l.sentAt(), l.confirmedAt());
-                    if (!duringPartition(asWrite, ss, fs) && !degradedAround(asWrite, ss)) {
+                    if (!duringPartition(asWrite, ss, fs) && !degradedAround(asWrite, ss)
+                            && !loggedDegraded(asWrite, DegradedLog.Subsystem.DS)) {
                         loadsLostUnexplained++;
                         System.out.println("FAULTS seed=" + seed + " LOST acknowledged load " + l);
                     }
@@ -617,7 +652,9 @@ final class FaultRun {
         if (stuck == null && survivor != null) {
             ic = interactions.check(survivor, c -> {
                 Write asWrite = new Write(c.n(), c.id(), c.node(), -1, c.sentAt(), c.confirmedAt());
-                return duringPartition(asWrite, ss, fs) || interactionsDegradedAround(asWrite, ss);
+                return duringPartition(asWrite, ss, fs) || interactionsDegradedAround(asWrite, ss)
+                        || loggedDegraded(asWrite, DegradedLog.Subsystem.INTERACTIONS)
+                        || bothCopiesLost(asWrite, ss, fs);
             });
             if (ic != null) {
                 for (InteractionTraffic.Change c : ic.lostChanges()) {
@@ -634,7 +671,7 @@ final class FaultRun {
         int icUnexplained = ic == null ? 0 : ic.lostUnexplained();
         return new Result(seed, mode, fs, ws.size(), lostTotal, lostDegraded, lostPartition, lostUnexplained,
                 ls.size(), loadsLost, loadsLostUnexplained, longestAfter, longestDuring, unjustified, stuck, duration,
-                icConfirmed, icLost, icUnexplained);
+                icConfirmed, icLost, icUnexplained, synchronous);
     }
 
     /** The surviving primary's value of every key; null when no primary answers. */
@@ -698,6 +735,53 @@ final class FaultRun {
         return false;
     }
 
+    /**
+     * Interactions live in memory on both nodes (the host's live set on the primary, the shadows on the backup): a
+     * change survives one kill -9, not two. Explained when, after the change was confirmed, the other node was killed
+     * and then the change's node too before the other one had been a linked BACKUP (its full synchronisation done) for
+     * {@value #RESYNCED_MILLIS} ms: no node held the change any more.
+     */
+    private static boolean bothCopiesLost(Write w, List<Sample> ss, List<Fault> fs) {
+        String other = FaultPair.other(w.node());
+        for (Fault first : fs) {
+            boolean killsOther = (first.kind() == Kind.KILL_PRIMARY || first.kind() == Kind.KILL_BACKUP)
+                    && first.target().equals(other) && first.startMillis() >= w.sentAt();
+            if (!killsOther) {
+                continue;
+            }
+            for (Fault second : fs) {
+                boolean killsNode = (second.kind() == Kind.KILL_PRIMARY || second.kind() == Kind.KILL_BACKUP)
+                        && second.target().equals(w.node()) && second.startMillis() >= first.startMillis();
+                if (killsNode && !linkedBackupFor(other, first.startMillis(), second.startMillis(), ss)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static final long RESYNCED_MILLIS = 2000;
+
+    /** Whether {@code letter} was a linked BACKUP for {@value #RESYNCED_MILLIS} ms on end between two times. */
+    private static boolean linkedBackupFor(String letter, long from, long to, List<Sample> ss) {
+        long since = -1;
+        for (Sample s : ss) {
+            if (s.at() < from || s.at() > to) {
+                continue;
+            }
+            View v = s.of(letter);
+            if ("BACKUP".equals(v.state()) && v.linked()) {
+                since = since < 0 ? s.at() : since;
+                if (s.at() - since >= RESYNCED_MILLIS) {
+                    return true;
+                }
+            } else if (v.state() != null) {
+                since = -1;
+            }
+        }
+        return false;
+    }
+
     /** @return the letter of the node answering PRIMARY now, or null */
     private String survivingPrimary() {
         for (String l : List.of("A", "B")) {
@@ -717,6 +801,14 @@ final class FaultRun {
             }
         }
         return false;
+    }
+
+    /**
+     * The write's primary logged its synchronous replication degraded while the write was on its way (audit lines:
+     * the samples can miss a stretch when status requests time out under load).
+     */
+    private boolean loggedDegraded(Write w, DegradedLog.Subsystem subsystem) {
+        return pair.degradedLog(w.node()).covers(subsystem, w.sentAt(), w.confirmedAt());
     }
 
     /** The write's primary showed the "degraded to asynchronous" warning around its confirmation. */

@@ -17,8 +17,11 @@ public final class SystemScheduler implements Scheduler {
     /** @param threadName the name of the scheduler's thread, e.g. {@code switchover-core-1} */
     public SystemScheduler(String threadName) {
         this.threadName = threadName;
+        // the thread is made on the first task, often on a caller's thread that runs a Gogo shell command: it must not
+        // inherit that thread's inheritable thread-locals, among them Gogo's choice of System.out/System.err (the
+        // command's session, closed when the command ends), or everything it logs later goes there and is lost
         executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, threadName);
+            Thread t = new Thread(null, r, threadName, 0, false);
             t.setDaemon(true);
             return t;
         });

@@ -28,8 +28,16 @@ import org.switchover.support.replication.SyncReplication;
 /**
  * The primary's side of DS sync, started by {@link DsSyncRolesComponent} while the primary role condition is registered (and
  * then registered by it as the {@link RequestHandler} of {@value EventIds#DSSYNC_NODE} and {@value EventIds#DSSYNC_ENTRIES}): publishes every
- * change of the host's {@link DirectoryStore} on stream {@value EventIds#DSSYNC_STREAM} (replication id = this node's epoch) and
- * answers the backup's compare requests ({@value EventIds#DSSYNC_NODE}, {@value EventIds#DSSYNC_ENTRIES}) from the live store.
+ * change of the host's {@link DirectoryStore} on stream {@value EventIds#DSSYNC_STREAM} and answers the backup's compare
+ * requests ({@value EventIds#DSSYNC_NODE}, {@value EventIds#DSSYNC_ENTRIES}) from the live store.
+ *
+ * <p>The replication id is this node's epoch plus a random suffix drawn for each publisher ({@link #replicationId}):
+ * every publisher numbers its messages from 1, and a backup resumes a stream whose id equals the one in its position
+ * file. With the bare epoch, two publishers could share an id: both nodes hold the same epoch when a node that was
+ * restarted takes over fail-safe before it learnt the peer's epoch (epochs seen are kept in memory only), and a
+ * restarted DS sync part of a primary publishes again under its unchanged epoch. A backup whose position came from the
+ * other publisher then resumed in the middle of the new stream and never applied its first messages (found by the
+ * fault harness, seed 6976519249440599390).
  */
 public final class DsSyncPrimary implements RequestHandler {
 
@@ -63,7 +71,7 @@ public final class DsSyncPrimary implements RequestHandler {
         this.status = status;
         this.settings = settings;
         synchronized (lock) {
-            publisher = notifier.publish(EventIds.DSSYNC_STREAM, Long.toString(status.epoch()));
+            publisher = notifier.publish(EventIds.DSSYNC_STREAM, replicationId(status.epoch()));
         }
         listener = store.addListener(new DirectoryListener() {
             @Override
@@ -78,7 +86,18 @@ public final class DsSyncPrimary implements RequestHandler {
         });
         settings.activity(describer);
         LOG.info("DS sync primary: publishing changes of {} entries on stream '{}' under replication id {}",
-                store.size(), EventIds.DSSYNC_STREAM, Long.toString(status.epoch()));
+                store.size(), EventIds.DSSYNC_STREAM, publisher.replicationId());
+    }
+
+    /** @return a replication id no other publisher uses: {@code <epoch>-<8 random hex digits>} */
+    static String replicationId(long epoch) {
+        return epoch + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** @return the epoch a replication id of {@link #replicationId} was made for */
+    static String epochOf(String replicationId) {
+        int dash = replicationId.indexOf('-');
+        return dash < 0 ? replicationId : replicationId.substring(0, dash);
     }
 
     private void changed(DirectoryChange c) {
@@ -88,12 +107,13 @@ public final class DsSyncPrimary implements RequestHandler {
             if (publisher == null) {
                 return;
             }
-            String epoch = Long.toString(status.epoch());
-            if (!epoch.equals(publisher.replicationId())) {
+            long epoch = status.epoch();
+            if (!Long.toString(epoch).equals(epochOf(publisher.replicationId()))) {
                 // the epoch moved while this node stayed primary: followers must resynchronise under the new id
-                LOG.info("DS sync primary: epoch is now {}; publishing under the new replication id", epoch);
                 publisher.close();
-                publisher = notifier.publish(EventIds.DSSYNC_STREAM, epoch);
+                publisher = notifier.publish(EventIds.DSSYNC_STREAM, replicationId(epoch));
+                LOG.info("DS sync primary: epoch is now {}; publishing under the new replication id {}", epoch,
+                        publisher.replicationId());
             }
             long seq = publisher.publish(payload);
             lastPublished.set(new Published(publisher, seq));

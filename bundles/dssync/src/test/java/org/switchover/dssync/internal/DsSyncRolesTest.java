@@ -123,7 +123,9 @@ class DsSyncRolesTest {
         assertIdentical();
         assertTrue(s.status().contains("messages applied"), s.status());
         b.close();
-        assertEquals(List.of("3", "3"), Files.readAllLines(dataDir.resolve("dssync/position")));
+        List<String> position = Files.readAllLines(dataDir.resolve("dssync/position"));
+        assertTrue(position.get(0).matches("3-[0-9a-f]{8}"), "epoch 3 and the publisher's suffix: " + position);
+        assertEquals("3", position.get(1));
     }
 
     @Test
@@ -155,7 +157,7 @@ class DsSyncRolesTest {
         assertIdentical();
         assertTrue(s.status().contains("last full compare: done"), s.status());
         b2.close();
-        assertEquals("4", Files.readAllLines(dataDir.resolve("dssync/position")).get(0));
+        assertTrue(Files.readAllLines(dataDir.resolve("dssync/position")).get(0).startsWith("4-"));
 
         Files.writeString(dataDir.resolve("dssync/position"), "garbage\n");
         assertEquals(StreamPosition.NONE, new PositionFile(dataDir.resolve("dssync")).load());
@@ -163,6 +165,35 @@ class DsSyncRolesTest {
         DsSyncBackup b3 = backup(s);
         assertIdentical();
         b3.close();
+    }
+
+    /**
+     * Seed 6976519249440599390 of the fault harness: a new publisher at the same epoch (the DS sync part of the
+     * primary restarted, or the other node taking over at the epoch this one had) numbers from 1 again. A backup whose
+     * position came from the earlier publisher must not resume inside the new stream, skipping its first messages.
+     */
+    @Test
+    void aNewPublisherAtTheSameEpochIsNeverResumedFromTheOldOnesPosition() throws Exception {
+        DsSyncComponent s = settings();
+        DsSyncPrimary first = primary(s);
+        DsSyncBackup b = backup(s);
+        for (int i = 0; i < 5; i++) {
+            primaryStore.put(user("u" + i, "1"));
+        }
+        b.close();
+        StreamPosition old = new PositionFile(dataDir.resolve("dssync")).load();
+        assertEquals(5, old.sequence());
+        first.close();
+        // the same epoch, a fresh publisher: its messages 1..5 are changes the backup has never seen
+        DsSyncPrimary second = primary(s);
+        for (int i = 0; i < 7; i++) {
+            primaryStore.put(user("v" + i, "2"));
+        }
+        DsSyncBackup again = backup(s);
+        assertIdentical();
+        assertTrue(s.status().contains("last full compare: done"), s.status());
+        again.close();
+        second.close();
     }
 
     @Test

@@ -39,7 +39,12 @@ class MvDirectoryStore extends MemoryDirectoryStore implements AutoCloseable {
      * @throws IOException when the directory or file cannot be opened, or an entry in it is malformed
      */
     MvDirectoryStore(Path dir) throws IOException {
-        this(MvFile.open(dir));
+        this(MvFile.open(dir, ""));
+    }
+
+    /** With an H2 file-system prefix before the file name (tests: a file system that can fill up). */
+    MvDirectoryStore(Path dir, String fileSystemPrefix) throws IOException {
+        this(MvFile.open(dir, fileSystemPrefix));
     }
 
     private MvDirectoryStore(MvFile file) {
@@ -60,30 +65,37 @@ class MvDirectoryStore extends MemoryDirectoryStore implements AutoCloseable {
 
     /** The open file: the entries it held at open, and the commit of each write or batch. */
     private static final class MvFile implements MemoryDirectoryStore.Persistence {
-        final MVStore store;
-        final MVMap<String, byte[]> entries;
-        final MVMap<String, Long> meta;
+        final String fileName;
+        MVStore store;
+        MVMap<String, byte[]> entries;
+        MVMap<String, Long> meta;
         final long change;
         List<DirectoryEntry> loaded;
 
-        private MvFile(MVStore store) {
-            this.store = store;
-            this.entries = store.openMap("entries");
-            this.meta = store.openMap("meta");
+        private MvFile(String fileName, MVStore store) {
+            this.fileName = fileName;
+            attach(store);
             this.change = meta.getOrDefault("change", 0L);
         }
 
-        static MvFile open(Path dir) throws IOException {
+        private void attach(MVStore s) {
+            this.store = s;
+            this.entries = s.openMap("entries");
+            this.meta = s.openMap("meta");
+        }
+
+        static MvFile open(Path dir, String prefix) throws IOException {
             Files.createDirectories(dir);
             Path path = dir.resolve(FILE_NAME);
+            String fileName = prefix + path;
             MVStore store;
             try {
-                store = new MVStore.Builder().fileName(path.toString()).autoCommitDisabled().open();
+                store = new MVStore.Builder().fileName(fileName).autoCommitDisabled().open();
             } catch (RuntimeException e) {
                 throw new IOException("cannot open directory store " + path + ": " + e.getMessage(), e);
             }
             try {
-                MvFile f = new MvFile(store);
+                MvFile f = new MvFile(fileName, store);
                 f.loaded = new ArrayList<>(f.entries.size());
                 for (Map.Entry<String, byte[]> e : f.entries.entrySet()) {
                     f.loaded.add(DirectoryCodec.fromBytes(e.getValue()));
@@ -96,9 +108,17 @@ class MvDirectoryStore extends MemoryDirectoryStore implements AutoCloseable {
             }
         }
 
-        /** One MVStore commit for the whole list: the file holds all of the changes after it, or none. */
+        /**
+         * One MVStore commit for the whole list: the file holds all of the changes after it, or none. A commit
+         * whose write failed (a full disk) makes MVStore close the file for good; the next commit opens it again
+         * (at its last good commit, which is what the memory copy holds: a failed commit never changes it), so the
+         * store works again once the disk has room, without a restart of the node.
+         */
         @Override
         public void commit(List<DirectoryChange> changes) {
+            if (store.isClosed()) {
+                reopen();
+            }
             try {
                 for (DirectoryChange c : changes) {
                     if (c.entry() == null) {
@@ -110,9 +130,29 @@ class MvDirectoryStore extends MemoryDirectoryStore implements AutoCloseable {
                 meta.put("change", changes.get(changes.size() - 1).changeNumber());
                 store.commit();
             } catch (RuntimeException e) {
-                store.rollback();
+                if (!store.isClosed()) {
+                    try {
+                        store.rollback();
+                    } catch (RuntimeException r) {
+                        e.addSuppressed(r);
+                    }
+                }
                 throw e;
             }
+        }
+
+        /** @throws IllegalStateException naming the file when it cannot be opened (the caller's write fails) */
+        private void reopen() {
+            MVStore s;
+            try {
+                s = new MVStore.Builder().fileName(fileName).autoCommitDisabled().open();
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("directory store " + fileName + " was closed by a failed write and"
+                        + " cannot be opened again yet: " + e.getMessage(), e);
+            }
+            attach(s);
+            LOG.warn("Directory store {} opened again after a failed write (at change number {})", fileName,
+                    meta.getOrDefault("change", 0L));
         }
     }
 }

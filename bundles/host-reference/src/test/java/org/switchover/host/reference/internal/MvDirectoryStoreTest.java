@@ -37,6 +37,42 @@ class MvDirectoryStoreTest {
         }
     }
 
+    /**
+     * The backup's disk filled up in the fault harness: MVStore closes its file at the first failed write, and every
+     * later write failed too, also once the disk had room again, until the node was restarted. Now the write fails
+     * cleanly (nothing changes), and the first write after the disk has room opens the file again and succeeds.
+     */
+    @Test
+    void aWriteFailedOnAFullDiskChangesNothingAndTheStoreWorksAgainOnceThereIsRoom() throws Exception {
+        FillingFileSystem.register();
+        try (MvDirectoryStore s = new MvDirectoryStore(dir, FillingFileSystem.PREFIX)) {
+            s.put(new DirectoryEntry("a/before", "User", Map.of()));
+            byte[] hash = s.subtreeHash("");
+            FillingFileSystem.full = true;
+            for (int i = 0; i < 3; i++) {
+                int n = i;
+                RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                        () -> s.put(new DirectoryEntry("a/during" + n, "User", Map.of())));
+                assertTrue(String.valueOf(e.getMessage()).contains("could not commit")
+                        || String.valueOf(e.getMessage()).contains("cannot be opened"), e.toString());
+            }
+            assertEquals(1, s.size());
+            assertEquals(1, s.changeNumber());
+            assertArrayEquals(hash, s.subtreeHash(""));
+            FillingFileSystem.full = false;
+            s.put(new DirectoryEntry("a/after", "User", Map.of()));
+            assertEquals(2, s.size());
+            assertEquals(2, s.changeNumber());
+        } finally {
+            FillingFileSystem.full = false;
+        }
+        try (MvDirectoryStore s = new MvDirectoryStore(dir)) {
+            assertEquals(2, s.size());
+            assertTrue(s.get("a/after").isPresent());
+            assertFalse(s.get("a/during0").isPresent());
+        }
+    }
+
     @Test
     void shellCommandsWriteAndCount() throws Exception {
         try (MvDirectoryStore s = new MvDirectoryStore(dir)) {

@@ -16,7 +16,7 @@ import java.util.concurrent.Executors;
 final class IcmpProbe implements NetworkProbe, AutoCloseable {
 
     private final ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "switchover-primary-monitor-2");
+        Thread t = new Thread(null, r, "switchover-primary-monitor-2", 0, false);
         t.setDaemon(true);
         return t;
     });
