@@ -137,16 +137,18 @@ class FootprintBench {
 
     private static void memory(String when, SwitchoverNode a, SwitchoverNode b, RedisPair redis) throws Exception {
         long[] redisPids = redis.pids();
+        // each RSS read once: the line and the row show the same figures
+        long rssA = rssKib(a.process().pid());
+        long rssB = rssKib(b.process().pid());
+        long rssRp = rssKib(redisPids[0]);
+        long rssRr = rssKib(redisPids[1]);
         String line = String.format("footprint: memory %s: node A RSS %s, heap after full GC %s; node B RSS %s, heap"
-                        + " after full GC %s; Redis primary RSS %s, replica RSS %s", when, mib(rssKib(a.process().pid())),
-                heapAfterGc(a.process().pid()), mib(rssKib(b.process().pid())), heapAfterGc(b.process().pid()),
-                mib(rssKib(redisPids[0])), mib(rssKib(redisPids[1])));
+                        + " after full GC %s; Redis primary RSS %s, replica RSS %s", when, mib(rssA),
+                heapAfterGc(a.process().pid()), mib(rssB), heapAfterGc(b.process().pid()), mib(rssRp), mib(rssRr));
         BenchLog.bench(line + "; load average " + BenchLog.loadAverage());
         BenchLog.row("RSS per node, " + (when.startsWith("idle") ? "idle" : "with " + ENTRIES + " DS entries"),
-                mib(rssKib(a.process().pid())) + " / " + mib(rssKib(b.process().pid())),
-                mib(rssKib(redisPids[0])) + " / " + mib(rssKib(redisPids[1])),
-                BenchLog.ratio(rssKib(a.process().pid()) + rssKib(b.process().pid()),
-                        rssKib(redisPids[0]) + rssKib(redisPids[1])), "-");
+                mib(rssA) + " / " + mib(rssB), mib(rssRp) + " / " + mib(rssRr), BenchLog.ratio(rssA + rssB,
+                        rssRp + rssRr), "-");
     }
 
     private static String mib(long kib) {

@@ -131,7 +131,7 @@ final class ChannelPrimary implements InteractionListener {
         boolean last = got.size() < limit && read == got.size();
         // a page the filter thinned out or the byte budget cut still tells the backup where to go on
         String next = read == 0 ? afterId : got.get(read - 1).id();
-        return RecoveryWire.page(admitted, bytes, last, source.count(), next);
+        return RecoveryWire.page(admitted, last, source.count(), next);
     }
 
     /** @return the status words of this side */

@@ -118,17 +118,11 @@ final class RecoveryWire {
      * @param next the id to ask the next page after (the last id the primary read, admitted or not)
      */
     static byte[] page(List<Interaction> interactions, boolean last, int liveCount, String next) {
-        int bytes = 0;
-        for (Interaction i : interactions) {
-            bytes += 4 + InteractionCodec.sizeHint(i);
-        }
-        return page(interactions, bytes, last, liveCount, next);
-    }
-
-    /** As {@link #page(List, boolean, int, String)}, with the sum of the interactions' size hints (+ 4 each). */
-    static byte[] page(List<Interaction> interactions, int bytes, boolean last, int liveCount, String next) {
         // sized up front: a page is hundreds of kilobytes, growing a buffer from its default size copies it
-        int size = 64 + 3 * next.length() + bytes;
+        int size = 64 + 3 * next.length();
+        for (Interaction i : interactions) {
+            size += 4 + InteractionCodec.sizeHint(i);
+        }
         return WireWriter.encode(size, w -> {
             w.u8(VERSION).bool(last).i32(liveCount).utf(next).i32(interactions.size());
             for (Interaction i : interactions) {
