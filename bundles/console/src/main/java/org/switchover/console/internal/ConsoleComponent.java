@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -26,6 +29,7 @@ import org.switchover.api.SwitchoverControl;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.config.ConfigReader;
 import org.switchover.api.interaction.ActiveResources;
+import org.switchover.api.time.SystemScheduler;
 import org.switchover.console.internal.web.Backend;
 import org.switchover.console.internal.web.FelixHealthChecks;
 import org.switchover.console.internal.web.WebConsole;
@@ -83,7 +87,9 @@ public final class ConsoleComponent {
     private final ShellRunner shell;
     private final ServiceRegistration<ShellCommands> commandsReg;
     private boolean controlEnabled;
-    private ControlServer server;
+    /** The control endpoint's own thread: starts it, and retries a start that failed. */
+    private final SystemScheduler controlThread = new SystemScheduler("switchover-console-start-1");
+    private final ControlStarter controlEndpoint;
     private final ControlProtocol switchProtocol;
     private volatile WebConsole web;
     /** The Felix Health Check services; null when Felix Health Check is not in the framework. */
@@ -109,10 +115,9 @@ public final class ConsoleComponent {
         commandsReg = context.registerService(ShellCommands.class,
                 new ShellCommands(control, this::statusText, status::warnings), cp);
         shell = new ShellRunner(this::leaseCommandProcessor);
+        controlEndpoint = new ControlStarter(controlThread, this::startControl, identity.dataDir().toString());
         controlEnabled = controlEnabled(props, true);
-        if (controlEnabled) {
-            startControl();
-        }
+        controlEndpoint.enable(controlEnabled);
         switchProtocol = new ControlProtocol(() -> "", this::statusMap, control::requestSwitch, SWITCH_WAIT_MILLIS,
                 shell, SHELL_WAIT_MILLIS, status::warnings);
         configureWeb(props);
@@ -178,13 +183,8 @@ public final class ConsoleComponent {
     @Modified
     void modified(Map<String, Object> props) {
         configureWeb(props);
-        boolean want = controlEnabled(props, controlEnabled);
-        controlEnabled = want;
-        if (!want) {
-            stopControl();
-        } else if (server == null) {
-            startControl();
-        }
+        controlEnabled = controlEnabled(props, controlEnabled);
+        controlEndpoint.enable(controlEnabled);
     }
 
     @Deactivate
@@ -201,7 +201,14 @@ public final class ConsoleComponent {
             web.close();
             web = null;
         }
-        stopControl();
+        try {
+            controlEndpoint.close().get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Console: the control endpoint did not stop within 5 s: {}", e.toString());
+        }
+        controlThread.shutdown();
         shell.close();
         try {
             commandsReg.unregister();
@@ -245,24 +252,12 @@ public final class ConsoleComponent {
         return StatusView.toText(status.report());
     }
 
-    private void startControl() {
+    private ControlServer startControl() throws IOException {
         ControlServer s = new ControlServer(dataDir, token -> new ControlProtocol(() -> token,
                 this::statusMap, control::requestSwitch, SWITCH_WAIT_MILLIS, shell,
                 SHELL_WAIT_MILLIS, status::warnings));
-        try {
-            s.start();
-            server = s;
-        } catch (IOException | RuntimeException e) {
-            LOG.error("The control endpoint could not start in {}: {}; bin/switchoverctl will not reach this node",
-                    dataDir, e.toString());
-        }
-    }
-
-    private void stopControl() {
-        if (server != null) {
-            server.close();
-            server = null;
-        }
+        s.start();
+        return s;
     }
 
     private static boolean controlEnabled(Map<String, Object> props, boolean previous) {

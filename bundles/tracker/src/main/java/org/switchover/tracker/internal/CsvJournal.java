@@ -356,9 +356,7 @@ final class CsvJournal implements AutoCloseable {
         }
         String t = Files.readString(f, StandardCharsets.UTF_8).trim();
         if (t.equals(OPEN)) {
-            Position end = end();
-            ownUpTo(end);
-            return end;
+            return ownAtStart(end());
         }
         Position p = parse(t);
         if (p != null) {
@@ -368,7 +366,23 @@ final class CsvJournal implements AutoCloseable {
         warn.accept("tracker journal: " + f + " is unreadable ('" + (t.length() > 80 ? t.substring(0, 80) : t)
                 + "'); every row of the journal is taken as this node's own and written to the database (the"
                 + " writes are idempotent)");
-        ownUpTo(end);
+        return ownAtStart(end);
+    }
+
+    /**
+     * Records at start-up that the own rows end at {@code end}. A disk that refuses the write (full) does not keep the
+     * tracker from starting: the position is kept in memory and written at the next role change; a node that dies
+     * before that takes the rows appended meanwhile as its own too, and writes them again (idempotent).
+     */
+    private Position ownAtStart(Position end) {
+        try {
+            ownUpTo(end);
+        } catch (IOException e) {
+            warn.accept("tracker journal: could not record in " + dir.resolve(OWN) + " that this node's own rows end at "
+                    + end.file() + " " + end.offset() + " (" + e + "); kept in memory and recorded at the next role"
+                    + " change");
+            own = end;
+        }
         return end;
     }
 

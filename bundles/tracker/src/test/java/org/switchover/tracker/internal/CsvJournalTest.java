@@ -180,4 +180,27 @@ class CsvJournalTest {
             assertTrue(warned.get(0).contains("garbage"), warned.get(0));
         }
     }
+
+    @Test
+    void aStartOnAFullDiskKeepsTheOwnPositionInMemoryAndRecordsItAtTheNextRoleChange() throws Exception {
+        try (CsvJournal j = new CsvJournal(dir, w -> { })) {
+            j.ownOpen();
+            j.append(rows("p", 3), TrackerHarness.T0);
+        }
+        // killed while primary, restarted with a disk that refuses the marker's write (a directory in the way of its
+        // temporary file stands for the full disk)
+        Path blocker = Files.createDirectories(dir.resolve("own.tmp"));
+        List<String> warnings = new ArrayList<>();
+        try (CsvJournal j = new CsvJournal(dir, warnings::add)) {
+            assertEquals(j.end(), j.own(), "the tracker starts, its own rows bounded at the journal's end");
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("could not record") && warnings.get(0).contains("kept in memory"),
+                    warnings.get(0));
+            assertEquals("open", Files.readString(dir.resolve("own")).trim(), "nothing half-written");
+            Files.delete(blocker);
+            CsvJournal.Position end = j.end();
+            j.ownUpTo(end); // the next role change, space back
+            assertEquals("tracker-2026-W50.csv " + end.offset(), Files.readString(dir.resolve("own")).trim());
+        }
+    }
 }
