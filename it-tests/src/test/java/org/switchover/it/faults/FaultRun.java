@@ -737,27 +737,46 @@ final class FaultRun {
 
     /**
      * Interactions live in memory on both nodes (the host's live set on the primary, the shadows on the backup): a
-     * change survives one kill -9, not two. Explained when, after the change was confirmed, the other node was killed
-     * and then the change's node too before the other one had been a linked BACKUP (its full synchronisation done) for
-     * {@value #RESYNCED_MILLIS} ms: no node held the change any more.
+     * change survives one failure, not two. A node's copy is gone when it is killed, or when it turns INACTIVE (a
+     * primary that finds the peer took over discards its live interactions: the new primary holds them). Explained
+     * when, after the change was confirmed, one node lost its copy and then the other was killed before the first had
+     * been a linked BACKUP (its full synchronisation done) for {@value #RESYNCED_MILLIS} ms: no node held the change
+     * any more.
      */
     private static boolean bothCopiesLost(Write w, List<Sample> ss, List<Fault> fs) {
-        String other = FaultPair.other(w.node());
-        for (Fault first : fs) {
-            boolean killsOther = (first.kind() == Kind.KILL_PRIMARY || first.kind() == Kind.KILL_BACKUP)
-                    && first.target().equals(other) && first.startMillis() >= w.sentAt();
-            if (!killsOther) {
-                continue;
-            }
-            for (Fault second : fs) {
-                boolean killsNode = (second.kind() == Kind.KILL_PRIMARY || second.kind() == Kind.KILL_BACKUP)
-                        && second.target().equals(w.node()) && second.startMillis() >= first.startMillis();
-                if (killsNode && !linkedBackupFor(other, first.startMillis(), second.startMillis(), ss)) {
-                    return true;
+        for (String first : List.of(w.node(), FaultPair.other(w.node()))) {
+            String second = FaultPair.other(first);
+            for (long lost : copyLost(first, w.sentAt(), ss, fs)) {
+                for (Fault kill : fs) {
+                    boolean killsSecond = (kill.kind() == Kind.KILL_PRIMARY || kill.kind() == Kind.KILL_BACKUP)
+                            && kill.target().equals(second) && kill.startMillis() >= lost;
+                    if (killsSecond && !linkedBackupFor(first, lost, kill.startMillis(), ss)) {
+                        return true;
+                    }
                 }
             }
         }
         return false;
+    }
+
+    /** @return when {@code letter} lost its copies after {@code since}: its kills, and the samples it turned INACTIVE */
+    private static List<Long> copyLost(String letter, long since, List<Sample> ss, List<Fault> fs) {
+        List<Long> out = new ArrayList<>();
+        for (Fault f : fs) {
+            if ((f.kind() == Kind.KILL_PRIMARY || f.kind() == Kind.KILL_BACKUP) && f.target().equals(letter)
+                    && f.startMillis() >= since) {
+                out.add(f.startMillis());
+            }
+        }
+        boolean inactive = false;
+        for (Sample s : ss) {
+            boolean now = "INACTIVE".equals(s.of(letter).state());
+            if (now && !inactive && s.at() >= since) {
+                out.add(s.at());
+            }
+            inactive = now || (inactive && s.of(letter).state() == null);
+        }
+        return out;
     }
 
     private static final long RESYNCED_MILLIS = 2000;
