@@ -2,6 +2,8 @@ package org.switchover.recovery.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -144,6 +146,36 @@ final class ChannelPrimary implements InteractionListener {
                     + publisher.headSequence() + ", acknowledged " + publisher.acknowledgedSequence() + "), "
                     + filterName + (sync == null ? "" : "; " + sync.describe());
         }
+    }
+
+    /** @return the sequence number of the newest change published, 0 when none or once stopped */
+    long head() {
+        synchronized (lock) {
+            return publisher == null ? 0 : publisher.headSequence();
+        }
+    }
+
+    /** @return the newest change the backup acknowledged (applied), 0 when none or once stopped */
+    long acknowledged() {
+        synchronized (lock) {
+            return publisher == null ? 0 : publisher.acknowledgedSequence();
+        }
+    }
+
+    /**
+     * @param sequence a change published on this side's stream
+     * @return completes once the backup acknowledged (applied) {@code sequence}; fails when this side stopped first
+     */
+    CompletionStage<Long> whenAcknowledged(long sequence) {
+        StreamPublisher pub;
+        synchronized (lock) {
+            pub = publisher;
+        }
+        if (pub == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "the " + channel.channel().key() + " stream was already closed"));
+        }
+        return pub.whenAcknowledged(sequence);
     }
 
     /** @return how many live interactions the source holds */
