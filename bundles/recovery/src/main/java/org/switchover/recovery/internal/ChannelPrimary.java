@@ -39,6 +39,8 @@ final class ChannelPrimary implements InteractionListener {
     private StreamPublisher publisher;
     private final AutoCloseable registration;
     private final SyncReplication sync;
+    /** The primary role ended: a change is still published, but the host's thread no longer waits for the backup. */
+    private volatile boolean leaving;
 
     ChannelPrimary(RecoveryChannel channel, Notifier notifier, String replicationId) {
         this(channel, notifier, replicationId, RecoveryReplication.ASYNC);
@@ -97,8 +99,20 @@ final class ChannelPrimary implements InteractionListener {
             seq = publisher.publish(payload);
             published.incrementAndGet();
         }
-        if (sync != null) {
+        if (sync != null && !leaving) {
             sync.awaitConfirmed(pub, seq);
+        }
+    }
+
+    /**
+     * The primary role ended (control thread): the stream stays open, but a host change waiting for the backup in
+     * synchronous mode is let go now and none waits after: the host stops taking work under its channel's lock, which
+     * such a wait holds (up to the synchronous timeout), and a controlled hand-over waits for the backup anyway.
+     */
+    void leaveRole() {
+        leaving = true;
+        if (sync != null) {
+            sync.close();
         }
     }
 

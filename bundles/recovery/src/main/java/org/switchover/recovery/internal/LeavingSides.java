@@ -50,6 +50,7 @@ final class LeavingSides {
 
     /** The primary role ended: {@code p} keeps publishing until the backup has its changes (control thread). */
     void add(ChannelPrimary p) {
+        p.leaveRole();
         ChannelPrimary old = sides.put(p.channel(), p);
         if (old != null && old != p) {
             close(old, "a newer side of the channel left the primary role");

@@ -535,4 +535,44 @@ class RecoveryServiceTest {
                     + " role); the backup acknowledged every change (head 3)").size(), log.text());
         }
     }
+    /**
+     * Synchronous mode: a host change waiting for a silent backup holds its channel's lock, under which the host stops
+     * taking work. Once the primary role ends the wait is let go at once (the stream stays open and a hand-over waits
+     * for the backup anyway), not after the synchronous bound.
+     */
+    @Test
+    void inSyncModeTheEndOfThePrimaryRoleLetsAWaitingHostChangeGoAtOnce() throws Exception {
+        RecoveryService old = new RecoveryService(pair.a(), () -> 7, scheduler::nowMillis, reports::add, 0, 0,
+                scheduler, Runnable::run);
+        old.replication(new RecoveryReplication(scheduler, new Journal(scheduler,
+                org.slf4j.LoggerFactory.getLogger(RecoveryServiceTest.class)), () -> SyncReplication.Mode.SYNC,
+                () -> 1000, () -> 0));
+        pair.a().handle(EventIds.RECOVERY_SNAPSHOT, old::handle);
+        old.channel(channelA);
+        old.role(Role.PRIMARY);
+        b.channel(channelB);
+        b.role(Role.BACKUP);
+        scheduler.runDue();
+        b.role(Role.NONE);
+        CompletableFuture<Void> waiting = CompletableFuture.runAsync(
+                () -> chatA.put(chat("s1", InteractionState.CONNECTED, QueueRef.user("alice"), "alice", "hi")));
+        long t0 = scheduler.nowMillis();
+        for (int k = 0; k < 50 && !waiting.isDone(); k++) {
+            scheduler.runDue();
+            Thread.sleep(2);
+        }
+        assertFalse(waiting.isDone(), "the change waits for the backup while this node is primary");
+        old.role(Role.NONE);
+        // not after the bound on virtual time, nor after the safety net on real time (2 x 1000 + 5000 ms)
+        long deadline = System.currentTimeMillis() + 3000;
+        while (!waiting.isDone() && System.currentTimeMillis() < deadline) {
+            scheduler.runDue();
+            Thread.sleep(2);
+        }
+        assertTrue(waiting.isDone(), "the waiting change was not let go when the role ended");
+        assertEquals(t0, scheduler.nowMillis(), "let go when the role ended, not at the synchronous bound");
+        assertEquals(1, old.status().lines().filter(l -> l.startsWith("chat: enabled, leaving the primary role"))
+                .count(), old.status());
+        old.close();
+    }
 }
