@@ -6,10 +6,12 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * A component with work to finish on the old primary of a controlled hand-over before the hand-over is
- * acknowledged (the tracker persists the interactions its host reported). The core calls every registered
- * participant after this node stopped taking work (its primary role condition is withdrawn and
- * {@link Topics#ROLE_DISCONTINUE} posted) and sends its acknowledgement of the peer's prepare request once every
- * returned stage completed, or when the budget ran out: a participant never holds a switch up longer than that.
+ * acknowledged (the tracker persists the interactions its host reported; interaction recovery waits until the backup
+ * has applied every change the host made). The core calls every registered participant after this node stopped
+ * taking work (its primary role condition is withdrawn and {@link Topics#ROLE_DISCONTINUE} posted; a host stops
+ * changing its interactions before the withdrawal of that condition returns, so what it reported until then is the
+ * last) and sends its acknowledgement of the peer's prepare request once every returned stage completed, or when the
+ * budget ran out: a participant never holds a switch up longer than that.
  *
  * @since 1.4
  */

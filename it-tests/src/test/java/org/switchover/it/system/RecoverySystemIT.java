@@ -33,7 +33,9 @@ import org.switchover.it.support.SwitchoverNode;
  * before the kill (the first load's, compared one by one by digest; the second load's, counted);</li>
  * <li>the old primary restarted comes back as backup and runs a full synchronisation per channel (counts equal);
  * </li>
- * <li>a controlled switch under traffic loses nothing.</li>
+ * <li>a controlled switch under traffic loses nothing: the new primary holds exactly (one digest over every
+ * interaction) what the old primary's host held when it stopped taking work, while two loads created, changed and
+ * released interactions up to that moment.</li>
  * <li>on the way, {@code switchoverctl status --json} carries in its {@code recovery} object the figures
  * {@code switchover:recovery-status} prints.</li>
  * </ol>
@@ -50,6 +52,13 @@ class RecoverySystemIT {
     /** The kill comes once A holds at least this many live interactions (issue 11: 10,000 across six channels). */
     private static final int KILL_AT = 10_500;
     private static final long REPLICATION_DELAY_MILLIS = 2000;
+    /** The controlled switch's load: interactions per channel and per channel per second. */
+    private static final int SWITCH_LOAD = 3000;
+    private static final int SWITCH_RATE = 300;
+    /** The old primary's log lines of a hand-over. */
+    private static final Pattern HAND_OVER = Pattern.compile("controlled hand-off|State PRIMARY|Reference host|"
+            + "Interaction recovery: (the primary role ended|\\w+ stream closed|the backup had not)|Hand-off to peer"
+            + "|stopped publishing");
     private static final Pattern CHANNEL = Pattern.compile("(\\w+): enabled, (backup|primary), (\\d+) "
             + "(shadows \\(primary live (\\d+|\\?)\\), sync (\\w+)|live)");
 
@@ -141,24 +150,54 @@ class RecoverySystemIT {
         a.awaitState("BACKUP", START);
         RecoveryPair.awaitInSync(a, b, "after the restart of A");
 
-        // a controlled switch under traffic: nothing lost
-        String stable = b.shellOk("host:interaction-digest r");
-        CompletableFuture<SwitchoverNode.CtlResult> load3 = CompletableFuture.supplyAsync(
-                () -> b.shell("host:interaction-load s3 3000 300"));
-        await("the third load runs").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> count(b, "s3-") > 600);
-        int createdBefore = count(b, "s3-");
-        int markA = a.logMark();
-        SwitchoverNode.CtlResult sw = a.shell("switchover:switch --yes");
+        controlledSwitchUnderTrafficLosesNothing(b, a);
+    }
+
+    /**
+     * Issue 11 b: a controlled switch from {@code primary} to {@code backup} while the primary's host creates, changes
+     * and releases interactions on two threads (the six-channel load and the mail/chat/callback lifecycle): every
+     * interaction the old primary's host held when it stopped taking work ({@code host:interaction-digest-at-stop})
+     * is on the new primary, identical (digest over all of them: id, channel, state, queue, agent, creation time,
+     * content), and none more. On the old primary the order is: host stopped taking work, streams handed over (the
+     * backup acknowledged their heads), hand-off acknowledged.
+     */
+    private static void controlledSwitchUnderTrafficLosesNothing(SwitchoverNode primary, SwitchoverNode backup) {
+        String stable = primary.shellOk("host:interaction-digest r");
+        CompletableFuture<SwitchoverNode.CtlResult> load = CompletableFuture.supplyAsync(
+                () -> primary.shell("host:interaction-load s3 " + SWITCH_LOAD + " " + SWITCH_RATE));
+        CompletableFuture<SwitchoverNode.CtlResult> lifecycle = CompletableFuture.supplyAsync(
+                () -> primary.shell("host:interaction-lifecycle s4 " + 3 * SWITCH_LOAD + " " + 3 * SWITCH_RATE));
+        // the node runs two shell lines at once, both taken by the loads: watch them through the status lane
+        int base = RecoveryPair.liveTotal(primary);
+        await("the switch loads run").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> RecoveryPair.liveTotal(primary) > base + 1200);
+        int markOld = primary.logMark();
+        int markNew = backup.logMark();
+        SwitchoverNode.CtlResult sw = backup.shell("switchover:switch --yes");
         assertTrue(sw.out().startsWith("Switched (CONTROLLED"), sw.out() + sw.err());
-        RecoveryPair.awaitPromoted(a, markA);
-        String loadOut = load3.get().out();
-        assertEquals(stable, a.shellOk("host:interaction-digest r"), "the interactions of before, identical on A");
-        int onA = count(a, "s3-");
-        System.out.printf("RECOVERY controlled switch under traffic: %s identical on A; the load on B ended '%s';"
-                + " A holds %d of its interactions%n", stable, loadOut, onA);
-        assertTrue(onA >= createdBefore, "every interaction B had created before the switch was asked for is on A: "
-                + onA + " >= " + createdBefore);
+        RecoveryPair.awaitPromoted(backup, markNew);
+        String loadOut = load.join().out() + load.join().err();
+        String lifecycleOut = lifecycle.join().out() + lifecycle.join().err();
+        String atStop = primary.shellOk("host:interaction-digest-at-stop");
+        String onNew = backup.shellOk("host:interaction-digest");
+        String oldLog = primary.logSince(markOld);
+        System.out.printf("RECOVERY controlled switch under traffic: the old primary's host held %s when it stopped"
+                + " taking work; the new primary holds %s; the loads ended '%s' and '%s'%n", atStop, onNew,
+                loadOut.strip(), lifecycleOut.strip());
+        System.out.println("RECOVERY the old primary's hand-over:\n" + oldLog.lines().filter(l -> HAND_OVER.matcher(l)
+                .find()).reduce("", (x, y) -> x + "  " + y + "\n"));
+        assertTrue(!loadOut.startsWith("loaded") && lifecycleOut.contains("stopped after"),
+                "both loads were still running when the host stopped taking work: " + loadOut + " / " + lifecycleOut);
+        assertEquals(stable, backup.shellOk("host:interaction-digest r"), "the interactions of before, identical");
+        assertTrue(!atStop.startsWith("0 interactions"), atStop);
+        assertEquals(atStop, onNew, "every interaction the old primary held when its host stopped taking work is on"
+                + " the new primary, identical, and none more");
+        int stopped = oldLog.indexOf("Reference host: not primary, stopped taking work");
+        int handed = oldLog.indexOf("stream closed (handed over)");
+        int acked = oldLog.indexOf("acknowledged after");
+        assertTrue(stopped >= 0 && handed > stopped && acked > handed, "on the old primary: host stopped ("
+                + stopped + "), streams handed over (" + handed + "), hand-off acknowledged (" + acked + ")");
+        assertTrue(!oldLog.contains("not acknowledged"), "every stream acknowledged in time:\n" + oldLog);
     }
 
     /**

@@ -2,6 +2,8 @@ package org.switchover.recovery.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -37,6 +39,8 @@ final class ChannelPrimary implements InteractionListener {
     private StreamPublisher publisher;
     private final AutoCloseable registration;
     private final SyncReplication sync;
+    /** The primary role ended: a change is still published, but the host's thread no longer waits for the backup. */
+    private volatile boolean leaving;
 
     ChannelPrimary(RecoveryChannel channel, Notifier notifier, String replicationId) {
         this(channel, notifier, replicationId, RecoveryReplication.ASYNC);
@@ -95,8 +99,20 @@ final class ChannelPrimary implements InteractionListener {
             seq = publisher.publish(payload);
             published.incrementAndGet();
         }
-        if (sync != null) {
+        if (sync != null && !leaving) {
             sync.awaitConfirmed(pub, seq);
+        }
+    }
+
+    /**
+     * The primary role ended (control thread): the stream stays open, but a host change waiting for the backup in
+     * synchronous mode is let go now and none waits after: the host stops taking work under its channel's lock, which
+     * such a wait holds (up to the synchronous timeout), and a controlled hand-over waits for the backup anyway.
+     */
+    void leaveRole() {
+        leaving = true;
+        if (sync != null) {
+            sync.close();
         }
     }
 
@@ -144,6 +160,36 @@ final class ChannelPrimary implements InteractionListener {
                     + publisher.headSequence() + ", acknowledged " + publisher.acknowledgedSequence() + "), "
                     + filterName + (sync == null ? "" : "; " + sync.describe());
         }
+    }
+
+    /** @return the sequence number of the newest change published, 0 when none or once stopped */
+    long head() {
+        synchronized (lock) {
+            return publisher == null ? 0 : publisher.headSequence();
+        }
+    }
+
+    /** @return the newest change the backup acknowledged (applied), 0 when none or once stopped */
+    long acknowledged() {
+        synchronized (lock) {
+            return publisher == null ? 0 : publisher.acknowledgedSequence();
+        }
+    }
+
+    /**
+     * @param sequence a change published on this side's stream
+     * @return completes once the backup acknowledged (applied) {@code sequence}; fails when this side stopped first
+     */
+    CompletionStage<Long> whenAcknowledged(long sequence) {
+        StreamPublisher pub;
+        synchronized (lock) {
+            pub = publisher;
+        }
+        if (pub == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "the " + channel.channel().key() + " stream was already closed"));
+        }
+        return pub.whenAcknowledged(sequence);
     }
 
     /** @return how many live interactions the source holds */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchover.api.HandOverParticipant;
 import org.switchover.api.NodeIdentity;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.config.ConfigReader;
@@ -57,11 +59,11 @@ import org.switchover.support.replication.SyncReplication;
  */
 @Component(name = "org.switchover.recovery", immediate = true,
         service = {RecoveryComponent.class, SwitchWarning.class, RequestHandler.class,
-            RecoveryStatusContributor.class, ActiveResources.class},
+            RecoveryStatusContributor.class, ActiveResources.class, HandOverParticipant.class},
         property = RequestHandler.EVENT_ID + "=" + EventIds.RECOVERY_SNAPSHOT)
 @Designate(ocd = RecoveryComponent.Config.class)
 public final class RecoveryComponent implements SwitchWarning, RequestHandler, RecoveryStatusContributor,
-        ActiveResources {
+        ActiveResources, HandOverParticipant {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryComponent.class);
     private static final String FAILED = "Interaction recovery: a change could not be applied";
@@ -115,7 +117,7 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler, R
             @Reference NodeIdentity identity, BundleContext context, Map<String, Object> props) {
         this.reportDir = identity.dataDir().resolve("recovery");
         this.service = new RecoveryService(notifier, status::epoch, System::currentTimeMillis, this::reported,
-                QUIET_MILLIS, MAX_QUIET_WAIT_MILLIS);
+                QUIET_MILLIS, MAX_QUIET_WAIT_MILLIS, syncScheduler, this::post);
         configure(props);
         service.replication(new RecoveryReplication(syncScheduler, new Journal(syncScheduler,
                 LoggerFactory.getLogger(RecoveryReplication.class), LoggerFactory.getLogger(Journal.AUDIT_LOGGER)),
@@ -213,6 +215,24 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler, R
         } catch (IOException e) {
             LOG.error("Interaction recovery: could not write the report to {}: {}", reportDir, e.getMessage());
         }
+    }
+
+    /**
+     * A controlled hand-over, on the old primary: its host stopped taking work (the primary condition is gone, and the
+     * role change is already queued on the control thread before this); the acknowledgement waits until the backup
+     * has every change the host made up to then, bounded by the budget ({@link LeavingSides#handOver}).
+     */
+    @Override
+    public CompletionStage<String> beforeAcknowledge(long budgetMillis) {
+        CompletableFuture<String> line = new CompletableFuture<>();
+        post(() -> service.handOver(budgetMillis).whenComplete((l, e) -> {
+            if (e != null) {
+                line.completeExceptionally(e);
+            } else {
+                line.complete(l);
+            }
+        }));
+        return line;
     }
 
     @Override

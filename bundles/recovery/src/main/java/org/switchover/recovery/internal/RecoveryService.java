@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -30,6 +31,7 @@ import org.switchover.api.notifier.Notifier;
 import org.switchover.api.notifier.Request;
 import org.switchover.api.notifier.Response;
 import org.switchover.api.status.RecoveryChannelStatus;
+import org.switchover.api.time.Scheduler;
 import org.switchover.support.RoleBinding.Role;
 import org.switchover.support.log.LogText;
 import org.switchover.support.log.RateLimitedLog;
@@ -71,6 +73,7 @@ final class RecoveryService {
     private final Map<Channel, RecoveryChannel> channels = new EnumMap<>(Channel.class);
     private final Map<Channel, ChannelPrimary> primaries = new ConcurrentHashMap<>();
     private final Map<Channel, ChannelBackup> backups = new ConcurrentHashMap<>();
+    private final LeavingSides leaving;
     private final Map<Channel, String> backupFilters = new EnumMap<>(Channel.class);
     private volatile Role role = Role.NONE;
     private volatile RecoveryReport lastReport;
@@ -91,6 +94,17 @@ final class RecoveryService {
      */
     RecoveryService(Notifier notifier, LongSupplier epoch, LongSupplier clock, Consumer<RecoveryReport> reports,
             long quietMillis, long maxWaitMillis) {
+        this(notifier, epoch, clock, reports, quietMillis, maxWaitMillis, null, Runnable::run);
+    }
+
+    /**
+     * @param timers the timers of a controlled hand-over and of the streams left open after the primary role
+     *     ({@link LeavingSides}); {@code null}: none (those streams close at the next role or hand-over)
+     * @param control runs a task on the control thread (the timers' tasks and the acknowledgements go through it)
+     */
+    RecoveryService(Notifier notifier, LongSupplier epoch, LongSupplier clock, Consumer<RecoveryReport> reports,
+            long quietMillis, long maxWaitMillis, Scheduler timers, Executor control) {
+        this.leaving = new LeavingSides(timers, control);
         this.notifier = notifier;
         this.epoch = epoch;
         this.clock = clock;
@@ -144,8 +158,19 @@ final class RecoveryService {
             ChannelBackup b = backups.get(c);
             boolean wantPrimary = rc != null && r == Role.PRIMARY;
             boolean wantBackup = rc != null && r == Role.BACKUP;
+            ChannelPrimary gone = leaving.get(c);
+            if (gone != null && (r != Role.NONE || !sameChannel(gone, rc))) {
+                leaving.close(c, r != Role.NONE ? "this node is now " + r.name().toLowerCase(Locale.ROOT)
+                        : "the channel was disabled or changed");
+            }
             if (p != null && (!wantPrimary || p.binding() != rc || !p.filterName().equals(rc.filterName()))) {
-                primaries.remove(c).close();
+                primaries.remove(c);
+                if (r == Role.NONE && sameChannel(p, rc)) {
+                    // only the role went: the host's last changes still go out (issue 11 b), see LeavingSides
+                    leaving.add(p);
+                } else {
+                    p.close();
+                }
                 p = null;
             }
             if (wantPrimary && p == null) {
@@ -173,6 +198,22 @@ final class RecoveryService {
                 b.pause();
             }
         }
+    }
+
+    private static boolean sameChannel(ChannelPrimary p, RecoveryChannel rc) {
+        return rc != null && p.binding() == rc && p.filterName().equals(rc.filterName());
+    }
+
+    /**
+     * The old primary's part of a controlled hand-over, once its host stopped taking work (control thread): see
+     * {@link LeavingSides#handOver}.
+     *
+     * @param budgetMillis how long the core waits at most (ms)
+     * @return completes with the line for the core's log once the backup acknowledged every stream's head, or with
+     *     what it had not acknowledged at 4/5 of the budget
+     */
+    CompletableFuture<String> handOver(long budgetMillis) {
+        return leaving.handOver(budgetMillis);
     }
 
     /** Promotes every channel's shadows into the host (control thread, on becoming primary). */
@@ -380,7 +421,9 @@ final class RecoveryService {
             }
             ChannelPrimary p = primaries.get(c);
             ChannelBackup k = backups.get(c);
-            b.append("enabled, ").append(p != null ? p.describe() : k != null ? k.describe() : "idle").append('\n');
+            ChannelPrimary l = leaving.get(c);
+            b.append("enabled, ").append(p != null ? p.describe() : k != null ? k.describe()
+                    : l != null ? "leaving the primary role, " + l.describe() : "idle").append('\n');
         }
         RecoveryReport r = lastReport;
         b.append("last promotion: ").append(r == null ? "none" : r.headline());
@@ -469,6 +512,7 @@ final class RecoveryService {
     /** Stops every side (control thread); shadows are dropped. */
     void close() {
         observers.close();
+        leaving.closeAll("the recovery service stops");
         primaries.values().forEach(ChannelPrimary::close);
         primaries.clear();
         backups.values().forEach(ChannelBackup::drop);

@@ -16,7 +16,10 @@ import org.switchover.api.notifier.StreamSubscription;
 /**
  * A follower's notifier whose stream messages can be held as if received but not yet applied: while {@link #hold}
  * is on, a message is taken off the wire and queued; {@link #release} applies the queue. Like the real subscription,
- * a queued message is dropped once its subscription is closed. Everything else goes to the notifier wrapped.
+ * a queued message is dropped once its subscription is closed. On a publisher's node, {@link #holdSending} keeps
+ * published messages in the publisher's backlog, numbered but not yet sent (so not acknowledged); {@link #sendHeld}
+ * sends them. Like the real publisher, one closed before it sent them never does. Everything else goes to the
+ * notifier wrapped.
  */
 final class HeldStreams implements Notifier {
 
@@ -25,7 +28,9 @@ final class HeldStreams implements Notifier {
 
     private final Notifier delegate;
     private final List<Held> held = new ArrayList<>();
+    private final List<Unsent> publishers = new ArrayList<>();
     private boolean hold;
+    private boolean holdSending;
 
     HeldStreams(Notifier delegate) {
         this.delegate = delegate;
@@ -148,6 +153,98 @@ final class HeldStreams implements Notifier {
 
     @Override
     public StreamPublisher publish(String stream, String replicationId) {
-        return delegate.publish(stream, replicationId);
+        Unsent p = new Unsent(delegate.publish(stream, replicationId));
+        synchronized (this) {
+            publishers.add(p);
+        }
+        return p;
+    }
+
+    /** While on, what the publishers of this node publish stays in their backlog, unsent. */
+    synchronized void holdSending(boolean on) {
+        holdSending = on;
+    }
+
+    private synchronized boolean holdingSends() {
+        return holdSending;
+    }
+
+    /** Stops holding and sends what the open publishers held; @return how many messages went out */
+    int sendHeld() {
+        List<Unsent> now;
+        synchronized (this) {
+            holdSending = false;
+            now = List.copyOf(publishers);
+        }
+        int n = 0;
+        for (Unsent p : now) {
+            n += p.sendAll();
+        }
+        return n;
+    }
+
+    /** A publisher whose messages wait, numbered, until they are sent. */
+    private final class Unsent implements StreamPublisher {
+        private final StreamPublisher inner;
+        private final List<byte[]> unsent = new ArrayList<>();
+        private boolean closed;
+
+        Unsent(StreamPublisher inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public String stream() {
+            return inner.stream();
+        }
+
+        @Override
+        public String replicationId() {
+            return inner.replicationId();
+        }
+
+        @Override
+        public synchronized long publish(byte[] payload) {
+            if (closed) {
+                throw new IllegalStateException("publisher of stream '" + inner.stream() + "' is closed");
+            }
+            if (holdingSends() || !unsent.isEmpty()) {
+                unsent.add(payload);
+                return inner.headSequence() + unsent.size();
+            }
+            return inner.publish(payload);
+        }
+
+        synchronized int sendAll() {
+            List<byte[]> now = closed ? List.of() : List.copyOf(unsent);
+            unsent.clear();
+            // delivery is synchronous here: the last acknowledgement may close this publisher on the way
+            for (byte[] p : now) {
+                inner.publish(p);
+            }
+            return now.size();
+        }
+
+        @Override
+        public synchronized long headSequence() {
+            return inner.headSequence() + unsent.size();
+        }
+
+        @Override
+        public long acknowledgedSequence() {
+            return inner.acknowledgedSequence();
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Long> whenAcknowledged(long sequence) {
+            return inner.whenAcknowledged(sequence);
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+            unsent.clear();
+            inner.close();
+        }
     }
 }

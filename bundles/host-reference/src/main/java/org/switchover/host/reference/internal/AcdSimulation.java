@@ -25,7 +25,10 @@ import org.switchover.support.interaction.MemoryInteractionSource;
  * host takes work only there); when the node stops being primary the live copy is discarded silently (no release
  * is reported: the interactions live on as the new primary's restored shadows). Ids are {@code <node>-<start>-<n>},
  * unique across restarts and across both nodes. Thread-safe: every change of one interaction is made under the lock
- * of its channel, so its listeners see the changes in order.
+ * of its channel, so its listeners see the changes in order; the check that the host takes work is made under that
+ * lock too, and stopping takes each channel's lock, so once {@link #accepting(boolean) accepting(false)} returned no
+ * change is in progress and none follows (a controlled hand-over relies on it: the changes reported until then are
+ * the last ones).
  */
 final class AcdSimulation {
 
@@ -33,6 +36,7 @@ final class AcdSimulation {
     private final AtomicLong counter = new AtomicLong();
     private final Map<Channel, Source> sources = new EnumMap<>(Channel.class);
     private volatile boolean accepting;
+    private volatile List<Interaction> heldAtStop = List.of();
 
     AcdSimulation(String node, long startMillis) {
         this.idPrefix = node + "-" + Long.toString(startMillis, 36) + "-";
@@ -42,11 +46,30 @@ final class AcdSimulation {
     }
 
     /** The interactions of one channel. */
-    static final class Source extends MemoryInteractionSource {
+    final class Source extends MemoryInteractionSource {
         private final AtomicLong restored = new AtomicLong();
 
         Source(Channel channel) {
             super(channel);
+        }
+
+        /** A change of the host's work: refused unless the host takes work, checked under the channel's lock. */
+        synchronized Interaction work(String id, UnaryOperator<Interaction> change) {
+            requireAccepting();
+            return put(id, change);
+        }
+
+        /** A release, checked as {@link #work}. */
+        synchronized boolean end(String id) {
+            requireAccepting();
+            return release(id);
+        }
+
+        /** Stops: once the changes in progress are done, @return the live interactions, then discards them. */
+        synchronized List<Interaction> stop() {
+            List<Interaction> held = new ArrayList<>(live().values());
+            live().clear();
+            return held;
         }
 
         @Override
@@ -66,12 +89,26 @@ final class AcdSimulation {
         return sources.get(c);
     }
 
-    /** Starts (primary) or stops taking work; stopping discards the live copy without reporting releases. */
-    void accepting(boolean on) {
+    /**
+     * Starts (primary) or stops taking work; stopping waits for the changes in progress (each channel's lock), then
+     * discards the live copy without reporting releases.
+     *
+     * @return when stopping, the interactions the host held when it stopped (also kept for {@link #heldAtStop()})
+     */
+    List<Interaction> accepting(boolean on) {
         accepting = on;
-        if (!on) {
-            sources.values().forEach(s -> s.live().clear());
+        if (on) {
+            return List.of();
         }
+        List<Interaction> held = new ArrayList<>();
+        sources.values().forEach(s -> held.addAll(s.stop()));
+        heldAtStop = List.copyOf(held);
+        return heldAtStop;
+    }
+
+    /** @return the interactions the host held when it last stopped taking work (empty before the first stop) */
+    List<Interaction> heldAtStop() {
+        return heldAtStop;
     }
 
     boolean accepting() {
@@ -108,7 +145,7 @@ final class AcdSimulation {
         };
         Interaction i = new Interaction(id, c, state, queue, agent, nowMillis, 0, Map.of("origin", "reference-host"),
                 content);
-        return sources.get(c).put(id, old -> i);
+        return sources.get(c).work(id, old -> i);
     }
 
     /** Assigns an interaction to an agent's user queue: connected to the agent. */
@@ -140,7 +177,7 @@ final class AcdSimulation {
     private Optional<Interaction> change(String id, UnaryOperator<Interaction> f) {
         for (Source s : sources.values()) {
             if (s.live().containsKey(id)) {
-                return Optional.ofNullable(s.put(id, old -> old == null ? null : f.apply(old)));
+                return Optional.ofNullable(s.work(id, old -> old == null ? null : f.apply(old)));
             }
         }
         return Optional.empty();
@@ -150,7 +187,7 @@ final class AcdSimulation {
     boolean release(String id) {
         requireAccepting();
         for (Source s : sources.values()) {
-            if (s.release(id)) {
+            if (s.end(id)) {
                 return true;
             }
         }

@@ -35,7 +35,9 @@ import org.switchover.api.interaction.Transcript;
  * <li>{@code interaction-release <id>}</li>
  * <li>{@code interaction-list [channel]}, {@code interaction-show <id>}, {@code interaction-count [prefix]}</li>
  * <li>{@code interaction-digest [prefix]}: how many interactions and one hash over them (id, channel, state,
- * queue, agent, creation time, content), to compare two nodes in one line</li>
+ * queue, agent, creation time, content), to compare two nodes in one line; {@code interaction-digest-at-stop
+ * [prefix]} the same over the interactions the host held when it last stopped taking work (its primary role ended),
+ * which the new primary of a controlled switch must hold identically</li>
  * <li>{@code interaction-load <prefix> <perChannel> <perSecond>}: {@code perChannel} interactions on each of the six
  * channels, {@code perSecond} per channel, each taken through its life (queued, assigned, a few lines) and left
  * connected (a callback: queued); ids {@code <prefix>-<channel>-<n>}; answers {@code loaded <n> in <ms> ms}</li>
@@ -53,7 +55,8 @@ import org.switchover.api.interaction.Transcript;
             "osgi.command.function=interaction-status", "osgi.command.function=interaction-file",
             "osgi.command.function=interaction-release", "osgi.command.function=interaction-list",
             "osgi.command.function=interaction-show", "osgi.command.function=interaction-count",
-            "osgi.command.function=interaction-digest", "osgi.command.function=interaction-load",
+            "osgi.command.function=interaction-digest", "osgi.command.function=interaction-digest-at-stop",
+            "osgi.command.function=interaction-load",
             "osgi.command.function=interaction-lifecycle", "osgi.command.function=interaction-release-all"})
 public final class InteractionCommands {
 
@@ -119,7 +122,9 @@ public final class InteractionCommands {
             case "interaction-count":
                 return count(a.isEmpty() ? "" : a.get(0));
             case "interaction-digest":
-                return digest(a.isEmpty() ? "" : a.get(0));
+                return digest(acd.all(), a.isEmpty() ? "" : a.get(0));
+            case "interaction-digest-at-stop":
+                return digest(acd.heldAtStop(), a.isEmpty() ? "" : a.get(0));
             case "interaction-load":
                 need(a, 3, "interaction-load <prefix> <perChannel> <perSecond>");
                 return load(a.get(0), bounded(a.get(1), "perChannel"), bounded(a.get(2), "perSecond"));
@@ -201,9 +206,9 @@ public final class InteractionCommands {
      * One line for the interactions whose id starts with {@code prefix}: how many, and a hash over their sorted
      * lines (id, channel, state, queue, agent, creation time, hash of the content), so two nodes compare in one line.
      */
-    private String digest(String prefix) {
+    private static String digest(List<Interaction> of, String prefix) {
         StringBuilder b = new StringBuilder();
-        List<Interaction> all = acd.all().stream().filter(i -> i.id().startsWith(prefix))
+        List<Interaction> all = of.stream().filter(i -> i.id().startsWith(prefix))
                 .sorted((x, y) -> x.id().compareTo(y.id())).toList();
         for (Interaction i : all) {
             b.append(i.id()).append(' ').append(i.channel().key()).append(' ').append(i.state()).append(' ')

@@ -55,10 +55,11 @@ public final class InteractionsComponent {
 
     private void roleChanged(RoleBinding.Role role) {
         boolean primary = role == RoleBinding.Role.PRIMARY;
-        int discarded = primary ? 0 : acd.all().size();
-        acd.accepting(primary);
-        LOG.info(primary ? "Reference host: primary, taking interactions" : "Reference host: not primary, {} live"
-                + " interactions discarded (the new primary holds their shadows)", discarded);
+        int discarded = acd.accepting(primary).size();
+        // once accepting(false) returned the host makes no further change (see AcdSimulation): this line marks the
+        // moment it stopped taking work
+        LOG.info(primary ? "Reference host: primary, taking interactions" : "Reference host: not primary, stopped"
+                + " taking work; {} live interactions discarded (the new primary holds their shadows)", discarded);
     }
 
     AcdSimulation acd() {
