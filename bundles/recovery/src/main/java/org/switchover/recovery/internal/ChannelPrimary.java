@@ -90,11 +90,14 @@ final class ChannelPrimary implements InteractionListener {
             }
             publisher = notifier.publish(RecoveryProtocol.stream(channel.channel()), replicationId);
         }
-        long before = beforeOpen.get();
-        LOG.info("Interaction recovery: publishing {} changes on stream '{}' under replication id {} ({}; {} live{})",
+        LOG.info("Interaction recovery: publishing {} changes on stream '{}' under replication id {} ({}; {} live)",
                 channel.channel().key(), RecoveryProtocol.stream(channel.channel()), replicationId, filterName,
-                source.count(), before == 0 ? "" : "; " + before + " changes the host made while this node was taking"
-                + " over reach the backup with its full synchronisation");
+                source.count());
+        long before = beforeOpen.get();
+        if (before > 0) {
+            LOG.info("Interaction recovery: {} {} changes the host made while this node was taking over reach the"
+                    + " backup with its full synchronisation", before, channel.channel().key());
+        }
     }
 
     Channel channel() {
