@@ -111,8 +111,8 @@ final class RecoveryService {
 
     /**
      * Sets where the host's threads read whether this node is primary (the role conditions themselves, before the
-     * control thread is told): a change the host makes then, while the channel is not yet published, is held for
-     * the stream (see {@link ChannelPrimary#starting}).
+     * control thread is told): a change the host makes then, while the channel is not yet published, degrades
+     * synchronous replication at once (see {@link ChannelPrimary#starting}).
      */
     void primaryCondition(BooleanSupplier primary) {
         this.primaryCondition = primary;
