@@ -738,11 +738,15 @@ final class FaultRun {
     /**
      * Interactions live in memory on both nodes (the host's live set on the primary, the shadows on the backup): a
      * change survives one kill -9, not two. Explained when, after the change was confirmed, one node was killed and
-     * then the other too before the first one had been a linked BACKUP (its full synchronisation done) for
-     * {@value #RESYNCED_MILLIS} ms: no node held the change any more. Either node may go first: the other one first
-     * (the change's node dies with the only copy left), or the change's node first (the backup takes over with the
-     * change, then dies before the old primary is back as its backup; seed 7510392217164550988, which this test only
-     * counted in the first order).
+     * then the other lost its copy too before the first one had been a linked BACKUP (its full synchronisation done)
+     * for {@value #RESYNCED_MILLIS} ms: no node held the change any more. Either node may go first: the other one
+     * first (the change's node dies with the only copy left), or the change's node first (the backup takes over with
+     * the change, then dies before the old primary is back as its backup; seed 7510392217164550988, which this test
+     * only counted in the first order). The second node loses its copy by a kill, or by leaving PRIMARY (it answers
+     * INACTIVE or BACKUP: its host discards its live interactions) while the first one, back without them, is primary
+     * (seed 472050839195804157: the backup killed, the link cut while it restarted, the restarted node fail-safe
+     * PRIMARY at the same epoch, the primary holding the changes yields when the link is back). Such a loss can no
+     * longer tell whether the backup had applied the change.
      */
     private static boolean bothCopiesLost(Write w, List<Sample> ss, List<Fault> fs) {
         for (Fault first : fs) {
@@ -756,8 +760,37 @@ final class FaultRun {
                     return true;
                 }
             }
+            long left = leftPrimary(survivor, first.startMillis(), ss);
+            if (left >= 0 && !linkedBackupFor(first.target(), first.startMillis(), left, ss)) {
+                return true;
+            }
         }
         return false;
+    }
+
+    /**
+     * @return the first sample time from {@code from} on when {@code letter} answered INACTIVE or BACKUP right after
+     *     answering PRIMARY (unanswered samples in between are skipped); -1 when it did not
+     */
+    private static long leftPrimary(String letter, long from, List<Sample> ss) {
+        boolean wasPrimary = false;
+        for (Sample s : ss) {
+            if (s.at() < from) {
+                continue;
+            }
+            View v = s.of(letter);
+            if (v.state() == null) {
+                continue;
+            }
+            if (v.primary()) {
+                wasPrimary = true;
+            } else if (wasPrimary && ("INACTIVE".equals(v.state()) || "BACKUP".equals(v.state()))) {
+                return s.at();
+            } else {
+                wasPrimary = false;
+            }
+        }
+        return -1;
     }
 
     private static boolean isKill(Fault f) {
