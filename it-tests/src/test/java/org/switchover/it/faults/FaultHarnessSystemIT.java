@@ -73,19 +73,34 @@ class FaultHarnessSystemIT {
      * healthy BACKUP that switchoverctl could not reach ("stuck", B=null), and the tracker's component failed for
      * good on writing its journal marker. The endpoint now retries its start every 5 s (ControlStarterTest) and the
      * tracker starts with the marker kept in memory (CsvJournalTest).
+     *
+     * <p>7510392217164550988 (200-run soak of 2026-12-06, open until h-faults4): interaction changes lost after two
+     * kills of the primary in a row. Replayed alone: A confirmed two creates once its linked backup B had applied
+     * them (B's promotion restored them), then A was killed, B took over with them, and B was killed before A was
+     * back as its backup: both in-memory copies gone, which the harness explained only when the backup died first
+     * (FaultRun.bothCopiesLost now takes either order). Looking for it also found a real gap in the product: the host
+     * takes work as soon as the primary condition is registered, but the recovery channel published only after its
+     * promotion (up to 3 s of stream quiet and 5 s for the observers), and a change made in between had no listener,
+     * so it was confirmed at once with no wait and no degrade (the soak's "confirmed in 14-50 ms just after it had
+     * become primary, no degraded audit line"). A side now listens from before the take-over and degrades the
+     * channel visibly for such a change (RecoveryServiceTest, SyncReplicationTest).
+     *
+     * <p>472050839195804157 (60-run soak of h-faults4, base seed 2026120602, 2 faults a run): 9 interaction changes
+     * B confirmed with A linked were lost: A (backup) was killed, the link was cut while it restarted, A came up
+     * fail-safe PRIMARY at B's epoch and B yielded when the link was back, discarding its live interactions, the
+     * only copy left. Expected (both in-memory copies gone) but the harness counted only kills as the second loss;
+     * it now also counts the other node leaving PRIMARY (FaultRun.bothCopiesLost). Replayed alone on a fresh pair it
+     * ends without a loss (the equal epochs came from the soak's history), so it guards the schedule only.
      */
-    private static final long[] REGRESSION_SEEDS_ALL_KINDS = {8481085845458804239L};
+    private static final long[] REGRESSION_SEEDS_ALL_KINDS = {8481085845458804239L, 7510392217164550988L,
+        472050839195804157L};
     /**
      * Open violations, replayed with all kinds and {@code -Dfaults.open.seeds=true} only (kept out of the default run
-     * while they are open). 7510392217164550988 (200-run soak of 2026-12-06; kill -9 of the primary B, then of the
-     * new primary A): 7 interaction changes (4 creates, 3 lines) confirmed by B in 14-50 ms just after it had become
-     * primary while A was down, not in the transcripts after B was killed in turn. No wait for the 1 s bound, no
-     * degraded warning sampled: not analysed yet (with the audit lines of such stretches lost before the thread fix,
-     * the audit side could not tell either). The same pattern, after two kills in a row, in 5 more runs of that soak
-     * (8452585683475717636, 3017875301732352127, 4641491384691194932, 7759296459166151667, 3942416376167419437: 1-7
-     * changes each).
+     * while they are open). None at the moment. The soak of 2026-12-06 showed the pattern of 7510392217164550988 in 5
+     * more runs (8452585683475717636, 3017875301732352127, 4641491384691194932, 7759296459166151667,
+     * 3942416376167419437); they are not replayed by default.
      */
-    private static final long[] OPEN_SEEDS = {7510392217164550988L};
+    private static final long[] OPEN_SEEDS = {};
     private static final Duration START = Duration.ofSeconds(90);
     private static final long SYNC_TIMEOUT_MILLIS = 1000;
     /** Whether the pair's interaction recovery runs in the harness's mode too (else it is asynchronous). */

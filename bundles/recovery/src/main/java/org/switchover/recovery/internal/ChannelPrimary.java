@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,17 @@ import org.switchover.support.replication.SyncReplication;
  * the stream on the host's thread, right after the host committed it; publishing never blocks on the network. In
  * synchronous mode ({@link RecoveryReplication}) the host's thread then waits, outside every lock, until the backup
  * has applied the change or {@link SyncReplication} released it (its bound, a degrade, the stream closing).
+ *
+ * <p>A side is made {@linkplain #starting starting} while the node does not publish the channel, and listens to the
+ * host from then on: the host takes work as soon as the core's primary condition is registered, while the node's
+ * promotion (the stream's quiet, the shadow observers, the restore) still runs on the recovery's own thread before
+ * the side {@linkplain #open opens}. A change the host makes in between (the primary condition registered) cannot
+ * be acknowledged by any backup: in synchronous mode the channel degrades at once, with its audit line and warning
+ * ({@link SyncReplication#awaitUnreplicated}), and the host's thread returns once that is recorded. It does not wait
+ * for the side to open: the host calls with its source's lock held, which the promotion's restore needs. The
+ * change reaches the backup with its full synchronisation, as every live interaction does. Before, such a change was
+ * confirmed at once with no listener at all: no wait, no degrade, and lost with the node. A change reported while the
+ * node is not primary is not replicated (the host takes no work there).
  */
 final class ChannelPrimary implements InteractionListener {
 
@@ -36,7 +48,11 @@ final class ChannelPrimary implements InteractionListener {
     private final String filterName;
     private final Object lock = new Object();
     private final AtomicLong published = new AtomicLong();
+    private final BooleanSupplier primary;
+    private final AtomicLong beforeOpen = new AtomicLong();
+    // under lock
     private StreamPublisher publisher;
+    private boolean closed;
     private final AutoCloseable registration;
     private final SyncReplication sync;
     /** The primary role ended: a change is still published, but the host's thread no longer waits for the backup. */
@@ -47,18 +63,45 @@ final class ChannelPrimary implements InteractionListener {
     }
 
     ChannelPrimary(RecoveryChannel channel, Notifier notifier, String replicationId, RecoveryReplication replication) {
+        this(channel, replication, () -> true);
+        open(notifier, replicationId);
+    }
+
+    private ChannelPrimary(RecoveryChannel channel, RecoveryReplication replication, BooleanSupplier primary) {
         this.channel = channel;
+        this.primary = primary;
         this.sync = replication.gate(channel.channel());
         this.source = channel.source();
         this.filter = channel.newFilter();
         this.filterName = channel.filterName();
+        registration = source.addListener(this);
+    }
+
+    /**
+     * @param primary whether the core's primary condition is registered (read on the host's thread): a change the
+     *     host reports before {@link #open} degrades synchronous replication only then
+     * @return a side that listens to the host but does not publish yet
+     */
+    static ChannelPrimary starting(RecoveryChannel channel, RecoveryReplication replication, BooleanSupplier primary) {
+        return new ChannelPrimary(channel, replication, primary);
+    }
+
+    /** Starts publishing under {@code replicationId}, each change as the host reports it. */
+    void open(Notifier notifier, String replicationId) {
         synchronized (lock) {
+            if (closed || publisher != null) {
+                throw new IllegalStateException(channel.channel().key() + " side is " + (closed ? "closed" : "open"));
+            }
             publisher = notifier.publish(RecoveryProtocol.stream(channel.channel()), replicationId);
         }
-        registration = source.addListener(this);
         LOG.info("Interaction recovery: publishing {} changes on stream '{}' under replication id {} ({}; {} live)",
                 channel.channel().key(), RecoveryProtocol.stream(channel.channel()), replicationId, filterName,
                 source.count());
+        long before = beforeOpen.get();
+        if (before > 0) {
+            LOG.info("Interaction recovery: {} {} changes the host made while this node was taking over reach the"
+                    + " backup with its full synchronisation", before, channel.channel().key());
+        }
     }
 
     Channel channel() {
@@ -92,12 +135,27 @@ final class ChannelPrimary implements InteractionListener {
         StreamPublisher pub;
         long seq;
         synchronized (lock) {
-            if (publisher == null) {
+            if (closed) {
                 return;
             }
             pub = publisher;
-            seq = publisher.publish(payload);
-            published.incrementAndGet();
+            if (pub == null) {
+                seq = -1;
+            } else {
+                seq = pub.publish(payload);
+                published.incrementAndGet();
+            }
+        }
+        if (pub == null) {
+            // not published yet: only a node taking over may see the host change something
+            if (primary.getAsBoolean()) {
+                beforeOpen.incrementAndGet();
+                if (sync != null) {
+                    sync.awaitUnreplicated("a " + channel.channel().key() + " change was made while this node was"
+                            + " taking over, before the channel was published (no backup can have it)");
+                }
+            }
+            return;
         }
         if (sync != null && !leaving) {
             sync.awaitConfirmed(pub, seq);
@@ -203,7 +261,10 @@ final class ChannelPrimary implements InteractionListener {
         } catch (Exception e) {
             LOG.warn("Interaction recovery: could not remove the {} listener", channel.channel().key(), e);
         }
+        boolean wasOpen;
         synchronized (lock) {
+            closed = true;
+            wasOpen = publisher != null;
             if (publisher != null) {
                 publisher.close();
                 publisher = null;
@@ -212,7 +273,9 @@ final class ChannelPrimary implements InteractionListener {
         if (sync != null) {
             sync.close();
         }
-        LOG.info("Interaction recovery: stopped publishing {} after {} changes", channel.channel().key(),
-                published.get());
+        if (wasOpen) {
+            LOG.info("Interaction recovery: stopped publishing {} after {} changes", channel.channel().key(),
+                    published.get());
+        }
     }
 }

@@ -129,6 +129,8 @@ public final class RecoveryComponent implements SwitchWarning, RequestHandler, R
             service.syncPageDelay(delay);
         }
         this.roles = new RoleBinding(control, role -> Threads.logging(() -> service.role(role), LOG, FAILED).run());
+        // the host's threads read the condition itself: the host takes work before this component's thread is told
+        service.primaryCondition(roles::primary);
         roles.track(context);
     }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -74,6 +75,8 @@ final class RecoveryService {
     private final Map<Channel, ChannelPrimary> primaries = new ConcurrentHashMap<>();
     private final Map<Channel, ChannelBackup> backups = new ConcurrentHashMap<>();
     private final LeavingSides leaving;
+    /** Per enabled channel while this node does not publish it: the side listening for a take-over (control thread). */
+    private final Map<Channel, ChannelPrimary> starting = new EnumMap<>(Channel.class);
     private final Map<Channel, String> backupFilters = new EnumMap<>(Channel.class);
     private volatile Role role = Role.NONE;
     private volatile RecoveryReport lastReport;
@@ -82,6 +85,8 @@ final class RecoveryService {
     private final ShadowObservers observers = new ShadowObservers();
 
     private volatile RecoveryReplication replication = RecoveryReplication.ASYNC;
+    /** Whether the core's primary condition is registered now (read on the host's threads); tests replace it. */
+    private volatile BooleanSupplier primaryCondition = () -> role == Role.PRIMARY;
 
     /**
      * @param notifier the node's notifier
@@ -116,6 +121,15 @@ final class RecoveryService {
     /** Sets the replication mode's source (before the first role; the component's configuration). */
     void replication(RecoveryReplication r) {
         this.replication = r;
+    }
+
+    /**
+     * Sets where the host's threads read whether this node is primary (the role conditions themselves, before the
+     * control thread is told): a change the host makes then, while the channel is not yet published, degrades
+     * synchronous replication at once (see {@link ChannelPrimary#starting}).
+     */
+    void primaryCondition(BooleanSupplier primary) {
+        this.primaryCondition = primary;
     }
 
     /** A channel's service appeared or its properties changed (control thread). */
@@ -173,9 +187,20 @@ final class RecoveryService {
                 }
                 p = null;
             }
+            ChannelPrimary s = starting.get(c);
+            if (s != null && (rc == null || s.binding() != rc || !s.filterName().equals(rc.filterName()))) {
+                starting.remove(c).close();
+                s = null;
+            }
             if (wantPrimary && p == null) {
                 String id = epoch.getAsLong() + "-" + UUID.randomUUID().toString().substring(0, 8);
-                primaries.put(c, new ChannelPrimary(rc, notifier, id, replication));
+                starting.remove(c);
+                p = s != null ? s : ChannelPrimary.starting(rc, replication, () -> true);
+                p.open(notifier, id);
+                primaries.put(c, p);
+            } else if (rc != null && p == null && s == null) {
+                // listens from now on: the host may take work before this thread hears of a take-over
+                starting.put(c, ChannelPrimary.starting(rc, replication, () -> primaryCondition.getAsBoolean()));
             }
             if (b != null && rc == null) {
                 backups.remove(c).drop();
@@ -515,6 +540,8 @@ final class RecoveryService {
         leaving.closeAll("the recovery service stops");
         primaries.values().forEach(ChannelPrimary::close);
         primaries.clear();
+        starting.values().forEach(ChannelPrimary::close);
+        starting.clear();
         backups.values().forEach(ChannelBackup::drop);
         backups.clear();
     }

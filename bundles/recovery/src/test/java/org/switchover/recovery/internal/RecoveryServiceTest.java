@@ -120,6 +120,44 @@ class RecoveryServiceTest {
         assertTrue(a.status().contains("DEGRADED"), a.status());
     }
 
+    /**
+     * The host takes work as soon as the core's primary condition is registered, while the recovery's thread
+     * publishes the channel only after the promotion. A change made in between was confirmed at once (no listener
+     * yet): no wait for a backup, no degrade. Now synchronous replication degrades at once, visibly.
+     */
+    @Test
+    void inSyncModeAChangeTheHostMakesWhileTheNodeTakesOverDegradesTheChannelVisiblyBeforeItReturns()
+            throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean condition = new java.util.concurrent.atomic.AtomicBoolean();
+        Journal journal = new Journal(scheduler, org.slf4j.LoggerFactory.getLogger(RecoveryServiceTest.class));
+        b.replication(new RecoveryReplication(scheduler, journal, () -> SyncReplication.Mode.SYNC, () -> 1000,
+                () -> 0));
+        b.primaryCondition(condition::get);
+        startPair();
+        scheduler.runDue();
+        // the primary is gone; a change while this node is not primary is nothing to replicate
+        a.role(Role.NONE);
+        scheduler.runDue();
+        chatB.put(chat("n1", InteractionState.QUEUED, QueueRef.workgroup("sales"), ""));
+        scheduler.runDue();
+        assertTrue(journal.entries().stream().noneMatch(Journal.Entry::audit), journal.entries().toString());
+        // the core registers the primary condition: the host takes work before the recovery's thread is told
+        condition.set(true);
+        CompletableFuture<Void> put = CompletableFuture.runAsync(
+                () -> chatB.put(chat("t1", InteractionState.CONNECTED, QueueRef.user("bob"), "bob", "hello")));
+        runUntil(put);
+        List<String> audits = journal.entries().stream().filter(Journal.Entry::audit).map(Journal.Entry::text)
+                .toList();
+        assertEquals(1, audits.size(), audits.toString());
+        assertTrue(audits.get(0).contains("Interaction recovery (chat): synchronous replication degraded to"
+                + " asynchronous: a chat change was made while this node was taking over"), audits.toString());
+        // the promotion runs, the channel opens degraded: the warning shows until the backup has kept up
+        b.role(Role.PRIMARY);
+        assertTrue(b.warning().orElse("").contains("Synchronous interaction replication degraded to asynchronous"),
+                b.warning().toString());
+        assertTrue(b.status().contains("DEGRADED"), b.status());
+    }
+
     @Test
     void aBackupStartingLateRunsAFullSyncThenFollowsTheStream() {
         for (int k = 0; k < 2500; k++) {

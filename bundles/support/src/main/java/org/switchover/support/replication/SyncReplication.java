@@ -203,6 +203,33 @@ public final class SyncReplication {
         }
     }
 
+    /**
+     * The host made a change that no backup can be asked to acknowledge: the subsystem does not publish yet (this node
+     * is taking over, its promotion still running, while the host already takes work). In sync mode the pair degrades
+     * at once, with the audit line and the warning of a degrade after the bound (waiting for the bound would only
+     * hold the host: nothing can acknowledge the change); it stays degraded until the backup has kept up for the
+     * resume hold, as after any degrade. Returns at once in async mode; otherwise once the degrade is recorded (at
+     * most twice the bound plus 5 s, as {@link #awaitConfirmed}).
+     *
+     * @param reason why, for the audit line and the warning (no trailing period)
+     */
+    public void awaitUnreplicated(String reason) {
+        if (mode.get() != Mode.SYNC) {
+            return;
+        }
+        CompletableFuture<Outcome> done = new CompletableFuture<>();
+        scheduler.execute(() -> unreplicated(reason, done));
+        long bound = 2 * timeoutMillis.getAsLong() + 5_000L;
+        try {
+            done.get(bound, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("{}: degrade for a change that cannot be replicated not recorded within {} ms ({}); confirming"
+                    + " it without the backup", subject.auditPrefix(), bound, e.toString());
+        }
+    }
+
     /** @return the warning while degraded in sync mode (one sentence, no trailing period) */
     public Optional<String> warning() {
         return mode.get() == Mode.SYNC ? Optional.ofNullable(warning) : Optional.empty();
@@ -213,7 +240,8 @@ public final class SyncReplication {
         return mode.get() == Mode.SYNC ? summary : "replication mode async";
     }
 
-    private void written(StreamPublisher publisher, long seq, CompletableFuture<Outcome> done) {
+    /** Follows a change of the mode parameter (audit line); @return whether the mode is sync */
+    private boolean syncMode() {
         Mode m = mode.get();
         if (m == Mode.ASYNC) {
             if (state != State.ASYNC) {
@@ -221,13 +249,41 @@ public final class SyncReplication {
                         + " backup (parameter switchover.replication.mode)", subject.auditPrefix());
                 enter(State.ASYNC, null);
             }
-            done.complete(Outcome.ASYNC);
-            return;
+            return false;
         }
         if (state == State.ASYNC) {
             journal.audit("{}: replication mode is now sync: a change is confirmed once the backup has applied it"
                     + " (parameter switchover.replication.mode)", subject.auditPrefix());
             enter(State.SYNCHRONOUS, null);
+        }
+        return true;
+    }
+
+    private void unreplicated(String reason, CompletableFuture<Outcome> done) {
+        if (!syncMode()) {
+            done.complete(Outcome.ASYNC);
+            return;
+        }
+        if (state == State.SYNCHRONOUS) {
+            degrade(reason);
+        }
+        degradedWrites++;
+        summary = describeState();
+        done.complete(Outcome.DEGRADED);
+    }
+
+    private void degrade(String reason) {
+        journal.audit("{}: synchronous replication degraded to asynchronous: {}; changes are confirmed without the"
+                + " backup until it has stayed caught up for {} ms", subject.auditPrefix(), reason,
+                resumeMillis.getAsLong());
+        enter(State.DEGRADED, "Synchronous " + subject.subsystem() + " replication degraded to asynchronous: "
+                + reason + "; changes since are confirmed without the backup");
+    }
+
+    private void written(StreamPublisher publisher, long seq, CompletableFuture<Outcome> done) {
+        if (!syncMode()) {
+            done.complete(Outcome.ASYNC);
+            return;
         }
         if (state == State.DEGRADED) {
             degradedWrites++;
@@ -265,13 +321,8 @@ public final class SyncReplication {
         if (!waiting.contains(w) || state != State.SYNCHRONOUS) {
             return;
         }
-        String reason = "the backup did not acknowledge " + subject.message() + " " + w.seq + " within "
-                + timeoutMillis.getAsLong() + " ms";
-        journal.audit("{}: synchronous replication degraded to asynchronous: {}; changes are confirmed without the"
-                + " backup until it has stayed caught up for {} ms", subject.auditPrefix(), reason,
-                resumeMillis.getAsLong());
-        enter(State.DEGRADED, "Synchronous " + subject.subsystem() + " replication degraded to asynchronous: "
-                + reason + "; changes since are confirmed without the backup");
+        degrade("the backup did not acknowledge " + subject.message() + " " + w.seq + " within "
+                + timeoutMillis.getAsLong() + " ms");
         startProbe(publisher, publisher.headSequence());
     }
 

@@ -70,6 +70,41 @@ class SyncReplicationTest {
     }
 
     @Test
+    void aChangeNoBackupCanAcknowledgeDegradesAtOnceVisiblyAndTheBackupBringsTheSyncBack() throws Exception {
+        // the host's thread waits until the degrade is recorded (the audit line comes before its confirmation)
+        CompletableFuture<Void> held = CompletableFuture.runAsync(
+                () -> sync.awaitUnreplicated("a change was made before the stream was published"));
+        long deadline = System.currentTimeMillis() + 5000;
+        while (!held.isDone() && System.currentTimeMillis() < deadline) {
+            time.runDue();
+            Thread.sleep(1);
+        }
+        held.get(1, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, audits().size(), audits().toString());
+        assertTrue(audits().get(0).contains("degraded to asynchronous: a change was made before the stream was"
+                + " published"), audits().toString());
+        assertTrue(sync.warning().orElse("").startsWith("Synchronous DS replication degraded to asynchronous"),
+                sync.warning().toString());
+        assertTrue(sync.describe().contains("DEGRADED"), sync.describe());
+        // the next change on the stream is confirmed without waiting and asks the backup; its answer resumes
+        CompletableFuture<Outcome> w = write();
+        assertEquals(Outcome.DEGRADED, w.join());
+        pub.ack(1);
+        time.runDue();
+        assertTrue(sync.warning().isEmpty(), sync.warning().toString());
+        assertTrue(audits().get(audits().size() - 1).contains("synchronous replication resumed"), audits().toString());
+    }
+
+    @Test
+    void inAsyncModeAChangeNoBackupCanAcknowledgeIsNoDegrade() {
+        mode.set(Mode.ASYNC);
+        sync.awaitUnreplicated("a change was made before the stream was published");
+        time.runDue();
+        assertTrue(audits().isEmpty(), audits().toString());
+        assertTrue(sync.warning().isEmpty());
+    }
+
+    @Test
     void aSilentBackupDegradesThePairAtTheBoundAndReleasesEveryWaitingWrite() {
         CompletableFuture<Outcome> first = write();
         time.advance(400);
