@@ -161,7 +161,7 @@ public final class DsSyncBackup implements StreamListener {
         }
         Received last = batch.get(batch.size() - 1);
         try {
-            store.write(writes);
+            TakeOverGap.replicaWrite(() -> store.write(writes));
         } catch (RuntimeException e) {
             LOG.error("DS sync backup: could not write messages {}..{} ({} writes): {}; they will be asked for again",
                     batch.get(0).sequence(), last.sequence(), writes.size(), e.getMessage());

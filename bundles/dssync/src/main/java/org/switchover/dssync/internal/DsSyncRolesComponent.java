@@ -50,8 +50,11 @@ public final class DsSyncRolesComponent {
     private final SystemScheduler syncScheduler = new SystemScheduler("switchover-dssync-sync");
     private final Journal journal = new Journal(syncScheduler, LoggerFactory.getLogger(SyncReplication.class),
             LoggerFactory.getLogger(Journal.AUDIT_LOGGER));
-    // owned by the control thread
-    private DsSyncPrimary primary;
+    // set on the control thread; volatile: the take-over gap reads it on the host's writing threads
+    private volatile DsSyncPrimary primary;
+    /** Writes committed while this node takes over, before the primary part publishes (sync mode degrades). */
+    private final TakeOverGap gap = new TakeOverGap(roles::primary, () -> primary != null, this::newSync);
+    private final AutoCloseable gapListener;
     private ServiceRegistration<RequestHandler> primaryHandler;
     // volatile: the replication figures read it from any thread
     private volatile DsSyncBackup backup;
@@ -73,7 +76,13 @@ public final class DsSyncRolesComponent {
             DsSyncBackup b = backup;
             return b == null ? -1 : b.backlog();
         }), null);
+        gapListener = store.addListener(gap);
         roles.track(context);
+    }
+
+    private SyncReplication newSync() {
+        return new SyncReplication(syncScheduler, journal, SUBJECT, settings::replicationMode,
+                settings::syncTimeoutMillis, settings::syncResumeMillis);
     }
 
     private void roleChanged(RoleBinding.Role role) {
@@ -85,9 +94,11 @@ public final class DsSyncRolesComponent {
                 backup.close();
                 backup = null;
             }
+            if (role != RoleBinding.Role.PRIMARY) {
+                gap.discard();
+            }
             if (role == RoleBinding.Role.PRIMARY && primary == null) {
-                SyncReplication sync = new SyncReplication(syncScheduler, journal, SUBJECT,
-                        settings::replicationMode, settings::syncTimeoutMillis, settings::syncResumeMillis);
+                SyncReplication sync = gap.take();
                 primary = new DsSyncPrimary(store, notifier, status, settings, clock, sync);
                 settings.warningSource(sync::warning);
                 Dictionary<String, Object> props = new Hashtable<>();
@@ -123,6 +134,11 @@ public final class DsSyncRolesComponent {
             // already gone with the bundle
         }
         roles.close();
+        try {
+            gapListener.close();
+        } catch (Exception e) {
+            LOG.debug("DS sync: removing the take-over listener: {}", e.toString());
+        }
         control.execute(() -> {
             if (primary != null) {
                 stopPrimary();

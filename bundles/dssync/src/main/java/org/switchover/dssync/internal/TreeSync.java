@@ -271,7 +271,7 @@ final class TreeSync {
     /** One batch write; every write in it changes the store (only differing entries get here). */
     private void write(List<DirectoryWrite> writes) {
         if (!writes.isEmpty()) {
-            local.write(writes);
+            TakeOverGap.replicaWrite(() -> local.write(writes));
             progress.transferred.addAndGet(writes.size());
         }
     }
