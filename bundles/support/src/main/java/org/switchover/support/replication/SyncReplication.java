@@ -192,14 +192,22 @@ public final class SyncReplication {
         if (mode.get() != Mode.SYNC) {
             return;
         }
+        awaitDecided(confirm(publisher, seq), "confirmation of " + subject.message() + " " + seq);
+    }
+
+    /**
+     * Waits on the host's thread until this class decided {@code decision}, bounded by twice the bound plus 5 s (a
+     * safety net over this class's own timer); passing it is logged and the change confirmed without the backup.
+     */
+    private void awaitDecided(CompletableFuture<Outcome> decision, String what) {
         long bound = 2 * timeoutMillis.getAsLong() + 5_000L;
         try {
-            confirm(publisher, seq).get(bound, TimeUnit.MILLISECONDS);
+            decision.get(bound, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("{}: confirmation of {} {} not decided within {} ms ({}); confirming it without the backup",
-                    subject.auditPrefix(), subject.message(), seq, bound, e.toString());
+            LOG.warn("{}: {} not decided within {} ms ({}); confirming it without the backup",
+                    subject.auditPrefix(), what, bound, e.toString());
         }
     }
 
@@ -219,15 +227,7 @@ public final class SyncReplication {
         }
         CompletableFuture<Outcome> done = new CompletableFuture<>();
         scheduler.execute(() -> unreplicated(reason, done));
-        long bound = 2 * timeoutMillis.getAsLong() + 5_000L;
-        try {
-            done.get(bound, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("{}: degrade for a change that cannot be replicated not recorded within {} ms ({}); confirming"
-                    + " it without the backup", subject.auditPrefix(), bound, e.toString());
-        }
+        awaitDecided(done, "the degrade for a change that cannot be replicated");
     }
 
     /** @return the warning while degraded in sync mode (one sentence, no trailing period) */
