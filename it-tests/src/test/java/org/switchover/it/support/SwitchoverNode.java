@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,13 +39,13 @@ public final class SwitchoverNode implements AutoCloseable {
         this.home = home;
     }
 
-    /** Two free loopback ports for A and B. */
+    /**
+     * Two free ports for A and B (TCP and UDP: the heartbeats use the links' port number), from
+     * {@link ListenPorts}: below the kernel's ephemeral range, so no outgoing connection of another process can take
+     * one between this choice and the node's bind.
+     */
     public static int[] freePorts() {
-        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
-            return new int[] {a.getLocalPort(), b.getLocalPort()};
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ListenPorts.free(2);
     }
 
     /**

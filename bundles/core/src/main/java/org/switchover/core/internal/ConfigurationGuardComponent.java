@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -35,6 +37,7 @@ public final class ConfigurationGuardComponent {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigurationGuardComponent.class);
     static final String PREFIX = "org.switchover.";
     private static final String FILENAME = "felix.fileinstall.filename";
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
 
     private final ConfigurationAdmin configAdmin;
     private SystemScheduler thread;
@@ -43,7 +46,7 @@ public final class ConfigurationGuardComponent {
     @Activate
     public ConfigurationGuardComponent(@Reference ConfigurationAdmin configAdmin, BundleContext context) {
         this.configAdmin = configAdmin;
-        String dir = context.getProperty("felix.fileinstall.dir");
+        String dir = substitute(context.getProperty("felix.fileinstall.dir"), context::getProperty);
         if (dir == null || dir.isBlank()) {
             LOG.info("Configuration guard: no felix.fileinstall.dir, nothing to compare with ConfigAdmin");
             return;
@@ -51,6 +54,10 @@ public final class ConfigurationGuardComponent {
         String filter = context.getProperty("felix.fileinstall.filter");
         Pattern accepted = filter == null || filter.isBlank() ? null : Pattern.compile(filter);
         Path directory = Paths.get(dir).toAbsolutePath().normalize();
+        if (!Files.isDirectory(directory)) {
+            LOG.warn("Configuration guard: felix.fileinstall.dir {} is not a directory; nothing to compare with"
+                    + " ConfigAdmin", directory);
+        }
         thread = new SystemScheduler("switchover-configuration-guard");
         guard = new ConfigurationGuard(thread, new ConfigurationGuard.Sources() {
             @Override
@@ -69,6 +76,25 @@ public final class ConfigurationGuardComponent {
             }
         }, directory.toString());
         guard.start();
+    }
+
+    /**
+     * Replaces each {@code ${name}} in {@code value} with the framework property of that name, as FileInstall does
+     * with its own settings (the runtime gives {@code felix.fileinstall.dir} as {@code ${switchover.home}/etc}); an
+     * unknown name is left as it is.
+     */
+    static String substitute(String value, UnaryOperator<String> properties) {
+        if (value == null) {
+            return null;
+        }
+        Matcher m = VARIABLE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String v = properties.apply(m.group(1));
+            m.appendReplacement(out, Matcher.quoteReplacement(v == null ? m.group() : v));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /** @return the names of the product's configuration files FileInstall reads in {@code directory} */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -166,5 +167,14 @@ class ConfigurationGuardTest {
         assertEquals(CORE, ConfigurationGuardComponent.fileName("/nodes/B/etc/" + CORE));
         assertNull(ConfigurationGuardComponent.fileName(42));
         assertNull(ConfigurationGuardComponent.fileName(" "));
+    }
+
+    @Test
+    void theWatchedDirectorysVariablesAreTheFrameworksProperties() {
+        Map<String, String> props = Map.of("switchover.home", "/nodes/B");
+        assertEquals("/nodes/B/etc", ConfigurationGuardComponent.substitute("${switchover.home}/etc", props::get));
+        assertEquals("${unknown}/etc", ConfigurationGuardComponent.substitute("${unknown}/etc", props::get));
+        assertEquals("/etc/$x", ConfigurationGuardComponent.substitute("/etc/$x", props::get));
+        assertNull(ConfigurationGuardComponent.substitute(null, props::get));
     }
 }
