@@ -57,6 +57,8 @@ public final class DsSyncPrimary implements RequestHandler {
     private final SyncReplication sync;
     /** The stream message of the writing thread's last change, until its write call ends ({@link #written}). */
     private final ThreadLocal<Published> lastPublished = new ThreadLocal<>();
+    /** The primary role ended ({@link LeavingPrimary}): keep the replication id until closed. Guarded by lock. */
+    private boolean leaving;
 
     private record Published(StreamPublisher publisher, long seq) {
     }
@@ -108,7 +110,7 @@ public final class DsSyncPrimary implements RequestHandler {
                 return;
             }
             long epoch = status.epoch();
-            if (!Long.toString(epoch).equals(epochOf(publisher.replicationId()))) {
+            if (!leaving && !Long.toString(epoch).equals(epochOf(publisher.replicationId()))) {
                 // the epoch moved while this node stayed primary: followers must resynchronise under the new id
                 publisher.close();
                 publisher = notifier.publish(EventIds.DSSYNC_STREAM, replicationId(epoch));
@@ -137,7 +139,8 @@ public final class DsSyncPrimary implements RequestHandler {
             if (publisher == null) {
                 return "primary, stopped";
             }
-            return "primary, publishing stream '" + EventIds.DSSYNC_STREAM + "' under replication id "
+            return (leaving ? "former primary, still publishing (until the backup has it) stream '"
+                    : "primary, publishing stream '") + EventIds.DSSYNC_STREAM + "' under replication id "
                     + publisher.replicationId() + ": head " + publisher.headSequence() + ", acknowledged "
                     + publisher.acknowledgedSequence() + "; " + store.size() + " entries, change "
                     + store.changeNumber() + "\n" + sync.describe();
@@ -201,6 +204,41 @@ public final class DsSyncPrimary implements RequestHandler {
         if (problem != null) {
             throw new IOException("bad DS path in request: " + problem);
         }
+    }
+
+    /**
+     * The primary role ended: the stream stays open under its replication id (an epoch learnt from the peer does not
+     * start a new one) until {@link #close}; changes the host still makes are published and, in sync mode, wait for
+     * the backup as before.
+     */
+    void leaveRole() {
+        synchronized (lock) {
+            leaving = true;
+        }
+    }
+
+    /** @return the stream's newest message number (0 once closed) */
+    long head() {
+        synchronized (lock) {
+            return publisher == null ? 0 : publisher.headSequence();
+        }
+    }
+
+    /** @return the newest message number the backup acknowledged (0 once closed) */
+    long acknowledged() {
+        synchronized (lock) {
+            return publisher == null ? 0 : publisher.acknowledgedSequence();
+        }
+    }
+
+    /** @return completes once the backup acknowledged {@code seq}; fails when the stream closes first */
+    CompletionStage<Long> whenAcknowledged(long seq) {
+        StreamPublisher p;
+        synchronized (lock) {
+            p = publisher;
+        }
+        return p == null ? CompletableFuture.failedFuture(new IllegalStateException("DS sync stream closed"))
+                : p.whenAcknowledged(seq);
     }
 
     /** Stops publishing; the backup keeps its position. */

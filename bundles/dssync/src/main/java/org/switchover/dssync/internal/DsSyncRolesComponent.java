@@ -3,7 +3,10 @@ package org.switchover.dssync.internal;
 import java.time.Clock;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
@@ -14,6 +17,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchover.api.HandOverParticipant;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.ds.DirectoryStore;
 import org.switchover.api.log.Journal;
@@ -29,10 +33,12 @@ import org.switchover.support.replication.SyncReplication;
 /**
  * Starts and stops the primary and backup parts of DS sync as the core's role conditions come and go
  * ({@link RoleBinding}); every change is handled on this component's one thread, {@code switchover-dssync-1}, which
- * is the only code that starts or stops a part.
+ * is the only code that starts or stops a part. A primary part whose role ended keeps its stream open until the
+ * backup has it ({@link LeavingPrimary}); as a {@link HandOverParticipant} the controlled hand-over's acknowledgement
+ * waits for that.
  */
-@Component(name = "org.switchover.dssync.roles", service = {}, immediate = true)
-public final class DsSyncRolesComponent {
+@Component(name = "org.switchover.dssync.roles", service = HandOverParticipant.class, immediate = true)
+public final class DsSyncRolesComponent implements HandOverParticipant {
 
     private static final Logger LOG = LoggerFactory.getLogger(DsSyncRolesComponent.class);
 
@@ -59,6 +65,8 @@ public final class DsSyncRolesComponent {
     // volatile: the replication figures read it from any thread
     private volatile DsSyncBackup backup;
     private final ServiceRegistration<ReplicationFigures> figures;
+    /** The primary part after its role ended, until the backup has its stream (control thread). */
+    private final LeavingPrimary leaving = new LeavingPrimary(syncScheduler, control);
 
     @Activate
     public DsSyncRolesComponent(BundleContext context, @Reference DirectoryStore store, @Reference Notifier notifier,
@@ -88,7 +96,12 @@ public final class DsSyncRolesComponent {
     private void roleChanged(RoleBinding.Role role) {
         try {
             if (role != RoleBinding.Role.PRIMARY && primary != null) {
-                stopPrimary();
+                leavePrimary();
+            }
+            if (role != RoleBinding.Role.NONE) {
+                // a new role: the backup part's writes must not go out on the old stream, a new primary part
+                // publishes under its own id
+                leaving.close("this node is " + role + " now");
             }
             if (role != RoleBinding.Role.BACKUP && backup != null) {
                 backup.close();
@@ -114,7 +127,36 @@ public final class DsSyncRolesComponent {
         }
     }
 
-    private void stopPrimary() {
+    /**
+     * A controlled hand-over on the old primary, once its host stopped taking work (the role change is queued on the
+     * control thread before this): the acknowledgement waits until the backup acknowledged the stream's head, bounded
+     * by the budget ({@link LeavingPrimary#handOver}).
+     */
+    @Override
+    public CompletionStage<String> beforeAcknowledge(long budgetMillis) {
+        CompletableFuture<String> line = new CompletableFuture<>();
+        try {
+            control.execute(() -> leaving.handOver(budgetMillis).whenComplete((l, e) -> {
+                if (e != null) {
+                    line.completeExceptionally(e);
+                } else {
+                    line.complete(l);
+                }
+            }));
+        } catch (RejectedExecutionException e) {
+            line.complete("DS sync: stopped, no stream to hand over");
+        }
+        return line;
+    }
+
+    /** The primary role ended: the part stops answering and keeps publishing until the backup has its stream. */
+    private void leavePrimary() {
+        unregisterPrimaryHandler();
+        leaving.add(primary);
+        primary = null;
+    }
+
+    private void unregisterPrimaryHandler() {
         try {
             primaryHandler.unregister();
         } catch (IllegalStateException e) {
@@ -122,6 +164,10 @@ public final class DsSyncRolesComponent {
         }
         primaryHandler = null;
         settings.warningSource(null);
+    }
+
+    private void stopPrimary() {
+        unregisterPrimaryHandler();
         primary.close();
         primary = null;
     }
@@ -140,6 +186,7 @@ public final class DsSyncRolesComponent {
             LOG.debug("DS sync: removing the take-over listener: {}", e.toString());
         }
         control.execute(() -> {
+            leaving.close("DS sync stops");
             if (primary != null) {
                 stopPrimary();
             }
