@@ -59,6 +59,10 @@ public final class DsSyncPrimary implements RequestHandler {
     private final ThreadLocal<Published> lastPublished = new ThreadLocal<>();
     /** The primary role ended ({@link LeavingPrimary}): keep the replication id until closed. Guarded by lock. */
     private boolean leaving;
+    /** The change number of the last change published; -1 before the first. Guarded by lock. */
+    private long lastPublishedChange = -1;
+    /** The store's change number once this part listened: every later change is published. */
+    private final long firstChange;
 
     private record Published(StreamPublisher publisher, long seq) {
     }
@@ -86,6 +90,7 @@ public final class DsSyncPrimary implements RequestHandler {
                 DsSyncPrimary.this.written();
             }
         });
+        firstChange = store.changeNumber();
         settings.activity(describer);
         LOG.info("DS sync primary: publishing changes of {} entries on stream '{}' under replication id {}",
                 store.size(), EventIds.DSSYNC_STREAM, publisher.replicationId());
@@ -118,6 +123,7 @@ public final class DsSyncPrimary implements RequestHandler {
                         publisher.replicationId());
             }
             long seq = publisher.publish(payload);
+            lastPublishedChange = c.changeNumber();
             lastPublished.set(new Published(publisher, seq));
         }
     }
@@ -181,6 +187,8 @@ public final class DsSyncPrimary implements RequestHandler {
                     }
                     return CompletableFuture.completedFuture(Wire.entries(out));
                 }
+                case Wire.CHECK:
+                    return CompletableFuture.completedFuture(Wire.check(check()));
                 default:
                     throw new IOException("dssync has no request '" + request.eventId() + "'");
             }
@@ -189,6 +197,25 @@ public final class DsSyncPrimary implements RequestHandler {
                     LogText.escape(request.eventId()), LogText.escape(request.senderId()),
                     LogText.escape(e.getMessage()));
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * The stream's head and the root hash of the tree, and whether that hash is the tree's exactly after the head:
+     * the store's change number did not move while the hash was taken and its last change is the last one published
+     * (publishing holds the same lock, so the head cannot move meanwhile).
+     */
+    private Wire.Check check() throws IOException {
+        synchronized (lock) {
+            if (publisher == null) {
+                throw new IOException("DS sync primary stopped");
+            }
+            long before = store.changeNumber();
+            byte[] hash = store.subtreeHash("");
+            long after = store.changeNumber();
+            long published = lastPublishedChange < 0 ? firstChange : lastPublishedChange;
+            return new Wire.Check(publisher.replicationId(), publisher.headSequence(),
+                    before == after && published == after, hash);
         }
     }
 

@@ -54,6 +54,8 @@ public final class DsSyncRolesComponent implements HandOverParticipant {
     static final SyncReplication.Subject SUBJECT = new SyncReplication.Subject("DS sync", "DS", "DS change message");
     /** Synchronous replication's actor thread: its timers and state ({@link SyncReplication}). */
     private final SystemScheduler syncScheduler = new SystemScheduler("switchover-dssync-sync");
+    /** The backup part's checks of its tree against the primary's (they may block this thread for a compare). */
+    private final SystemScheduler checks = new SystemScheduler("switchover-dssync-check");
     private final Journal journal = new Journal(syncScheduler, LoggerFactory.getLogger(SyncReplication.class),
             LoggerFactory.getLogger(Journal.AUDIT_LOGGER));
     // set on the control thread; volatile: the take-over gap reads it on the host's writing threads
@@ -112,15 +114,19 @@ public final class DsSyncRolesComponent implements HandOverParticipant {
             }
             if (role == RoleBinding.Role.PRIMARY && primary == null) {
                 SyncReplication sync = gap.take();
+                // from now on this store takes the host's own changes: a later backup part must not resume the stream
+                // it followed before over them (its tree would keep them for good); it compares the whole tree instead
+                new PositionFile(settings.stateDir()).clear();
                 primary = new DsSyncPrimary(store, notifier, status, settings, clock, sync);
                 settings.warningSource(sync::warning);
                 Dictionary<String, Object> props = new Hashtable<>();
                 props.put(RequestHandler.EVENT_ID, new String[] {EventIds.DSSYNC_NODE, EventIds.DSSYNC_NODES,
-                        EventIds.DSSYNC_ENTRIES, EventIds.DSSYNC_SCAN});
+                        EventIds.DSSYNC_ENTRIES, EventIds.DSSYNC_SCAN, Wire.CHECK});
                 primaryHandler = context.registerService(RequestHandler.class, primary, props);
             }
             if (role == RoleBinding.Role.BACKUP && backup == null) {
-                backup = new DsSyncBackup(store, notifier, settings, () -> settings.filterFor(status.state()), clock);
+                backup = new DsSyncBackup(store, notifier, settings, () -> settings.filterFor(status.state()), clock,
+                        checks);
             }
         } catch (RuntimeException e) {
             LOG.error("DS sync: could not change part (now {})", role, e);
@@ -201,5 +207,6 @@ public final class DsSyncRolesComponent implements HandOverParticipant {
             control.shutdownNow();
         }
         syncScheduler.shutdown();
+        checks.shutdown();
     }
 }
