@@ -152,7 +152,10 @@ class FaultHarnessSystemIT {
     @Test
     void seededRuns() throws Exception {
         String mode = System.getProperty("faults.mode", "sync");
-        int perRun = Integer.getInteger("faults.per.run", 3);
+        // empty: 3, and each seed of FAULTS_PER_SEED its own count; given: that count for every seed
+        String perRunText = System.getProperty("faults.per.run", "").trim();
+        boolean perRunGiven = !perRunText.isEmpty();
+        int perRun = perRunGiven ? Integer.parseInt(perRunText) : 3;
         List<Long> seeds = new ArrayList<>();
         String one = System.getProperty("faults.seed", "");
         if (!one.isBlank()) {
@@ -178,14 +181,14 @@ class FaultHarnessSystemIT {
             }
         }
         report("FAULTS load average at start: " + BenchLog.loadAverage() + "; mode " + mode + ", " + seeds.size()
-                + " runs of " + perRun + " faults");
+                + " runs of " + perRun + " faults"
+                + (perRunGiven ? "" : " (the seeds of FAULTS_PER_SEED their own count)"));
         FaultPair p = pair("faults-seeded", mode);
         AtomicLong counter = new AtomicLong();
         List<FaultRun.Result> results = new ArrayList<>();
         List<String> violations = new ArrayList<>();
         long t0 = System.currentTimeMillis();
         List<FaultRun.Kind> drawn = kinds();
-        boolean perRunGiven = System.getProperty("faults.per.run") != null;
         for (long seed : seeds) {
             boolean regression = one.isBlank() && java.util.Arrays.stream(REGRESSION_SEEDS).anyMatch(x -> x == seed);
             int count = perRunGiven ? perRun : FAULTS_PER_SEED.getOrDefault(seed, perRun);
