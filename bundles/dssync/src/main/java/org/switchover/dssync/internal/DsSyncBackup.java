@@ -188,7 +188,14 @@ public final class DsSyncBackup implements StreamListener {
             return Checked.SKIPPED;
         }
         StreamPosition at = applied;
-        Wire.Check primary = askCheck();
+        Wire.Check primary;
+        try {
+            primary = askCheck();
+        } catch (TimeoutException e) {
+            // a busy primary or a lost link: like a moving stream, tried again shortly (bounded by the retries)
+            LOG.debug("DS sync backup: no answer to the check ({})", e.getMessage());
+            return Checked.NOT_NOW;
+        }
         if (primary == null) {
             return Checked.SKIPPED;
         }
@@ -310,7 +317,8 @@ public final class DsSyncBackup implements StreamListener {
     /**
      * @return the primary's answer to a check, or {@code null} when it refused it (a primary of an earlier version has
      *     no such request: said once, and the next start's full compare still runs)
-     * @throws IOException no answer within {@value #CHECK_TIMEOUT_MILLIS} ms (the link lost, a busy primary)
+     * @throws TimeoutException no answer within {@value #CHECK_TIMEOUT_MILLIS} ms (a busy primary) or the link lost
+     * @throws IOException any other failure of the request, or a malformed answer
      */
     private Wire.Check askCheck() throws Exception {
         Response r;
@@ -319,7 +327,11 @@ public final class DsSyncBackup implements StreamListener {
                     CHECK_TIMEOUT_MILLIS)).response().toCompletableFuture().get(CHECK_TIMEOUT_MILLIS + 5000,
                     TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new IOException("the check request got no answer within " + CHECK_TIMEOUT_MILLIS + " ms");
+            throw new TimeoutException("the check request got no answer within " + CHECK_TIMEOUT_MILLIS + " ms");
+        }
+        if (r.outcome() == org.switchover.api.notifier.ResponseOutcome.TIMEOUT
+                || r.outcome() == org.switchover.api.notifier.ResponseOutcome.CONNECTION_LOST) {
+            throw new TimeoutException("the check request ended " + r.outcome() + ": " + r.detail());
         }
         if (r.outcome() == org.switchover.api.notifier.ResponseOutcome.REJECTED) {
             if (!checkRefusedSaid) {
