@@ -527,6 +527,8 @@ public final class MemoryNotifier implements Notifier {
                     listener.onResync(p.replicationId(), head);
                     position = new StreamPosition(p.replicationId(), head);
                     from = head;
+                    // as the real subscription: a finished resynchronisation acknowledges the head it was told
+                    p.acknowledge(head);
                 }
                 live = true;
                 for (long s = from + 1; s <= p.headSequence() && live; s++) {

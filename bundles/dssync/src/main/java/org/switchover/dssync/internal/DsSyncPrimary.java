@@ -57,6 +57,12 @@ public final class DsSyncPrimary implements RequestHandler {
     private final SyncReplication sync;
     /** The stream message of the writing thread's last change, until its write call ends ({@link #written}). */
     private final ThreadLocal<Published> lastPublished = new ThreadLocal<>();
+    /** The primary role ended ({@link LeavingPrimary}): keep the replication id until closed. Guarded by lock. */
+    private boolean leaving;
+    /** The change number of the last change published; -1 before the first. Guarded by lock. */
+    private long lastPublishedChange = -1;
+    /** The store's change number once this part listened: every later change is published. */
+    private final long firstChange;
 
     private record Published(StreamPublisher publisher, long seq) {
     }
@@ -84,6 +90,7 @@ public final class DsSyncPrimary implements RequestHandler {
                 DsSyncPrimary.this.written();
             }
         });
+        firstChange = store.changeNumber();
         settings.activity(describer);
         LOG.info("DS sync primary: publishing changes of {} entries on stream '{}' under replication id {}",
                 store.size(), EventIds.DSSYNC_STREAM, publisher.replicationId());
@@ -108,7 +115,7 @@ public final class DsSyncPrimary implements RequestHandler {
                 return;
             }
             long epoch = status.epoch();
-            if (!Long.toString(epoch).equals(epochOf(publisher.replicationId()))) {
+            if (!leaving && !Long.toString(epoch).equals(epochOf(publisher.replicationId()))) {
                 // the epoch moved while this node stayed primary: followers must resynchronise under the new id
                 publisher.close();
                 publisher = notifier.publish(EventIds.DSSYNC_STREAM, replicationId(epoch));
@@ -116,6 +123,7 @@ public final class DsSyncPrimary implements RequestHandler {
                         publisher.replicationId());
             }
             long seq = publisher.publish(payload);
+            lastPublishedChange = c.changeNumber();
             lastPublished.set(new Published(publisher, seq));
         }
     }
@@ -137,7 +145,8 @@ public final class DsSyncPrimary implements RequestHandler {
             if (publisher == null) {
                 return "primary, stopped";
             }
-            return "primary, publishing stream '" + EventIds.DSSYNC_STREAM + "' under replication id "
+            return (leaving ? "former primary, still publishing (until the backup has it) stream '"
+                    : "primary, publishing stream '") + EventIds.DSSYNC_STREAM + "' under replication id "
                     + publisher.replicationId() + ": head " + publisher.headSequence() + ", acknowledged "
                     + publisher.acknowledgedSequence() + "; " + store.size() + " entries, change "
                     + store.changeNumber() + "\n" + sync.describe();
@@ -178,6 +187,8 @@ public final class DsSyncPrimary implements RequestHandler {
                     }
                     return CompletableFuture.completedFuture(Wire.entries(out));
                 }
+                case Wire.CHECK:
+                    return CompletableFuture.completedFuture(Wire.check(check()));
                 default:
                     throw new IOException("dssync has no request '" + request.eventId() + "'");
             }
@@ -186,6 +197,25 @@ public final class DsSyncPrimary implements RequestHandler {
                     LogText.escape(request.eventId()), LogText.escape(request.senderId()),
                     LogText.escape(e.getMessage()));
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * The stream's head and the root hash of the tree, and whether that hash is the tree's exactly after the head:
+     * the store's change number did not move while the hash was taken and its last change is the last one published
+     * (publishing holds the same lock, so the head cannot move meanwhile).
+     */
+    private Wire.Check check() throws IOException {
+        synchronized (lock) {
+            if (publisher == null) {
+                throw new IOException("DS sync primary stopped");
+            }
+            long before = store.changeNumber();
+            byte[] hash = store.subtreeHash("");
+            long after = store.changeNumber();
+            long published = lastPublishedChange < 0 ? firstChange : lastPublishedChange;
+            return new Wire.Check(publisher.replicationId(), publisher.headSequence(),
+                    before == after && published == after, hash);
         }
     }
 
@@ -201,6 +231,41 @@ public final class DsSyncPrimary implements RequestHandler {
         if (problem != null) {
             throw new IOException("bad DS path in request: " + problem);
         }
+    }
+
+    /**
+     * The primary role ended: the stream stays open under its replication id (an epoch learnt from the peer does not
+     * start a new one) until {@link #close}; changes the host still makes are published and, in sync mode, wait for
+     * the backup as before.
+     */
+    void leaveRole() {
+        synchronized (lock) {
+            leaving = true;
+        }
+    }
+
+    /** @return the stream's newest message number (0 once closed) */
+    long head() {
+        synchronized (lock) {
+            return publisher == null ? 0 : publisher.headSequence();
+        }
+    }
+
+    /** @return the newest message number the backup acknowledged (0 once closed) */
+    long acknowledged() {
+        synchronized (lock) {
+            return publisher == null ? 0 : publisher.acknowledgedSequence();
+        }
+    }
+
+    /** @return completes once the backup acknowledged {@code seq}; fails when the stream closes first */
+    CompletionStage<Long> whenAcknowledged(long seq) {
+        StreamPublisher p;
+        synchronized (lock) {
+            p = publisher;
+        }
+        return p == null ? CompletableFuture.failedFuture(new IllegalStateException("DS sync stream closed"))
+                : p.whenAcknowledged(seq);
     }
 
     /** Stops publishing; the backup keeps its position. */

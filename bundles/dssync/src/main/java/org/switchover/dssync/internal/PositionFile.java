@@ -51,6 +51,22 @@ final class PositionFile {
         }
     }
 
+    /**
+     * Forgets the position (this node's store is about to take changes of its own): the next backup part starts with
+     * a full compare. A file that cannot be removed is reported; it is overwritten at the next save anyway.
+     */
+    void clear() {
+        try {
+            if (Files.deleteIfExists(file)) {
+                LOG.info("DS sync: position file {} removed: this node's store takes its own changes now, so the next"
+                        + " backup part compares the whole tree", file);
+            }
+        } catch (IOException e) {
+            LOG.error("DS sync: could not remove the position file {} ({}); a later backup part may resume a stream"
+                    + " over changes of this node's own", file, e.getMessage());
+        }
+    }
+
     void save(StreamPosition p) throws IOException {
         DurableFiles.write(file, (p.replicationId() + "\n" + p.sequence() + "\n").getBytes(StandardCharsets.UTF_8));
     }

@@ -33,6 +33,9 @@ import org.switchover.support.wire.WireWriter;
  * bucket count and that many {@value NodeView#HASH_BYTES}-byte bucket hashes ({@link NodeView})</li>
  * <li>{@link EventIds#DSSYNC_SCAN} request: path, after (last path of the previous page, "" for the first), limit; reply: count,
  * entries, more flag</li>
+ * <li>{@value #CHECK} request (the backup's check of its tree against the primary's): empty; reply: replication id,
+ * head (long), at-head flag (whether the hash is the tree's at that head: no change was between its commit and its
+ * stream message), the 32-byte subtree hash of the root</li>
  * </ul>
  * Written with {@link WireWriter}, read with the bounded {@link WireReader}: anything else (truncated, a count over
  * its bound, trailing bytes, an unknown version or kind) is refused with a {@link MalformedMessageException} naming
@@ -50,6 +53,8 @@ final class Wire {
     static final long NO_TIME = -1;
     /** Length of a whole (own) hash. */
     private static final int FULL_HASH = 32;
+    /** The backup's check request ({@link Check}); a primary without it refuses the request, and no check is made. */
+    static final String CHECK = "dssync.check";
 
     private Wire() {
     }
@@ -251,6 +256,24 @@ final class Wire {
             }
         }
         return out;
+    }
+
+    /**
+     * The answer to a {@value #CHECK} request.
+     *
+     * @param atHead whether {@code rootHash} is the primary's tree exactly after message {@code head} (false while a
+     *     change was committed and not yet published)
+     */
+    record Check(String replicationId, long head, boolean atHead, byte[] rootHash) {
+    }
+
+    static byte[] check(Check c) {
+        return WireWriter.encode(w -> w.utf(c.replicationId()).i64(c.head()).bool(c.atHead()).raw(c.rootHash()));
+    }
+
+    static Check check(byte[] payload) throws IOException {
+        return decode(payload, "dssync check answer", in -> new Check(in.utf("replication id"), in.i64("head"),
+                in.bool("at head"), in.raw("root hash", FULL_HASH)));
     }
 
     static byte[] scanRequest(String path, String after, int limit) {

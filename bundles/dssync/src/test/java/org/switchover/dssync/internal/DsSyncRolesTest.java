@@ -80,7 +80,7 @@ class DsSyncRolesTest {
     /** @return {@code p}, registered on {@code n} as the handler of every DS sync request */
     static DsSyncPrimary handling(MemoryNotifier n, DsSyncPrimary p) {
         for (String id : List.of(EventIds.DSSYNC_NODE, EventIds.DSSYNC_NODES, EventIds.DSSYNC_ENTRIES,
-                EventIds.DSSYNC_SCAN)) {
+                EventIds.DSSYNC_SCAN, Wire.CHECK)) {
             n.handle(id, p);
         }
         return p;
@@ -194,6 +194,71 @@ class DsSyncRolesTest {
         assertTrue(s.status().contains("last full compare: done"), s.status());
         again.close();
         second.close();
+    }
+
+    /**
+     * Seed 9027901537165040513 of the fault harness: a backup resumed its stream from its position file and the trees
+     * still differed 60 s later. A resumed stream brings only the messages after the position; a store that holds
+     * changes the stream does not carry (here written while the backup part was not following, as a node that was
+     * primary on its own would) stays different for good unless something compares the trees. The scheduled check
+     * finds it at the same stream position, says so, and closes the gap.
+     */
+    @Test
+    void aResumedBackupWhoseStoreHoldsChangesTheStreamNeverCarriesIsCheckedAndRepaired() throws Exception {
+        DsSyncComponent s = settings();
+        backupAppliedOneChangeAndStopped(s);
+        primaryStore.put(user("b", "2"));
+        // changes of this node's own while it did not follow
+        backupStore.put(user("mine", "1"));
+        backupStore.put(user("a", "77"));
+        VirtualScheduler checks = new VirtualScheduler();
+        try (org.switchover.testing.LogCapture log = new org.switchover.testing.LogCapture()) {
+            DsSyncBackup again = new DsSyncBackup(backupStore, loop, s, () -> ReplicationFilter.FULL, clock, checks);
+            assertTrue(s.status().contains("last full compare: none"), "resumed: " + s.status());
+            assertTrue(backupStore.get("${CONFIG}/Users/mine").isPresent(), "the stream alone never removes it");
+            assertTrue(backupStore.get("${CONFIG}/Users/b").isPresent(), "the missed message was applied");
+            checks.advance(DsSyncBackup.CHECK_AFTER_RESUME_MILLIS);
+            assertIdentical();
+            assertEquals(1, log.lines("the tree differs from the primary's at the same stream message").size(),
+                    log.text());
+            assertEquals(1, log.lines("made 2 entries the primary's").size(), log.text());
+            assertEquals(DsSyncBackup.Checked.EQUAL, again.check());
+            primaryStore.put(user("c", "3"));
+            assertEquals(DsSyncBackup.Checked.EQUAL, again.check(), "followed the stream after the compare");
+            assertIdentical();
+            again.close();
+            assertEquals(0, checks.pending(), "no check after the part stopped");
+        }
+    }
+
+    @Test
+    void aPrimaryWithoutTheCheckMeansNoCheckSaidOnce() throws Exception {
+        DsSyncComponent s = settings();
+        DsSyncPrimary p = new DsSyncPrimary(primaryStore, loop, status, s, clock, asyncOnly());
+        for (String id : List.of(EventIds.DSSYNC_NODE, EventIds.DSSYNC_NODES, EventIds.DSSYNC_ENTRIES,
+                EventIds.DSSYNC_SCAN)) {
+            loop.handle(id, p);
+        }
+        primaryStore.put(user("a", "1"));
+        try (org.switchover.testing.LogCapture log = new org.switchover.testing.LogCapture()) {
+            DsSyncBackup b = backup(s);
+            assertEquals(DsSyncBackup.Checked.SKIPPED, b.check());
+            assertEquals(DsSyncBackup.Checked.SKIPPED, b.check());
+            assertEquals(1, log.lines("the primary refused the check of the tree").size(), log.text());
+            assertIdentical();
+            b.close();
+        }
+    }
+
+    @Test
+    void becomingPrimaryForgetsThePosition() throws Exception {
+        DsSyncComponent s = settings();
+        backupAppliedOneChangeAndStopped(s);
+        PositionFile f = new PositionFile(dataDir.resolve("dssync"));
+        assertEquals(1, f.load().sequence());
+        f.clear();
+        assertEquals(StreamPosition.NONE, f.load());
+        f.clear();
     }
 
     @Test

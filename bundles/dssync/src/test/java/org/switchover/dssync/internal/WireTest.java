@@ -60,6 +60,20 @@ class WireTest {
     }
 
     @Test
+    void checkAnswers() throws Exception {
+        byte[] hash = new byte[32];
+        hash[5] = 7;
+        byte[] b = Wire.check(new Wire.Check("4-0a1b2c3d", 99, true, hash));
+        Wire.Check c = Wire.check(b);
+        assertEquals("4-0a1b2c3d", c.replicationId());
+        assertEquals(99, c.head());
+        assertEquals(true, c.atHead());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(hash, c.rootHash());
+        refused("dssync check answer: root hash", truncated(b), Wire::check);
+        refused("trailing", trailing(b), Wire::check);
+    }
+
+    @Test
     void compareRequestsAndAnswers() throws Exception {
         byte[] paths = Wire.paths(List.of("a/b", "a/c"));
         assertEquals(List.of("a/b", "a/c"), Wire.paths(paths));
