@@ -33,6 +33,11 @@ final class InteractionCodec {
     /** Bounds that keep a hostile or broken peer from making the backup allocate without end. */
     static final int MAX_TEXT = 16 << 20;
     static final int MAX_ITEMS = 100_000;
+    /** The enums' values, read once ({@code values()} copies its array at every call). */
+    private static final Channel[] CHANNELS = Channel.values();
+    private static final InteractionState[] STATES = InteractionState.values();
+    private static final QueueRef.Kind[] QUEUE_KINDS = QueueRef.Kind.values();
+    private static final Transcript.Kind[] ENTRY_KINDS = Transcript.Kind.values();
 
     private InteractionCodec() {
     }
@@ -134,11 +139,12 @@ final class InteractionCodec {
         long version = r.i64("version");
         r.version(FORMAT);
         String id = r.utf("id");
-        Channel channel = pick(r, Channel.values(), "channel");
-        InteractionState state = pick(r, InteractionState.values(), "state");
-        QueueRef.Kind kind = pick(r, QueueRef.Kind.values(), "queue kind");
-        QueueRef queue = new QueueRef(kind, r.utf("queue name"));
-        String agent = r.utf("agent");
+        Channel channel = pick(r, CHANNELS, "channel");
+        InteractionState state = pick(r, STATES, "state");
+        QueueRef.Kind kind = pick(r, QUEUE_KINDS, "queue kind");
+        // queue and agent names repeat across thousands of interactions: shared like the other names
+        QueueRef queue = new QueueRef(kind, r.utf("queue name", RepeatedNames.forThisThread()));
+        String agent = r.utf("agent", RepeatedNames.forThisThread());
         long created = r.i64("created");
         int n = r.count("attributes", MAX_ITEMS);
         Map<String, String> attributes = new HashMap<>(n * 2);
@@ -177,7 +183,7 @@ final class InteractionCodec {
         for (int k = 0; k < n; k++) {
             long at = r.i64("entry time");
             String party = name(r, "entry party");
-            Transcript.Kind kind = pick(r, Transcript.Kind.values(), "entry kind");
+            Transcript.Kind kind = pick(r, ENTRY_KINDS, "entry kind");
             entries.add(new Transcript.Entry(at, party, kind, text(r, "entry text"), r.bool("entry complete")));
         }
         return new Transcript(entries);

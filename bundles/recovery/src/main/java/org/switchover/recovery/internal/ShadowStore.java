@@ -1,10 +1,13 @@
 package org.switchover.recovery.internal;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 import org.switchover.support.wire.MalformedMessageException;
 
@@ -19,8 +22,8 @@ import org.switchover.support.wire.MalformedMessageException;
  */
 final class ShadowStore {
 
-    /** Shadows per task when {@link #forEach} spreads the work over the common fork-join pool. */
-    private static final long PARALLEL_BATCH = 1000;
+    /** Shadows per batch of {@link #forEach} (each batch spread over the threads). */
+    private static final int FOR_EACH_BATCH = 8192;
 
     private final ConcurrentHashMap<String, ByteBuffer> shadows = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
@@ -123,22 +126,70 @@ final class ShadowStore {
         void accept(String id, byte[] encoded, int length);
     }
 
+    /** Makes something of one shadow read in place. */
+    @FunctionalInterface
+    interface Reader<T> {
+        /**
+         * @param id the interaction's id
+         * @param encoded holds the encoded interaction in its first {@code length} bytes; valid during this call only
+         * @return what the shadow becomes, or null for nothing
+         */
+        T read(String id, byte[] encoded, int length);
+    }
+
     /**
-     * Gives each shadow's id and encoded form to {@code each} (for a promotion: decoding a hundred thousand shadows is
-     * CPU work, so batches of {@value #PARALLEL_BATCH} run in parallel on the common fork-join pool and the calling
-     * thread; {@code each} must be thread-safe). Each thread reads the shadows into one reused array: decoding makes
-     * the only copy on the heap.
+     * Gives each shadow's id and encoded form to {@code each} (in parallel, see {@link #forEachBatch}; {@code each}
+     * must be thread-safe).
      */
     void forEach(Visitor each) {
+        forEachBatch(FOR_EACH_BATCH, (id, encoded, length) -> {
+            each.accept(id, encoded, length);
+            return null;
+        }, batch -> { });
+    }
+
+    /**
+     * Reads the shadows held when this is called in batches of at most {@code batch} (for a promotion). The shadows of
+     * one batch are read in parallel, on the common fork-join pool and the calling thread ({@code read} must be
+     * thread-safe), each thread reading the shadows into one reused array; then the calling thread hands what they
+     * became to {@code sink} before the next batch is read. So what reading a batch allocates besides what the sink
+     * keeps is garbage before the next batch starts, and a promotion's host takes the first interactions while the
+     * rest are still encoded. A shadow removed meanwhile is left out.
+     *
+     * @param sink receives each batch's results (nulls left out), on the calling thread
+     */
+    <T> void forEachBatch(int batch, Reader<T> read, Consumer<List<T>> sink) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch " + batch + " < 1");
+        }
+        String[] ids = shadows.keySet().toArray(new String[0]);
         ThreadLocal<byte[][]> scratch = ThreadLocal.withInitial(() -> new byte[][] {new byte[4096]});
-        shadows.forEach(PARALLEL_BATCH, (id, b) -> {
-            byte[][] holder = scratch.get();
-            int n = b.capacity();
-            if (holder[0].length < n) {
-                holder[0] = new byte[Math.max(n, holder[0].length * 2)];
+        for (int from = 0; from < ids.length; from += batch) {
+            int start = from;
+            Object[] out = new Object[Math.min(batch, ids.length - from)];
+            IntStream.range(0, out.length).parallel().forEach(k -> {
+                String id = ids[start + k];
+                ByteBuffer b = shadows.get(id);
+                if (b == null) {
+                    return;
+                }
+                byte[][] holder = scratch.get();
+                int n = b.capacity();
+                if (holder[0].length < n) {
+                    holder[0] = new byte[Math.max(n, holder[0].length * 2)];
+                }
+                b.get(0, holder[0], 0, n);
+                out[k] = read.read(id, holder[0], n);
+            });
+            List<T> results = new ArrayList<>(out.length);
+            for (Object o : out) {
+                if (o != null) {
+                    @SuppressWarnings("unchecked")
+                    T t = (T) o;
+                    results.add(t);
+                }
             }
-            b.get(0, holder[0], 0, n);
-            each.accept(id, holder[0], n);
-        });
+            sink.accept(results);
+        }
     }
 }
