@@ -271,15 +271,18 @@ class RecoveryBench {
         long t0 = System.nanoTime();
         long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         long gc0 = gcMillis();
+        long allocated0 = allocatedBytes();
         pair.b.primary();
         long ms = ms(System.nanoTime() - t0);
         long cpu = ms(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0);
         long gc = gcMillis() - gc0;
+        long allocated = allocatedBytes() - allocated0;
         long restored = pair.sourcesB.values().stream().mapToLong(InteractionSource::count).sum();
         assertEquals(live, restored, "every shadow restored into the new primary's host");
         bench(String.format("promotion of %,d shadows into the new primary's host (decode, promotion rule, restore):"
-                + " %,d ms (target <= 2,000 ms for 100,000), CPU of the promoting thread %,d ms, GC %,d ms;"
-                + " load average %s; %s", restored, ms, cpu, gc, BenchLog.loadAverage(), pair.b.lastReport()));
+                + " %,d ms (target <= 2,000 ms for 100,000), CPU of the promoting thread %,d ms, GC %,d ms,"
+                + " %,d MB allocated by this JVM's threads meanwhile; load average %s; %s", restored, ms, cpu, gc,
+                allocated >> 20, BenchLog.loadAverage(), pair.b.lastReport()));
         BenchLog.row(String.format("recovery: promotion of %,d shadows", restored), String.format("%,d ms", ms), "-",
                 "-", "<= 2,000 ms");
     }
@@ -382,6 +385,12 @@ class RecoveryBench {
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /** @return bytes the live threads of this JVM allocated so far (the promotion's are pooled: they live on) */
+    private static long allocatedBytes() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        return Arrays.stream(threads.getThreadAllocatedBytes(threads.getAllThreadIds())).filter(b -> b > 0).sum();
     }
 
     /** @return milliseconds this JVM spent in garbage collections so far */

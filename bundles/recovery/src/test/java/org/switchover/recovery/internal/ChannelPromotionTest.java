@@ -27,8 +27,8 @@ import org.switchover.testing.VirtualScheduler;
 class ChannelPromotionTest {
 
     private static final long T0 = 1_700_000_000_000L;
-    private static final int SHADOWS = 35;
-    private static final int BATCH = 10;
+    private static final int SHADOWS = 3 * ShadowStore.CHUNK + 35;
+    private static final int BATCH = ShadowStore.CHUNK;
 
     /** A host that records each restore call, refuses its second one and has something to say about one id. */
     private static final class Host extends MemoryInteractionSource {
@@ -51,7 +51,7 @@ class ChannelPromotionTest {
         protected List<RestoreIssue> restored(List<Interaction> interactions) {
             List<RestoreIssue> issues = new ArrayList<>();
             for (Interaction i : interactions) {
-                if (i.id().equals("c07") || i.id().equals("c27")) {
+                if (i.id().equals("c007") || i.id().equals("c127")) {
                     issues.add(new RestoreIssue(i.id(), "agent " + i.agent() + " not logged on: requeued"));
                 }
             }
@@ -63,7 +63,7 @@ class ChannelPromotionTest {
         List<Transcript.Entry> entries = new ArrayList<>();
         entries.add(new Transcript.Entry(T0, "system", Transcript.Kind.STATUS, "alice joined", true));
         entries.add(Transcript.Entry.text(T0 + 1, "customer", "line of " + n));
-        return new Interaction(String.format("c%02d", n), Channel.CHAT, InteractionState.CONNECTED,
+        return new Interaction(String.format("c%03d", n), Channel.CHAT, InteractionState.CONNECTED,
                 QueueRef.user("alice"), "alice", T0 - n, 3, Map.of("lang", "en"), new Transcript(entries));
     }
 
@@ -85,7 +85,8 @@ class ChannelPromotionTest {
 
         ChannelPromotion.promote(new TestChannel(Channel.CHAT, host), side, report, () -> T0, BATCH);
 
-        assertEquals(4, host.calls.size(), "36 shadows in batches of 10, one unreadable: " + host.calls);
+        assertEquals(4, host.calls.size(),
+                SHADOWS + 1 + " shadows in batches of " + BATCH + ", one unreadable: " + host.calls);
         assertEquals(SHADOWS, host.calls.stream().mapToInt(Integer::intValue).sum());
         int refused = host.calls.get(1);
         assertEquals(SHADOWS - refused, host.live().size(), "the batches after the refused one are restored");
@@ -111,7 +112,7 @@ class ChannelPromotionTest {
         String summary = report.summaries().get(Channel.CHAT);
         assertTrue(summary.contains("promoted " + (SHADOWS - refused) + " shadows")
                 && summary.contains("RESTORE FAILED for " + refused + " interactions"), summary);
-        for (String id : List.of("c07", "c27")) {
+        for (String id : List.of("c007", "c127")) {
             RecoveryReport.Line line = byId.get(id);
             if (!notRestored.contains(id)) {
                 assertEquals(List.of("1 generated status message kept as history only (not sent again)",
