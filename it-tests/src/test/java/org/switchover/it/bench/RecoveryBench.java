@@ -271,12 +271,13 @@ class RecoveryBench {
         long t0 = System.nanoTime();
         long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         long gc0 = gcMillis();
-        long allocated0 = allocatedBytes();
+        Map<Long, Long> allocated0 = allocatedBytes();
         pair.b.primary();
         long ms = ms(System.nanoTime() - t0);
         long cpu = ms(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0);
         long gc = gcMillis() - gc0;
-        long allocated = allocatedBytes() - allocated0;
+        long allocated = allocatedBytes().entrySet().stream()
+                .mapToLong(e -> e.getValue() - allocated0.getOrDefault(e.getKey(), 0L)).sum();
         long restored = pair.sourcesB.values().stream().mapToLong(InteractionSource::count).sum();
         assertEquals(live, restored, "every shadow restored into the new primary's host");
         bench(String.format("promotion of %,d shadows into the new primary's host (decode, promotion rule, restore):"
@@ -387,10 +388,18 @@ class RecoveryBench {
                 .getProcessCpuTime();
     }
 
-    /** @return bytes the live threads of this JVM allocated so far (the promotion's are pooled: they live on) */
-    private static long allocatedBytes() {
+    /** @return per live thread of this JVM, the bytes it allocated so far (a thread that ends meanwhile is left out) */
+    private static Map<Long, Long> allocatedBytes() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        return Arrays.stream(threads.getThreadAllocatedBytes(threads.getAllThreadIds())).filter(b -> b > 0).sum();
+        long[] ids = threads.getAllThreadIds();
+        long[] bytes = threads.getThreadAllocatedBytes(ids);
+        Map<Long, Long> out = new java.util.HashMap<>();
+        for (int k = 0; k < ids.length; k++) {
+            if (bytes[k] >= 0) {
+                out.put(ids[k], bytes[k]);
+            }
+        }
+        return out;
     }
 
     /** @return milliseconds this JVM spent in garbage collections so far */
