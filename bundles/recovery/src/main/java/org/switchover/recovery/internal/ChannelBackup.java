@@ -271,13 +271,13 @@ final class ChannelBackup implements StreamListener {
     }
 
     /**
-     * Decodes the shadows and maps them batch by batch (for a promotion, see {@link ShadowStore#forEachBatch}): each
-     * batch is decoded and mapped in parallel, then given to {@code sink} before the next is decoded.
+     * Decodes the shadows and maps them batch by batch (for a promotion, see {@link ShadowStore#forEachBatch}): the
+     * decoding and mapping run in parallel, each batch's results reach {@code sink} before the next batch's.
      *
      * @param batch at most this many shadows per batch
      * @param map what becomes of a decoded shadow (the promotion rule); called from several threads at once
      * @param broken receives the id of each shadow that cannot be decoded, with the reason (on the calling thread,
-     *     after its batch was decoded)
+     *     before a batch reaches the sink)
      * @param sink receives what {@code map} made of each batch's shadows, in no particular order (calling thread)
      */
     <T> void shadows(int batch, Function<Interaction, T> map, BiConsumer<String, String> broken,

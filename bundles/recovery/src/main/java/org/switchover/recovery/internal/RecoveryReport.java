@@ -23,11 +23,12 @@ final class RecoveryReport {
     record Line(Channel channel, String id, String action, List<String> lost) {
     }
 
+    /** The most distinct texts {@link #texts} holds (texts made for one interaction only are not worth holding). */
+    private static final int MAX_SHARED = 4096;
+
     private final long atMillis;
     private final Map<Channel, String> summaries = new EnumMap<>(Channel.class);
     private final List<Line> lines = new ArrayList<>();
-    /** The most distinct texts {@link #texts} holds (texts made for one interaction only are not worth holding). */
-    private static final int MAX_SHARED = 4096;
     /** The distinct actions and lost lists of the lines, each held once. */
     private final Map<Object, Object> texts = new HashMap<>();
     private int restored;
