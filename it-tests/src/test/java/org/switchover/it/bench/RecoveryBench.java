@@ -271,15 +271,19 @@ class RecoveryBench {
         long t0 = System.nanoTime();
         long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         long gc0 = gcMillis();
+        Map<Long, Long> allocated0 = allocatedBytes();
         pair.b.primary();
         long ms = ms(System.nanoTime() - t0);
         long cpu = ms(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0);
         long gc = gcMillis() - gc0;
+        long allocated = allocatedBytes().entrySet().stream()
+                .mapToLong(e -> e.getValue() - allocated0.getOrDefault(e.getKey(), 0L)).sum();
         long restored = pair.sourcesB.values().stream().mapToLong(InteractionSource::count).sum();
         assertEquals(live, restored, "every shadow restored into the new primary's host");
         bench(String.format("promotion of %,d shadows into the new primary's host (decode, promotion rule, restore):"
-                + " %,d ms (target <= 2,000 ms for 100,000), CPU of the promoting thread %,d ms, GC %,d ms;"
-                + " load average %s; %s", restored, ms, cpu, gc, BenchLog.loadAverage(), pair.b.lastReport()));
+                + " %,d ms (target <= 2,000 ms for 100,000), CPU of the promoting thread %,d ms, GC %,d ms,"
+                + " %,d MB allocated by this JVM's threads meanwhile; load average %s; %s", restored, ms, cpu, gc,
+                allocated >> 20, BenchLog.loadAverage(), pair.b.lastReport()));
         BenchLog.row(String.format("recovery: promotion of %,d shadows", restored), String.format("%,d ms", ms), "-",
                 "-", "<= 2,000 ms");
     }
@@ -382,6 +386,20 @@ class RecoveryBench {
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /** @return per live thread of this JVM, the bytes it allocated so far (a thread that ends meanwhile is left out) */
+    private static Map<Long, Long> allocatedBytes() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] ids = threads.getAllThreadIds();
+        long[] bytes = threads.getThreadAllocatedBytes(ids);
+        Map<Long, Long> out = new java.util.HashMap<>();
+        for (int k = 0; k < ids.length; k++) {
+            if (bytes[k] >= 0) {
+                out.put(ids[k], bytes[k]);
+            }
+        }
+        return out;
     }
 
     /** @return milliseconds this JVM spent in garbage collections so far */

@@ -58,18 +58,28 @@ public record Promotion(Interaction restored, String action, List<String> lost) 
         if (!(i.content() instanceof Transcript t)) {
             return base;
         }
-        List<Transcript.Entry> kept = new ArrayList<>(t.entries().size());
-        List<String> lost = new ArrayList<>(base.lost());
         int status = 0;
+        int inFlight = 0;
+        for (Transcript.Entry e : t.entries()) {
+            if (e.kind() == Transcript.Kind.FILE_TRANSFER && !e.complete()) {
+                inFlight++;
+            } else if (e.kind() == Transcript.Kind.STATUS) {
+                status++;
+            }
+        }
+        if (status == 0 && inFlight == 0) {
+            return base;
+        }
+        // most transcripts keep every entry: a new entry list is made only when a transfer in flight is dropped
+        List<Transcript.Entry> kept = inFlight == 0 ? t.entries() : new ArrayList<>(t.entries().size() - inFlight);
+        List<String> lost = new ArrayList<>(base.lost().size() + inFlight + 1);
+        lost.addAll(base.lost());
         for (Transcript.Entry e : t.entries()) {
             if (e.kind() == Transcript.Kind.FILE_TRANSFER && !e.complete()) {
                 lost.add("file transfer '" + e.text() + "' from " + e.party() + " was in flight: it must be sent again");
-                continue;
+            } else if (inFlight > 0) {
+                kept.add(e);
             }
-            if (e.kind() == Transcript.Kind.STATUS) {
-                status++;
-            }
-            kept.add(e);
         }
         if (status > 0) {
             lost.add(status + " generated status message" + (status == 1 ? "" : "s")

@@ -2,10 +2,13 @@ package org.switchover.recovery.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -257,29 +260,42 @@ final class ChannelBackup implements StreamListener {
     }
 
     /**
-     * Decodes every shadow and maps it (for a promotion; in parallel batches, see {@link ShadowStore#forEach}).
+     * Decodes every shadow and maps it (collected in one list: tests and small channels).
      *
-     * @param map what becomes of a decoded shadow (the promotion rule); called from several threads at once
-     * @param broken receives the id of each shadow that cannot be decoded, with the reason (one call at a time)
-     * @return what {@code map} made of each shadow, in no particular order
+     * @see #shadows(int, Function, BiConsumer, Consumer)
      */
     <T> List<T> shadows(Function<Interaction, T> map, BiConsumer<String, String> broken) {
         List<T> out = new ArrayList<>(shadows.size());
-        shadows.forEach((id, encoded, length) -> {
-            T t;
-            try {
-                t = map.apply(InteractionCodec.decode(encoded, 0, length));
-            } catch (MalformedMessageException ex) {
-                synchronized (out) {
-                    broken.accept(id, "shadow unreadable: " + ex.getMessage());
-                }
-                return;
-            }
-            synchronized (out) {
-                out.add(t);
-            }
-        });
+        shadows(Integer.MAX_VALUE, map, broken, out::addAll);
         return out;
+    }
+
+    /**
+     * Decodes the shadows and maps them batch by batch (for a promotion, see {@link ShadowStore#forEachBatch}): the
+     * decoding and mapping run in parallel, each batch's results reach {@code sink} before the next batch's.
+     *
+     * @param batch at most this many shadows per batch
+     * @param map what becomes of a decoded shadow (the promotion rule); called from several threads at once
+     * @param broken receives the id of each shadow that cannot be decoded, with the reason (on the calling thread,
+     *     before a batch reaches the sink)
+     * @param sink receives what {@code map} made of each batch's shadows, in no particular order (calling thread)
+     */
+    <T> void shadows(int batch, Function<Interaction, T> map, BiConsumer<String, String> broken,
+                     Consumer<List<T>> sink) {
+        Queue<String[]> unreadable = new ConcurrentLinkedQueue<>();
+        shadows.forEachBatch(batch, (id, encoded, length) -> {
+            try {
+                return map.apply(InteractionCodec.decode(encoded, 0, length));
+            } catch (MalformedMessageException ex) {
+                unreadable.add(new String[] {id, "shadow unreadable: " + ex.getMessage()});
+                return null;
+            }
+        }, results -> {
+            for (String[] u = unreadable.poll(); u != null; u = unreadable.poll()) {
+                broken.accept(u[0], u[1]);
+            }
+            sink.accept(results);
+        });
     }
 
     /**

@@ -33,6 +33,11 @@ final class InteractionCodec {
     /** Bounds that keep a hostile or broken peer from making the backup allocate without end. */
     static final int MAX_TEXT = 16 << 20;
     static final int MAX_ITEMS = 100_000;
+    /** The enums' values, read once ({@code values()} copies its array at every call). */
+    private static final Channel[] CHANNELS = Channel.values();
+    private static final InteractionState[] STATES = InteractionState.values();
+    private static final QueueRef.Kind[] QUEUE_KINDS = QueueRef.Kind.values();
+    private static final Transcript.Kind[] ENTRY_KINDS = Transcript.Kind.values();
 
     private InteractionCodec() {
     }
@@ -97,8 +102,8 @@ final class InteractionCodec {
     }
 
     /** A text that repeats across interactions (a name, a party): shared with the equal one decoded before. */
-    private static String name(WireReader r, String field) throws MalformedMessageException {
-        return r.text(field, MAX_TEXT, RepeatedNames.forThisThread());
+    private static String name(WireReader r, RepeatedNames names, String field) throws MalformedMessageException {
+        return r.text(field, MAX_TEXT, names);
     }
 
     /** @return the version of an encoded interaction (its first 8 bytes) */
@@ -134,50 +139,53 @@ final class InteractionCodec {
         long version = r.i64("version");
         r.version(FORMAT);
         String id = r.utf("id");
-        Channel channel = pick(r, Channel.values(), "channel");
-        InteractionState state = pick(r, InteractionState.values(), "state");
-        QueueRef.Kind kind = pick(r, QueueRef.Kind.values(), "queue kind");
-        QueueRef queue = new QueueRef(kind, r.utf("queue name"));
-        String agent = r.utf("agent");
+        Channel channel = pick(r, CHANNELS, "channel");
+        InteractionState state = pick(r, STATES, "state");
+        QueueRef.Kind kind = pick(r, QUEUE_KINDS, "queue kind");
+        // looked up once per interaction: a thread-local lookup per name was a tenth of a promotion's samples
+        RepeatedNames names = RepeatedNames.forThisThread();
+        // queue and agent names repeat across thousands of interactions: shared like the other names
+        QueueRef queue = new QueueRef(kind, r.utf("queue name", names));
+        String agent = r.utf("agent", names);
         long created = r.i64("created");
         int n = r.count("attributes", MAX_ITEMS);
         Map<String, String> attributes = new HashMap<>(n * 2);
         for (int k = 0; k < n; k++) {
-            attributes.put(name(r, "attribute name"), name(r, "attribute value"));
+            attributes.put(name(r, names, "attribute name"), name(r, names, "attribute value"));
         }
         InteractionContent content = switch (channel) {
-            case MAIL -> readMail(r);
+            case MAIL -> readMail(r, names);
             case CALLBACK -> new CallbackContent(text(r, "callback number"), r.i64("requested"), r.i32("attempts"));
-            default -> readTranscript(r);
+            default -> readTranscript(r, names);
         };
         r.end();
         return new Interaction(id, channel, state, queue, agent, created, version, attributes, content);
     }
 
-    private static MailContent readMail(WireReader r) throws MalformedMessageException {
+    private static MailContent readMail(WireReader r, RepeatedNames names) throws MalformedMessageException {
         int n = r.count("headers", MAX_ITEMS);
         Map<String, String> headers = new LinkedHashMap<>();
         for (int k = 0; k < n; k++) {
-            headers.put(name(r, "header name"), text(r, "header value"));
+            headers.put(name(r, names, "header name"), text(r, "header value"));
         }
         String plain = text(r, "plain body");
         String html = text(r, "html body");
         int a = r.count("attachments", MAX_ITEMS);
         List<MailContent.Attachment> attachments = new ArrayList<>(a);
         for (int k = 0; k < a; k++) {
-            attachments.add(new MailContent.Attachment(text(r, "attachment name"), name(r, "attachment type"),
+            attachments.add(new MailContent.Attachment(text(r, "attachment name"), name(r, names, "attachment type"),
                     r.i64("attachment size"), text(r, "attachment location"), r.bool("attachment draft")));
         }
         return new MailContent(headers, plain, html, attachments);
     }
 
-    private static Transcript readTranscript(WireReader r) throws MalformedMessageException {
+    private static Transcript readTranscript(WireReader r, RepeatedNames names) throws MalformedMessageException {
         int n = r.count("transcript entries", MAX_ITEMS);
         List<Transcript.Entry> entries = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {
             long at = r.i64("entry time");
-            String party = name(r, "entry party");
-            Transcript.Kind kind = pick(r, Transcript.Kind.values(), "entry kind");
+            String party = name(r, names, "entry party");
+            Transcript.Kind kind = pick(r, ENTRY_KINDS, "entry kind");
             entries.add(new Transcript.Entry(at, party, kind, text(r, "entry text"), r.bool("entry complete")));
         }
         return new Transcript(entries);

@@ -3,6 +3,7 @@ package org.switchover.recovery.internal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,9 +23,14 @@ final class RecoveryReport {
     record Line(Channel channel, String id, String action, List<String> lost) {
     }
 
+    /** The most distinct texts {@link #texts} holds (texts made for one interaction only are not worth holding). */
+    private static final int MAX_SHARED = 4096;
+
     private final long atMillis;
     private final Map<Channel, String> summaries = new EnumMap<>(Channel.class);
     private final List<Line> lines = new ArrayList<>();
+    /** The distinct actions and lost lists of the lines, each held once. */
+    private final Map<Object, Object> texts = new HashMap<>();
     private int restored;
 
     RecoveryReport(long atMillis) {
@@ -35,8 +41,26 @@ final class RecoveryReport {
         summaries.put(c, text);
     }
 
-    void add(Line l) {
-        lines.add(l);
+    /**
+     * Adds one interaction's line. Its action and what it lost are mostly the same words for many interactions
+     * ("stays CONNECTED to alice on user:alice"): equal ones are shared, so a report of a hundred thousand lines holds
+     * one copy of each distinct text.
+     */
+    void add(Channel channel, String id, String action, List<String> lost) {
+        lines.add(new Line(channel, id, shared(action), lost.isEmpty() ? List.of() : shared(lost)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T shared(T value) {
+        Object held = texts.get(value);
+        if (held != null) {
+            return (T) held;
+        }
+        T kept = value instanceof List<?> l ? (T) List.copyOf(l) : value;
+        if (texts.size() < MAX_SHARED) {
+            texts.put(kept, kept);
+        }
+        return kept;
     }
 
     void restored(int n) {

@@ -23,9 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchover.api.interaction.Channel;
 import org.switchover.api.interaction.Interaction;
-import org.switchover.api.interaction.Promotion;
 import org.switchover.api.interaction.RecoveryChannel;
-import org.switchover.api.interaction.RestoreIssue;
 import org.switchover.api.notifier.EventIds;
 import org.switchover.api.notifier.Link;
 import org.switchover.api.notifier.Notifier;
@@ -270,62 +268,11 @@ final class RecoveryService {
                             + " promoting anyway (an observer may see the host's changes of a restored interaction"
                             + " before its promotion)", c.key(), OBSERVERS_WAIT_MILLIS);
                 }
-                promote(rc, b, report);
+                ChannelPromotion.promote(rc, b, report, clock, ChannelPromotion.BATCH);
             }
         }
         lastReport = report;
         reports.accept(report);
-    }
-
-    private void promote(RecoveryChannel rc, ChannelBackup b, RecoveryReport report) {
-        Channel c = rc.channel();
-        long t0 = System.nanoTime();
-        long now = clock.getAsLong();
-        // decoding and the channel's rule (thread-safe, as a RecoveryChannel is) run in parallel batches
-        List<Promotion> promoted = b.shadows(shadow -> rule(rc, shadow, now),
-                (id, why) -> report.add(new RecoveryReport.Line(c, id, "not restored", List.of(why))));
-        List<Interaction> restore = new ArrayList<>(promoted.size());
-        Map<String, RecoveryReport.Line> lines = new java.util.HashMap<>(promoted.size() * 2);
-        for (Promotion p : promoted) {
-            String id = p.restored().id();
-            restore.add(p.restored());
-            lines.put(id, new RecoveryReport.Line(c, id, p.action(), p.lost()));
-        }
-        List<RestoreIssue> issues;
-        try {
-            issues = rc.source().restore(restore);
-        } catch (RuntimeException e) {
-            LOG.error("Interaction recovery: the host refused to restore {} {} interactions", restore.size(),
-                    c.key(), e);
-            report.summary(c, "RESTORE FAILED for " + restore.size() + " interactions: " + e);
-            return;
-        }
-        for (RestoreIssue i : issues) {
-            RecoveryReport.Line l = lines.get(i.interactionId());
-            List<String> lost = new ArrayList<>(l == null ? List.of() : l.lost());
-            lost.add(i.what());
-            lines.put(i.interactionId(), new RecoveryReport.Line(c, i.interactionId(),
-                    l == null ? "restored" : l.action(), lost));
-        }
-        lines.values().forEach(report::add);
-        report.restored(restore.size());
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        long lossy = lines.values().stream().filter(l -> !l.lost().isEmpty()).count();
-        report.summary(c, "promoted " + restore.size() + " shadows in " + ms + " ms; " + lossy
-                + " with something not kept");
-        LOG.info("Interaction recovery: {} promoted: {} interactions restored with their ids and creation times in"
-                + " {} ms; {} with something not kept", c.key(), restore.size(), ms, lossy);
-    }
-
-    /** @return the channel's promotion of {@code shadow}; a rule that fails restores the shadow as it is */
-    private static Promotion rule(RecoveryChannel rc, Interaction shadow, long now) {
-        try {
-            return rc.promote(shadow, now);
-        } catch (RuntimeException e) {
-            LOG.error("Interaction recovery: the {} promotion rule failed for {}; restored as shadowed",
-                    rc.channel().key(), shadow.id(), e);
-            return new Promotion(shadow, "restored as shadowed (rule failed: " + e + ")", List.of());
-        }
     }
 
     /** Waits until no backup side got a message for {@code quietMillis} (bounded by {@code maxWaitMillis}). */

@@ -108,4 +108,53 @@ class ShadowStoreTest {
         assertArrayEquals(v1, contents(store).get("cb-1"), "the shadow held is unchanged");
         assertEquals(v1.length, store.bytes());
     }
+
+    @Test
+    void batchesHandEveryShadowOnceOnTheCallingThreadWithWorkersReadingAhead() throws Exception {
+        ShadowStore store = new ShadowStore();
+        int count = 5_000;
+        for (int k = 0; k < count; k++) {
+            store.keep("cb-" + k, callback("cb-" + k, 1, k % 7));
+        }
+        for (int batch : new int[] {1, 100, ShadowStore.CHUNK * 3, count, Integer.MAX_VALUE}) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            java.util.List<Integer> sizes = new java.util.ArrayList<>();
+            Thread caller = Thread.currentThread();
+            store.forEachBatch(batch, (id, encoded, length) -> {
+                try {
+                    return InteractionCodec.decode(encoded, 0, length).id().equals(id) ? id : "mismatch " + id;
+                } catch (MalformedMessageException e) {
+                    throw new AssertionError(e);
+                }
+            }, results -> {
+                assertTrue(Thread.currentThread() == caller, "the sink runs on the calling thread");
+                sizes.add(results.size());
+                for (String id : results) {
+                    assertTrue(seen.add(id), "handed twice: " + id);
+                }
+            });
+            assertEquals(count, seen.size(), "batch " + batch);
+            int most = (int) Math.min(count, Math.max(ShadowStore.CHUNK, (long) batch + ShadowStore.CHUNK - 1)
+                    / ShadowStore.CHUNK * ShadowStore.CHUNK);
+            assertTrue(sizes.stream().allMatch(n -> n <= most), "batch " + batch + ": " + sizes);
+        }
+    }
+
+    @Test
+    void aReaderThatFailsStopsTheReadingWithItsCause() throws Exception {
+        ShadowStore store = new ShadowStore();
+        for (int k = 0; k < 2_000; k++) {
+            store.keep("cb-" + k, callback("cb-" + k, 1, 0));
+        }
+        java.util.concurrent.atomic.AtomicInteger handed = new java.util.concurrent.atomic.AtomicInteger();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.forEachBatch(256,
+                (id, encoded, length) -> {
+                    if (id.equals("cb-1234")) {
+                        throw new IllegalArgumentException("rule broke on " + id);
+                    }
+                    return id;
+                }, results -> handed.addAndGet(results.size())));
+        assertTrue(e.getMessage().contains("rule broke on cb-1234"), e.getMessage());
+        assertTrue(handed.get() < 2_000, "the batch with the failure is not handed over");
+    }
 }

@@ -116,6 +116,23 @@ public final class WireReader {
         }
     }
 
+    /**
+     * As {@link #utf(String)}, taking a short ASCII value from {@code names} when it holds an equal one (see
+     * {@link #text(String, int, RepeatedNames)}).
+     */
+    public String utf(String field, RepeatedNames names) throws MalformedMessageException {
+        need(field, 2);
+        int n = ((payload[pos] & 0xff) << 8) | (payload[pos + 1] & 0xff);
+        if (n <= end - pos - 2) {
+            String s = names.get(payload, pos + 2, n);
+            if (s != null) {
+                pos += 2 + n;
+                return s;
+            }
+        }
+        return utf(field);
+    }
+
     private boolean ascii(int from, int n) {
         for (int i = from; i < from + n; i++) {
             if (payload[i] < 0) {
