@@ -279,7 +279,18 @@ final class FileMonitor implements AutoCloseable {
 
     private void stopped() {
         running = false;
+        closeWatch(); // ends the events thread too
         failPings();
+    }
+
+    private void closeWatch() {
+        try {
+            if (watch != null) {
+                watch.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("Closing the watch service: {}", e.toString());
+        }
     }
 
     private void watchRootsThatAppeared() {
@@ -393,13 +404,7 @@ final class FileMonitor implements AutoCloseable {
     public void close() {
         running = false;
         nextTurn.cancel();
-        try {
-            if (watch != null) {
-                watch.close();
-            }
-        } catch (IOException e) {
-            LOG.debug("Closing the watch service: {}", e.toString());
-        }
+        closeWatch();
         if (poller != null) {
             poller.stop();
         }
