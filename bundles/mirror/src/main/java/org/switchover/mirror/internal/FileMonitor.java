@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -35,19 +37,27 @@ import org.switchover.api.time.Scheduler;
  * are gathered for a short moment and reported once per path, so a file written in many pieces is sent once it is
  * quiet.
  *
- * <p>The monitor takes a turn every {@value #TURN_MILLIS} ms on the {@link Scheduler} it is given (in production a
- * thread of its own, {@code switchover-mirror-watch-<n>}, owned by the caller; in tests virtual time): it answers
- * health pings, drains the watch service without blocking and reports what has settled. {@link #close()} stops it.
+ * <p>The monitor takes its turns on the {@link Scheduler} it is given (in production a thread of its own,
+ * {@code switchover-mirror-watch-<n>}, owned by the caller; in tests virtual time): a turn answers health pings,
+ * handles the watch keys that have events and reports what has settled. Turns are driven by what happens, so an idle
+ * monitor costs (next to) nothing: a watch key with events (handed over by the thread
+ * {@code switchover-mirror-events-<n>}, which blocks on the watch service), a health ping and the release of a hang
+ * each start a turn at once; while changes wait to settle the turns come every {@value #TURN_MILLIS} ms; otherwise
+ * one every {@value #IDLE_TURN_MILLIS} ms (the check for missing roots, and a backstop). {@link #close()} stops it.
  */
 final class FileMonitor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileMonitor.class);
     /** Changes are reported after this quiet period (ms). */
     static final long SETTLE_MILLIS = 150;
-    /** The monitor's turns are this far apart (ms): how soon it answers a ping and sees the watch service's events. */
+    /** The monitor's turns are this far apart (ms) while changes wait to settle. */
     static final long TURN_MILLIS = 50;
-    /** How often roots missing on this node are looked for again (ms). */
+    /** The monitor's turns are this far apart (ms) while nothing is pending (events and pings start a turn at once). */
+    static final long IDLE_TURN_MILLIS = 1000;
+    /** How often roots missing on this node are looked for again (ms); at most {@link #IDLE_TURN_MILLIS} apart. */
     static final long MISSING_ROOT_CHECK_MILLIS = 1000;
+    /** Numbers the events threads. */
+    private static final AtomicInteger EVENT_THREADS = new AtomicInteger();
 
     /** A root being watched: its configured form and this node's directory. */
     record Watched(MirrorRoot root, Path dir) {
@@ -63,6 +73,10 @@ final class FileMonitor implements AutoCloseable {
     private boolean registered;
     private volatile WatchService watch;
     private volatile DefaultFileMonitor poller;
+    /** Watch keys with events, taken from the watch service by the events thread; handled by the next turn. */
+    private final ConcurrentLinkedQueue<WatchKey> ready = new ConcurrentLinkedQueue<>();
+    /** True while a wake-up turn is queued on the scheduler (so that a burst of events queues one, not many). */
+    private final AtomicBoolean woken = new AtomicBoolean();
     private final Map<WatchKey, Watched> keyRoots = new HashMap<>();
     private final Map<WatchKey, Path> keyDirs = new HashMap<>();
     private final Set<Wire.Change> pending = new LinkedHashSet<>();
@@ -98,6 +112,41 @@ final class FileMonitor implements AutoCloseable {
             poller = startPolling(files);
         }
         nextTurn = scheduler.schedule(this::turn, 0);
+        if (watch != null) {
+            WatchService service = watch;
+            Thread events = new Thread(() -> takeEvents(service),
+                    "switchover-mirror-events-" + EVENT_THREADS.incrementAndGet());
+            events.setDaemon(true);
+            events.start();
+        }
+    }
+
+    /**
+     * The events thread: blocks on the watch service and hands each key with events to the monitor's next turn (a
+     * key is signalled again only after that turn has reset it). Ends when the watch service is closed.
+     */
+    private void takeEvents(WatchService ws) {
+        try {
+            while (running) {
+                ready.add(ws.take());
+                wake();
+            }
+        } catch (ClosedWatchServiceException e) {
+            // closed by close(): the monitor has stopped
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts a turn at once on the monitor's scheduler (any thread); one is queued at a time. */
+    private void wake() {
+        if (running && woken.compareAndSet(false, true)) {
+            scheduler.execute(() -> {
+                woken.set(false);
+                nextTurn.cancel();
+                turn();
+            });
+        }
     }
 
     /** @return true while the monitor takes its turns (what the File Monitor health check reports). */
@@ -106,8 +155,8 @@ final class FileMonitor implements AutoCloseable {
     }
 
     /**
-     * Asks the monitor thread to show it still turns: the future completes on that thread at its next turn (within
-     * about {@link #TURN_MILLIS} ms while it runs), fails at once when the monitor has stopped, and never completes
+     * Asks the monitor thread to show it still turns: the future completes on that thread at the turn the ping starts
+     * (at once while it runs), fails at once when the monitor has stopped, and never completes
      * while the monitor hangs. What the File Monitor health check answers with.
      */
     CompletableFuture<Void> ping() {
@@ -120,6 +169,7 @@ final class FileMonitor implements AutoCloseable {
         if (!isAlive()) {
             failPings(); // stopped between the check and the add
         }
+        wake();
         return f;
     }
 
@@ -129,6 +179,9 @@ final class FileMonitor implements AutoCloseable {
      */
     void hang(boolean stall) {
         hung = stall;
+        if (!stall) {
+            wake(); // the pings and changes that waited are answered and reported now
+        }
     }
 
     /** @return true while stalled by {@link #hang(boolean)}. */
@@ -183,6 +236,7 @@ final class FileMonitor implements AutoCloseable {
         for (Watched w : roots) {
             if (p.startsWith(w.dir()) && !p.equals(w.dir())) {
                 report(w, w.dir().relativize(p));
+                wake();
                 return;
             }
         }
@@ -203,13 +257,17 @@ final class FileMonitor implements AutoCloseable {
                 registered = true;
                 answerPings();
                 watchRootsThatAppeared();
-                for (WatchKey key; watch != null && (key = watch.poll()) != null; ) {
+                for (WatchKey key; (key = ready.poll()) != null; ) {
                     handle(key);
                 }
                 flush();
             }
             if (running) {
-                nextTurn = scheduler.schedule(this::turn, TURN_MILLIS);
+                boolean settling;
+                synchronized (pending) {
+                    settling = !pending.isEmpty();
+                }
+                nextTurn = scheduler.schedule(this::turn, settling ? TURN_MILLIS : IDLE_TURN_MILLIS);
             }
         } catch (ClosedWatchServiceException e) {
             stopped(); // closed while this turn ran
@@ -221,7 +279,18 @@ final class FileMonitor implements AutoCloseable {
 
     private void stopped() {
         running = false;
+        closeWatch(); // ends the events thread too
         failPings();
+    }
+
+    private void closeWatch() {
+        try {
+            if (watch != null) {
+                watch.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("Closing the watch service: {}", e.toString());
+        }
     }
 
     private void watchRootsThatAppeared() {
@@ -335,13 +404,7 @@ final class FileMonitor implements AutoCloseable {
     public void close() {
         running = false;
         nextTurn.cancel();
-        try {
-            if (watch != null) {
-                watch.close();
-            }
-        } catch (IOException e) {
-            LOG.debug("Closing the watch service: {}", e.toString());
-        }
+        closeWatch();
         if (poller != null) {
             poller.stop();
         }

@@ -52,7 +52,8 @@ import org.switchover.support.Threads;
  *
  * <p>Threads: {@code switchover-mirror-1} (role changes, start-up copies, health checks; the only code that starts
  * or stops a side), {@code switchover-mirror-serve-<n>} (answers requests, off the notifier's threads),
- * {@code switchover-mirror-watch-<n>} (the file monitor, primary only), {@code switchover-mirror-fetch-<n>} (the
+ * {@code switchover-mirror-watch-<n>} (the file monitor, primary only) with {@code switchover-mirror-events-<n>}
+ * (blocks on the watch service and wakes the monitor), {@code switchover-mirror-fetch-<n>} (the
  * backup's copies); changes are applied on the notifier's subscription thread.
  */
 // The request handler is registered from the constructor, not as this component's DS service: the notifier's

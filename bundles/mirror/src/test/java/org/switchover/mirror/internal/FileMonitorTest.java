@@ -11,10 +11,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.switchover.api.time.Cancellable;
+import org.switchover.api.time.Scheduler;
 import org.switchover.testing.VirtualScheduler;
 
 /**
@@ -61,6 +64,50 @@ class FileMonitorTest {
         clock.advance(FileMonitor.TURN_MILLIS);
         assertTrue(ping.isDone(), "answered at the monitor's next turn");
         assertFalse(ping.isCompletedExceptionally());
+    }
+
+    @Test
+    void anIdleMonitorTurnsOnceASecondAndAPingStartsATurnAtOnce() throws Exception {
+        AtomicInteger scheduled = new AtomicInteger();
+        Scheduler counting = new Scheduler() {
+            @Override
+            public long nowMillis() {
+                return clock.nowMillis();
+            }
+
+            @Override
+            public Cancellable schedule(Runnable task, long delayMillis) {
+                scheduled.incrementAndGet();
+                return clock.schedule(task, delayMillis);
+            }
+        };
+        files = new VfsFiles();
+        monitor = new FileMonitor(List.of(new FileMonitor.Watched(new MirrorRoot("/srv/res", true), root)),
+                changes::add, files, counting);
+        clock.runDue();
+        scheduled.set(0);
+        clock.advance(10 * FileMonitor.IDLE_TURN_MILLIS);
+        assertEquals(10, scheduled.get(), "one turn a second while idle, not one every " + FileMonitor.TURN_MILLIS
+                + " ms");
+
+        CompletableFuture<Void> ping = monitor.ping();
+        clock.runDue();
+        assertTrue(ping.isDone() && !ping.isCompletedExceptionally(), "a ping is answered without waiting for a turn");
+        assertTrue(monitor.isAlive());
+    }
+
+    @Test
+    void aChangeIsReportedOnceSettledWithoutWaitingForTheIdleTurn() throws Exception {
+        start();
+        clock.advance(FileMonitor.IDLE_TURN_MILLIS / 2); // mid-way between two idle turns
+        int queued = clock.pending();
+        Files.writeString(root.resolve("new.txt"), "x");
+        // the events thread queues a turn at once (the operating system's event arrives in real time)
+        await("the events thread wakes the monitor").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(10)).until(() -> clock.pending() > queued);
+        clock.advance(FileMonitor.SETTLE_MILLIS + FileMonitor.TURN_MILLIS);
+        assertTrue(changes.stream().anyMatch(c -> c.scope().equals("new.txt")),
+                "reported within the settle time and one turn, before the next idle turn: " + changes);
     }
 
     @Test

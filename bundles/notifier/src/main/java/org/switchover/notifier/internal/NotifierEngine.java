@@ -118,6 +118,7 @@ public final class NotifierEngine implements Notifier, CountersView, AutoCloseab
             }
             transport.listen();
             listening = true;
+            tls.warmUp(config);
             heartbeats.apply(transport.boundAddress());
         }
         LOG.info("Notifier of node {} listening on {}", config.node(), listenAddress());

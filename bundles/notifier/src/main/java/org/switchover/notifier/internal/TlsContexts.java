@@ -53,6 +53,24 @@ public final class TlsContexts {
         return material(c).server;
     }
 
+    /**
+     * Builds the contexts for {@code c}'s files now, on a daemon thread of its own, so that the first connection (the
+     * core's first question to its peer at start) finds them ready: loading the native TLS library and the key
+     * stores took about 0.4 s of a node's start. A connection made meanwhile waits for this build rather than
+     * repeating it; a failure is reported as it would be by a connection, and tried again by the next one.
+     */
+    public void warmUp(NotifierSettings c) {
+        Thread t = new Thread(() -> {
+            try {
+                material(c);
+            } catch (TlsUnavailable | RuntimeException e) {
+                LOG.debug("Notifier TLS warm-up: {}", e.toString()); // material() has reported it
+            }
+        }, "switchover-notifier-tls-warmup");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** @return the client context for {@code c}'s files; TlsUnavailable when none can be built */
     public SslContext client(NotifierSettings c) throws TlsUnavailable {
         return material(c).client;
