@@ -108,28 +108,29 @@ class FaultHarnessSystemIT {
      * same stream position 3 s after it started from a position and every 5 minutes, and closes a difference with a
      * full compare and a WARN; a node that becomes primary forgets its position (DsSyncRolesTest). Neither replays
      * the violation on a fresh pair (it came from the soak pair's history); both replay with the 2-fault schedule the
-     * soak drew (FAULTS_PER_SEED).
+     * soak drew (FAULTS_PER_SEED). 4157278018123558069 (same soak, 2 faults; kill -9 of the backup B, then its disk
+     * filled while it restarted): B's FileInstall could not store the configurations in ConfigAdmin on the full disk
+     * and does not try an unchanged file again, so the node came up without its core's configuration and stayed
+     * silent. The core's configuration guard now reports such a file in an ERROR and has FileInstall read it again
+     * every 5 s until it is applied (ConfigurationGuard; ConfigurationGuardSystemIT fills a real node's disk). On
+     * this machine the replay's disk fills after the restart is through, so the seed guards the schedule only.
      */
     private static final long[] REGRESSION_SEEDS_ALL_KINDS = {8481085845458804239L, 7510392217164550988L,
-        472050839195804157L, 6748226892438024993L, 9027901537165040513L};
+        472050839195804157L, 6748226892438024993L, 9027901537165040513L, 4157278018123558069L};
     /**
-     * Open violations, replayed with all kinds and {@code -Dfaults.open.seeds=true} only (kept out of the default run
-     * while they are open). The soak of 2026-12-06 showed the pattern of 7510392217164550988 in 5 more runs
-     * (8452585683475717636, 3017875301732352127, 4641491384691194932, 7759296459166151667, 3942416376167419437); they
-     * are not replayed by default. Found by the 182-run soak of the afternoon of 2026-12-06 (base seed 2026120603, on
-     * a pair that had carried earlier runs, load 4-8 beside another soak): 4157278018123558069 (kill -9 of the backup
-     * B, then its disk filled while it restarted): B's Felix FileInstall could not copy the configurations into
-     * ConfigAdmin's store on the full disk, so the node came up without its core's configuration and stayed silent
-     * (FileInstall does not retry an unchanged file).
+     * Open violations (none now), replayed with all kinds and {@code -Dfaults.open.seeds=true} only: a violation not
+     * explained yet waits here, out of the default run, until it is. The soak of 2026-12-06 showed the pattern of
+     * 7510392217164550988 in 5 more runs (8452585683475717636, 3017875301732352127, 4641491384691194932,
+     * 7759296459166151667, 3942416376167419437); they are not replayed by default.
      */
-    private static final long[] OPEN_SEEDS = {4157278018123558069L};
+    private static final long[] OPEN_SEEDS = {};
     /**
      * Seeds found with a faults count other than the default run's {@code faults.per.run} (3): a seed draws its
      * schedule from that count, so it is replayed with the count it was found with (unless {@code faults.per.run} is
-     * given). Both from the 182-run soak (2 faults a run).
+     * given). All three from the 182-run soak (2 faults a run).
      */
     private static final java.util.Map<Long, Integer> FAULTS_PER_SEED = java.util.Map.of(6748226892438024993L, 2,
-            9027901537165040513L, 2);
+            9027901537165040513L, 2, 4157278018123558069L, 2);
     private static final Duration START = Duration.ofSeconds(90);
     private static final long SYNC_TIMEOUT_MILLIS = 1000;
     /** Whether the pair's interaction recovery runs in the harness's mode too (else it is asynchronous). */
