@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.function.LongSupplier;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -47,27 +48,32 @@ class DsSyncRolesTest {
     private final Clock clock = Clock.fixed(Instant.ofEpochSecond(1_700_000_000L), ZoneOffset.UTC);
     private volatile long epoch = 3;
 
-    private final SwitchoverStatus status = new SwitchoverStatus() {
-        @Override
-        public NodeId node() {
-            return NodeId.A;
-        }
+    private final SwitchoverStatus status = primary(NodeId.A, () -> epoch);
 
-        @Override
-        public SwitchoverState state() {
-            return SwitchoverState.PRIMARY;
-        }
+    /** @return the status of node {@code node}, PRIMARY at the epoch {@code epoch} gives at each call */
+    static SwitchoverStatus primary(NodeId node, LongSupplier epoch) {
+        return new SwitchoverStatus() {
+            @Override
+            public NodeId node() {
+                return node;
+            }
 
-        @Override
-        public long epoch() {
-            return epoch;
-        }
+            @Override
+            public SwitchoverState state() {
+                return SwitchoverState.PRIMARY;
+            }
 
-        @Override
-        public String lastSwitchReason() {
-            return "";
-        }
-    };
+            @Override
+            public long epoch() {
+                return epoch.getAsLong();
+            }
+
+            @Override
+            public String lastSwitchReason() {
+                return "";
+            }
+        };
+    }
 
     private DsSyncComponent settings() {
         return new DsSyncComponent(dataDir, Map.of());

@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchover.api.NodeId;
-import org.switchover.api.SwitchoverState;
 import org.switchover.api.SwitchoverStatus;
 import org.switchover.api.ds.DirectoryEntry;
 import org.switchover.api.ds.MemoryDirectoryStore;
@@ -41,27 +40,7 @@ class LeavingPrimaryTest {
     private final Clock clock = Clock.fixed(Instant.ofEpochSecond(1_700_000_000L), ZoneOffset.UTC);
     private volatile long epoch = 3;
 
-    private final SwitchoverStatus status = new SwitchoverStatus() {
-        @Override
-        public NodeId node() {
-            return NodeId.B;
-        }
-
-        @Override
-        public SwitchoverState state() {
-            return SwitchoverState.PRIMARY;
-        }
-
-        @Override
-        public long epoch() {
-            return epoch;
-        }
-
-        @Override
-        public String lastSwitchReason() {
-            return "";
-        }
-    };
+    private final SwitchoverStatus status = DsSyncRolesTest.primary(NodeId.B, () -> epoch);
 
     private static DirectoryEntry item(String name, String t) {
         return new DirectoryEntry("bulk/r1/f0/" + name, "Item", Map.of("t", List.of(t)));
